@@ -1,0 +1,59 @@
+/*
+ * point.h — a participation point as the modules hand it to each other.
+ *
+ * This is a plain value: strings are borrowed from whoever filled the struct
+ * (a parsed request, a database row) and stay valid only as long as that
+ * owner does.  Coordinates are kept twice on purpose: x/y in the storage CRS
+ * (EPSG:25832, metres) and lon/lat in CRS84, both fixed at write time so no
+ * reader has to run PROJ to answer in the API's default CRS.
+ */
+#ifndef GEOPART_POINT_H
+#define GEOPART_POINT_H
+
+#include <stdint.h>
+
+#define GP_COMMENT_MAX_CHARS 1000
+#define GP_TIME_LEN 25 /* "2026-11-26T12:38:24.123Z" plus NUL */
+
+typedef enum gp_category {
+	GP_CATEGORY_FAVOURITE = 0,
+	GP_CATEGORY_IMPROVEMENT = 1,
+	GP_CATEGORY_COUNT
+} gp_category;
+
+typedef enum gp_status {
+	GP_STATUS_PENDING = 0,
+	GP_STATUS_PUBLISHED = 1,
+	GP_STATUS_HIDDEN = 2,
+	GP_STATUS_COUNT
+} gp_status;
+
+typedef struct gp_district_ref {
+	const char *id;   /* NULL when the point lies in no district */
+	const char *name;
+} gp_district_ref;
+
+typedef struct gp_point {
+	int64_t id;
+	gp_category category;
+	gp_status status;
+	const char *comment;
+	const char *topic; /* NULL when none */
+	char created[GP_TIME_LEN];
+	char updated[GP_TIME_LEN];
+	int64_t supporters;
+	gp_district_ref ortsbezirk;
+	gp_district_ref stadtteil;
+	double x, y;     /* EPSG:25832 */
+	double lon, lat; /* CRS84 */
+} gp_point;
+
+/* "favourite" / "improvement"; NULL for an out-of-range value. */
+const char *gp_category_name(gp_category c);
+/* Parses a category name; returns 0 and sets *out, or GP_INVALID. */
+int gp_category_parse(gp_category *out, const char *s);
+
+const char *gp_status_name(gp_status s);
+int gp_status_parse(gp_status *out, const char *s);
+
+#endif

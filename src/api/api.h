@@ -1,0 +1,25 @@
+/*
+ * api.h — the citizen-facing JSON API under /api and the operational
+ * endpoints (/healthz), as route tables for the HTTP server.
+ *
+ * Handlers translate between HTTP and core/store: they parse and check
+ * query parameters (400 on anything unknown or malformed), call core for
+ * writes and store for reads with a filter that admits published points
+ * only, and serialise with json/.
+ *
+ * Must never: write SQL, call PROJ/GEOS directly, include civetweb.h, or
+ * show a point that is not published on a public route.
+ */
+#ifndef GP_API_H
+#define GP_API_H
+
+#include "http/http.h"
+
+extern const gp_http_route gp_api_point_routes[];
+extern const gp_http_route gp_api_district_routes[];
+extern const gp_http_route gp_api_ops_routes[];
+
+/* Body limit for citizen writes. */
+#define GP_API_BODY_MAX (16 * 1024)
+
+#endif

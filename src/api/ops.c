@@ -1,0 +1,80 @@
+/*
+ * ops.c — /healthz for operators and load balancers, and /api/config,
+ * which tells the web page everything it must not hard-code: categories
+ * and topics with their labels, limits, the tile layer and the data
+ * attribution.
+ */
+#include <string.h>
+
+#include "api_int.h"
+
+static int healthz(gp_http_exchange *x, gp_err *err)
+{
+	gp_worker *w = gp_http_worker(x);
+	int64_t districts = 0;
+	int applied = 0, known = 0;
+	gp_buf *b = gp_http_out(x);
+
+	if (gp_store_district_count(gp_worker_store(w), &districts) ||
+	    gp_store_schema_version(gp_worker_store(w), &applied, &known))
+		return gp_err_set(err, GP_UNAVAILABLE, "", "the database does not answer");
+	gp_buf_printf(b, "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,\"districts\":%lld}\n",
+	              applied, (long long)districts);
+	gp_http_add_header(x, "Cache-Control", "no-store");
+	return gp_buf_status(b);
+}
+
+/* Attribution the data sources require (data/SOURCES.md). */
+static const char *const attributions[] = {
+	"Ortsbezirksgrenzen: © Stadtverwaltung Kaiserslautern, Open-Data-Portal "
+	"(opendata.kaiserslautern.de), Datensatz ‚Ortsbezirksgrenzen Kaiserslautern'; "
+	"Daten verändert (Koordinaten gerundet, Z entfernt, Ringorientierung; Stadtgrenze "
+	"durch Verschmelzen der Ortsbezirke abgeleitet).",
+	"Stadtteilgrenzen Kaiserslautern (Quelle vermutlich Stadtverwaltung Kaiserslautern), "
+	"übernommen aus github.com/vika279/gdv; Daten verändert.",
+};
+
+static int get_config(gp_http_exchange *x, gp_err *err)
+{
+	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
+	gp_buf *b = gp_http_out(x);
+
+	(void)err;
+	gp_buf_puts(b, "{\"city\":");
+	gp_json_put_str(b, cfg->city_name);
+	gp_buf_puts(b, ",\"categories\":["
+	               "{\"id\":\"favourite\",\"label\":{\"de\":\"Lieblingsort\",\"en\":\"Favourite place\"}},"
+	               "{\"id\":\"improvement\",\"label\":{\"de\":\"Verbesserungswürdig\",\"en\":\"Needs improvement\"}}"
+	               "],\"topics\":[");
+	for (size_t i = 0; i < cfg->ntopics; i++) {
+		if (i)
+			gp_buf_putc(b, ',');
+		gp_buf_puts(b, "{\"id\":");
+		gp_json_put_str(b, cfg->topics[i].id);
+		gp_buf_puts(b, ",\"label\":{\"de\":");
+		gp_json_put_str(b, cfg->topics[i].label_de);
+		gp_buf_puts(b, ",\"en\":");
+		gp_json_put_str(b, cfg->topics[i].label_en);
+		gp_buf_puts(b, "}}");
+	}
+	gp_buf_printf(b, "],\"comment_max_chars\":%d,\"body_max_bytes\":%d,"
+	                 "\"layers\":[\"ortsbezirk\",\"stadtteil\"],\"tiles\":{\"url\":",
+	              GP_COMMENT_MAX_CHARS, GP_API_BODY_MAX);
+	gp_json_put_str(b, cfg->tile_url);
+	gp_buf_puts(b, ",\"attribution\":");
+	gp_json_put_str(b, cfg->tile_attribution);
+	gp_buf_puts(b, "},\"data_attribution\":[");
+	for (size_t i = 0; i < sizeof(attributions) / sizeof(attributions[0]); i++) {
+		if (i)
+			gp_buf_putc(b, ',');
+		gp_json_put_str(b, attributions[i]);
+	}
+	gp_buf_puts(b, "]}\n");
+	return gp_buf_status(b);
+}
+
+const gp_http_route gp_api_ops_routes[] = {
+	{ "GET", "/healthz", healthz, NULL, GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/config", get_config, NULL, GP_HTTP_NO_BODY, 0 },
+	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
+};

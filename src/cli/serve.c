@@ -1,0 +1,139 @@
+/*
+ * serve.c — `geopart serve`: prepare the database, start the HTTP server,
+ * wait for SIGINT/SIGTERM, stop cleanly.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "cli.h"
+#include "core/core.h"
+#include "http/http.h"
+
+static const char usage[] =
+	"usage: geopart serve [--config FILE] [--listen ADDR:PORT] [--db FILE]\n"
+	"                     [--web-root DIR]\n"
+	"\n"
+	"Serves the participation map, its API and the web page over plain HTTP.\n"
+	"With no database at --db, creates one holding the bundled Kaiserslautern\n"
+	"Ortsbezirke and Stadtteile.  Stops on SIGINT or SIGTERM.\n"
+	"\n"
+	"  --config FILE      settings file (see `geopart config`)\n"
+	"  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0: any free)\n"
+	"  --db FILE          the database file (default geopart.db)\n"
+	"  --web-root DIR     the web page folder\n";
+
+static void *worker_new(void *ctx)
+{
+	gp_worker *w = NULL;
+	gp_err err;
+
+	gp_err_clear(&err);
+	if (gp_worker_new(&w, ctx, &err)) {
+		gp_log_error("worker cannot start: %s", err.detail);
+		return NULL;
+	}
+	return w;
+}
+
+static void worker_free(void *ctx, void *worker)
+{
+	(void)ctx;
+	gp_worker_free(worker);
+}
+
+int gp_cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "web-root", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const gp_http_route *const tables[] = {
+		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes, NULL
+	};
+	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
+	gp_config cfg;
+	gp_core *core = NULL;
+	gp_worker *w = NULL;
+	gp_http_server *srv = NULL;
+	gp_http_hooks hooks;
+	gp_err err;
+	sigset_t stop;
+	int c, sig, created = 0, rc = GP_EXIT_FAIL;
+
+	memset(&cfg, 0, sizeof(cfg));
+	gp_err_clear(&err);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config_path = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'd': db = optarg; break;
+		case 'w': web = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (gp_cli_load_config(&cfg, config_path))
+		goto out;
+	if ((listen && gp_config_set(&cfg, "listen", listen, &err)) ||
+	    (db && gp_config_set(&cfg, "db", db, &err)) ||
+	    (web && gp_config_set(&cfg, "web_root", web, &err)) ||
+	    gp_config_validate(&cfg, &err)) {
+		gp_cli_error("%s", err.detail);
+		rc = GP_EXIT_USAGE;
+		goto out;
+	}
+	gp_log_set_level(cfg.log_level);
+	if (gp_core_new(&core, &cfg))
+		goto out;
+	if (gp_worker_new(&w, core, &err) || gp_core_prepare_database(w, &created, &err)) {
+		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot prepare the database");
+		goto out;
+	}
+	gp_worker_free(w);
+	w = NULL;
+	if (created)
+		gp_log_info("created %s with the bundled Kaiserslautern districts", cfg.db_path);
+
+	/* Threads started from here inherit the mask; only sigwait sees these. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	hooks = (gp_http_hooks){ worker_new, worker_free, core };
+	if (gp_http_server_start(&srv, &cfg, tables, &hooks, &err)) {
+		gp_cli_error("%s", err.detail);
+		goto out;
+	}
+	{
+		char host[256];
+		const char *colon = strrchr(cfg.listen, ':');
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen), cfg.listen);
+		printf("geopart serving http://%s:%d/ (database %s)\n",
+		       host[0] ? host : "0.0.0.0", gp_http_server_port(srv), cfg.db_path);
+		fflush(stdout);
+	}
+	sigwait(&stop, &sig);
+	gp_log_info("stopping on signal %d", sig);
+	gp_http_server_stop(srv);
+	rc = GP_EXIT_OK;
+out:
+	gp_worker_free(w);
+	gp_core_free(core);
+	gp_config_clear(&cfg);
+	return rc;
+}

@@ -1,0 +1,411 @@
+/*
+ * verbs.c — the short verbs: init, import-districts, export, check, config.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/core.h"
+#include "export/export.h"
+
+/* The flags every verb takes, and the open worker they lead to. */
+typedef struct common {
+	const char *config_path;
+	const char *db;
+	gp_config cfg;
+	gp_core *core;
+	gp_worker *w;
+} common;
+
+static int common_open(common *c, int need_existing)
+{
+	gp_err err;
+
+	gp_err_clear(&err);
+	if (gp_cli_load_config(&c->cfg, c->config_path))
+		return GP_EXIT_FAIL;
+	if ((c->db && gp_config_set(&c->cfg, "db", c->db, &err)) ||
+	    gp_config_validate(&c->cfg, &err)) {
+		gp_cli_error("%s", err.detail);
+		return GP_EXIT_USAGE;
+	}
+	gp_log_set_level(c->cfg.log_level < GP_LOG_WARN ? GP_LOG_WARN : c->cfg.log_level);
+	if (need_existing && access(c->cfg.db_path, F_OK) != 0) {
+		gp_cli_error("no database at %s (create one with `geopart init`)", c->cfg.db_path);
+		return GP_EXIT_FAIL;
+	}
+	if (gp_core_new(&c->core, &c->cfg) || gp_worker_new(&c->w, c->core, &err)) {
+		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot start");
+		return GP_EXIT_FAIL;
+	}
+	if (gp_store_migrate(gp_worker_store(c->w), &err)) {
+		gp_cli_error("%s", err.detail);
+		return GP_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static void common_close(common *c)
+{
+	gp_worker_free(c->w);
+	gp_core_free(c->core);
+	gp_config_clear(&c->cfg);
+}
+
+#define COMMON_OPTIONS                                                        \
+	{ "config", required_argument, NULL, 'c' },                           \
+	{ "db", required_argument, NULL, 'd' },                               \
+	{ "help", no_argument, NULL, 'h' }
+
+#define COMMON_USAGE                                                          \
+	"  --config FILE   settings file (see `geopart config`)\n"            \
+	"  --db FILE       the database file (default geopart.db)\n"
+
+/* ---- init ------------------------------------------------------------------ */
+
+int gp_cli_init(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart init [--config FILE] [--db FILE]\n"
+		"\n"
+		"Creates the database with the bundled Kaiserslautern Ortsbezirke and\n"
+		"Stadtteile, or brings an existing one to the current schema.\n"
+		"\n" COMMON_USAGE;
+	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	common c;
+	gp_err err;
+	int ch, created = 0, rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if ((rc = common_open(&c, 0)))
+		goto out;
+	if (gp_core_prepare_database(c.w, &created, &err)) {
+		gp_cli_error("%s", err.detail);
+		rc = GP_EXIT_FAIL;
+		goto out;
+	}
+	printf(created ? "created %s with the bundled Kaiserslautern districts\n"
+	               : "%s is ready (schema up to date, districts present)\n",
+	       c.cfg.db_path);
+out:
+	common_close(&c);
+	return rc;
+}
+
+/* ---- import-districts ------------------------------------------------------ */
+
+int gp_cli_import_districts(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart import-districts FILE --layer ortsbezirk|stadtteil\n"
+		"                                [--crs CRS] [--id-property NAME]\n"
+		"                                [--name-property NAME] [--config FILE] [--db FILE]\n"
+		"\n"
+		"Replaces one district layer with the polygons of a GeoJSON\n"
+		"FeatureCollection (FILE, or - for standard input) and recomputes every\n"
+		"stored point's districts, in one transaction.  Invalid polygons refuse\n"
+		"the whole file.  Coordinates are read east/north first, as GeoJSON\n"
+		"files carry them.  Ids become ob-<id> / st-<id>.\n"
+		"\n"
+		"  --layer L            ortsbezirk or stadtteil\n"
+		"  --crs CRS            CRS of the file (default: its crs member, else CRS84)\n"
+		"  --id-property NAME   property holding the district id (default id)\n"
+		"  --name-property NAME property holding the name (default name)\n" COMMON_USAGE;
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "layer", required_argument, NULL, 'L' },
+		{ "crs", required_argument, NULL, 'C' },
+		{ "id-property", required_argument, NULL, 'I' },
+		{ "name-property", required_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gp_import_options opt = { .crs = -1, .progress = gp_cli_progress };
+	gp_import_report report;
+	const char *layer = NULL, *crs = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	common c;
+	gp_err err;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'L': layer = optarg; break;
+		case 'C': crs = optarg; break;
+		case 'I': opt.id_property = optarg; break;
+		case 'N': opt.name_property = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !layer) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (gp_layer_parse(&opt.layer, layer)) {
+		gp_cli_error("--layer must be ortsbezirk or stadtteil");
+		return GP_EXIT_USAGE;
+	}
+	if (crs) {
+		gp_crs parsed;
+		if (gp_crs_parse(&parsed, crs)) {
+			gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", crs);
+			return GP_EXIT_USAGE;
+		}
+		opt.crs = (int)parsed;
+	}
+	if (gp_cli_read_file(argv[optind], 256u << 20, &text, &len))
+		return GP_EXIT_FAIL;
+	if ((rc = common_open(&c, 0)))
+		goto out;
+	if (gp_core_import_districts(c.w, text, len, &opt, &report, &err)) {
+		gp_cli_error("%s: %s", argv[optind], err.detail);
+		rc = GP_EXIT_FAIL;
+		goto out;
+	}
+	printf("imported %zu %s districts; %lld points reassigned, %lld changed district",
+	       report.districts, layer, (long long)report.points, (long long)report.moved);
+	if (report.outside_city)
+		printf(", %lld now outside the city (given their nearest district)",
+		       (long long)report.outside_city);
+	printf("\n");
+out:
+	free(text);
+	common_close(&c);
+	return rc;
+}
+
+/* ---- export ---------------------------------------------------------------- */
+
+static int write_file(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : GP_EIO;
+}
+
+static void export_progress(void *ctx, int64_t done, int64_t total)
+{
+	gp_cli_progress(ctx, "exported", done, total);
+}
+
+int gp_cli_export(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart export --format geojson|csv [--crs CRS] [--excel]\n"
+		"                      [--status published|pending|hidden|all]\n"
+		"                      [--output FILE] [--config FILE] [--db FILE]\n"
+		"\n"
+		"Writes points as GeoJSON or CSV to standard output or FILE, streamed.\n"
+		"Coordinates are east/north first in every CRS; GeoJSON in another CRS\n"
+		"than CRS84 names it in a crs member.\n"
+		"\n"
+		"  --format F      geojson or csv\n"
+		"  --crs CRS       CRS84 (default), EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467\n"
+		"  --excel         CSV for spreadsheets: BOM, ';' separator, decimal comma\n"
+		"  --status S      which points (default published)\n"
+		"  --output FILE   write here instead of standard output\n" COMMON_USAGE;
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "format", required_argument, NULL, 'f' },
+		{ "crs", required_argument, NULL, 'C' },
+		{ "excel", no_argument, NULL, 'x' },
+		{ "status", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gp_export_options opt = { .crs = GP_CRS_CRS84, .status = GP_STATUS_PUBLISHED };
+	const char *format = NULL, *output = NULL;
+	FILE *out = stdout;
+	int64_t count = 0;
+	common c;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'f': format = optarg; break;
+		case 'C':
+			if (gp_crs_parse(&opt.crs, optarg)) {
+				gp_cli_error("unsupported --crs %s", optarg);
+				return GP_EXIT_USAGE;
+			}
+			break;
+		case 'x': opt.excel = 1; break;
+		case 's':
+			if (!strcmp(optarg, "all")) {
+				opt.status = -1;
+			} else {
+				gp_status st;
+				if (gp_status_parse(&st, optarg)) {
+					gp_cli_error("--status must be published, pending, hidden or all");
+					return GP_EXIT_USAGE;
+				}
+				opt.status = (int)st;
+			}
+			break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !format || gp_export_format_parse(&opt.format, format)) {
+		if (format)
+			gp_cli_error("--format must be geojson or csv");
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if ((rc = common_open(&c, 1)))
+		goto done;
+	if (output && !(out = fopen(output, "wb"))) {
+		gp_cli_error("cannot write %s", output);
+		rc = GP_EXIT_FAIL;
+		goto done;
+	}
+	opt.progress = export_progress;
+	if (gp_export_points(gp_worker_store(c.w), gp_worker_geo(c.w), &opt, write_file, out,
+	                     &count) ||
+	    fflush(out) != 0) {
+		gp_cli_error("export failed after %lld points", (long long)count);
+		rc = GP_EXIT_FAIL;
+	}
+	if (out != stdout && fclose(out) != 0 && !rc) {
+		gp_cli_error("cannot finish writing %s", output);
+		rc = GP_EXIT_FAIL;
+	}
+	if (!rc)
+		fprintf(stderr, "geopart: exported %lld points\n", (long long)count);
+done:
+	common_close(&c);
+	return rc;
+}
+
+/* ---- check ----------------------------------------------------------------- */
+
+typedef struct check_ctx {
+	int problems;
+	gp_worker *w;
+	const gp_geo_districts *idx;
+	int64_t checked, wrong;
+} check_ctx;
+
+static void report_problem(void *ctx, const char *problem)
+{
+	check_ctx *cc = ctx;
+
+	printf("problem: %s\n", problem);
+	cc->problems++;
+}
+
+static int check_point(void *ctx, int64_t id, double x, double y, const char *ob,
+                       const char *st)
+{
+	check_ctx *cc = ctx;
+	gp_geo_assignment a;
+	const char *want_ob, *want_st;
+
+	if (gp_geo_districts_assign(cc->idx, x, y, 1, &a))
+		return GP_EFAULT;
+	want_ob = gp_geo_districts_id(cc->idx, a.index[GP_LAYER_ORTSBEZIRK]);
+	want_st = gp_geo_districts_id(cc->idx, a.index[GP_LAYER_STADTTEIL]);
+	cc->checked++;
+	if ((want_ob ? !ob || strcmp(ob, want_ob) : ob != NULL) ||
+	    (want_st ? !st || strcmp(st, want_st) : st != NULL)) {
+		if (cc->wrong++ < 20)
+			printf("problem: point %lld is assigned to %s/%s but lies in %s/%s\n",
+			       (long long)id, ob ? ob : "-", st ? st : "-", want_ob ? want_ob : "-",
+			       want_st ? want_st : "-");
+		cc->problems++;
+	}
+	return 0;
+}
+
+int gp_cli_check(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart check [--config FILE] [--db FILE]\n"
+		"\n"
+		"Checks the database: SQLite integrity and foreign keys, the spatial\n"
+		"index, boundaries, and that every point's districts match its position.\n"
+		"Exits 1 when it finds a problem.  Safe while the server runs.\n"
+		"\n" COMMON_USAGE;
+	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	check_ctx cc = { 0 };
+	common c;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if ((rc = common_open(&c, 1)))
+		goto out;
+	cc.w = c.w;
+	gp_store_check(gp_worker_store(c.w), report_problem, &cc);
+	if (gp_worker_districts(c.w, &cc.idx) ||
+	    gp_store_point_positions(gp_worker_store(c.w), check_point, &cc)) {
+		gp_cli_error("cannot check district assignments");
+		cc.problems++;
+	}
+	if (cc.problems) {
+		printf("%d problem(s) found\n", cc.problems);
+		rc = GP_EXIT_FAIL;
+	} else {
+		printf("ok: integrity, foreign keys, spatial index, boundaries and %lld point "
+		       "assignments checked\n", (long long)cc.checked);
+	}
+out:
+	common_close(&c);
+	return rc;
+}
+
+/* ---- config ---------------------------------------------------------------- */
+
+int gp_cli_config(int argc, char **argv)
+{
+	gp_buf b;
+
+	if (argc > 1 && strcmp(argv[1], "--help") && strcmp(argv[1], "-h")) {
+		fputs("usage: geopart config\n", stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (argc > 1) {
+		fputs("usage: geopart config\n\nPrints every setting with its default, as a "
+		      "commented config file.\n", stdout);
+		return GP_EXIT_OK;
+	}
+	gp_buf_init(&b, 1 << 20);
+	gp_config_describe(&b);
+	fwrite(b.data, 1, b.len, stdout);
+	gp_buf_free(&b);
+	return GP_EXIT_OK;
+}

@@ -1,0 +1,346 @@
+/*
+ * config.c — the settings table and its three sources.
+ *
+ * Every setting is declared once in `settings` below with its key, type,
+ * default and a one-line description; the file reader, the environment
+ * reader and `geopart config` all walk that table, so a setting cannot exist
+ * in one source and be missing from another.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#ifndef GP_DEFAULT_WEB_ROOT
+#define GP_DEFAULT_WEB_ROOT "web"
+#endif
+
+typedef enum kind { K_STRING, K_INT, K_BOOL, K_LOGLEVEL, K_TOPIC } kind;
+
+typedef struct setting {
+	const char *key;
+	kind kind;
+	size_t offset;
+	const char *def;
+	int min, max; /* for K_INT */
+	const char *help;
+} setting;
+
+#define AT(f) offsetof(gp_config, f)
+
+static const setting settings[] = {
+	{ "listen", K_STRING, AT(listen), "127.0.0.1:8080", 0, 0,
+	  "address and port to serve plain HTTP on (put nginx in front for TLS)" },
+	{ "db", K_STRING, AT(db_path), "geopart.db", 0, 0,
+	  "the SpatiaLite database file; created with the bundled districts when missing" },
+	{ "web_root", K_STRING, AT(web_root), GP_DEFAULT_WEB_ROOT, 0, 0,
+	  "folder of the web page; nothing outside it is served" },
+	{ "public_url", K_STRING, AT(public_url), "", 0, 0,
+	  "external base URL for links (e.g. https://karte.example.de); empty: from the Host header" },
+	{ "city_name", K_STRING, AT(city_name), "Kaiserslautern", 0, 0,
+	  "name of the city, used in messages" },
+	{ "tile_url", K_STRING, AT(tile_url),
+	  "https://tile.openstreetmap.org/{z}/{x}/{y}.png", 0, 0,
+	  "background map tiles for the web page; empty: no background" },
+	{ "tile_attribution", K_STRING, AT(tile_attribution),
+	  "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>-Mitwirkende",
+	  0, 0, "attribution shown for the tiles" },
+	{ "threads", K_INT, AT(threads), "48", 2, 1024,
+	  "worker threads, each with its own database connection; one per concurrent keep-alive client" },
+	{ "body_deadline_ms", K_INT, AT(body_deadline_ms), "10000", 100, 600000,
+	  "a request body must arrive completely within this time, else 408" },
+	{ "request_timeout_ms", K_INT, AT(request_timeout_ms), "10000", 100, 600000,
+	  "socket read/write timeout" },
+	{ "keep_alive_ms", K_INT, AT(keep_alive_ms), "5000", 0, 600000,
+	  "how long an idle keep-alive connection may wait for its next request" },
+	{ "access_log", K_BOOL, AT(access_log), "on", 0, 0,
+	  "one line per request on stderr (method, path, status, time; never the client address)" },
+	{ "log_level", K_LOGLEVEL, AT(log_level), "info", 0, 0,
+	  "debug, info, warn or error" },
+	{ "topic", K_TOPIC, AT(topics), NULL, 0, 0,
+	  "a topic as `id | German label | English label`; repeat the key for each topic; "
+	  "the first one replaces the default list" },
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static const char *const default_topics[][3] = {
+	{ "housing", "Wohnen", "Housing" },
+	{ "mobility", "Mobilität und Verkehr", "Mobility and transport" },
+	{ "green_space", "Grün- und Freiraum", "Green and open space" },
+	{ "climate", "Klima und Umwelt", "Climate and environment" },
+	{ "retail", "Einzelhandel und Versorgung", "Retail and services" },
+	{ "culture", "Kultur, Freizeit und Sport", "Culture, leisure and sport" },
+	{ "social", "Soziales und Bildung", "Social affairs and education" },
+	{ "other", "Sonstiges", "Other" },
+};
+
+static void free_topics(gp_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ntopics; i++) {
+		free(cfg->topics[i].id);
+		free(cfg->topics[i].label_de);
+		free(cfg->topics[i].label_en);
+	}
+	free(cfg->topics);
+	cfg->topics = NULL;
+	cfg->ntopics = 0;
+}
+
+static int add_topic(gp_config *cfg, const char *id, const char *de, const char *en)
+{
+	gp_topic *t = realloc(cfg->topics, (cfg->ntopics + 1) * sizeof(*t));
+
+	if (!t)
+		return GP_ENOMEM;
+	cfg->topics = t;
+	t = &cfg->topics[cfg->ntopics];
+	t->id = strdup(id);
+	t->label_de = strdup(de);
+	t->label_en = strdup(en);
+	if (!t->id || !t->label_de || !t->label_en) {
+		free(t->id);
+		free(t->label_de);
+		free(t->label_en);
+		return GP_ENOMEM;
+	}
+	cfg->ntopics++;
+	return 0;
+}
+
+void gp_config_clear(gp_config *cfg)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (settings[i].kind == K_STRING) {
+			char **p = (char **)((char *)cfg + settings[i].offset);
+			free(*p);
+			*p = NULL;
+		}
+	}
+	free_topics(cfg);
+}
+
+/* Trims spaces at both ends in place; returns the trimmed start. */
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int set_topic(gp_config *cfg, const char *value, gp_err *err)
+{
+	char buf[512], *parts[3], *p;
+	int n = 0, rc;
+
+	if (gp_strlcpy(buf, value, sizeof(buf)))
+		return gp_err_set(err, GP_INVALID, "topic", "topic definition too long");
+	p = buf;
+	for (n = 0; n < 3; n++) {
+		char *bar = strchr(p, '|');
+		if (bar)
+			*bar = '\0';
+		parts[n] = trim(p);
+		if (!bar) {
+			n++;
+			break;
+		}
+		p = bar + 1;
+	}
+	if (n != 3 || !parts[0][0] || !parts[1][0] || !parts[2][0])
+		return gp_err_set(err, GP_INVALID, "topic",
+		                  "topic must be `id | German label | English label`");
+	for (p = parts[0]; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			return gp_err_set(err, GP_INVALID, "topic",
+			                  "topic id \"%s\" may only hold a-z, 0-9 and _", parts[0]);
+	/*
+	 * The first `topic` line of a source replaces the defaults rather than
+	 * extending them: a city that configures topics wants exactly its own.
+	 */
+	if (!cfg->topics_replaced) {
+		free_topics(cfg);
+		cfg->topics_replaced = 1;
+	}
+	if (gp_config_has_topic(cfg, parts[0]))
+		return gp_err_set(err, GP_INVALID, "topic", "topic \"%s\" is defined twice",
+		                  parts[0]);
+	rc = add_topic(cfg, parts[0], parts[1], parts[2]);
+	return rc;
+}
+
+int gp_config_set(gp_config *cfg, const char *key, const char *value, gp_err *err)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const setting *s = &settings[i];
+		void *field = (char *)cfg + s->offset;
+		int64_t v;
+
+		if (strcmp(s->key, key) != 0)
+			continue;
+		switch (s->kind) {
+		case K_STRING: {
+			char *copy = strdup(value);
+			if (!copy)
+				return GP_ENOMEM;
+			free(*(char **)field);
+			*(char **)field = copy;
+			return 0;
+		}
+		case K_INT:
+			if (gp_parse_i64(&v, value, s->min, s->max))
+				return gp_err_set(err, GP_INVALID, key,
+				                  "%s must be a whole number from %d to %d, not \"%s\"",
+				                  key, s->min, s->max, value);
+			*(int *)field = (int)v;
+			return 0;
+		case K_BOOL:
+			if (!strcmp(value, "on") || !strcmp(value, "true") || !strcmp(value, "1") ||
+			    !strcmp(value, "yes"))
+				*(int *)field = 1;
+			else if (!strcmp(value, "off") || !strcmp(value, "false") ||
+			         !strcmp(value, "0") || !strcmp(value, "no"))
+				*(int *)field = 0;
+			else
+				return gp_err_set(err, GP_INVALID, key, "%s must be on or off", key);
+			return 0;
+		case K_LOGLEVEL:
+			if (gp_log_parse_level((gp_log_level *)field, value))
+				return gp_err_set(err, GP_INVALID, key,
+				                  "%s must be debug, info, warn or error", key);
+			return 0;
+		case K_TOPIC:
+			return set_topic(cfg, value, err);
+		}
+	}
+	return gp_err_set(err, GP_INVALID, key, "unknown setting \"%s\"", key);
+}
+
+int gp_config_defaults(gp_config *cfg)
+{
+	gp_err err;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].def &&
+		    (rc = gp_config_set(cfg, settings[i].key, settings[i].def, &err)))
+			return rc;
+	for (size_t i = 0; i < sizeof(default_topics) / sizeof(default_topics[0]); i++)
+		if ((rc = add_topic(cfg, default_topics[i][0], default_topics[i][1],
+		                    default_topics[i][2])))
+			return rc;
+	cfg->topics_replaced = 0;
+	return 0;
+}
+
+int gp_config_read_file(gp_config *cfg, const char *path, gp_err *err)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0, rc = 0;
+
+	if (!f)
+		return gp_err_set(err, GP_INVALID, "config", "cannot read config file %s: %s",
+		                  path, strerror(errno));
+	cfg->topics_replaced = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *key, *value;
+		gp_err e;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = gp_err_set(err, GP_INVALID, "config", "%s:%d: line too long", path,
+			                lineno);
+			break;
+		}
+		s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (!(eq = strchr(s, '='))) {
+			rc = gp_err_set(err, GP_INVALID, "config",
+			                "%s:%d: expected `key = value`", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		key = trim(s);
+		value = trim(eq + 1);
+		if ((rc = gp_config_set(cfg, key, value, &e))) {
+			gp_err_set(err, rc, e.field, "%s:%d: %s", path, lineno, e.detail);
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int gp_config_read_env(gp_config *cfg, gp_err *err)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		char name[64];
+		const char *v;
+		size_t k = 0;
+		int rc;
+
+		k = (size_t)snprintf(name, sizeof(name), "GEOPART_");
+		for (const char *p = settings[i].key; *p && k + 1 < sizeof(name); p++)
+			name[k++] = (char)toupper((unsigned char)*p);
+		name[k] = '\0';
+		if (settings[i].kind == K_TOPIC)
+			continue; /* a list does not fit one variable; use the file */
+		if ((v = getenv(name)) && (rc = gp_config_set(cfg, settings[i].key, v, err)))
+			return rc;
+	}
+	return 0;
+}
+
+int gp_config_validate(const gp_config *cfg, gp_err *err)
+{
+	if (!cfg->listen[0] || !strchr(cfg->listen, ':'))
+		return gp_err_set(err, GP_INVALID, "listen",
+		                  "listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
+	if (!cfg->db_path[0])
+		return gp_err_set(err, GP_INVALID, "db", "db must name a file");
+	if (cfg->public_url[0] && strncmp(cfg->public_url, "http://", 7) != 0 &&
+	    strncmp(cfg->public_url, "https://", 8) != 0)
+		return gp_err_set(err, GP_INVALID, "public_url",
+		                  "public_url must start with http:// or https://");
+	if (cfg->ntopics == 0)
+		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
+	return 0;
+}
+
+int gp_config_has_topic(const gp_config *cfg, const char *topic)
+{
+	for (size_t i = 0; i < cfg->ntopics; i++)
+		if (strcmp(cfg->topics[i].id, topic) == 0)
+			return 1;
+	return 0;
+}
+
+void gp_config_describe(gp_buf *out)
+{
+	gp_buf_puts(out, "# geopart configuration: `key = value`, one per line.\n"
+	                 "# Every key can also be set as GEOPART_<KEY> in the environment\n"
+	                 "# (except topic); command-line flags win over both.\n\n");
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const setting *s = &settings[i];
+		gp_buf_printf(out, "# %s\n", s->help);
+		if (s->kind == K_TOPIC) {
+			for (size_t t = 0; t < sizeof(default_topics) / sizeof(default_topics[0]); t++)
+				gp_buf_printf(out, "#topic = %s | %s | %s\n", default_topics[t][0],
+				              default_topics[t][1], default_topics[t][2]);
+		} else {
+			gp_buf_printf(out, "#%s = %s\n", s->key, s->def ? s->def : "");
+		}
+		gp_buf_putc(out, '\n');
+	}
+}

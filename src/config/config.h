@@ -1,0 +1,64 @@
+/*
+ * config.h — one validated settings struct, assembled from built-in
+ * defaults, then a config file, then GEOPART_* environment variables, then
+ * command-line flags (later sources win).
+ *
+ * Must never: open the database, start threads, or keep settings anywhere
+ * but the struct it returns.  After gp_config_load() the struct is read-only
+ * and shared by all threads.
+ */
+#ifndef GP_CONFIG_H
+#define GP_CONFIG_H
+
+#include <stddef.h>
+
+#include "util/util.h"
+
+typedef struct gp_topic {
+	char *id;
+	char *label_de;
+	char *label_en;
+} gp_topic;
+
+typedef struct gp_config {
+	char *listen;          /* ADDR:PORT; port 0 picks a free one */
+	char *db_path;
+	char *web_root;
+	char *public_url;      /* base for absolute links; empty: from Host */
+	char *city_name;
+	char *tile_url;
+	char *tile_attribution;
+	int threads;
+	int body_deadline_ms;  /* whole request body must arrive within this */
+	int request_timeout_ms;
+	int keep_alive_ms;
+	int access_log;        /* 1: one line per request on stderr */
+	gp_log_level log_level;
+	gp_topic *topics;
+	size_t ntopics;
+	int topics_replaced; /* while reading a source: defaults already dropped */
+} gp_config;
+
+/* Fills cfg with the built-in defaults. Free with gp_config_clear(). */
+int gp_config_defaults(gp_config *cfg);
+void gp_config_clear(gp_config *cfg);
+
+/* Applies one setting by its config-file key; GP_INVALID names the key. */
+int gp_config_set(gp_config *cfg, const char *key, const char *value, gp_err *err);
+
+/* Reads a config file of `key = value` lines; errors name file and line. */
+int gp_config_read_file(gp_config *cfg, const char *path, gp_err *err);
+
+/* Applies GEOPART_<KEY> environment variables (key upper-cased). */
+int gp_config_read_env(gp_config *cfg, gp_err *err);
+
+/* Checks cross-field rules after all sources were applied. */
+int gp_config_validate(const gp_config *cfg, gp_err *err);
+
+/* 1 when topic names a configured topic. */
+int gp_config_has_topic(const gp_config *cfg, const char *topic);
+
+/* Writes every setting as a commented config file (for `geopart config`). */
+void gp_config_describe(gp_buf *out);
+
+#endif

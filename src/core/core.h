@@ -1,0 +1,101 @@
+/*
+ * core.h — what geopart does, independent of how it is asked: accepting a
+ * citizen's point (judging it, placing it in its districts, storing it
+ * durably), importing district boundaries, and creating a database with the
+ * bundled Kaiserslautern defaults.
+ *
+ * A gp_core is shared by all threads (settings and the write queue); a
+ * gp_worker is one thread's private set of a database connection, a geo
+ * context and a district index.  Handlers in api/ and verbs in cli/ call
+ * only these functions for anything that writes.
+ *
+ * Must never: know about HTTP or the command line, or write SQL (store/
+ * does), or call PROJ/GEOS directly (geo/ does).
+ */
+#ifndef GP_CORE_H
+#define GP_CORE_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+#include "geo/geo.h"
+#include "geopart/crs.h"
+#include "json/json.h"
+#include "store/store.h"
+
+typedef struct gp_core gp_core;
+typedef struct gp_worker gp_worker;
+
+/* Borrows cfg for its lifetime. Caller owns *out, free with gp_core_free(). */
+int gp_core_new(gp_core **out, const gp_config *cfg);
+void gp_core_free(gp_core *c);
+const gp_config *gp_core_config(const gp_core *c);
+
+/*
+ * Opens this thread's connection and contexts.  Call on the thread that
+ * will use it. Caller owns *out, free with gp_worker_free() on that thread.
+ */
+int gp_worker_new(gp_worker **out, gp_core *c, gp_err *err);
+void gp_worker_free(gp_worker *w);
+gp_store *gp_worker_store(gp_worker *w);
+gp_geo *gp_worker_geo(gp_worker *w);
+const gp_config *gp_worker_config(const gp_worker *w);
+
+/*
+ * The district index for this thread, rebuilt when a boundary import has
+ * changed the database since it was built.  Borrowed; valid until the next
+ * call on this worker.
+ */
+int gp_worker_districts(gp_worker *w, const gp_geo_districts **out);
+
+/*
+ * Judges a decoded point (category, comment, topic, coordinates in `crs`),
+ * assigns its districts and stores it as published.  Returns 0 and the new
+ * id only after the transaction holding it has committed; GP_INVALID naming
+ * the field (including a point outside the city); GP_BUSY when the
+ * database stayed locked.  Concurrent submissions are committed together
+ * (group commit), each still all-or-nothing.
+ */
+int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
+                         int64_t *out_id, gp_err *err);
+
+/* ---- databases and boundaries -------------------------------------------- */
+
+typedef void (*gp_progress_cb)(void *ctx, const char *what, int64_t done,
+                               int64_t total);
+
+typedef struct gp_import_options {
+	gp_layer layer;
+	int crs;                   /* gp_crs, or -1: the file's crs member, else CRS84 */
+	const char *id_property;   /* default "id" */
+	const char *name_property; /* default "name" */
+	gp_progress_cb progress;   /* may be NULL */
+	void *progress_ctx;
+} gp_import_options;
+
+typedef struct gp_import_report {
+	size_t districts;
+	int64_t points;       /* points whose assignment was recomputed */
+	int64_t moved;        /* of those, how many changed a district */
+	int64_t outside_city; /* points now outside the city outline */
+} gp_import_report;
+
+/*
+ * Replaces one district layer from a GeoJSON FeatureCollection and
+ * recomputes every stored point's districts, all in one transaction: either
+ * everything changes or nothing does.  Any invalid feature refuses the whole
+ * file with a message naming the feature.
+ */
+int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
+                             const gp_import_options *opt,
+                             gp_import_report *out_report, gp_err *err);
+
+/*
+ * Makes sure the database at the configured path exists, is migrated, and
+ * holds districts: a missing or empty database gets the bundled
+ * Kaiserslautern Ortsbezirke and Stadtteile.  Sets *out_created when it
+ * imported the defaults.
+ */
+int gp_core_prepare_database(gp_worker *w, int *out_created, gp_err *err);
+
+#endif

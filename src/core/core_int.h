@@ -1,0 +1,37 @@
+/*
+ * core_int.h — what the files of core/ share.
+ */
+#ifndef GP_CORE_INT_H
+#define GP_CORE_INT_H
+
+#include <pthread.h>
+
+#include "core.h"
+
+typedef struct submit_job submit_job;
+
+/* The group-commit queue: see submit.c. */
+typedef struct write_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t done;
+	submit_job *head, *tail;
+	int leader_active;
+} write_queue;
+
+struct gp_core {
+	const gp_config *cfg;
+	write_queue queue;
+};
+
+struct gp_worker {
+	gp_core *core;
+	gp_store *store;
+	gp_geo *geo;
+	gp_geo_districts *districts;
+	int64_t districts_version; /* of the database when the index was built */
+};
+
+/* Rebuilds w->districts from the database (inside or outside a transaction). */
+int gp_worker_reload_districts(gp_worker *w);
+
+#endif

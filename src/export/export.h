@@ -1,0 +1,51 @@
+/*
+ * export.h — streaming exports of points as files for GIS and office tools:
+ * GeoJSON and CSV (GeoPackage follows with the GIS issue).
+ *
+ * Streaming: rows go from one read transaction through a fixed-size buffer
+ * to the sink, so memory stays flat whatever the number of points.
+ *
+ * Axis order: export files use the GIS order (easting/longitude first) in
+ * every CRS, because that is what GIS tools read from files; the API
+ * follows each CRS's authority order instead.
+ *
+ * Must never: hold all rows in memory, or decide who may export what (the
+ * caller sets the status filter).
+ */
+#ifndef GP_EXPORT_H
+#define GP_EXPORT_H
+
+#include <stdint.h>
+
+#include "geo/geo.h"
+#include "store/store.h"
+
+typedef enum gp_export_format {
+	GP_EXPORT_GEOJSON = 0,
+	GP_EXPORT_CSV
+} gp_export_format;
+
+/* Parses "geojson" / "csv"; 0 or GP_INVALID. */
+int gp_export_format_parse(gp_export_format *out, const char *s);
+
+/* Receives the export in pieces; a non-zero return stops it. */
+typedef int (*gp_export_sink)(void *ctx, const void *data, size_t len);
+
+typedef struct gp_export_options {
+	gp_export_format format;
+	gp_crs crs;
+	int status;  /* gp_status to export, or -1 for every status */
+	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
+	void (*progress)(void *ctx, int64_t done, int64_t total);
+	void *progress_ctx;
+} gp_export_options;
+
+/*
+ * Writes every matching point to the sink.  Sets *out_count to the number
+ * of points written.  Returns 0, a sink's non-zero value, or a store/geo
+ * failure.
+ */
+int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
+                     gp_export_sink sink, void *ctx, int64_t *out_count);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * geo.h — coordinates and geometry: PROJ transformations between the CRSs
+ * geopart speaks, the district index (GEOS prepared polygons in STRtrees),
+ * district boundary validation for imports, and WKB → GeoJSON output.
+ *
+ * Threading: a gp_geo owns one PROJ context and one GEOS context and must
+ * only be used by the thread that created it; everything made from it (a
+ * gp_geo_districts, transforms) shares that rule.  Each civetweb worker has
+ * its own gp_geo.
+ *
+ * Must never: touch the database, parse HTTP, or share PROJ/GEOS objects
+ * across threads.  This is the only module that includes proj.h/geos_c.h.
+ */
+#ifndef GP_GEO_H
+#define GP_GEO_H
+
+#include <stddef.h>
+
+#include "geopart/bbox.h"
+#include "geopart/crs.h"
+#include "geopart/district.h"
+#include "util/util.h"
+
+typedef struct gp_geo gp_geo;
+typedef struct gp_geo_districts gp_geo_districts;
+
+/* Creates a per-thread geo context. Caller owns it, free with gp_geo_free(). */
+int gp_geo_new(gp_geo **out);
+void gp_geo_free(gp_geo *g);
+
+/*
+ * Axis order of coordinates handed to a transform: GP_AXIS_AUTHORITY follows
+ * each CRS's definition (EPSG:4326 lat/lon); GP_AXIS_GIS is always
+ * east/north (what GeoJSON files and GIS exports carry).
+ */
+typedef enum gp_axis { GP_AXIS_AUTHORITY = 0, GP_AXIS_GIS = 1 } gp_axis;
+
+/*
+ * Transforms n coordinates in place: a[i] is the first axis, b[i] the
+ * second.  Returns 0, or GP_INVALID when any result is not finite (the input
+ * lies outside where the CRS is defined); the arrays are then undefined.
+ */
+int gp_geo_transform(gp_geo *g, gp_crs from, gp_crs to, gp_axis axis,
+                     double *a, double *b, size_t n);
+
+/*
+ * Transforms a bounding box (authority axis order for both CRSs, given as
+ * minx/miny/maxx/maxy of the first and second axis), densifying the edges
+ * so the result encloses the whole input box.  Returns 0 or GP_INVALID.
+ */
+int gp_geo_transform_bbox(gp_geo *g, gp_crs from, gp_crs to,
+                          const gp_bbox *in, gp_bbox *out);
+
+/*
+ * Writes a WKB geometry (Point, Polygon or MultiPolygon, 2D, in the storage
+ * CRS) as a GeoJSON geometry object in CRS `to` (authority axis order) with
+ * `decimals` places.  Returns 0, GP_INVALID for WKB it cannot read, or a
+ * buffer/transform failure.
+ */
+int gp_geo_wkb_write_geojson(gp_geo *g, gp_buf *b, const unsigned char *wkb,
+                             size_t len, gp_crs to, int decimals);
+
+/*
+ * Turns a GeoJSON geometry text (Polygon or MultiPolygon, GIS axis order,
+ * in CRS `from`) into a valid MULTIPOLYGON in the storage CRS as ISO WKB.
+ * Refuses with GP_INVALID and a clear reason: other types, empty, invalid
+ * rings (with where), coordinates the CRS cannot transform.  Caller owns
+ * *out_wkb, free with free().
+ */
+int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
+                           const char *geojson, gp_crs from, gp_err *err);
+
+/* ---- district index ---------------------------------------------------- */
+
+/*
+ * Builds the index over both layers.  The city outline is the union of the
+ * Ortsbezirke with interior gaps filled.  Returns 0, GP_INVALID when a WKB
+ * cannot be read.  Borrows nothing from src. Caller owns *out, free with
+ * gp_geo_districts_free() on the same thread, before freeing g.
+ */
+int gp_geo_districts_new(gp_geo_districts **out, gp_geo *g,
+                         const gp_district_src *src, size_t n);
+void gp_geo_districts_free(gp_geo_districts *d);
+
+typedef struct gp_geo_assignment {
+	int in_city;
+	int index[GP_LAYER_COUNT]; /* into the district list; -1 for none */
+} gp_geo_assignment;
+
+/*
+ * Assigns a storage-CRS point.  A point covered by a district's polygon gets
+ * that district (the one listed first if boundaries touch); a point inside
+ * the city but in a gap of a layer gets that layer's nearest district, so
+ * every point in the city has both.  Outside the city both are -1, unless
+ * `nearest_outside` is set (used when boundaries change under stored
+ * points): then they get the nearest districts too.
+ * Returns 0 or GP_EFAULT when GEOS fails.
+ */
+int gp_geo_districts_assign(const gp_geo_districts *d, double x, double y,
+                            int nearest_outside, gp_geo_assignment *out);
+
+size_t gp_geo_districts_count(const gp_geo_districts *d);
+/* Borrowed, valid until gp_geo_districts_free(). */
+const char *gp_geo_districts_id(const gp_geo_districts *d, int index);
+const char *gp_geo_districts_name(const gp_geo_districts *d, int index);
+gp_layer gp_geo_districts_layer(const gp_geo_districts *d, int index);
+/* Bounding box of the city in the storage CRS. */
+gp_bbox gp_geo_districts_city_bbox(const gp_geo_districts *d);
+/* Area of the city outline in m². */
+double gp_geo_districts_city_area(const gp_geo_districts *d);
+
+#endif

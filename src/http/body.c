@@ -1,0 +1,137 @@
+/*
+ * body.c — reading a request body under the route's rules.
+ *
+ * Refusals come before reading wherever possible: ambiguous framing
+ * (Transfer-Encoding with Content-Length, repeated or garbled lengths — the
+ * stuff of request smuggling) is 400; a declared length over the limit is
+ * 413 sent through mg_send_http_error, which closes the connection so
+ * civetweb does not go on reading the rest.  The whole body must arrive
+ * within body_deadline_ms; a client trickling bytes gets 408 and its worker
+ * back.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_int.h"
+
+static int media_type_ok(const char *ct)
+{
+	static const char *const types[] = { "application/json", "application/geo+json" };
+	const char *semi;
+	size_t n;
+
+	if (!ct)
+		return 0;
+	while (*ct == ' ')
+		ct++;
+	semi = strchr(ct, ';');
+	n = semi ? (size_t)(semi - ct) : strlen(ct);
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strlen(types[i]) == n && strncasecmp(ct, types[i], n) == 0) {
+			/* JSON is UTF-8 (RFC 8259); any other declared charset is refused. */
+			const char *cs = semi ? strcasestr(semi, "charset=") : NULL;
+			if (cs) {
+				cs += 8;
+				if (*cs == '"')
+					cs++;
+				if (strncasecmp(cs, "utf-8", 5) != 0)
+					return 0;
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Refuses with civetweb's error path so the connection is closed after. */
+static int refuse(gp_http_exchange *x, int code, const char *detail)
+{
+	mg_send_http_error(x->conn, gp_http_status_for(code), "%s", detail);
+	x->status = gp_http_status_for(code);
+	return HTTP_ANSWERED;
+}
+
+int gp_http_read_body(gp_http_exchange *x, gp_err *err)
+{
+	const struct mg_request_info *ri = x->ri;
+	const char *cl = NULL, *te = NULL, *ct = NULL;
+	int ncl = 0, nte = 0;
+	long long want = -1;
+	size_t cap = x->route->body_max + 1, got = 0;
+	int64_t deadline;
+
+	for (int i = 0; i < ri->num_headers; i++) {
+		const char *name = ri->http_headers[i].name;
+		if (strcasecmp(name, "Content-Length") == 0) {
+			ncl++;
+			cl = ri->http_headers[i].value;
+		} else if (strcasecmp(name, "Transfer-Encoding") == 0) {
+			nte++;
+			te = ri->http_headers[i].value;
+		} else if (strcasecmp(name, "Content-Type") == 0) {
+			ct = ri->http_headers[i].value;
+		}
+	}
+	if (ncl && nte)
+		return refuse(x, GP_BAD_REQUEST,
+		              "Transfer-Encoding and Content-Length must not be combined");
+	if (ncl > 1)
+		return refuse(x, GP_BAD_REQUEST, "Content-Length is given more than once");
+	if (nte > 1 || (te && strcasecmp(te, "chunked") != 0))
+		return refuse(x, GP_BAD_REQUEST, "only chunked Transfer-Encoding is supported");
+	if (cl) {
+		int64_t v;
+		for (const char *p = cl; *p; p++)
+			if (!isdigit((unsigned char)*p))
+				return refuse(x, GP_BAD_REQUEST, "Content-Length is not a number");
+		if (gp_parse_i64(&v, cl, 0, INT64_MAX))
+			return refuse(x, GP_BAD_REQUEST, "Content-Length is not a number");
+		want = v;
+	}
+	if (!cl && !te)
+		return refuse(x, GP_LENGTH_REQUIRED, "a body with Content-Length is required");
+	if (!media_type_ok(ct))
+		return gp_err_set(err, GP_UNSUPPORTED_MEDIA, "Content-Type",
+		                  "send the body as application/json or application/geo+json (UTF-8)");
+	if (want > (long long)x->route->body_max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "the body may have at most %zu bytes",
+		         x->route->body_max);
+		return refuse(x, GP_TOO_LARGE, msg);
+	}
+	if (!(x->body = malloc(cap + 1)))
+		return GP_ENOMEM;
+	deadline = x->started_ms + x->srv->cfg->body_deadline_ms;
+	for (;;) {
+		int n;
+
+		if (want >= 0 && (long long)got == want)
+			break;
+		if (gp_time_mono_ms() > deadline)
+			return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
+		n = mg_read(x->conn, x->body + got, cap - got);
+		if (n == 0 && want < 0)
+			break; /* end of a chunked body */
+		if (n <= 0) {
+			if (gp_time_mono_ms() > deadline || n < 0)
+				return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
+			return refuse(x, GP_BAD_REQUEST, "the request body ended early");
+		}
+		got += (size_t)n;
+		if (got > x->route->body_max) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "the body may have at most %zu bytes",
+			         x->route->body_max);
+			return refuse(x, GP_TOO_LARGE, msg);
+		}
+	}
+	x->body[got] = '\0';
+	x->body_len = got;
+	if (got == 0)
+		return gp_err_set(err, GP_BAD_REQUEST, "body", "the request body is empty");
+	return 0;
+}

@@ -1,0 +1,412 @@
+/*
+ * exchange.c — one request/response: parsing the target (path segments and
+ * query parameters, strictly), the accessors handlers use, and sending the
+ * response with the headers every reply carries.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_int.h"
+
+void gp_http_common_headers(struct mg_connection *conn, const char *type)
+{
+	if (type)
+		mg_response_header_add(conn, "Content-Type", type, -1);
+	mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
+	mg_response_header_add(conn, "Referrer-Policy", "no-referrer", -1);
+	mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
+	mg_response_header_add(conn, "Cross-Origin-Resource-Policy", "same-origin", -1);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decodes s[0..n) into a new string; '+' means space only in query
+ * strings.  Refuses bad escapes, NUL and invalid UTF-8.
+ */
+static char *decode(const char *s, size_t n, int plus_is_space)
+{
+	char *out = malloc(n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int hi, lo;
+			if (i + 2 >= n)
+				goto bad;
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+				goto bad;
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (s[i] == '+' && plus_is_space) {
+			*o++ = ' ';
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	if (gp_utf8_check(out, (size_t)(o - out), NULL, NULL))
+		goto bad;
+	return out;
+bad:
+	free(out);
+	return (char *)-1;
+}
+
+int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
+{
+	const char *raw = x->ri->local_uri_raw ? x->ri->local_uri_raw : x->ri->local_uri;
+	const char *q = x->ri->query_string;
+	const char *p;
+	char *d;
+
+	if (!raw || raw[0] != '/')
+		return gp_err_set(err, GP_BAD_REQUEST, "", "the request target must be a path");
+	d = decode(raw, strlen(raw), 0);
+	if (d == (char *)-1)
+		return gp_err_set(err, GP_BAD_REQUEST, "", "the path is not validly encoded");
+	if (!d)
+		return GP_ENOMEM;
+	x->path = d;
+	/* Segments of the raw path, each decoded on its own: %2F stays inside. */
+	p = raw + 1;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (x->nsegments == MAX_SEGMENTS)
+			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
+		d = decode(p, n, 0);
+		if (d == (char *)-1)
+			return gp_err_set(err, GP_BAD_REQUEST, "", "the path is not validly encoded");
+		if (!d)
+			return GP_ENOMEM;
+		x->segments[x->nsegments++] = d;
+		if (!slash)
+			break;
+		p = slash + 1;
+		if (!*p) /* a trailing slash is an empty last segment */
+			if ((x->segments[x->nsegments++] = strdup("")) == NULL)
+				return GP_ENOMEM;
+	}
+	if (!q || !*q)
+		return 0;
+	while (*q) {
+		const char *amp = strchr(q, '&');
+		size_t n = amp ? (size_t)(amp - q) : strlen(q);
+		const char *eq = memchr(q, '=', n);
+		char *name, *value;
+
+		if (n == 0) {
+			q += amp ? 1 : 0;
+			if (!amp)
+				break;
+			continue;
+		}
+		if (x->nparams == MAX_PARAMS)
+			return gp_err_set(err, GP_BAD_REQUEST, "", "too many query parameters");
+		name = decode(q, eq ? (size_t)(eq - q) : n, 1);
+		value = eq ? decode(eq + 1, n - (size_t)(eq - q) - 1, 1) : strdup("");
+		if (name == (char *)-1 || value == (char *)-1) {
+			if (name != (char *)-1)
+				free(name);
+			if (value != (char *)-1)
+				free(value);
+			return gp_err_set(err, GP_BAD_REQUEST, "", "the query string is not validly encoded");
+		}
+		if (!name || !value) {
+			free(name);
+			free(value);
+			return GP_ENOMEM;
+		}
+		for (size_t i = 0; i < x->nparams; i++) {
+			if (strcmp(x->params[i].name, name) == 0) {
+				gp_err_set(err, GP_BAD_REQUEST, name, "parameter %.40s is given twice", name);
+				free(name);
+				free(value);
+				return GP_BAD_REQUEST;
+			}
+		}
+		x->params[x->nparams].name = name;
+		x->params[x->nparams].value = value;
+		x->nparams++;
+		if (!amp)
+			break;
+		q = amp + 1;
+	}
+	return 0;
+}
+
+int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *err)
+{
+	for (size_t i = 0; i < x->nparams; i++) {
+		const char *name = x->params[i].name;
+		size_t n = strlen(name);
+		const char *p = r->params;
+		int ok = 0;
+
+		while (p && *p && !ok) {
+			const char *sp = strchr(p, ' ');
+			size_t k = sp ? (size_t)(sp - p) : strlen(p);
+			ok = k == n && strncmp(p, name, n) == 0;
+			p = sp ? sp + 1 : p + k;
+		}
+		if (!ok)
+			return gp_err_set(err, GP_BAD_REQUEST, name,
+			                  "unknown query parameter \"%.40s\"%s%s", name,
+			                  r->params ? "; allowed: " : "; this resource takes none",
+			                  r->params ? r->params : "");
+	}
+	return 0;
+}
+
+void gp_http_exchange_clear(gp_http_exchange *x)
+{
+	free(x->path);
+	for (size_t i = 0; i < x->nsegments; i++)
+		free(x->segments[i]);
+	for (size_t i = 0; i < x->nparams; i++) {
+		free(x->params[i].name);
+		free(x->params[i].value);
+	}
+	free(x->body);
+	gp_buf_free(&x->out);
+}
+
+void *gp_http_worker(gp_http_exchange *x)
+{
+	return mg_get_thread_pointer(x->conn);
+}
+
+const char *gp_http_method(const gp_http_exchange *x)
+{
+	return x->ri->request_method;
+}
+
+const char *gp_http_path(const gp_http_exchange *x)
+{
+	return x->path;
+}
+
+const char *gp_http_arg(const gp_http_exchange *x, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < x->nargs; i++)
+		if (x->arg_name_lens[i] == n && strncmp(x->arg_names[i], name, n) == 0)
+			return x->arg_values[i];
+	return NULL;
+}
+
+const char *gp_http_param(const gp_http_exchange *x, const char *name)
+{
+	for (size_t i = 0; i < x->nparams; i++)
+		if (strcmp(x->params[i].name, name) == 0)
+			return x->params[i].value;
+	return NULL;
+}
+
+const char *gp_http_header(const gp_http_exchange *x, const char *name)
+{
+	return mg_get_header(x->conn, name);
+}
+
+const char *gp_http_body(const gp_http_exchange *x, size_t *out_len)
+{
+	if (out_len)
+		*out_len = x->body_len;
+	return x->body;
+}
+
+/* Host header characters that can appear in a URL authority. */
+static int host_ok(const char *h)
+{
+	if (!h || !*h || strlen(h) > 255)
+		return 0;
+	for (; *h; h++)
+		if (!isalnum((unsigned char)*h) && !strchr(".-:[]_", *h))
+			return 0;
+	return 1;
+}
+
+void gp_http_base_url(const gp_http_exchange *x, gp_buf *out)
+{
+	const char *pub = x->srv->cfg->public_url;
+	const char *host = mg_get_header(x->conn, "Host");
+
+	if (pub && *pub) {
+		size_t n = strlen(pub);
+		while (n > 0 && pub[n - 1] == '/')
+			n--;
+		gp_buf_append(out, pub, n);
+		return;
+	}
+	if (host_ok(host))
+		gp_buf_printf(out, "http://%s", host);
+	else
+		gp_buf_printf(out, "http://127.0.0.1:%d", x->srv->port);
+}
+
+static void put_encoded(gp_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~:,", c)) {
+			gp_buf_putc(out, (char)c);
+		} else {
+			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+			gp_buf_append(out, e, 3);
+		}
+	}
+}
+
+void gp_http_url_with(const gp_http_exchange *x, gp_buf *out, const char *name,
+                      const char *value)
+{
+	int first = 1, replaced = 0;
+
+	gp_http_base_url(x, out);
+	for (size_t i = 0; i < x->nsegments; i++) {
+		gp_buf_putc(out, '/');
+		put_encoded(out, x->segments[i]);
+	}
+	if (x->nsegments == 0)
+		gp_buf_putc(out, '/');
+	for (size_t i = 0; i < x->nparams; i++) {
+		const char *v = x->params[i].value;
+		if (name && strcmp(x->params[i].name, name) == 0) {
+			v = value;
+			replaced = 1;
+		}
+		gp_buf_putc(out, first ? '?' : '&');
+		first = 0;
+		put_encoded(out, x->params[i].name);
+		gp_buf_putc(out, '=');
+		put_encoded(out, v);
+	}
+	if (name && !replaced) {
+		gp_buf_putc(out, first ? '?' : '&');
+		put_encoded(out, name);
+		gp_buf_putc(out, '=');
+		put_encoded(out, value);
+	}
+}
+
+gp_buf *gp_http_out(gp_http_exchange *x)
+{
+	return &x->out;
+}
+
+void gp_http_set_status(gp_http_exchange *x, int status)
+{
+	x->status = status;
+}
+
+void gp_http_set_type(gp_http_exchange *x, const char *content_type)
+{
+	x->type = content_type;
+}
+
+int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value)
+{
+	size_t need = strlen(name) + strlen(value) + 4;
+
+	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n:"))
+		return GP_INVALID;
+	if (x->headers_len + need >= sizeof(x->headers))
+		return GP_TOO_LARGE;
+	x->headers_len += (size_t)snprintf(x->headers + x->headers_len,
+	                                   sizeof(x->headers) - x->headers_len,
+	                                   "%s: %s\r\n", name, value);
+	return 0;
+}
+
+static void add_own_headers(gp_http_exchange *x)
+{
+	const char *p = x->headers;
+
+	while (*p) {
+		const char *colon = strchr(p, ':');
+		const char *eol = strstr(p, "\r\n");
+		char name[128];
+
+		if (!colon || !eol)
+			break;
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
+		mg_response_header_add(x->conn, name, colon + 2, (int)(eol - colon - 2));
+		p = eol + 2;
+	}
+}
+
+void gp_http_send(gp_http_exchange *x)
+{
+	char len[32];
+
+	if (x->streaming) {
+		/* Too late for a status: end the stream where it stands. */
+		if (gp_buf_status(&x->out) == 0 && x->out.len)
+			gp_http_stream_flush(x);
+		if (!x->is_head)
+			mg_send_chunk(x->conn, "", 0);
+		return;
+	}
+	if (gp_buf_status(&x->out)) {
+		gp_err e;
+		int code = gp_buf_status(&x->out);
+		gp_err_set(&e, code, "", "the response would be too large; narrow the request");
+		gp_buf_reset(&x->out);
+		x->headers_len = 0;
+		x->headers[0] = '\0';
+		gp_http_send_problem(x, code, &e);
+		return;
+	}
+	snprintf(len, sizeof(len), "%zu", x->out.len);
+	if (!x->status)
+		x->status = 200;
+	mg_response_header_start(x->conn, x->status);
+	gp_http_common_headers(x->conn, x->type ? x->type : GP_JSON_TYPE);
+	add_own_headers(x);
+	mg_response_header_add(x->conn, "Content-Length", len, -1);
+	mg_response_header_send(x->conn);
+	if (!x->is_head && x->out.len)
+		mg_write(x->conn, x->out.data, x->out.len);
+	x->bytes_sent = (long long)x->out.len;
+}
+
+int gp_http_stream_flush(gp_http_exchange *x)
+{
+	if (!x->streaming) {
+		if (!x->status)
+			x->status = 200;
+		mg_response_header_start(x->conn, x->status);
+		gp_http_common_headers(x->conn, x->type ? x->type : GP_JSON_TYPE);
+		add_own_headers(x);
+		mg_response_header_add(x->conn, "Transfer-Encoding", "chunked", -1);
+		mg_response_header_send(x->conn);
+		x->streaming = 1;
+	}
+	if (gp_buf_status(&x->out))
+		return gp_buf_status(&x->out);
+	if (x->out.len && !x->is_head) {
+		if (mg_send_chunk(x->conn, x->out.data, (unsigned)x->out.len) < 0)
+			return GP_EIO;
+		x->bytes_sent += (long long)x->out.len;
+	}
+	gp_buf_reset(&x->out);
+	return 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * http.h — the HTTP server as handlers see it: route tables, one exchange
+ * (request + response) per call, and problem+json errors.
+ *
+ * The server owns civetweb: options (no directory listing, no CGI, no
+ * automatic CORS), the per-thread worker pointer, body limits and deadlines,
+ * query parsing, static files from the web root, security headers, and the
+ * single table that turns result codes into HTTP statuses.  Handlers never
+ * see civetweb and never choose an error status themselves: they return a
+ * result code with a gp_err.
+ *
+ * Must never: log client addresses or bodies, serve a file outside the web
+ * root, or let a handler's failure become anything but a problem+json reply.
+ */
+#ifndef GP_HTTP_H
+#define GP_HTTP_H
+
+#include <stddef.h>
+
+#include "config/config.h"
+#include "util/util.h"
+
+typedef struct gp_http_exchange gp_http_exchange;
+typedef struct gp_http_server gp_http_server;
+
+/*
+ * A handler fills the response and returns 0, or returns a positive result
+ * code with err filled (→ 4xx/503 problem+json), or a negative one (→ 500).
+ */
+typedef int (*gp_http_handler)(gp_http_exchange *x, gp_err *err);
+
+typedef enum gp_http_body_kind {
+	GP_HTTP_NO_BODY = 0,
+	GP_HTTP_JSON_BODY /* application/json or application/geo+json, UTF-8 */
+} gp_http_body_kind;
+
+typedef struct gp_http_route {
+	const char *method;  /* GET also answers HEAD */
+	const char *pattern; /* "/api/points/{id}": {x} captures one segment */
+	gp_http_handler handler;
+	const char *params;  /* allowed query parameters, space-separated */
+	gp_http_body_kind body;
+	size_t body_max;     /* bytes; larger bodies get 413 */
+} gp_http_route;
+
+/* A route table ends with an entry whose method is NULL. */
+
+typedef struct gp_http_hooks {
+	/* Called on each new worker thread; the result is that thread's worker. */
+	void *(*worker_new)(void *ctx);
+	void (*worker_free)(void *ctx, void *worker);
+	void *ctx;
+} gp_http_hooks;
+
+/*
+ * Starts serving.  tables is a NULL-terminated list of route tables, all
+ * borrowed for the server's lifetime, as is cfg.  Caller owns *out, stop
+ * with gp_http_server_stop().
+ */
+int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
+                         const gp_http_route *const *tables,
+                         const gp_http_hooks *hooks, gp_err *err);
+/* The port actually bound (useful with port 0). */
+int gp_http_server_port(const gp_http_server *s);
+void gp_http_server_stop(gp_http_server *s);
+
+/* ---- request ------------------------------------------------------------ */
+
+/* This thread's worker (from gp_http_hooks); NULL if it could not start. */
+void *gp_http_worker(gp_http_exchange *x);
+const char *gp_http_method(const gp_http_exchange *x);
+/* The decoded request path. */
+const char *gp_http_path(const gp_http_exchange *x);
+/* A path capture by its {name}; NULL when the route has none. */
+const char *gp_http_arg(const gp_http_exchange *x, const char *name);
+/* A decoded query parameter, or NULL when absent. */
+const char *gp_http_param(const gp_http_exchange *x, const char *name);
+/* A request header, or NULL. */
+const char *gp_http_header(const gp_http_exchange *x, const char *name);
+/* The request body read under the route's limits; NULL without one. */
+const char *gp_http_body(const gp_http_exchange *x, size_t *out_len);
+
+/*
+ * Writes the absolute URL of the current path with its query parameters,
+ * replacing (or adding) `name` with `value` when name is not NULL.  The
+ * base is public_url when configured, else http://Host.
+ */
+void gp_http_url_with(const gp_http_exchange *x, gp_buf *out, const char *name,
+                      const char *value);
+/* Writes the base URL (scheme and authority, no trailing slash). */
+void gp_http_base_url(const gp_http_exchange *x, gp_buf *out);
+
+/* ---- response ----------------------------------------------------------- */
+
+/* The response body; handlers append to it. Borrowed. */
+gp_buf *gp_http_out(gp_http_exchange *x);
+void gp_http_set_status(gp_http_exchange *x, int status);
+/* Borrowed static string, e.g. "application/geo+json; charset=utf-8". */
+void gp_http_set_type(gp_http_exchange *x, const char *content_type);
+/* Adds a header (copied); GP_TOO_LARGE when the header space is full. */
+int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value);
+
+/*
+ * Streaming: the first call sends the status and headers with chunked
+ * transfer encoding; every call sends what gp_http_out() holds as one chunk
+ * and empties it.  After a stream started, a handler error can only cut
+ * the connection.  Returns 0 or GP_EIO when the client went away.
+ */
+int gp_http_stream_flush(gp_http_exchange *x);
+
+#define GP_JSON_TYPE "application/json; charset=utf-8"
+#define GP_GEOJSON_TYPE "application/geo+json; charset=utf-8"
+#define GP_PROBLEM_TYPE "application/problem+json; charset=utf-8"
+#define GP_CSV_TYPE "text/csv; charset=utf-8; header=present"
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * http_int.h — what the files of http/ share and nobody else may see.
+ */
+#ifndef GP_HTTP_INT_H
+#define GP_HTTP_INT_H
+
+#include <civetweb.h>
+
+#include "http.h"
+
+#define MAX_PARAMS 32
+#define MAX_ARGS 4
+#define MAX_SEGMENTS 16
+#define HEADER_SPACE 2048
+/* Returned by helpers that already sent the whole response themselves. */
+#define HTTP_ANSWERED (-1000)
+
+typedef struct http_param {
+	char *name;
+	char *value;
+} http_param;
+
+struct gp_http_server {
+	struct mg_context *ctx;
+	const gp_config *cfg;
+	const gp_http_route *const *tables;
+	gp_http_hooks hooks;
+	char web_root[4096]; /* realpath of cfg->web_root, or "" */
+	int port;
+};
+
+struct gp_http_exchange {
+	struct mg_connection *conn;
+	const struct mg_request_info *ri;
+	gp_http_server *srv;
+	const gp_http_route *route;
+	char *path;                  /* decoded */
+	char *segments[MAX_SEGMENTS];
+	size_t nsegments;
+	const char *arg_names[MAX_ARGS]; /* not NUL-terminated: see lens */
+	size_t arg_name_lens[MAX_ARGS];
+	const char *arg_values[MAX_ARGS];
+	size_t nargs;
+	http_param params[MAX_PARAMS];
+	size_t nparams;
+	char *body;
+	size_t body_len;
+	/* response */
+	int status;
+	const char *type;
+	char headers[HEADER_SPACE]; /* "Name: value\r\n" lines */
+	size_t headers_len;
+	gp_buf out;
+	int streaming;
+	int is_head;
+	int64_t started_ms;
+	long long bytes_sent;
+};
+
+/* problem.c */
+int gp_http_status_for(int code);
+/* Sends code + err as problem+json (or a bare 500 for negative codes). */
+void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err);
+/* civetweb's http_error callback: its own errors as problem+json. */
+int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *msg);
+
+/* exchange.c */
+int gp_http_parse_target(gp_http_exchange *x, gp_err *err);
+int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *err);
+void gp_http_send(gp_http_exchange *x);
+void gp_http_exchange_clear(gp_http_exchange *x);
+/* Adds the headers every response carries. */
+void gp_http_common_headers(struct mg_connection *conn, const char *type);
+
+/* body.c: reads the body under the route's rules. */
+int gp_http_read_body(gp_http_exchange *x, gp_err *err);
+
+/* static.c: serves GET/HEAD of files under the web root. */
+int gp_http_serve_static(gp_http_exchange *x, gp_err *err);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * server.c — civetweb set-up and request dispatch.
+ *
+ * civetweb is told to do as little as possible on its own: no document root
+ * (static files go through static.c), so no directory listing and no CGI;
+ * the automatic CORS answers are switched off by empty allow values; every
+ * request, whatever its method or path, reaches dispatch().
+ *
+ * Per-thread state: init_thread creates the worker through the hooks for
+ * worker threads only, and exit_thread frees it on the same thread.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http_int.h"
+
+/* Matches a route pattern against the decoded segments, filling captures. */
+static int match(gp_http_exchange *x, const char *pattern)
+{
+	const char *p = pattern + 1;
+	size_t i = 0;
+
+	x->nargs = 0;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (i >= x->nsegments)
+			return 0;
+		if (n > 2 && p[0] == '{' && p[n - 1] == '}') {
+			if (x->nargs == MAX_ARGS || !x->segments[i][0])
+				return 0;
+			x->arg_names[x->nargs] = p + 1; /* inside the pattern's braces */
+			x->arg_name_lens[x->nargs] = n - 2;
+			x->arg_values[x->nargs] = x->segments[i];
+			x->nargs++;
+		} else if (strlen(x->segments[i]) != n || strncmp(p, x->segments[i], n) != 0) {
+			return 0;
+		}
+		i++;
+		p = slash ? slash + 1 : p + n;
+	}
+	return i == x->nsegments;
+}
+
+static void log_access(const gp_http_exchange *x)
+{
+	if (!x->srv->cfg->access_log)
+		return;
+	gp_log_info("%s %s %d %lldB %lldms", x->ri->request_method,
+	            x->path ? x->path : "-", x->status, x->bytes_sent,
+	            (long long)(gp_time_mono_ms() - x->started_ms));
+}
+
+static void allow_header(gp_http_exchange *x, const char *const *methods, size_t n)
+{
+	char allow[128] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(allow + len, sizeof(allow) - len, "%s%s",
+		                        i ? ", " : "", methods[i]);
+	gp_http_add_header(x, "Allow", allow);
+}
+
+static int dispatch(struct mg_connection *conn, void *cbdata)
+{
+	gp_http_server *srv = cbdata;
+	gp_http_exchange x;
+	const gp_http_route *found = NULL;
+	const char *methods[16];
+	size_t nmethods = 0;
+	const char *method;
+	gp_err err;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	gp_err_clear(&err);
+	x.conn = conn;
+	x.srv = srv;
+	x.ri = mg_get_request_info(conn);
+	x.started_ms = gp_time_mono_ms();
+	gp_buf_init(&x.out, 64u << 20);
+	method = x.ri->request_method;
+	x.is_head = strcmp(method, "HEAD") == 0;
+
+	if ((rc = gp_http_parse_target(&x, &err)))
+		goto answer;
+	for (size_t t = 0; srv->tables[t]; t++) {
+		for (const gp_http_route *r = srv->tables[t]; r->method; r++) {
+			gp_http_exchange probe = x;
+			if (!match(&probe, r->pattern))
+				continue;
+			if (nmethods < 15) {
+				int seen = 0;
+				for (size_t k = 0; k < nmethods; k++)
+					seen |= !strcmp(methods[k], r->method);
+				if (!seen)
+					methods[nmethods++] = r->method;
+				if (!seen && !strcmp(r->method, "GET"))
+					methods[nmethods++] = "HEAD";
+			}
+			if (strcmp(r->method, method) == 0 ||
+			    (x.is_head && strcmp(r->method, "GET") == 0)) {
+				found = r;
+				x.nargs = probe.nargs;
+				memcpy(x.arg_names, probe.arg_names, sizeof(x.arg_names));
+				memcpy(x.arg_name_lens, probe.arg_name_lens, sizeof(x.arg_name_lens));
+				memcpy(x.arg_values, probe.arg_values, sizeof(x.arg_values));
+			}
+		}
+	}
+	if (!found && nmethods) {
+		if (!strcmp(method, "OPTIONS")) {
+			methods[nmethods++] = "OPTIONS";
+			allow_header(&x, methods, nmethods);
+			x.status = 204;
+			gp_http_send(&x);
+			goto done;
+		}
+		allow_header(&x, methods, nmethods);
+		rc = gp_err_set(&err, GP_METHOD_NOT_ALLOWED, "", "%s is not allowed here", method);
+		goto answer;
+	}
+	if (!found) {
+		if (strcmp(method, "GET") && !x.is_head) {
+			rc = gp_err_set(&err, x.nsegments && !strcmp(x.segments[0], "api")
+			                          ? GP_NOT_FOUND : GP_METHOD_NOT_ALLOWED,
+			                "", "no such resource for %s", method);
+			if (rc == GP_METHOD_NOT_ALLOWED)
+				gp_http_add_header(&x, "Allow", "GET, HEAD");
+			goto answer;
+		}
+		if (x.nsegments && (!strcmp(x.segments[0], "api") || !strcmp(x.segments[0], "ogc"))) {
+			rc = gp_err_set(&err, GP_NOT_FOUND, "", "no such resource");
+			goto answer;
+		}
+		if (x.nparams) {
+			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[0].name,
+			                "static files take no query parameters");
+			goto answer;
+		}
+		rc = gp_http_serve_static(&x, &err);
+		goto answer;
+	}
+	x.route = found;
+	if ((rc = gp_http_check_params(&x, found, &err)))
+		goto answer;
+	if (found->body != GP_HTTP_NO_BODY && (rc = gp_http_read_body(&x, &err)))
+		goto answer;
+	if (!gp_http_worker(&x)) {
+		rc = gp_err_set(&err, GP_UNAVAILABLE, "", "the server cannot reach its database");
+		goto answer;
+	}
+	rc = found->handler(&x, &err);
+answer:
+	if (rc == HTTP_ANSWERED) {
+		/* already sent */
+	} else if (rc) {
+		if (rc < 0)
+			gp_log_error("%s %s failed: %s", method, x.path ? x.path : "-",
+			             gp_result_name(rc));
+		if (rc != GP_METHOD_NOT_ALLOWED) { /* only Allow survives an error */
+			x.headers_len = 0;
+			x.headers[0] = '\0';
+		}
+		if (x.streaming)
+			gp_http_send(&x); /* cannot change the status any more */
+		else
+			gp_http_send_problem(&x, rc, &err);
+	} else {
+		gp_http_send(&x);
+	}
+done:
+	log_access(&x);
+	gp_http_exchange_clear(&x);
+	return x.status ? x.status : 200;
+}
+
+static void *init_thread(const struct mg_context *ctx, int thread_type)
+{
+	gp_http_server *srv = mg_get_user_data(ctx);
+
+	if (thread_type != 1 || !srv->hooks.worker_new)
+		return NULL;
+	return srv->hooks.worker_new(srv->hooks.ctx);
+}
+
+static void exit_thread(const struct mg_context *ctx, int thread_type, void *worker)
+{
+	gp_http_server *srv = mg_get_user_data(ctx);
+
+	if (thread_type == 1 && worker && srv->hooks.worker_free)
+		srv->hooks.worker_free(srv->hooks.ctx, worker);
+}
+
+static int log_message(const struct mg_connection *conn, const char *message)
+{
+	(void)conn;
+	gp_log_warn("civetweb: %s", message);
+	return 1;
+}
+
+int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
+                         const gp_http_route *const *tables,
+                         const gp_http_hooks *hooks, gp_err *err)
+{
+	struct mg_callbacks cb;
+	struct mg_server_port ports[4];
+	gp_http_server *srv;
+	char threads[16], timeout[16], keepalive[16];
+	int timeout_ms, n;
+
+	*out = NULL;
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return GP_ENOMEM;
+	srv->cfg = cfg;
+	srv->tables = tables;
+	srv->hooks = *hooks;
+	if (!realpath(cfg->web_root, srv->web_root)) {
+		gp_log_warn("web root %s not found; only the API is served", cfg->web_root);
+		srv->web_root[0] = '\0';
+	}
+	/* A trickling body must not hold a worker past its deadline. */
+	timeout_ms = cfg->request_timeout_ms < cfg->body_deadline_ms ? cfg->request_timeout_ms
+	                                                            : cfg->body_deadline_ms;
+	snprintf(threads, sizeof(threads), "%d", cfg->threads);
+	snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
+	snprintf(keepalive, sizeof(keepalive), "%d", cfg->keep_alive_ms);
+	const char *options[] = {
+		"listening_ports", cfg->listen,
+		"num_threads", threads,
+		"request_timeout_ms", timeout,
+		"keep_alive_timeout_ms", keepalive,
+		"enable_keep_alive", cfg->keep_alive_ms > 0 ? "yes" : "no",
+		"enable_directory_listing", "no",
+		"cgi_pattern", "",
+		"ssi_pattern", "",
+		"access_control_allow_origin", "",
+		"access_control_allow_methods", "",
+		"access_control_allow_headers", "",
+		"decode_url", "no",
+		"tcp_nodelay", "1",
+		"listen_backlog", "1024",
+		"connection_queue", "256",
+		NULL
+	};
+	memset(&cb, 0, sizeof(cb));
+	cb.init_thread = init_thread;
+	cb.exit_thread = exit_thread;
+	cb.http_error = gp_http_civetweb_error;
+	cb.log_message = log_message;
+	srv->ctx = mg_start(&cb, srv, options);
+	if (!srv->ctx) {
+		free(srv);
+		return gp_err_set(err, GP_EIO, "listen",
+		                  "cannot listen on %s (in use, or not a local address?)",
+		                  cfg->listen);
+	}
+	mg_set_request_handler(srv->ctx, "/", dispatch, srv);
+	n = mg_get_server_ports(srv->ctx, 4, ports);
+	srv->port = n > 0 ? ports[0].port : 0;
+	*out = srv;
+	return 0;
+}
+
+int gp_http_server_port(const gp_http_server *s)
+{
+	return s->port;
+}
+
+void gp_http_server_stop(gp_http_server *s)
+{
+	if (!s)
+		return;
+	mg_stop(s->ctx);
+	free(s);
+}

@@ -1,0 +1,90 @@
+/*
+ * json.h — JSON in and out: the strict GeoJSON point decoder for citizen
+ * input (over jansson) and the hand-written writers that serialise points
+ * and feature collections straight into a gp_buf.
+ *
+ * Must never: decide policy (which topics exist, whether a point is in the
+ * city — that is core/), touch the database, or run PROJ.  Output writers
+ * never allocate outside the gp_buf they are given.
+ */
+#ifndef GP_JSON_H
+#define GP_JSON_H
+
+#include <stddef.h>
+
+#include "geopart/crs.h"
+#include "geopart/point.h"
+#include "util/util.h"
+
+/* A citizen's POST body, decoded but not yet judged. Owns its strings. */
+typedef struct gp_point_input {
+	char *category;
+	char *comment;
+	size_t comment_len; /* bytes; may hold NUL, which validation refuses */
+	char *topic;        /* NULL when absent or null */
+	double coord[2];    /* in the request CRS's axis order */
+} gp_point_input;
+
+/*
+ * Decodes a GeoJSON Feature with a Point geometry.  Returns 0; GP_BAD_REQUEST
+ * for malformed JSON; GP_INVALID naming the field for a wrong shape or type,
+ * invalid UTF-8 or a number out of double range.  On success the caller owns
+ * *out, free with gp_point_input_clear().
+ */
+int gp_json_point_input_decode(gp_point_input *out, const char *body,
+                               size_t len, gp_err *err);
+void gp_point_input_clear(gp_point_input *in);
+
+/*
+ * Finds the dotted object-key path ("properties.comment") of the value that
+ * contains byte `offset` of a JSON text, tolerating invalid bytes inside
+ * strings.  Writes "" when the offset is not inside any member.
+ */
+void gp_json_path_at(char *out, size_t outsz, const char *text, size_t len,
+                     size_t offset);
+
+/* Writes s as a JSON string literal (quoted, escaped). */
+void gp_json_put_str(gp_buf *b, const char *s);
+void gp_json_put_strn(gp_buf *b, const char *s, size_t n);
+/* Writes s as a JSON string, or null when s is NULL. */
+void gp_json_put_str_or_null(gp_buf *b, const char *s);
+
+/*
+ * Writes one point as a GeoJSON Feature.  c0/c1 are the coordinates already
+ * in the output CRS (axis order of that CRS); decimals as gp_crs_decimals().
+ * With crs_uri set, the Feature carries the legacy crs member naming it.
+ */
+void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                           int decimals, const char *crs_uri);
+
+/*
+ * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON
+ * 2008 member, which GDAL and QGIS honour, for output that is not CRS84.
+ */
+void gp_json_put_crs_member(gp_buf *b, const char *uri);
+
+/* ---- district boundary files ---------------------------------------------- */
+
+/* One feature of a boundary file, borrowed for the duration of the callback. */
+typedef struct gp_json_boundary {
+	size_t index;         /* 0-based position in the file */
+	const char *id;       /* the id property as text (strings and integers) */
+	const char *name;
+	const char *geometry; /* the geometry member as a JSON text */
+} gp_json_boundary;
+
+typedef int (*gp_json_boundary_cb)(void *ctx, const gp_json_boundary *b,
+                                   gp_err *err);
+
+/*
+ * Reads a GeoJSON FeatureCollection of boundaries and calls cb (when not
+ * NULL) for each feature.  Refuses (GP_INVALID, naming the feature) a feature without a
+ * string/integer id property or a non-empty string name property.  When
+ * the file carries a legacy `crs` member, its name is copied to
+ * *out_crs_name (caller frees with free()), else it is set to NULL.
+ */
+int gp_json_boundaries_read(const char *text, size_t len, const char *id_property,
+                            const char *name_property, char **out_crs_name,
+                            gp_json_boundary_cb cb, void *ctx, gp_err *err);
+
+#endif

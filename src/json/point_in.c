@@ -1,0 +1,182 @@
+/*
+ * point_in.c — decoding a citizen's GeoJSON Feature.
+ *
+ * Only shape and types are judged here; the values (category names, comment
+ * length, topic list, coordinate ranges, the city) are judged in core/.
+ * Every refusal names the member at fault as a dotted path.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+void gp_point_input_clear(gp_point_input *in)
+{
+	if (!in)
+		return;
+	free(in->category);
+	free(in->comment);
+	free(in->topic);
+	memset(in, 0, sizeof(*in));
+}
+
+static int load_error(const json_error_t *jerr, const char *body, size_t len,
+                      gp_err *err)
+{
+	char path[64];
+	size_t pos = jerr->position > 0 ? (size_t)jerr->position - 1 : 0;
+
+	switch (json_error_code(jerr)) {
+	case json_error_invalid_utf8:
+		gp_json_path_at(path, sizeof(path), body, len, pos);
+		return gp_err_set(err, GP_INVALID, path[0] ? path : "body",
+		                  "text is not valid UTF-8");
+	case json_error_numeric_overflow:
+		gp_json_path_at(path, sizeof(path), body, len, pos);
+		return gp_err_set(err, GP_INVALID, path[0] ? path : "body",
+		                  "number is out of range");
+	case json_error_duplicate_key:
+		return gp_err_set(err, GP_BAD_REQUEST, "body",
+		                  "malformed JSON: %s (line %d, column %d)", jerr->text,
+		                  jerr->line, jerr->column);
+	default:
+		return gp_err_set(err, GP_BAD_REQUEST, "body",
+		                  "malformed JSON: %s (line %d, column %d)", jerr->text,
+		                  jerr->line, jerr->column);
+	}
+}
+
+/* Copies a JSON string value, keeping embedded NULs for validation to see. */
+static char *copy_string(const json_t *v, size_t *out_len)
+{
+	size_t n = json_string_length(v);
+	char *s = malloc(n + 1);
+
+	if (!s)
+		return NULL;
+	memcpy(s, json_string_value(v), n);
+	s[n] = '\0';
+	if (out_len)
+		*out_len = n;
+	return s;
+}
+
+static int decode_geometry(gp_point_input *out, json_t *geom, gp_err *err)
+{
+	json_t *type, *coords;
+
+	if (!json_is_object(geom))
+		return gp_err_set(err, GP_INVALID, "geometry",
+		                  "geometry must be a GeoJSON Point object");
+	type = json_object_get(geom, "type");
+	if (!json_is_string(type))
+		return gp_err_set(err, GP_INVALID, "geometry.type",
+		                  "geometry type is missing");
+	if (strcmp(json_string_value(type), "Point") != 0)
+		return gp_err_set(err, GP_INVALID, "geometry.type",
+		                  "geometry must be a Point, not %.40s",
+		                  json_string_value(type));
+	if (json_object_get(geom, "crs"))
+		return gp_err_set(err, GP_INVALID, "geometry.crs",
+		                  "the GeoJSON crs member is not supported; use the crs query parameter");
+	coords = json_object_get(geom, "coordinates");
+	if (!json_is_array(coords))
+		return gp_err_set(err, GP_INVALID, "geometry.coordinates",
+		                  "coordinates must be an array of two numbers");
+	if (json_array_size(coords) != 2)
+		return gp_err_set(err, GP_INVALID, "geometry.coordinates",
+		                  "a point has exactly two coordinates, got %zu",
+		                  json_array_size(coords));
+	for (size_t i = 0; i < 2; i++) {
+		json_t *c = json_array_get(coords, i);
+		if (!json_is_number(c))
+			return gp_err_set(err, GP_INVALID, "geometry.coordinates",
+			                  "coordinate %zu is not a number", i + 1);
+		out->coord[i] = json_number_value(c);
+		if (!isfinite(out->coord[i]))
+			return gp_err_set(err, GP_INVALID, "geometry.coordinates",
+			                  "coordinate %zu is not finite", i + 1);
+	}
+	return 0;
+}
+
+static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(props))
+		return gp_err_set(err, GP_INVALID, "properties",
+		                  "properties must be an object with category and comment");
+	json_object_foreach(props, key, v) {
+		char field[64];
+
+		snprintf(field, sizeof(field), "properties.%.40s", key);
+		if (strcmp(key, "category") == 0) {
+			if (!json_is_string(v))
+				return gp_err_set(err, GP_INVALID, field,
+				                  "category must be a string");
+			if (!(out->category = copy_string(v, NULL)))
+				return GP_ENOMEM;
+		} else if (strcmp(key, "comment") == 0) {
+			if (!json_is_string(v))
+				return gp_err_set(err, GP_INVALID, field,
+				                  "comment must be a string");
+			if (!(out->comment = copy_string(v, &out->comment_len)))
+				return GP_ENOMEM;
+		} else if (strcmp(key, "topic") == 0) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_string(v))
+				return gp_err_set(err, GP_INVALID, field,
+				                  "topic must be a string or null");
+			if (!(out->topic = copy_string(v, NULL)))
+				return GP_ENOMEM;
+		} else {
+			return gp_err_set(err, GP_INVALID, field,
+			                  "unknown property \"%.40s\"", key);
+		}
+	}
+	if (!out->category)
+		return gp_err_set(err, GP_INVALID, "properties.category",
+		                  "category is required");
+	if (!out->comment)
+		return gp_err_set(err, GP_INVALID, "properties.comment",
+		                  "comment is required");
+	return 0;
+}
+
+int gp_json_point_input_decode(gp_point_input *out, const char *body,
+                               size_t len, gp_err *err)
+{
+	json_error_t jerr;
+	json_t *root = NULL, *type;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* NULs are let through so validation can refuse them as a field error. */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!root)
+		return load_error(&jerr, body, len, err);
+	if (!json_is_object(root)) {
+		rc = gp_err_set(err, GP_INVALID, "type",
+		                "body must be a GeoJSON Feature object");
+		goto out;
+	}
+	type = json_object_get(root, "type");
+	if (!json_is_string(type) || strcmp(json_string_value(type), "Feature") != 0) {
+		rc = gp_err_set(err, GP_INVALID, "type",
+		                "body must be a GeoJSON Feature (\"type\": \"Feature\")");
+		goto out;
+	}
+	if ((rc = decode_geometry(out, json_object_get(root, "geometry"), err)))
+		goto out;
+	rc = decode_properties(out, json_object_get(root, "properties"), err);
+out:
+	json_decref(root);
+	if (rc)
+		gp_point_input_clear(out);
+	return rc;
+}

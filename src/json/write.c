@@ -1,0 +1,98 @@
+/*
+ * write.c — JSON serialisation without an intermediate tree.  Points are
+ * the bulk of every response and export, so they are written directly.
+ */
+#include <string.h>
+
+#include "json.h"
+
+void gp_json_put_strn(gp_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t start = 0;
+
+	gp_buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *esc = NULL;
+		char u[6];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		gp_buf_append(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\t': esc = "\\t"; break;
+		case '\r': esc = "\\r"; break;
+		default:
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			gp_buf_append(b, u, 6);
+			continue;
+		}
+		gp_buf_puts(b, esc);
+	}
+	gp_buf_append(b, s + start, n - start);
+	gp_buf_putc(b, '"');
+}
+
+void gp_json_put_str(gp_buf *b, const char *s)
+{
+	gp_json_put_strn(b, s, strlen(s));
+}
+
+void gp_json_put_str_or_null(gp_buf *b, const char *s)
+{
+	if (s)
+		gp_json_put_str(b, s);
+	else
+		gp_buf_puts(b, "null");
+}
+
+void gp_json_put_crs_member(gp_buf *b, const char *uri)
+{
+	gp_buf_puts(b, "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":");
+	gp_json_put_str(b, uri);
+	gp_buf_puts(b, "}},");
+}
+
+void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                           int decimals, const char *crs_uri)
+{
+	gp_buf_putc(b, '{');
+	if (crs_uri)
+		gp_json_put_crs_member(b, crs_uri);
+	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
+	gp_buf_put_i64(b, p->id);
+	gp_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+	gp_buf_put_fixed(b, c0, decimals);
+	gp_buf_putc(b, ',');
+	gp_buf_put_fixed(b, c1, decimals);
+	gp_buf_puts(b, "]},\"properties\":{\"category\":");
+	gp_json_put_str(b, gp_category_name(p->category));
+	gp_buf_puts(b, ",\"comment\":");
+	gp_json_put_str(b, p->comment ? p->comment : "");
+	gp_buf_puts(b, ",\"topic\":");
+	gp_json_put_str_or_null(b, p->topic);
+	gp_buf_puts(b, ",\"status\":");
+	gp_json_put_str(b, gp_status_name(p->status));
+	gp_buf_puts(b, ",\"created\":");
+	gp_json_put_str(b, p->created);
+	gp_buf_puts(b, ",\"updated\":");
+	gp_json_put_str(b, p->updated);
+	gp_buf_puts(b, ",\"supporters\":");
+	gp_buf_put_i64(b, p->supporters);
+	gp_buf_puts(b, ",\"ortsbezirk_id\":");
+	gp_json_put_str_or_null(b, p->ortsbezirk.id);
+	gp_buf_puts(b, ",\"ortsbezirk_name\":");
+	gp_json_put_str_or_null(b, p->ortsbezirk.name);
+	gp_buf_puts(b, ",\"stadtteil_id\":");
+	gp_json_put_str_or_null(b, p->stadtteil.id);
+	gp_buf_puts(b, ",\"stadtteil_name\":");
+	gp_json_put_str_or_null(b, p->stadtteil.name);
+	gp_buf_puts(b, "}}");
+}

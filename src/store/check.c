@@ -1,0 +1,77 @@
+/*
+ * check.c — integrity checks for `geopart check`: SQLite's own page-level
+ * check, foreign keys, the spatial index against the table, and the
+ * invariants the schema cannot state (coordinates agree with the geometry).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+
+typedef struct probe {
+	const char *sql;
+	const char *ok_text; /* a single row with this text means "no problem" */
+	const char *what;
+} probe;
+
+static const probe probes[] = {
+	{ "PRAGMA integrity_check", "ok", "integrity" },
+	{ "PRAGMA foreign_key_check", NULL, "foreign key" },
+	/* CheckSpatialIndex returns 1 when the R*Tree matches the table. */
+	{ "SELECT CASE CheckSpatialIndex('points', 'geom') WHEN 1 THEN NULL"
+	  " ELSE 'spatial index idx_points_geom does not match points' END", NULL,
+	  "spatial index" },
+	{ "SELECT 'point ' || id || ': x/y differ from its geometry' FROM points"
+	  " WHERE abs(ST_X(geom) - x) > 1e-6 OR abs(ST_Y(geom) - y) > 1e-6"
+	  " OR geom IS NULL LIMIT 20", NULL, "coordinates" },
+	{ "SELECT 'district ' || id || ': invalid boundary' FROM districts"
+	  " WHERE ST_IsValid(geom) IS NOT 1", NULL, "boundaries" },
+};
+
+int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx)
+{
+	int problems = 0;
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(s->db, probes[i].sql, -1, &st, NULL);
+
+		if (rc != SQLITE_OK) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s check could not run: %s",
+			         probes[i].what, sqlite3_errmsg(s->db));
+			report(ctx, msg);
+			problems++;
+			continue;
+		}
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *text = (const char *)sqlite3_column_text(st, 0);
+			char msg[512];
+
+			if (!text && sqlite3_column_count(st) == 1)
+				continue;
+			if (text && probes[i].ok_text && strcmp(text, probes[i].ok_text) == 0)
+				continue;
+			if (sqlite3_column_count(st) > 1) {
+				/* foreign_key_check: table, rowid, parent, fkid */
+				snprintf(msg, sizeof(msg), "%s: %s row %lld refers to a missing %s",
+				         probes[i].what, sqlite3_column_text(st, 0),
+				         (long long)sqlite3_column_int64(st, 1),
+				         sqlite3_column_text(st, 2));
+			} else {
+				snprintf(msg, sizeof(msg), "%s: %s", probes[i].what, text);
+			}
+			report(ctx, msg);
+			problems++;
+		}
+		if (rc != SQLITE_DONE) {
+			char msg[512];
+			snprintf(msg, sizeof(msg), "%s check failed: %s", probes[i].what,
+			         sqlite3_errmsg(s->db));
+			report(ctx, msg);
+			problems++;
+		}
+		sqlite3_finalize(st);
+	}
+	return problems ? GP_INVALID : 0;
+}

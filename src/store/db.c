@@ -1,0 +1,234 @@
+/*
+ * db.c — opening a connection, its pragmas, the prepared-statement cache,
+ * transactions and the translation of SQLite errors.
+ *
+ * Durability: WAL with synchronous=FULL, so a transaction that returned from
+ * COMMIT survives a crash of the process and of the machine.  Callers
+ * acknowledge writes only after gp_store_commit() returned 0.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h" /* sqlite3.h must precede spatialite.h */
+#include <spatialite.h>
+
+/* Long enough to outwait an import; short enough to answer 503 in time. */
+#define BUSY_TIMEOUT_MS 5000
+
+int gp_store_fail(gp_store *s, int rc, const char *file, int line)
+{
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return 0;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return GP_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		code = GP_EIO;
+		break;
+	case SQLITE_NOMEM:
+		code = GP_ENOMEM;
+		break;
+	default:
+		code = GP_EFAULT;
+		break;
+	}
+	gp_log_write(GP_LOG_ERROR, file, line, "sqlite: %s (%d)",
+	             s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), rc);
+	return code;
+}
+
+int gp_store_exec(gp_store *s, const char *sql)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : STORE_FAIL(s, rc);
+}
+
+int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
+{
+	gp_store *s;
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return GP_ENOMEM;
+	if (!(s->path = strdup(path))) {
+		free(s);
+		return GP_ENOMEM;
+	}
+	if (flags & GP_STORE_READONLY)
+		oflags |= SQLITE_OPEN_READONLY;
+	else
+		oflags |= SQLITE_OPEN_READWRITE;
+	if (flags & GP_STORE_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		gp_err_set(err, GP_EIO, "db", "cannot open database %s: %s", path,
+		           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		gp_store_close(s);
+		return GP_EIO;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	s->spatialite = spatialite_alloc_connection();
+	if (!s->spatialite) {
+		gp_store_close(s);
+		return GP_ENOMEM;
+	}
+	spatialite_init_ex(s->db, s->spatialite, 0);
+	rc = gp_store_exec(s, "PRAGMA foreign_keys = ON;"
+	                      "PRAGMA synchronous = FULL;"
+	                      "PRAGMA temp_store = MEMORY;");
+	if (!rc && !(flags & GP_STORE_READONLY))
+		rc = gp_store_exec(s, "PRAGMA journal_mode = WAL;");
+	if (!rc) {
+		/* Fails early with a clear message when the file is not SQLite. */
+		rc = gp_store_exec(s, "SELECT count(*) FROM sqlite_master;");
+	}
+	if (rc) {
+		gp_err_set(err, rc, "db", "cannot use database %s: %s", path,
+		           sqlite3_errmsg(s->db));
+		gp_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void gp_store_close(gp_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(s->cache[i].stmt);
+		free(s->cache[i].sql);
+	}
+	if (s->db) {
+		/* Closing with open statements would leak the connection. */
+		sqlite3_close(s->db);
+	}
+	if (s->spatialite)
+		spatialite_cleanup_ex(s->spatialite);
+	free(s->path);
+	free(s);
+}
+
+const char *gp_store_path(const gp_store *s)
+{
+	return s->path;
+}
+
+sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
+{
+	cached_stmt *slot = &s->cache[0];
+	sqlite3_stmt *stmt;
+	char *copy;
+	int rc;
+
+	for (int i = 0; i < STMT_CACHE; i++) {
+		cached_stmt *c = &s->cache[i];
+		if (c->sql && strcmp(c->sql, sql) == 0) {
+			c->used = ++s->tick;
+			sqlite3_reset(c->stmt);
+			sqlite3_clear_bindings(c->stmt);
+			return c->stmt;
+		}
+		if (c->used < slot->used)
+			slot = c;
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		STORE_FAIL(s, rc);
+		return NULL;
+	}
+	if (!(copy = strdup(sql))) {
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	sqlite3_finalize(slot->stmt);
+	free(slot->sql);
+	slot->sql = copy;
+	slot->stmt = stmt;
+	slot->used = ++s->tick;
+	return stmt;
+}
+
+int gp_store_begin_write(gp_store *s)
+{
+	return gp_store_exec(s, "BEGIN IMMEDIATE");
+}
+
+int gp_store_commit(gp_store *s)
+{
+	int rc = gp_store_exec(s, "COMMIT");
+
+	if (rc)
+		gp_store_rollback(s);
+	return rc;
+}
+
+void gp_store_rollback(gp_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int gp_store_read_begin(gp_store *s)
+{
+	return gp_store_exec(s, "BEGIN DEFERRED");
+}
+
+void gp_store_read_end(gp_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+int gp_store_savepoint(gp_store *s)
+{
+	return gp_store_exec(s, "SAVEPOINT unit");
+}
+
+int gp_store_savepoint_release(gp_store *s)
+{
+	return gp_store_exec(s, "RELEASE unit");
+}
+
+void gp_store_savepoint_rollback(gp_store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK TO unit; RELEASE unit", NULL, NULL, NULL);
+}
+
+int gp_store_districts_version(gp_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT CAST(value AS INTEGER) FROM meta "
+	                                    "WHERE key = 'districts_version'");
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? GP_EFAULT : STORE_FAIL(s, rc);
+}
+
+int gp_store_districts_version_bump(gp_store *s)
+{
+	return gp_store_exec(s, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+	                        "WHERE key = 'districts_version'");
+}

@@ -1,0 +1,114 @@
+/*
+ * util.h — small dependency-free helpers every module may use: bounded
+ * growable buffers, logging, time stamps, UTF-8 checks, number parsing and
+ * formatting.
+ *
+ * Must never: include a third-party header, allocate without a bound the
+ * caller chose, or keep global state other than the log level.
+ */
+#ifndef GP_UTIL_H
+#define GP_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "geopart/error.h"
+
+/* ---- gp_buf: a growable byte buffer with a hard maximum ----------------
+ *
+ * Appends are sticky-failing: once an append would pass `max` or malloc
+ * fails, `failed` is set, the buffer keeps what it had and later appends are
+ * ignored, so a writer can append many pieces and check once at the end.
+ * data is always NUL-terminated when len > 0 or after gp_buf_cstr().
+ */
+typedef struct gp_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+	int failed; /* 0, GP_TOO_LARGE or GP_ENOMEM */
+} gp_buf;
+
+void gp_buf_init(gp_buf *b, size_t max);
+void gp_buf_free(gp_buf *b);
+/* Forgets the content and the failure, keeps the allocation. */
+void gp_buf_reset(gp_buf *b);
+void gp_buf_append(gp_buf *b, const void *p, size_t n);
+void gp_buf_puts(gp_buf *b, const char *s);
+void gp_buf_putc(gp_buf *b, char c);
+void gp_buf_printf(gp_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Fixed-point decimal with trailing zeros trimmed ("7.79", "-3", "0.5"). */
+void gp_buf_put_fixed(gp_buf *b, double v, int decimals);
+void gp_buf_put_i64(gp_buf *b, int64_t v);
+/* Borrowed NUL-terminated view, valid until the next append or free. */
+const char *gp_buf_cstr(gp_buf *b);
+/* 0 when every append succeeded, else GP_TOO_LARGE or GP_ENOMEM. */
+int gp_buf_status(const gp_buf *b);
+/* Hands the bytes to the caller (free with free()); the buffer is emptied. */
+char *gp_buf_steal(gp_buf *b, size_t *out_len);
+
+/* ---- logging ------------------------------------------------------------
+ * One line per event to stderr: time, level, file:line, message.  Never
+ * given client addresses, comment text or secrets.
+ */
+typedef enum gp_log_level {
+	GP_LOG_DEBUG = 0,
+	GP_LOG_INFO,
+	GP_LOG_WARN,
+	GP_LOG_ERROR
+} gp_log_level;
+
+void gp_log_set_level(gp_log_level level);
+int gp_log_parse_level(gp_log_level *out, const char *s);
+void gp_log_write(gp_log_level level, const char *file, int line,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define gp_log_debug(...) gp_log_write(GP_LOG_DEBUG, __FILE__, __LINE__, __VA_ARGS__)
+#define gp_log_info(...) gp_log_write(GP_LOG_INFO, __FILE__, __LINE__, __VA_ARGS__)
+#define gp_log_warn(...) gp_log_write(GP_LOG_WARN, __FILE__, __LINE__, __VA_ARGS__)
+#define gp_log_error(...) gp_log_write(GP_LOG_ERROR, __FILE__, __LINE__, __VA_ARGS__)
+
+/* ---- time ---------------------------------------------------------------
+ * Stored and served as RFC 3339 UTC with milliseconds,
+ * "YYYY-MM-DDTHH:MM:SS.mmmZ", so text order is time order.
+ */
+void gp_time_now(char out[25]);
+/* Milliseconds on a monotonic clock, for deadlines and durations. */
+int64_t gp_time_mono_ms(void);
+/*
+ * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
+ * fractions allowed) or a full date ("2026-11-26", meaning its first
+ * millisecond in UTC) into the canonical stored form.  Returns 0 or
+ * GP_INVALID.
+ */
+int gp_time_parse(char out[25], const char *s);
+
+/* ---- UTF-8 and text ----------------------------------------------------- */
+
+/*
+ * Checks that s[0..n) is valid UTF-8 (shortest form, no surrogates, no
+ * NUL) and counts its code points into *out_chars.  Returns 0, or GP_INVALID
+ * with *out_bad at the first offending byte offset.
+ */
+int gp_utf8_check(const char *s, size_t n, size_t *out_chars, size_t *out_bad);
+/* 1 when s[0..n) holds a C0/C1 control character other than \n and \t. */
+int gp_text_has_control(const char *s, size_t n);
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Whole decimal string → int64 within [min,max]; 0 or GP_INVALID. */
+int gp_parse_i64(int64_t *out, const char *s, int64_t min, int64_t max);
+/* Decimal floating point, finite, whole string; 0 or GP_INVALID. */
+int gp_parse_double(double *out, const char *s);
+
+/* ---- strings ------------------------------------------------------------ */
+
+/* strdup that returns NULL for NULL. Caller owns the result, free with free(). */
+char *gp_strdup(const char *s);
+/* Bounded copy that always terminates; returns 1 when s was truncated. */
+int gp_strlcpy(char *dst, const char *s, size_t size);
+
+#endif

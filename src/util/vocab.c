@@ -1,0 +1,149 @@
+/*
+ * vocab.c — the fixed words of the data model (categories, statuses, CRS
+ * identifiers) and their spellings on the wire.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geopart/crs.h"
+#include "geopart/district.h"
+#include "geopart/point.h"
+#include "util.h"
+
+static const char *const category_names[GP_CATEGORY_COUNT] = {
+	"favourite", "improvement"
+};
+static const char *const status_names[GP_STATUS_COUNT] = {
+	"pending", "published", "hidden"
+};
+
+const char *gp_category_name(gp_category c)
+{
+	return (unsigned)c < GP_CATEGORY_COUNT ? category_names[c] : NULL;
+}
+
+int gp_category_parse(gp_category *out, const char *s)
+{
+	for (int i = 0; i < GP_CATEGORY_COUNT; i++) {
+		if (s && strcmp(s, category_names[i]) == 0) {
+			*out = (gp_category)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+const char *gp_status_name(gp_status s)
+{
+	return (unsigned)s < GP_STATUS_COUNT ? status_names[s] : NULL;
+}
+
+int gp_status_parse(gp_status *out, const char *s)
+{
+	for (int i = 0; i < GP_STATUS_COUNT; i++) {
+		if (s && strcmp(s, status_names[i]) == 0) {
+			*out = (gp_status)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+static const struct {
+	const char *code;
+	const char *uri;
+	int epsg; /* 0 for CRS84 */
+	int decimals;
+	int geographic;
+} crs_table[GP_CRS_COUNT] = {
+	[GP_CRS_CRS84] = { "OGC:CRS84",
+		           "http://www.opengis.net/def/crs/OGC/1.3/CRS84", 0, 9, 1 },
+	[GP_CRS_EPSG25832] = { "EPSG:25832",
+		               "http://www.opengis.net/def/crs/EPSG/0/25832", 25832, 4, 0 },
+	[GP_CRS_EPSG4326] = { "EPSG:4326",
+		              "http://www.opengis.net/def/crs/EPSG/0/4326", 4326, 9, 1 },
+	[GP_CRS_EPSG3857] = { "EPSG:3857",
+		              "http://www.opengis.net/def/crs/EPSG/0/3857", 3857, 4, 0 },
+	[GP_CRS_EPSG31467] = { "EPSG:31467",
+		               "http://www.opengis.net/def/crs/EPSG/0/31467", 31467, 4, 0 },
+};
+
+int gp_crs_parse(gp_crs *out, const char *s)
+{
+	static const char epsg_uri[] = "http://www.opengis.net/def/crs/EPSG/0/";
+	const char *num = NULL;
+	int64_t code;
+
+	if (!s)
+		return GP_INVALID;
+	if (strcasecmp(s, "CRS84") == 0 || strcasecmp(s, "OGC:CRS84") == 0 ||
+	    strcmp(s, crs_table[GP_CRS_CRS84].uri) == 0 ||
+	    strcmp(s, "[OGC:CRS84]") == 0 ||
+	    strcmp(s, "urn:ogc:def:crs:OGC:1.3:CRS84") == 0 ||
+	    strcmp(s, "urn:ogc:def:crs:OGC::CRS84") == 0) {
+		*out = GP_CRS_CRS84;
+		return 0;
+	}
+	if (strncasecmp(s, "EPSG:", 5) == 0)
+		num = s + 5;
+	else if (strncmp(s, "urn:ogc:def:crs:EPSG::", 22) == 0)
+		num = s + 22;
+	else if (strncmp(s, epsg_uri, sizeof(epsg_uri) - 1) == 0)
+		num = s + sizeof(epsg_uri) - 1;
+	else
+		num = s;
+	if (gp_parse_i64(&code, num, 1, 999999) != 0 || num[0] == '+' || num[0] == '-')
+		return GP_INVALID;
+	for (int i = 1; i < GP_CRS_COUNT; i++) {
+		if (crs_table[i].epsg == code) {
+			*out = (gp_crs)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+const char *gp_crs_code(gp_crs c)
+{
+	return crs_table[c].code;
+}
+
+const char *gp_crs_uri(gp_crs c)
+{
+	return crs_table[c].uri;
+}
+
+int gp_crs_decimals(gp_crs c)
+{
+	return crs_table[c].decimals;
+}
+
+int gp_crs_is_geographic(gp_crs c)
+{
+	return crs_table[c].geographic;
+}
+
+static const char *const layer_names[GP_LAYER_COUNT] = { "ortsbezirk", "stadtteil" };
+static const char *const layer_prefixes[GP_LAYER_COUNT] = { "ob-", "st-" };
+
+const char *gp_layer_name(gp_layer l)
+{
+	return (unsigned)l < GP_LAYER_COUNT ? layer_names[l] : NULL;
+}
+
+int gp_layer_parse(gp_layer *out, const char *s)
+{
+	for (int i = 0; i < GP_LAYER_COUNT; i++) {
+		if (s && strcmp(s, layer_names[i]) == 0) {
+			*out = (gp_layer)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+const char *gp_layer_id_prefix(gp_layer l)
+{
+	return (unsigned)l < GP_LAYER_COUNT ? layer_prefixes[l] : NULL;
+}
