@@ -188,7 +188,9 @@ void gp_http_exchange_clear(gp_http_exchange *x)
 
 void *gp_http_worker(gp_http_exchange *x)
 {
-	return mg_get_thread_pointer(x->conn);
+	http_thread *t = mg_get_thread_pointer(x->conn);
+
+	return t ? t->worker : NULL;
 }
 
 const char *gp_http_method(const gp_http_exchange *x)

@@ -57,6 +57,19 @@ struct gp_http_exchange {
 	long long bytes_sent;
 };
 
+/* stack.c: a private, large stack per worker thread (see there why). */
+typedef struct gp_http_stack gp_http_stack;
+int gp_http_stack_new(gp_http_stack **out);
+void gp_http_stack_free(gp_http_stack *s);
+/* Runs fn(arg) on s and returns when it has; without s, runs it directly. */
+int gp_http_stack_run(gp_http_stack *s, void (*fn)(void *), void *arg);
+
+/* What civetweb keeps as each worker thread's pointer. */
+typedef struct http_thread {
+	gp_http_stack *stack;
+	void *worker; /* from gp_http_hooks.worker_new */
+} http_thread;
+
 /* problem.c */
 int gp_http_status_for(int code);
 /* Sends code + err as problem+json (or a bare 500 for negative codes). */

@@ -66,9 +66,17 @@ static void allow_header(gp_http_exchange *x, const char *const *methods, size_t
 	gp_http_add_header(x, "Allow", allow);
 }
 
-static int dispatch(struct mg_connection *conn, void *cbdata)
+typedef struct dispatch_call {
+	struct mg_connection *conn;
+	gp_http_server *srv;
+	int status;
+} dispatch_call;
+
+static void handle(void *arg)
 {
-	gp_http_server *srv = cbdata;
+	dispatch_call *call = arg;
+	struct mg_connection *conn = call->conn;
+	gp_http_server *srv = call->srv;
 	gp_http_exchange x;
 	const gp_http_route *found = NULL;
 	const char *methods[16];
@@ -177,24 +185,73 @@ answer:
 done:
 	log_access(&x);
 	gp_http_exchange_clear(&x);
-	return x.status ? x.status : 200;
+	call->status = x.status ? x.status : 200;
+}
+
+static int dispatch(struct mg_connection *conn, void *cbdata)
+{
+	http_thread *t = mg_get_thread_pointer(conn);
+	dispatch_call call = { conn, cbdata, 500 };
+
+	if (gp_http_stack_run(t ? t->stack : NULL, handle, &call)) {
+		mg_send_http_error(conn, 500, "%s", "the server cannot run this request");
+		return 500;
+	}
+	return call.status;
+}
+
+typedef struct hook_call {
+	gp_http_server *srv;
+	http_thread *t;
+} hook_call;
+
+static void run_worker_new(void *arg)
+{
+	hook_call *c = arg;
+
+	c->t->worker = c->srv->hooks.worker_new(c->srv->hooks.ctx);
+}
+
+static void run_worker_free(void *arg)
+{
+	hook_call *c = arg;
+
+	c->srv->hooks.worker_free(c->srv->hooks.ctx, c->t->worker);
 }
 
 static void *init_thread(const struct mg_context *ctx, int thread_type)
 {
 	gp_http_server *srv = mg_get_user_data(ctx);
+	http_thread *t;
+	hook_call c;
 
-	if (thread_type != 1 || !srv->hooks.worker_new)
+	if (thread_type != 1)
 		return NULL;
-	return srv->hooks.worker_new(srv->hooks.ctx);
+	if (!(t = calloc(1, sizeof(*t))))
+		return NULL;
+	if (gp_http_stack_new(&t->stack)) {
+		gp_log_error("cannot allocate a worker stack");
+		free(t);
+		return NULL;
+	}
+	c = (hook_call){ srv, t };
+	if (srv->hooks.worker_new)
+		gp_http_stack_run(t->stack, run_worker_new, &c);
+	return t;
 }
 
-static void exit_thread(const struct mg_context *ctx, int thread_type, void *worker)
+static void exit_thread(const struct mg_context *ctx, int thread_type, void *ptr)
 {
 	gp_http_server *srv = mg_get_user_data(ctx);
+	http_thread *t = ptr;
+	hook_call c = { srv, t };
 
-	if (thread_type == 1 && worker && srv->hooks.worker_free)
-		srv->hooks.worker_free(srv->hooks.ctx, worker);
+	if (thread_type != 1 || !t)
+		return;
+	if (t->worker && srv->hooks.worker_free)
+		gp_http_stack_run(t->stack, run_worker_free, &c);
+	gp_http_stack_free(t->stack);
+	free(t);
 }
 
 static int log_message(const struct mg_connection *conn, const char *message)

@@ -1,0 +1,220 @@
+"""Starts the real geopart binary for integration tests and talks HTTP to it.
+
+Every test file gets its own temporary directory with a fresh database and
+config; the server listens on 127.0.0.1 with an ephemeral port (port 0) and
+is stopped by its PID.  Only the Python standard library is used.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+BIN = os.path.abspath(os.environ.get('GEOPART_BIN', 'build/src/geopart'))
+SOURCE = os.environ.get('GEOPART_SOURCE', os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..')))
+FIXTURES = os.path.join(SOURCE, 'tests', 'fixtures')
+DATA = os.path.join(SOURCE, 'data')
+
+
+def load_fixture(name):
+    with open(os.path.join(FIXTURES, name), encoding='utf-8') as f:
+        return json.load(f)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body.decode('utf-8'))
+
+    def __repr__(self):
+        return f'<{self.status} {self.body[:300]!r}>'
+
+
+class Server:
+    """One geopart process with its own directory, database and config."""
+
+    def __init__(self, config=None, workdir=None, db=None):
+        self.tmp = None
+        if workdir is None:
+            self.tmp = tempfile.TemporaryDirectory(prefix='geopart-it-')
+            workdir = self.tmp.name
+        self.dir = workdir
+        self.db = db or os.path.join(workdir, 'geopart.db')
+        self.config_path = os.path.join(workdir, 'geopart.conf')
+        settings = {'threads': '8', 'access_log': 'on', 'log_level': 'info'}
+        settings.update(config or {})
+        with open(self.config_path, 'w', encoding='utf-8') as f:
+            for k, v in settings.items():
+                for line in (v if isinstance(v, list) else [v]):
+                    f.write(f'{k} = {line}\n')
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(workdir, 'server.log')
+
+    def start(self, timeout=30):
+        self.log = open(self.log_path, 'ab')
+        self.proc = subprocess.Popen(
+            [BIN, 'serve', '--config', self.config_path, '--db', self.db,
+             '--listen', '127.0.0.1:0'],
+            stdout=subprocess.PIPE, stderr=self.log, cwd=self.dir)
+        deadline = time.time() + timeout
+        line = b''
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.search(rb'http://127\.0\.0\.1:(\d+)/', line)
+            if m:
+                self.port = int(m.group(1))
+                return self
+        self.stop()
+        raise RuntimeError(f'geopart did not start: {line!r}\n{self.read_log()}')
+
+    def read_log(self):
+        try:
+            with open(self.log_path, 'rb') as f:
+                return f.read().decode('utf-8', 'replace')
+        except OSError:
+            return ''
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.log.close()
+        self.proc = None
+
+    def kill9(self):
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.proc.stdout.close()
+        self.log.close()
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        if self.tmp:
+            self.tmp.cleanup()
+
+    # ---- HTTP ----
+    def request(self, method, path, body=None, headers=None, timeout=30,
+                source=None):
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
+        hdrs = dict(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode('utf-8')
+            hdrs.setdefault('Content-Type', 'application/json')
+        elif isinstance(body, str):
+            body = body.encode('utf-8')
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read()
+            return Response(r.status, r.getheaders(), data)
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request('GET', path, **kw)
+
+    def post_point(self, lon, lat, category='favourite', comment='Ein Kommentar',
+                   topic=None, query='', **kw):
+        props = {'category': category, 'comment': comment}
+        if topic is not None:
+            props['topic'] = topic
+        feature = {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [lon, lat]},
+                   'properties': props}
+        return self.request('POST', '/api/points' + query, body=feature, **kw)
+
+    # ---- the database, read directly (no SpatiaLite needed to count) ----
+    def db_count(self, where='1'):
+        con = sqlite3.connect(f'file:{self.db}?mode=ro', uri=True, timeout=10)
+        try:
+            return con.execute(f'SELECT count(*) FROM points WHERE {where}').fetchone()[0]
+        finally:
+            con.close()
+
+    def geopart(self, *args, input=None, check=True):
+        """Runs a CLI verb against this server's database and config."""
+        cmd = [BIN] + list(args)
+        if '--db' not in args and args and args[0] not in ('config', 'version', '--help'):
+            cmd += ['--db', self.db, '--config', self.config_path]
+        r = subprocess.run(cmd, input=input, capture_output=True, timeout=300, cwd=self.dir)
+        if check and r.returncode != 0:
+            raise AssertionError(f'{cmd} exited {r.returncode}: {r.stderr.decode()}')
+        return r
+
+
+class ServerTest(unittest.TestCase):
+    """A TestCase with one server shared by all its tests."""
+    config = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(config=cls.config).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def assertProblem(self, r, status, field=None, detail=None):
+        self.assertEqual(r.status, status, r)
+        self.assertTrue(r.header('Content-Type').startswith('application/problem+json'), r.headers)
+        p = r.json()
+        self.assertEqual(p['status'], status)
+        self.assertIn('title', p)
+        self.assertTrue(p['type'].startswith('urn:geopart:problem:'))
+        if field is not None:
+            self.assertEqual(p.get('field'), field, p)
+        if detail is not None:
+            self.assertIn(detail, p.get('detail', ''), p)
+        return p
+
+
+def run_parallel(fn, items, workers):
+    """Runs fn(item) on `workers` threads; returns results in item order."""
+    results = [None] * len(items)
+    lock = threading.Lock()
+    index = [0]
+
+    def work():
+        while True:
+            with lock:
+                i = index[0]
+                index[0] += 1
+            if i >= len(items):
+                return
+            try:
+                results[i] = fn(items[i])
+            except Exception as e:  # noqa: BLE001 - reported per item
+                results[i] = e
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

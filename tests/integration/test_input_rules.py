@@ -1,0 +1,249 @@
+"""Every bad input is refused with the right status and a problem+json body
+naming the field, and a refused request stores nothing.  The cases live in
+cases/input.cases; body framing, deadlines and limits are tested on raw
+sockets below."""
+import os
+import re
+import socket
+import time
+import unittest
+
+from harness import ServerTest
+
+CASES = os.path.join(os.path.dirname(__file__), 'cases', 'input.cases')
+
+
+def expand(text):
+    """Applies the {{xNN}} and {{repeat:TEXT:N}} escapes; returns bytes."""
+    out = b''
+    pos = 0
+    for m in re.finditer(r'\{\{(x([0-9a-fA-F]{2})|repeat:(.*?):(\d+))\}\}', text):
+        out += text[pos:m.start()].encode('utf-8')
+        if m.group(2):
+            out += bytes([int(m.group(2), 16)])
+        else:
+            out += m.group(3).encode('utf-8') * int(m.group(4))
+        pos = m.end()
+    return out + text[pos:].encode('utf-8')
+
+
+def parse_cases(path):
+    cases = []
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith('=== '):
+            i += 1
+            continue
+        case = {'name': lines[i][4:], 'headers': {}, 'expect': []}
+        i += 1
+        case['method'], case['path'] = lines[i].split(' ', 1)
+        i += 1
+        while lines[i] and not lines[i].startswith('--- '):
+            k, v = lines[i].split(':', 1)
+            case['headers'][k.strip()] = v.strip()
+            i += 1
+        body = []
+        if not lines[i].startswith('--- '):
+            i += 1
+            while not lines[i].startswith('--- '):
+                body.append(lines[i])
+                i += 1
+        case['body'] = expand('\n'.join(body)) if body else None
+        case['status'] = int(lines[i][4:])
+        i += 1
+        while i < len(lines) and lines[i] and not lines[i].startswith('==='):
+            case['expect'].append(lines[i])
+            i += 1
+        cases.append(case)
+    return cases
+
+
+class TestDeclaredCases(ServerTest):
+
+    def test_cases(self):
+        cases = parse_cases(CASES)
+        self.assertGreater(len(cases), 50)
+        self.assertEqual(self.server.post_point(7.768889, 49.444722).status, 201)
+        before = self.server.db_count()
+        for c in cases:
+            with self.subTest(case=c['name']):
+                r = self.server.request(c['method'], c['path'], body=c['body'],
+                                        headers=c['headers'])
+                p = self.assertProblem(r, c['status'])
+                for e in c['expect']:
+                    if e.startswith('field: '):
+                        self.assertEqual(p.get('field'), e[7:], p)
+                    elif e.startswith('detail~: '):
+                        self.assertIn(e[9:], p.get('detail', ''), p)
+                    elif e.startswith('header '):
+                        name, want = e[7:].split('~: ', 1)
+                        self.assertIn(want, r.header(name) or '', r.headers)
+                    else:
+                        self.fail(f'unknown expectation {e!r}')
+                self.assertEqual(self.server.db_count(), before, 'a refused request stored something')
+        # and the server is still healthy afterwards
+        self.assertEqual(self.server.get('/healthz').status, 200)
+
+
+def raw_exchange(port, data, wait=5.0, trickle=None):
+    """Sends raw bytes (optionally trickled) and returns the raw response."""
+    s = socket.create_connection(('127.0.0.1', port), timeout=wait)
+    try:
+        if trickle:
+            try:
+                for b in data:
+                    s.sendall(bytes([b]))
+                    time.sleep(trickle)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the server gave up on us; read what it said
+        else:
+            s.sendall(data)
+        out = b''
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            out += chunk
+            if b'\r\n\r\n' in out:
+                head, _, rest = out.partition(b'\r\n\r\n')
+                m = re.search(rb'Content-Length: (\d+)', head)
+                if m and len(rest) >= int(m.group(1)):
+                    break
+        return out
+    finally:
+        s.close()
+
+
+FEATURE = (b'{"type":"Feature","geometry":{"type":"Point","coordinates":[7.768889,49.444722]},'
+           b'"properties":{"category":"favourite","comment":"raw"}}')
+
+
+class TestFraming(ServerTest):
+    config = {'body_deadline_ms': '1500'}
+
+    def post(self, headers, body=FEATURE, **kw):
+        head = b'POST /api/points HTTP/1.1\r\nHost: t\r\n' + headers + b'\r\n'
+        return raw_exchange(self.server.port, head + body, **kw)
+
+    def status(self, raw):
+        return int(raw.split(b' ', 2)[1]) if raw.startswith(b'HTTP/1.1 ') else None
+
+    def test_transfer_encoding_with_content_length_is_refused(self):
+        chunked = b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n'
+        r = self.post(b'Content-Type: application/json\r\nContent-Length: %d\r\n'
+                      b'Transfer-Encoding: chunked\r\n' % len(chunked), chunked)
+        self.assertEqual(self.status(r), 400, r)
+        self.assertIn(b'application/problem+json', r)
+        self.assertIn(b'Transfer-Encoding', r.split(b'\r\n\r\n', 1)[1])
+
+    def test_duplicate_content_length_is_refused(self):
+        n = len(FEATURE)
+        r = self.post(b'Content-Type: application/json\r\nContent-Length: %d\r\n'
+                      b'Content-Length: %d\r\n' % (n, n))
+        self.assertEqual(self.status(r), 400, r)
+
+    def test_garbled_content_length_is_refused(self):
+        for value in (b'12a', b'+12', b'0x10', b'1 2'):
+            with self.subTest(value=value):
+                r = self.post(b'Content-Type: application/json\r\nContent-Length: ' + value + b'\r\n')
+                self.assertIn(self.status(r), (400, 411), r)
+                self.assertIn(b'application/problem+json', r)
+
+    def test_unknown_transfer_encoding_is_refused(self):
+        r = self.post(b'Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n')
+        self.assertEqual(self.status(r), 400, r)
+
+    def test_chunked_body_is_accepted(self):
+        chunked = b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n'
+        r = self.post(b'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n'
+                      b'Connection: close\r\n', chunked)
+        self.assertEqual(self.status(r), 201, r)
+
+    def test_large_declared_body_is_refused_without_reading_it(self):
+        before = self.server.db_count()
+        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=5)
+        s.sendall(b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                  b'Content-Length: 50000000\r\n\r\n')
+        s.sendall(b'{' * 1000)
+        t0 = time.time()
+        head = b''
+        while b'\r\n\r\n' not in head:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            head += chunk
+        self.assertTrue(head.startswith(b'HTTP/1.1 413'), head)
+        self.assertIn(b'Connection: close', head)
+        # the server closes instead of swallowing 50 MB
+        rest = b''
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            rest += chunk
+        self.assertLess(time.time() - t0, 3)
+        s.close()
+        self.assertEqual(self.server.db_count(), before)
+
+    def test_large_chunked_body_is_refused(self):
+        body = b'4000\r\n' + b'x' * 0x4000 + b'\r\n' + b'4000\r\n' + b'x' * 0x4000 + b'\r\n0\r\n\r\n'
+        r = self.post(b'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', body)
+        self.assertEqual(self.status(r), 413, r)
+
+    def test_trickling_client_gets_408_and_frees_the_worker(self):
+        before = self.server.db_count()
+        t0 = time.time()
+        # 1 byte every 0.2 s would take about 30 s; the deadline is 1.5 s.
+        r = self.post(b'Content-Type: application/json\r\nContent-Length: %d\r\n' % len(FEATURE),
+                      trickle=0.2, wait=10)
+        elapsed = time.time() - t0
+        self.assertIn(self.status(r), (408, None), r)
+        self.assertLess(elapsed, 6)
+        self.assertEqual(self.server.db_count(), before)
+        self.assertEqual(self.server.get('/healthz').status, 200)
+
+    def test_silent_client_gets_408(self):
+        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
+        s.sendall(b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                  b'Content-Length: 100\r\n\r\n{"type"')
+        t0 = time.time()
+        head = b''
+        while b'\r\n\r\n' not in head:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            head += chunk
+        s.close()
+        self.assertTrue(head.startswith(b'HTTP/1.1 408'), head)
+        self.assertLess(time.time() - t0, 5)
+
+    def test_no_length_is_refused(self):
+        r = self.post(b'Content-Type: application/json\r\nConnection: close\r\n', b'')
+        self.assertEqual(self.status(r), 411, r)
+
+    def test_workers_survive_many_slow_clients(self):
+        # More trickling clients than worker threads; all are cut off and
+        # the server answers normally afterwards.
+        socks = []
+        for _ in range(12):
+            s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
+            s.sendall(b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                      b'Content-Length: 100\r\n\r\n{')
+            socks.append(s)
+        time.sleep(3)
+        for s in socks:
+            s.close()
+        r = self.server.post_point(7.768889, 49.444722, comment='after the slow ones')
+        self.assertEqual(r.status, 201, r)
+
+
+if __name__ == '__main__':
+    unittest.main()

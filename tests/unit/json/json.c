@@ -1,0 +1,123 @@
+/* Unit tests for json/: the citizen point decoder, error paths, writers. */
+#include "../check.h"
+#include "json/json.h"
+
+static int decode(const char *body, gp_point_input *in, gp_err *err)
+{
+	gp_err_clear(err);
+	return gp_json_point_input_decode(in, body, strlen(body), err);
+}
+
+#define FEATURE(geom, props)                                                  \
+	"{\"type\":\"Feature\",\"geometry\":" geom ",\"properties\":" props "}"
+#define POINT "{\"type\":\"Point\",\"coordinates\":[7.77,49.44]}"
+
+static void test_good(void)
+{
+	gp_point_input in;
+	gp_err err;
+
+	CHECK_INT(decode(FEATURE(POINT, "{\"category\":\"favourite\",\"comment\":\"Schön\","
+	                                "\"topic\":null}"), &in, &err), 0);
+	CHECK_STR(in.category, "favourite");
+	CHECK_STR(in.comment, "Schön");
+	CHECK(in.topic == NULL);
+	CHECK_NEAR(in.coord[0], 7.77, 0);
+	CHECK_NEAR(in.coord[1], 49.44, 0);
+	gp_point_input_clear(&in);
+
+	/* NUL inside a string survives decoding so validation can refuse it. */
+	CHECK_INT(decode(FEATURE(POINT, "{\"category\":\"favourite\",\"comment\":\"a\\u0000b\"}"),
+	                 &in, &err), 0);
+	CHECK_INT(in.comment_len, 3);
+	gp_point_input_clear(&in);
+}
+
+static void test_refusals(void)
+{
+	static const struct {
+		const char *body;
+		int rc;
+		const char *field;
+	} cases[] = {
+		{ "{\"type\":", GP_BAD_REQUEST, "body" },
+		{ "[]", GP_INVALID, "type" },
+		{ "{\"type\":\"FeatureCollection\"}", GP_INVALID, "type" },
+		{ FEATURE("{\"type\":\"LineString\",\"coordinates\":[[1,2],[3,4]]}",
+		          "{\"category\":\"favourite\",\"comment\":\"x\"}"), GP_INVALID, "geometry.type" },
+		{ FEATURE("{\"type\":\"Point\",\"coordinates\":[7.7,49.4,200]}",
+		          "{\"category\":\"favourite\",\"comment\":\"x\"}"), GP_INVALID, "geometry.coordinates" },
+		{ FEATURE("{\"type\":\"Point\",\"coordinates\":[\"7.7\",49.4]}",
+		          "{\"category\":\"favourite\",\"comment\":\"x\"}"), GP_INVALID, "geometry.coordinates" },
+		{ FEATURE("{\"type\":\"Point\",\"coordinates\":[1e999,49.4]}",
+		          "{\"category\":\"favourite\",\"comment\":\"x\"}"), GP_INVALID, "geometry.coordinates" },
+		{ FEATURE("null", "{\"category\":\"favourite\",\"comment\":\"x\"}"), GP_INVALID, "geometry" },
+		{ FEATURE(POINT, "{\"comment\":\"x\"}"), GP_INVALID, "properties.category" },
+		{ FEATURE(POINT, "{\"category\":\"favourite\"}"), GP_INVALID, "properties.comment" },
+		{ FEATURE(POINT, "{\"category\":\"favourite\",\"comment\":5}"), GP_INVALID, "properties.comment" },
+		{ FEATURE(POINT, "{\"category\":\"favourite\",\"comment\":\"x\",\"colour\":\"red\"}"),
+		  GP_INVALID, "properties.colour" },
+		{ FEATURE(POINT, "{\"category\":\"favourite\",\"comment\":\"a\xff\"}"), GP_INVALID,
+		  "properties.comment" },
+		{ FEATURE(POINT, "{\"category\":\"favourite\",\"category\":\"improvement\",\"comment\":\"x\"}"),
+		  GP_BAD_REQUEST, "body" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		gp_point_input in;
+		gp_err err;
+		int rc = decode(cases[i].body, &in, &err);
+		if (rc != cases[i].rc || strcmp(err.field, cases[i].field) != 0) {
+			fprintf(stderr, "case %zu: rc %d field \"%s\" (%s); want rc %d field \"%s\"\n",
+			        i, rc, err.field, err.detail, cases[i].rc, cases[i].field);
+			check_failures++;
+		}
+		if (rc == 0)
+			gp_point_input_clear(&in);
+	}
+}
+
+static void test_path_at(void)
+{
+	const char *t = "{\"a\":{\"b\":[1,2,\"x\"]},\"c\":\"zz\"}";
+	char path[64];
+
+	gp_json_path_at(path, sizeof(path), t, strlen(t), strchr(t, 'x') - t);
+	CHECK_STR(path, "a.b");
+	gp_json_path_at(path, sizeof(path), t, strlen(t), strstr(t, "zz") - t);
+	CHECK_STR(path, "c");
+	gp_json_path_at(path, sizeof(path), t, strlen(t), 0);
+	CHECK_STR(path, "");
+}
+
+static void test_write(void)
+{
+	gp_buf b;
+	gp_point p;
+
+	gp_buf_init(&b, 4096);
+	gp_json_put_str(&b, "q\"\\\n\x01é");
+	CHECK_STR(gp_buf_cstr(&b), "\"q\\\"\\\\\\n\\u0001é\"");
+	gp_buf_reset(&b);
+	memset(&p, 0, sizeof(p));
+	p.id = 7;
+	p.comment = "c";
+	strcpy(p.created, "2026-01-01T00:00:00.000Z");
+	strcpy(p.updated, p.created);
+	p.ortsbezirk.id = "ob-0";
+	p.ortsbezirk.name = "Innenstadt";
+	gp_json_point_feature(&b, &p, 7.5, 49.25, 9, "urn:x");
+	CHECK(strncmp(gp_buf_cstr(&b), "{\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:x\"}},"
+	                               "\"type\":\"Feature\",\"id\":7,\"geometry\":{\"type\":\"Point\","
+	                               "\"coordinates\":[7.5,49.25]}", 120) == 0);
+	CHECK(strstr(gp_buf_cstr(&b), "\"stadtteil_id\":null") != NULL);
+	gp_buf_free(&b);
+}
+
+int main(void)
+{
+	test_good();
+	test_refusals();
+	test_path_at();
+	test_write();
+	CHECK_DONE();
+}

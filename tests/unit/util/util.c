@@ -1,0 +1,135 @@
+/* Unit tests for util/: buffers, number formatting, time, UTF-8, vocab. */
+#include <stdlib.h>
+
+#include "../check.h"
+#include "geopart/crs.h"
+#include "geopart/district.h"
+#include "geopart/point.h"
+#include "util/util.h"
+
+static const char *fixed(double v, int d)
+{
+	static gp_buf b;
+	static int init;
+
+	if (!init) {
+		gp_buf_init(&b, 1024);
+		init = 1;
+	}
+	gp_buf_reset(&b);
+	gp_buf_put_fixed(&b, v, d);
+	return gp_buf_cstr(&b);
+}
+
+static void test_fixed(void)
+{
+	CHECK_STR(fixed(7.768889, 9), "7.768889");
+	CHECK_STR(fixed(-7.5, 9), "-7.5");
+	CHECK_STR(fixed(3, 4), "3");
+	CHECK_STR(fixed(0.00004, 4), "0");
+	CHECK_STR(fixed(-0.00004, 4), "0");
+	CHECK_STR(fixed(405679.70712345, 4), "405679.7071");
+	CHECK_STR(fixed(5472735.93996, 4), "5472735.94");
+	CHECK_STR(fixed(0.1 + 0.2, 9), "0.3");
+	CHECK_STR(fixed(NAN, 4), "null");
+	CHECK(strncmp(fixed(1e300, 4), "10000000000000000525", 20) == 0 && !strchr(fixed(1e300, 4), '.'));
+}
+
+static void test_buf_limits(void)
+{
+	gp_buf b;
+
+	gp_buf_init(&b, 8);
+	gp_buf_puts(&b, "12345678");
+	CHECK_INT(gp_buf_status(&b), 0);
+	gp_buf_putc(&b, '9');
+	CHECK_INT(gp_buf_status(&b), GP_TOO_LARGE);
+	CHECK_INT(b.len, 8);
+	gp_buf_puts(&b, "more");
+	CHECK_INT(b.len, 8); /* sticky: nothing appended after a failure */
+	gp_buf_reset(&b);
+	gp_buf_printf(&b, "%d-%s", 42, "ok");
+	CHECK_STR(gp_buf_cstr(&b), "42-ok");
+	gp_buf_free(&b);
+}
+
+static void test_time(void)
+{
+	char t[25];
+
+	CHECK_INT(gp_time_parse(t, "2026-11-26"), 0);
+	CHECK_STR(t, "2026-11-26T00:00:00.000Z");
+	CHECK_INT(gp_time_parse(t, "2026-11-26T12:38:24+01:00"), 0);
+	CHECK_STR(t, "2026-11-26T11:38:24.000Z");
+	CHECK_INT(gp_time_parse(t, "2026-11-26T12:38:24.5Z"), 0);
+	CHECK_STR(t, "2026-11-26T12:38:24.500Z");
+	CHECK_INT(gp_time_parse(t, "2026-02-30"), GP_INVALID);
+	CHECK_INT(gp_time_parse(t, "2026-11-26T25:00:00Z"), GP_INVALID);
+	CHECK_INT(gp_time_parse(t, "2026-11-26T12:00:00"), GP_INVALID); /* no zone */
+	CHECK_INT(gp_time_parse(t, "yesterday"), GP_INVALID);
+	gp_time_now(t);
+	CHECK_INT(strlen(t), 24);
+	CHECK(t[23] == 'Z');
+}
+
+static void test_utf8(void)
+{
+	size_t chars = 0, bad = 0;
+
+	CHECK_INT(gp_utf8_check("Grüß", strlen("Grüß"), &chars, &bad), 0);
+	CHECK_INT(chars, 4);
+	CHECK_INT(gp_utf8_check("a\xff", 2, &chars, &bad), GP_INVALID);
+	CHECK_INT(bad, 1);
+	CHECK_INT(gp_utf8_check("\xc0\xaf", 2, NULL, NULL), GP_INVALID);     /* overlong */
+	CHECK_INT(gp_utf8_check("\xed\xa0\x80", 3, NULL, NULL), GP_INVALID); /* surrogate */
+	CHECK_INT(gp_utf8_check("\xf0\x9f\x98\x80", 4, &chars, NULL), 0);   /* emoji */
+	CHECK_INT(chars, 1);
+	CHECK_INT(gp_text_has_control("line\nnext\ttab", 13), 0);
+	CHECK_INT(gp_text_has_control("bell\a", 5), 1);
+	CHECK_INT(gp_text_has_control("c1\xc2\x85", 4), 1);
+	CHECK_INT(gp_text_has_control("del\x7f", 4), 1);
+}
+
+static void test_vocab(void)
+{
+	gp_crs c;
+	gp_category cat;
+	gp_layer l;
+	int64_t n;
+	double d;
+
+	CHECK_INT(gp_crs_parse(&c, "EPSG:25832"), 0);
+	CHECK_INT(c, GP_CRS_EPSG25832);
+	CHECK_INT(gp_crs_parse(&c, "http://www.opengis.net/def/crs/OGC/1.3/CRS84"), 0);
+	CHECK_INT(c, GP_CRS_CRS84);
+	CHECK_INT(gp_crs_parse(&c, "http://www.opengis.net/def/crs/EPSG/0/4326"), 0);
+	CHECK_INT(c, GP_CRS_EPSG4326);
+	CHECK_INT(gp_crs_parse(&c, "urn:ogc:def:crs:EPSG::31467"), 0);
+	CHECK_INT(c, GP_CRS_EPSG31467);
+	CHECK_INT(gp_crs_parse(&c, "EPSG:2056"), GP_INVALID);
+	CHECK_INT(gp_crs_parse(&c, "EPSG:-25832"), GP_INVALID);
+	CHECK_INT(gp_category_parse(&cat, "improvement"), 0);
+	CHECK_INT(cat, GP_CATEGORY_IMPROVEMENT);
+	CHECK_INT(gp_category_parse(&cat, "Favourite"), GP_INVALID);
+	CHECK_INT(gp_layer_parse(&l, "stadtteil"), 0);
+	CHECK_STR(gp_layer_id_prefix(l), "st-");
+	CHECK_INT(gp_parse_i64(&n, "10000", 1, 10000), 0);
+	CHECK_INT(gp_parse_i64(&n, "10001", 1, 10000), GP_INVALID);
+	CHECK_INT(gp_parse_i64(&n, " 5", 1, 10), GP_INVALID);
+	CHECK_INT(gp_parse_i64(&n, "5x", 1, 10), GP_INVALID);
+	CHECK_INT(gp_parse_double(&d, "7.5"), 0);
+	CHECK_INT(gp_parse_double(&d, "nan"), GP_INVALID);
+	CHECK_INT(gp_parse_double(&d, "inf"), GP_INVALID);
+	CHECK_INT(gp_parse_double(&d, "0x10"), GP_INVALID);
+	CHECK_INT(gp_parse_double(&d, "1e999"), GP_INVALID);
+}
+
+int main(void)
+{
+	test_fixed();
+	test_buf_limits();
+	test_time();
+	test_utf8();
+	test_vocab();
+	CHECK_DONE();
+}
