@@ -37,7 +37,7 @@ static const setting settings[] = {
 	{ "db", K_STRING, AT(db_path), "geopart.db", 0, 0,
 	  "the SpatiaLite database file; created with the bundled districts when missing" },
 	{ "web_root", K_STRING, AT(web_root), GP_DEFAULT_WEB_ROOT, 0, 0,
-	  "folder of the web page; nothing outside it is served" },
+	  "folder of the web page; nothing outside it is served (default: web/ of the source tree)" },
 	{ "public_url", K_STRING, AT(public_url), "", 0, 0,
 	  "external base URL for links (e.g. https://karte.example.de); empty: from the Host header" },
 	{ "city_name", K_STRING, AT(city_name), "Kaiserslautern", 0, 0,
@@ -338,6 +338,9 @@ void gp_config_describe(gp_buf *out)
 			for (size_t t = 0; t < sizeof(default_topics) / sizeof(default_topics[0]); t++)
 				gp_buf_printf(out, "#topic = %s | %s | %s\n", default_topics[t][0],
 				              default_topics[t][1], default_topics[t][2]);
+		} else if (s->offset == AT(web_root)) {
+			/* The built-in default is this build's source tree: say so, not where. */
+			gp_buf_printf(out, "#%s = /path/to/geopart/web\n", s->key);
 		} else {
 			gp_buf_printf(out, "#%s = %s\n", s->key, s->def ? s->def : "");
 		}

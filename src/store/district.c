@@ -1,6 +1,7 @@
 /*
  * district.c — district boundaries and per-district counts.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,18 +107,6 @@ int gp_store_district_replace_layer(gp_store *s, gp_layer layer,
 	sqlite3_stmt *st;
 	int rc;
 
-	/* Points whose district disappears lose it now; reassignment follows. */
-	snprintf(sql, sizeof(sql),
-	         "UPDATE points SET %s = NULL WHERE %s IN "
-	         "(SELECT id FROM districts WHERE layer = ?)", col, col);
-	if (!(st = gp_store_stmt(s, sql)))
-		return GP_EFAULT;
-	sqlite3_bind_text(st, 1, gp_layer_name(layer), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return STORE_FAIL(s, rc);
-
 	if (!(st = gp_store_stmt(s, "DELETE FROM districts WHERE layer = ?")))
 		return GP_EFAULT;
 	sqlite3_bind_text(st, 1, gp_layer_name(layer), -1, SQLITE_STATIC);
@@ -145,7 +134,18 @@ int gp_store_district_replace_layer(gp_store *s, gp_layer layer,
 		}
 	}
 	sqlite3_reset(st);
-	return 0;
+	/*
+	 * Points whose district no longer exists lose it; points whose district
+	 * id survived keep it until reassignment, so a caller can count moves.
+	 */
+	snprintf(sql, sizeof(sql),
+	         "UPDATE points SET %s = NULL WHERE %s IS NOT NULL AND %s NOT IN "
+	         "(SELECT id FROM districts)", col, col, col);
+	if (!(st = gp_store_stmt(s, sql)))
+		return GP_EFAULT;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
 }
 
 int gp_store_district_list(gp_store *s, int layer, const char *id,

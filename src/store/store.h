@@ -72,9 +72,9 @@ const gp_district_src *gp_store_districts_items(const gp_store_districts *d,
                                                 size_t *out_n);
 
 /*
- * Replaces every district of `layer` by src (inside a write transaction;
- * points keep pointing at the old ids until reassigned, which the deferred
- * foreign keys allow until commit).  Removed ids are cleared from points.
+ * Replaces every district of `layer` by src (inside a write transaction).
+ * Points keep ids that still exist until the caller reassigns them; ids
+ * that disappeared are cleared.
  */
 int gp_store_district_replace_layer(gp_store *s, gp_layer layer,
                                     const gp_district_src *src, size_t n);

@@ -1,0 +1,141 @@
+"""Static files come from the web root and nowhere else; civetweb's own
+directory listing, CGI and CORS answers are off; every response carries the
+security headers."""
+import os
+import shutil
+import socket
+import unittest
+
+from harness import SOURCE, Server, ServerTest
+
+
+def raw_get(port, target):
+    s = socket.create_connection(('127.0.0.1', port), timeout=5)
+    s.sendall(b'GET ' + target + b' HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n')
+    out = b''
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+
+
+class TestStatic(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        root = os.path.join(cls.server.dir, 'web')
+        shutil.copytree(os.path.join(SOURCE, 'web'), root,
+                        ignore=shutil.ignore_patterns('node_modules'))
+        os.makedirs(os.path.join(root, 'sub'))
+        with open(os.path.join(root, 'sub', 'page.html'), 'w') as f:
+            f.write('<p>sub</p>')
+        with open(os.path.join(root, 'run.cgi'), 'w') as f:
+            f.write('#!/bin/sh\necho Content-Type: text/plain\necho\necho CGI RAN\n')
+        os.chmod(os.path.join(root, 'run.cgi'), 0o755)
+        os.makedirs(os.path.join(root, '.git'))
+        with open(os.path.join(root, '.git', 'config'), 'w') as f:
+            f.write('[core]\n')
+        with open(os.path.join(root, '.env'), 'w') as f:
+            f.write('SECRET=1\n')
+        # a symlink leading out of the web root, and a secret beside it
+        with open(os.path.join(cls.server.dir, 'secret.html'), 'w') as f:
+            f.write('TOP-SECRET-CONTENT-42')
+        os.symlink(os.path.join(cls.server.dir, 'secret.html'), os.path.join(root, 'link.html'))
+        with open(cls.server.config_path, 'a') as f:
+            f.write(f'web_root = {root}\n')
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def test_index_is_served_with_csp(self):
+        for path in ('/', '/index.html'):
+            with self.subTest(path=path):
+                r = self.server.get(path)
+                self.assertEqual(r.status, 200)
+                self.assertIn(b'Mitmachkarte', r.body)
+                self.assertEqual(r.header('Content-Type'), 'text/html; charset=utf-8')
+                csp = r.header('Content-Security-Policy')
+                self.assertIn("default-src 'self'", csp)
+                self.assertIn("frame-ancestors 'none'", csp)
+                self.assertIn('https://tile.openstreetmap.org', csp)
+                self.assertEqual(r.header('X-Content-Type-Options'), 'nosniff')
+
+    def test_css_has_its_type(self):
+        r = self.server.get('/style.css')
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.header('Content-Type').startswith('text/css'))
+        self.assertIsNone(r.header('Content-Security-Policy'))
+
+    def test_head_has_no_body(self):
+        r = self.server.request('HEAD', '/index.html')
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b'')
+
+    def test_nothing_outside_the_web_root(self):
+        targets = [b'/../secret.html', b'/%2e%2e/secret.html', b'/%2E%2E/%2E%2E/etc/passwd',
+                   b'/sub/../../secret.html', b'/..%2fsecret.html', b'/sub/..%2f..%2fsecret.html',
+                   b'/.git/config', b'/.env', b'/%2egit/config', b'/link.html',
+                   b'/geopart.db', b'/../geopart.db', b'/%00index.html', b'/index.html%00.css',
+                   b'/sub/', b'/sub', b'/run.cgi', b'/..\\secret.html', b'/sub%5c..%5c..%5csecret.html']
+        for t in targets:
+            with self.subTest(target=t):
+                out = raw_get(self.server.port, t)
+                status = int(out.split(b' ', 2)[1])
+                self.assertIn(status, (400, 404), out[:200])
+                self.assertNotIn(b'TOP-SECRET-CONTENT-42', out)
+                self.assertNotIn(b'CGI RAN', out)
+                self.assertNotIn(b'[core]', out)
+                self.assertNotIn(b'SQLite format', out)
+                self.assertNotIn(b'<title>Index of', out)
+
+    def test_page_in_subfolder(self):
+        self.assertEqual(self.server.get('/sub/page.html').status, 200)
+
+    def test_unknown_types_are_not_served(self):
+        with open(os.path.join(self.server.dir, 'web', 'notes.md'), 'w') as f:
+            f.write('x')
+        self.assertEqual(self.server.get('/notes.md').status, 404)
+
+    def test_no_automatic_cors(self):
+        r = self.server.request('OPTIONS', '/api/points', headers={
+            'Origin': 'https://evil.example', 'Access-Control-Request-Method': 'POST'})
+        self.assertIsNone(r.header('Access-Control-Allow-Origin'))
+        self.assertIsNone(r.header('Access-Control-Allow-Methods'))
+        r = self.server.get('/api/config', headers={'Origin': 'https://evil.example'})
+        self.assertIsNone(r.header('Access-Control-Allow-Origin'))
+        self.assertIsNone(r.header('Access-Control-Allow-Origin'.lower()))
+
+    def test_options_lists_methods(self):
+        r = self.server.request('OPTIONS', '/api/points')
+        self.assertEqual(r.status, 204)
+        self.assertEqual(r.header('Allow'), 'POST, GET, HEAD, OPTIONS')
+
+    def test_post_to_a_static_path_is_refused(self):
+        r = self.server.request('POST', '/index.html', body=b'{}',
+                                headers={'Content-Type': 'application/json'})
+        self.assertEqual(r.status, 405)
+        self.assertTrue(r.header('Content-Type').startswith('application/problem+json'))
+
+    def test_json_has_charset(self):
+        for path in ('/api/config', '/api/stats', '/healthz', '/api/points', '/api/nothing'):
+            with self.subTest(path=path):
+                ct = self.server.get(path).header('Content-Type')
+                self.assertIn('charset=utf-8', ct)
+
+
+class TestMissingWebRoot(ServerTest):
+    config = {'web_root': '/nonexistent/geopart-web'}
+
+    def test_api_still_works(self):
+        self.assertEqual(self.server.get('/').status, 404)
+        self.assertEqual(self.server.get('/healthz').status, 200)
+
+
+if __name__ == '__main__':
+    unittest.main()
