@@ -201,14 +201,19 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-/* The first district of a layer (in list order) that covers pt; -1 for none. */
+/*
+ * The first district of a layer (in list order) that covers pt; -1 for
+ * none.  *out_candidates tells whether any envelope held the point at all.
+ */
 static int covering(const gp_geo_districts *idx, gp_layer layer,
-                    const GEOSGeometry *pt, int *fault)
+                    const GEOSGeometry *pt, int *fault, int *out_candidates)
 {
 	GEOSContextHandle_t h = idx->geo->geos;
 	candidates c = { .n = 0 };
 
 	GEOSSTRtree_query_r(h, idx->tree[layer], pt, collect, &c);
+	if (out_candidates)
+		*out_candidates = c.n;
 	if (c.n > 1)
 		qsort(c.idx, (size_t)c.n, sizeof(int), cmp_int);
 	for (int i = 0; i < c.n; i++) {
@@ -221,41 +226,54 @@ static int covering(const gp_geo_districts *idx, gp_layer layer,
 	return -1;
 }
 
-/* Only for points in the city but in a gap of a layer: rare, so linear. */
-static int nearest(const gp_geo_districts *idx, gp_layer layer,
-                   const GEOSGeometry *pt)
-{
-	GEOSContextHandle_t h = idx->geo->geos;
-	double best = 0, dist;
-	int found = -1;
+typedef struct nearest_ctx {
+	const gp_geo_districts *idx;
+} nearest_ctx;
 
-	for (size_t i = 0; i < idx->n; i++) {
-		if (idx->d[i].layer != layer)
-			continue;
-		if (!GEOSDistance_r(h, idx->d[i].geom, pt, &dist))
-			continue;
-		if (found < 0 || dist < best) {
-			best = dist;
-			found = (int)i;
-		}
-	}
-	return found;
+static int item_distance(const void *item, const void *query, double *out, void *userdata)
+{
+	const nearest_ctx *nc = userdata;
+	int i = (int)((uintptr_t)item - 1);
+
+	/* The prepared form measures through its facet index, not every segment. */
+	return GEOSPreparedDistance_r(nc->idx->geo->geos, nc->idx->d[i].prep, query, out);
+}
+
+/*
+ * The district of a layer nearest to pt: for points in a gap of a layer (or,
+ * on request, outside the city).  The STRtree prunes by envelope distance.
+ */
+static int nearest(const gp_geo_districts *idx, gp_layer layer, const GEOSGeometry *pt)
+{
+	nearest_ctx nc = { idx };
+	const void *item;
+
+	item = GEOSSTRtree_nearest_generic_r(idx->geo->geos, idx->tree[layer], pt, pt,
+	                                     item_distance, &nc);
+	return item ? (int)((uintptr_t)item - 1) : -1;
 }
 
 int gp_geo_districts_assign(const gp_geo_districts *idx, double x, double y,
                             int nearest_outside, gp_geo_assignment *out)
 {
 	GEOSContextHandle_t h = idx->geo->geos;
-	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
-	int fault = 0;
+	const gp_bbox *box = &idx->city_bbox;
+	GEOSGeometry *pt;
+	int fault = 0, in_envelope = 0;
 
 	out->in_city = 0;
 	out->index[0] = out->index[1] = -1;
-	if (!pt)
+	/* Most points far from the city end here, without GEOS. */
+	if (!nearest_outside && (x < box->minx || x > box->maxx || y < box->miny || y > box->maxy))
+		return 0;
+	if (!(pt = GEOSGeom_createPointFromXY_r(h, x, y)))
 		return GP_EFAULT;
-	out->index[GP_LAYER_ORTSBEZIRK] = covering(idx, GP_LAYER_ORTSBEZIRK, pt, &fault);
+	out->index[GP_LAYER_ORTSBEZIRK] =
+		covering(idx, GP_LAYER_ORTSBEZIRK, pt, &fault, &in_envelope);
 	if (out->index[GP_LAYER_ORTSBEZIRK] >= 0) {
 		out->in_city = 1;
+	} else if (in_envelope == 0 && !nearest_outside) {
+		/* In no Ortsbezirk's envelope: outside their union, the city. */
 	} else {
 		char r = GEOSPreparedCovers_r(h, idx->city_prep, pt);
 		if (r == 2)
@@ -265,7 +283,7 @@ int gp_geo_districts_assign(const gp_geo_districts *idx, double x, double y,
 			out->index[GP_LAYER_ORTSBEZIRK] = nearest(idx, GP_LAYER_ORTSBEZIRK, pt);
 	}
 	if (out->in_city || nearest_outside) {
-		out->index[GP_LAYER_STADTTEIL] = covering(idx, GP_LAYER_STADTTEIL, pt, &fault);
+		out->index[GP_LAYER_STADTTEIL] = covering(idx, GP_LAYER_STADTTEIL, pt, &fault, NULL);
 		if (out->index[GP_LAYER_STADTTEIL] < 0)
 			out->index[GP_LAYER_STADTTEIL] = nearest(idx, GP_LAYER_STADTTEIL, pt);
 	}
