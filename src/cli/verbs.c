@@ -64,6 +64,30 @@ static void common_close(common *c)
 	"  --config FILE   settings file (see `geopart config`)\n"            \
 	"  --db FILE       the database file (default geopart.db)\n"
 
+/*
+ * Parses a verb that takes only the common flags.  Returns -1 to go on, or
+ * the exit code to return (after --help or a usage error).
+ */
+static int parse_common_only(common *c, int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c->config_path = optarg; break;
+		case 'd': c->db = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* ---- init ------------------------------------------------------------------ */
 
 int gp_cli_init(int argc, char **argv)
@@ -74,25 +98,14 @@ int gp_cli_init(int argc, char **argv)
 		"Creates the database with the bundled Kaiserslautern Ortsbezirke and\n"
 		"Stadtteile, or brings an existing one to the current schema.\n"
 		"\n" COMMON_USAGE;
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	common c;
 	gp_err err;
-	int ch, created = 0, rc;
+	int created = 0, rc;
 
 	memset(&c, 0, sizeof(c));
 	gp_err_clear(&err);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': c.config_path = optarg; break;
-		case 'd': c.db = optarg; break;
-		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
-		default: fputs(usage, stderr); return GP_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		return GP_EXIT_USAGE;
-	}
+	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+		return rc;
 	if ((rc = common_open(&c, 0)))
 		goto out;
 	if (gp_core_prepare_database(c.w, &created, &err)) {
@@ -349,24 +362,13 @@ int gp_cli_check(int argc, char **argv)
 		"index, boundaries, and that every point's districts match its position.\n"
 		"Exits 1 when it finds a problem.  Safe while the server runs.\n"
 		"\n" COMMON_USAGE;
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	check_ctx cc = { 0 };
 	common c;
-	int ch, rc;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': c.config_path = optarg; break;
-		case 'd': c.db = optarg; break;
-		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
-		default: fputs(usage, stderr); return GP_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		return GP_EXIT_USAGE;
-	}
+	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+		return rc;
 	if ((rc = common_open(&c, 1)))
 		goto out;
 	cc.w = c.w;
