@@ -18,6 +18,8 @@ static const char usage[] =
 	"  import-districts  replace a district layer from GeoJSON\n"
 	"  export            write points as GeoJSON or CSV\n"
 	"  check             check the database's integrity\n"
+	"  token             create, list and revoke staff tokens\n"
+	"  purge             delete what the retention period no longer allows\n"
 	"  config            print every setting with its default\n"
 	"  version           print the version\n";
 
@@ -33,6 +35,8 @@ int main(int argc, char **argv)
 		{ "export", gp_cli_export },
 		{ "check", gp_cli_check },
 		{ "config", gp_cli_config },
+		{ "token", gp_cli_token },
+		{ "purge", gp_cli_purge },
 	};
 
 	if (argc < 2) {

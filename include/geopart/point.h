@@ -28,6 +28,13 @@ typedef enum gp_status {
 	GP_STATUS_COUNT
 } gp_status;
 
+typedef enum gp_channel {
+	GP_CHANNEL_ONLINE = 0, /* citizens on the map: always this */
+	GP_CHANNEL_WALK,       /* recorded by staff on an Ortsbezirk walk */
+	GP_CHANNEL_WORKSHOP,   /* recorded by staff at a workshop */
+	GP_CHANNEL_COUNT
+} gp_channel;
+
 typedef struct gp_district_ref {
 	const char *id;   /* NULL when the point lies in no district */
 	const char *name;
@@ -46,6 +53,9 @@ typedef struct gp_point {
 	gp_district_ref stadtteil;
 	double x, y;     /* EPSG:25832 */
 	double lon, lat; /* CRS84 */
+	gp_channel channel;
+	const char *note; /* staff note, NULL when none; shown to staff only */
+	int64_t flags;    /* citizen flags; filled for staff reads only */
 } gp_point;
 
 /* "favourite" / "improvement"; NULL for an out-of-range value. */
@@ -55,5 +65,13 @@ int gp_category_parse(gp_category *out, const char *s);
 
 const char *gp_status_name(gp_status s);
 int gp_status_parse(gp_status *out, const char *s);
+
+const char *gp_channel_name(gp_channel c);
+int gp_channel_parse(gp_channel *out, const char *s);
+
+/* The reasons a citizen may give for flagging a point. */
+int gp_flag_reason_valid(const char *s);
+/* "spam, offensive, …" for messages. */
+const char *gp_flag_reasons(void);
 
 #endif

@@ -15,9 +15,10 @@ typedef struct api_point_query {
 	gp_point_filter filter;
 	gp_crs crs;
 	char since[GP_TIME_LEN];
+	int staff; /* the staff view: notes, flag counts, any status */
 } api_point_query;
 
-#define API_POINT_PARAMS "bbox category district topic since limit offset crs"
+#define API_POINT_PARAMS "bbox category district topic channel since limit offset crs"
 
 /*
  * Parses the listing parameters into q; the filter admits published points
@@ -26,6 +27,29 @@ typedef struct api_point_query {
  */
 int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
                           gp_err *err);
+
+/*
+ * Who is asking: a citizen (no Authorization header) or a staff token of at
+ * least `min_role`.  GP_UNAUTHORIZED without a valid token where one is
+ * needed, GP_FORBIDDEN for a role below min_role, GP_TOO_MANY after repeated
+ * failures.  Authenticated responses are marked private (no-store).
+ */
+int api_actor(gp_http_exchange *x, gp_worker *w, gp_role min_role, gp_actor *out,
+              gp_err *err);
+
+/* Periods and rate limits for a citizen's write; sets Retry-After on 429. */
+int api_citizen_write(gp_http_exchange *x, gp_worker *w, const gp_actor *a, gp_err *err);
+
+/* The {id} path capture as a point id; GP_NOT_FOUND when it is not one. */
+int api_point_id(gp_http_exchange *x, int64_t *out, gp_err *err);
+
+/* Answers with one point as a Feature; status < 0 admits any status. */
+int api_write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status, gp_crs crs,
+                    int staff, gp_err *err);
+
+/* Writes one point as a Feature (staff view when asked); for callbacks. */
+int api_put_point(gp_worker *w, gp_buf *b, const gp_point *p, gp_crs crs, int staff,
+                  const char *crs_uri);
 
 /* Parses the optional crs parameter (default CRS84). */
 int api_crs_param(gp_http_exchange *x, gp_crs *out, gp_err *err);

@@ -3,6 +3,7 @@
  * points, and /api/stats (the same counts as a table, JSON or CSV).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_int.h"
@@ -123,12 +124,42 @@ static int district_points(gp_http_exchange *x, gp_err *err)
 
 /* ---- /api/stats ---------------------------------------------------------- */
 
+#define STATS_MAX 256
+
+typedef struct stats_row {
+	char id[64];
+	char name[256];
+	int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
+} stats_row;
+
 typedef struct stats_ctx {
-	gp_buf *b;
-	int csv;
-	int n;
-	int64_t total[GP_CATEGORY_COUNT];
+	stats_row *rows;
+	size_t n;
 } stats_ctx;
+
+static int stats_district(void *ctx, const gp_store_district_row *row)
+{
+	stats_ctx *sc = ctx;
+
+	if (sc->n == STATS_MAX)
+		return GP_TOO_LARGE;
+	memset(&sc->rows[sc->n], 0, sizeof(sc->rows[0]));
+	gp_strlcpy(sc->rows[sc->n].id, row->id, sizeof(sc->rows[0].id));
+	gp_strlcpy(sc->rows[sc->n].name, row->name, sizeof(sc->rows[0].name));
+	sc->n++;
+	return 0;
+}
+
+static int stats_tally(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
+                       int64_t n)
+{
+	stats_ctx *sc = ctx;
+
+	for (size_t i = 0; i < sc->n; i++)
+		if (strcmp(sc->rows[i].id, district_id) == 0)
+			sc->rows[i].n[cat][chan] += n;
+	return 0;
+}
 
 /* A CSV field per RFC 4180: quoted, inner quotes doubled. */
 static void csv_field(gp_buf *b, const char *s)
@@ -142,76 +173,112 @@ static void csv_field(gp_buf *b, const char *s)
 	gp_buf_putc(b, '"');
 }
 
-static int put_stats_row(void *ctx, const gp_store_district_row *row)
+static void stats_numbers(gp_buf *b, const int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT],
+                          int csv)
 {
-	stats_ctx *sc = ctx;
-	int64_t fav = row->count[GP_CATEGORY_FAVOURITE];
-	int64_t imp = row->count[GP_CATEGORY_IMPROVEMENT];
+	int64_t cat[GP_CATEGORY_COUNT] = { 0 }, chan[GP_CHANNEL_COUNT] = { 0 }, total = 0;
 
-	sc->total[GP_CATEGORY_FAVOURITE] += fav;
-	sc->total[GP_CATEGORY_IMPROVEMENT] += imp;
-	if (sc->csv) {
-		csv_field(sc->b, row->id);
-		gp_buf_putc(sc->b, ',');
-		csv_field(sc->b, row->name);
-		gp_buf_printf(sc->b, ",%lld,%lld,%lld\r\n", (long long)fav, (long long)imp,
-		              (long long)(fav + imp));
-	} else {
-		if (sc->n)
-			gp_buf_putc(sc->b, ',');
-		gp_buf_puts(sc->b, "{\"id\":");
-		gp_json_put_str(sc->b, row->id);
-		gp_buf_puts(sc->b, ",\"name\":");
-		gp_json_put_str(sc->b, row->name);
-		gp_buf_printf(sc->b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}",
-		              (long long)fav, (long long)imp, (long long)(fav + imp));
+	for (int c = 0; c < GP_CATEGORY_COUNT; c++)
+		for (int k = 0; k < GP_CHANNEL_COUNT; k++) {
+			cat[c] += n[c][k];
+			chan[k] += n[c][k];
+			total += n[c][k];
+		}
+	if (csv) {
+		gp_buf_printf(b, ",%lld,%lld,%lld,%lld,%lld,%lld\r\n", (long long)cat[0],
+		              (long long)cat[1], (long long)total, (long long)chan[0],
+		              (long long)chan[1], (long long)chan[2]);
+		return;
 	}
-	sc->n++;
-	return gp_buf_status(sc->b);
+	gp_buf_printf(b, "\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld,"
+	                 "\"channels\":{\"online\":%lld,\"walk\":%lld,\"workshop\":%lld}}",
+	              (long long)cat[0], (long long)cat[1], (long long)total, (long long)chan[0],
+	              (long long)chan[1], (long long)chan[2]);
 }
 
 static int get_stats(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	stats_ctx sc = { gp_http_out(x), 0, 0, { 0, 0 } };
-	const char *format = gp_http_param(x, "format");
-	int layer, rc;
+	gp_buf *b = gp_http_out(x);
+	const char *format = gp_http_param(x, "format"), *v;
+	int64_t all[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT] = { { 0 } };
+	stats_ctx sc = { NULL, 0 };
+	int layer, channel = -1, csv, rc;
 
 	if ((rc = layer_param(x, &layer, GP_LAYER_ORTSBEZIRK, err)))
 		return rc;
 	if (format && strcmp(format, "json") && strcmp(format, "csv"))
 		return gp_err_set(err, GP_BAD_REQUEST, "format", "format must be json or csv");
-	sc.csv = format && !strcmp(format, "csv");
-	if (sc.csv) {
-		gp_buf_puts(sc.b, "district_id,district_name,favourite,improvement,total\r\n");
-	} else {
-		gp_buf_puts(sc.b, "{\"layer\":");
-		gp_json_put_str(sc.b, gp_layer_name((gp_layer)layer));
-		gp_buf_puts(sc.b, ",\"districts\":[");
+	if ((v = gp_http_param(x, "channel"))) {
+		gp_channel c;
+		if (gp_channel_parse(&c, v))
+			return gp_err_set(err, GP_BAD_REQUEST, "channel",
+			                  "channel must be online, walk or workshop");
+		channel = (int)c;
 	}
-	if ((rc = gp_store_district_list(gp_worker_store(w), layer, NULL, 0, put_stats_row, &sc)))
-		return rc;
-	if (sc.csv) {
+	csv = format && !strcmp(format, "csv");
+	if (!(sc.rows = malloc(STATS_MAX * sizeof(*sc.rows))))
+		return GP_ENOMEM;
+	/* One snapshot for the district list and the counts. */
+	if ((rc = gp_store_read_begin(gp_worker_store(w))))
+		goto out;
+	rc = gp_store_district_list(gp_worker_store(w), layer, NULL, 0, stats_district, &sc);
+	if (!rc)
+		rc = gp_store_district_tally(gp_worker_store(w), (gp_layer)layer, channel,
+		                             stats_tally, &sc);
+	gp_store_read_end(gp_worker_store(w));
+	if (rc)
+		goto out;
+	if (csv)
+		gp_buf_puts(b, "district_id,district_name,favourite,improvement,total,"
+		               "online,walk,workshop\r\n");
+	else {
+		gp_buf_puts(b, "{\"layer\":");
+		gp_json_put_str(b, gp_layer_name((gp_layer)layer));
+		gp_buf_puts(b, ",\"channel\":");
+		gp_json_put_str_or_null(b, channel >= 0 ? gp_channel_name((gp_channel)channel) : NULL);
+		gp_buf_puts(b, ",\"districts\":[");
+	}
+	for (size_t i = 0; i < sc.n; i++) {
+		for (int c = 0; c < GP_CATEGORY_COUNT; c++)
+			for (int k = 0; k < GP_CHANNEL_COUNT; k++)
+				all[c][k] += sc.rows[i].n[c][k];
+		if (csv) {
+			csv_field(b, sc.rows[i].id);
+			gp_buf_putc(b, ',');
+			csv_field(b, sc.rows[i].name);
+		} else {
+			gp_buf_puts(b, i ? ",{\"id\":" : "{\"id\":");
+			gp_json_put_str(b, sc.rows[i].id);
+			gp_buf_puts(b, ",\"name\":");
+			gp_json_put_str(b, sc.rows[i].name);
+			gp_buf_putc(b, ',');
+		}
+		stats_numbers(b, (const int64_t(*)[GP_CHANNEL_COUNT])sc.rows[i].n, csv);
+	}
+	if (csv) {
 		char disposition[96];
 		snprintf(disposition, sizeof(disposition),
 		         "attachment; filename=\"geopart-stats-%s.csv\"", gp_layer_name((gp_layer)layer));
 		gp_http_set_type(x, GP_CSV_TYPE);
 		gp_http_add_header(x, "Content-Disposition", disposition);
 	} else {
-		int64_t f = sc.total[GP_CATEGORY_FAVOURITE], i = sc.total[GP_CATEGORY_IMPROVEMENT];
-		gp_buf_printf(sc.b,
-		              "],\"total\":{\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}}\n",
-		              (long long)f, (long long)i, (long long)(f + i));
+		gp_buf_puts(b, "],\"total\":{");
+		stats_numbers(b, (const int64_t(*)[GP_CHANNEL_COUNT])all, 0);
+		gp_buf_puts(b, "}\n");
 		gp_http_set_type(x, GP_JSON_TYPE);
 	}
-	return gp_buf_status(sc.b);
+	rc = gp_buf_status(b);
+out:
+	free(sc.rows);
+	return rc;
 }
 
 const gp_http_route gp_api_district_routes[] = {
 	{ "GET", "/api/districts", get_districts, "layer crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/districts/{id}", get_district, "crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/districts/{id}/points", district_points,
-	  "bbox category topic since limit offset crs", GP_HTTP_NO_BODY, 0 },
-	{ "GET", "/api/stats", get_stats, "layer format", GP_HTTP_NO_BODY, 0 },
+	  "bbox category topic channel since limit offset crs", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/stats", get_stats, "layer format channel", GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

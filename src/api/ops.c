@@ -63,7 +63,19 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	gp_json_put_str(b, cfg->tile_url);
 	gp_buf_puts(b, ",\"attribution\":");
 	gp_json_put_str(b, cfg->tile_attribution);
-	gp_buf_puts(b, "},\"data_attribution\":[");
+	gp_buf_puts(b, "},\"moderation\":");
+	gp_json_put_str(b, cfg->moderation);
+	gp_buf_puts(b, ",\"participation\":{\"open_from\":");
+	gp_json_put_str_or_null(b, cfg->open_from[0] ? cfg->open_from_utc : NULL);
+	gp_buf_puts(b, ",\"open_until\":");
+	gp_json_put_str_or_null(b, cfg->open_until[0] ? cfg->open_until_utc : NULL);
+	gp_buf_printf(b, ",\"open\":%s}", gp_core_period_check(cfg, NULL) ? "false" : "true");
+	gp_buf_puts(b, ",\"privacy_note\":");
+	gp_json_put_str(b, cfg->privacy_note);
+	gp_buf_puts(b, ",\"flag_reasons\":[\"spam\",\"offensive\",\"personal_data\","
+	               "\"off_topic\",\"duplicate\",\"other\"]");
+	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
+	gp_buf_puts(b, ",\"data_attribution\":[");
 	for (size_t i = 0; i < sizeof(attributions) / sizeof(attributions[0]); i++) {
 		if (i)
 			gp_buf_putc(b, ',');

@@ -10,33 +10,28 @@ typedef struct feature_ctx {
 	gp_worker *w;
 	gp_buf *b;
 	gp_crs crs;
+	int staff;
 } feature_ctx;
 
 static int put_single(void *ctx, const gp_point *p)
 {
 	feature_ctx *fc = ctx;
-	double c0, c1;
-	int rc;
+	int rc = api_put_point(fc->w, fc->b, p, fc->crs, fc->staff, api_crs_member_uri(fc->crs));
 
-	if ((rc = api_point_coords(fc->w, p, fc->crs, &c0, &c1)))
-		return rc < 0 ? rc : GP_EFAULT;
-	gp_json_point_feature(fc->b, p, c0, c1, gp_crs_decimals(fc->crs),
-	                      api_crs_member_uri(fc->crs));
 	gp_buf_putc(fc->b, '\n');
-	return gp_buf_status(fc->b);
+	return rc ? rc : gp_buf_status(fc->b);
 }
 
-/* Writes one point as a Feature; status < 0 admits any status. */
-static int write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status,
-                       gp_crs crs, gp_err *err)
+int api_write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status, gp_crs crs,
+                    int staff, gp_err *err)
 {
-	feature_ctx fc = { w, gp_http_out(x), crs };
+	feature_ctx fc = { w, gp_http_out(x), crs, staff };
 	int rc;
 
 	rc = gp_store_point_get(gp_worker_store(w), id, status, put_single, &fc);
 	if (rc == GP_NOT_FOUND)
-		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld",
-		                  (long long)id);
+		return gp_err_set(err, GP_NOT_FOUND, "id", "no %spoint %lld",
+		                  status == GP_STATUS_PUBLISHED ? "published " : "", (long long)id);
 	if (rc)
 		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
@@ -44,7 +39,7 @@ static int write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status
 	return 0;
 }
 
-static int parse_id(gp_http_exchange *x, int64_t *out, gp_err *err)
+int api_point_id(gp_http_exchange *x, int64_t *out, gp_err *err)
 {
 	const char *v = gp_http_arg(x, "id");
 
@@ -57,22 +52,32 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_point_input in;
+	gp_actor actor;
 	gp_crs crs;
 	int64_t id = 0;
 	size_t len;
 	const char *body = gp_http_body(x, &len);
 	char location[64];
-	int rc;
+	int rc, discarded = 0;
 
+	if ((rc = api_actor(x, w, GP_ROLE_CITIZEN, &actor, err)) ||
+	    (rc = api_citizen_write(x, w, &actor, err)))
+		return rc;
 	if ((rc = api_crs_param(x, &crs, err)))
 		return rc;
 	if ((rc = gp_json_point_input_decode(&in, body, len, err)))
 		return rc;
-	rc = gp_core_point_submit(w, &in, crs, &id, err);
+	rc = gp_core_point_submit(w, &in, crs, &actor, &id, &discarded, err);
 	gp_point_input_clear(&in);
 	if (rc)
 		return rc;
-	if ((rc = write_point(x, w, id, -1, crs, err)))
+	if (discarded) {
+		/* What a person would see too; the bot learns nothing. */
+		gp_buf_puts(gp_http_out(x), "{\"status\":\"received\"}\n");
+		gp_http_set_status(x, 202);
+		return 0;
+	}
+	if ((rc = api_write_point(x, w, id, -1, crs, actor.role != GP_ROLE_CITIZEN, err)))
 		return rc;
 	snprintf(location, sizeof(location), "/api/points/%lld", (long long)id);
 	gp_http_add_header(x, "Location", location);
@@ -98,9 +103,9 @@ static int get_point(gp_http_exchange *x, gp_err *err)
 	int64_t id;
 	int rc;
 
-	if ((rc = parse_id(x, &id, err)) || (rc = api_crs_param(x, &crs, err)))
+	if ((rc = api_point_id(x, &id, err)) || (rc = api_crs_param(x, &crs, err)))
 		return rc;
-	return write_point(x, w, id, GP_STATUS_PUBLISHED, crs, err);
+	return api_write_point(x, w, id, GP_STATUS_PUBLISHED, crs, 0, err);
 }
 
 const gp_http_route gp_api_point_routes[] = {

@@ -70,6 +70,13 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 			                  "category must be favourite or improvement");
 		f->category = (int)c;
 	}
+	if ((v = gp_http_param(x, "channel"))) {
+		gp_channel c;
+		if (gp_channel_parse(&c, v))
+			return gp_err_set(err, GP_BAD_REQUEST, "channel",
+			                  "channel must be online, walk or workshop");
+		f->channel = (int)c;
+	}
 	if ((v = gp_http_param(x, "topic"))) {
 		if (!gp_config_has_topic(cfg, v))
 			return gp_err_set(err, GP_BAD_REQUEST, "topic",
@@ -168,25 +175,36 @@ const char *api_crs_member_uri(gp_crs crs)
 	return crs == GP_CRS_CRS84 ? NULL : gp_crs_uri(crs);
 }
 
+int api_put_point(gp_worker *w, gp_buf *b, const gp_point *p, gp_crs crs, int staff,
+                  const char *crs_uri)
+{
+	double c0, c1;
+	int rc;
+
+	if ((rc = api_point_coords(w, p, crs, &c0, &c1)))
+		return rc < 0 ? rc : GP_EFAULT;
+	if (staff)
+		gp_json_point_feature_staff(b, p, c0, c1, gp_crs_decimals(crs), crs_uri);
+	else
+		gp_json_point_feature(b, p, c0, c1, gp_crs_decimals(crs), crs_uri);
+	return gp_buf_status(b);
+}
+
 typedef struct listing_ctx {
 	gp_worker *w;
 	gp_buf *b;
 	gp_crs crs;
+	int staff;
 	int64_t returned;
 } listing_ctx;
 
 static int put_feature(void *ctx, const gp_point *p)
 {
 	listing_ctx *lc = ctx;
-	double c0, c1;
-	int rc;
 
-	if ((rc = api_point_coords(lc->w, p, lc->crs, &c0, &c1)))
-		return rc < 0 ? rc : GP_EFAULT;
 	if (lc->returned++)
 		gp_buf_putc(lc->b, ',');
-	gp_json_point_feature(lc->b, p, c0, c1, gp_crs_decimals(lc->crs), NULL);
-	return gp_buf_status(lc->b);
+	return api_put_point(lc->w, lc->b, p, lc->crs, lc->staff, NULL);
 }
 
 static void put_link(gp_http_exchange *x, gp_buf *b, const char *rel, int64_t offset,
@@ -214,7 +232,7 @@ int api_point_listing(gp_http_exchange *x, gp_worker *w, const api_point_query *
 {
 	gp_store *store = gp_worker_store(w);
 	gp_buf *b = gp_http_out(x);
-	listing_ctx lc = { w, b, q->crs, 0 };
+	listing_ctx lc = { w, b, q->crs, q->staff, 0 };
 	int64_t matched = 0, expected;
 	char now[GP_TIME_LEN];
 	int rc;

@@ -17,6 +17,8 @@ int gp_cli_import_districts(int argc, char **argv);
 int gp_cli_export(int argc, char **argv);
 int gp_cli_check(int argc, char **argv);
 int gp_cli_config(int argc, char **argv);
+int gp_cli_token(int argc, char **argv);
+int gp_cli_purge(int argc, char **argv);
 
 /* ---- shared by the verbs (common.c) ---- */
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "cli.h"
@@ -26,6 +27,62 @@ static const char usage[] =
 	"  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0: any free)\n"
 	"  --db FILE          the database file (default geopart.db)\n"
 	"  --web-root DIR     the web page folder\n";
+
+/*
+ * The maintenance thread: purges what the retention period no longer
+ * allows, at start and then hourly, on its own connection.  It owns its
+ * worker; stop_maintenance() wakes and joins it.
+ */
+typedef struct maintenance {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	int stop;
+	gp_core *core;
+	int days;
+} maintenance;
+
+static void *maintain(void *arg)
+{
+	maintenance *m = arg;
+	gp_worker *w = NULL;
+	gp_err err;
+
+	gp_err_clear(&err);
+	if (gp_worker_new(&w, m->core, &err)) {
+		gp_log_error("maintenance cannot start: %s", err.detail);
+		return NULL;
+	}
+	pthread_mutex_lock(&m->mu);
+	while (!m->stop) {
+		int64_t points = 0, flags = 0;
+		struct timespec until;
+
+		pthread_mutex_unlock(&m->mu);
+		if (gp_core_purge(w, m->days, &points, &flags, &err))
+			gp_log_warn("retention purge failed: %s", err.detail);
+		else if (points || flags)
+			gp_log_info("retention purge: %lld points, %lld flags", (long long)points,
+			            (long long)flags);
+		pthread_mutex_lock(&m->mu);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 3600;
+		while (!m->stop && pthread_cond_timedwait(&m->wake, &m->mu, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&m->mu);
+	gp_worker_free(w);
+	return NULL;
+}
+
+static void stop_maintenance(maintenance *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->stop = 1;
+	pthread_cond_signal(&m->wake);
+	pthread_mutex_unlock(&m->mu);
+	pthread_join(m->thread, NULL);
+}
 
 static void *worker_new(void *ctx)
 {
@@ -57,7 +114,8 @@ int gp_cli_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const gp_http_route *const tables[] = {
-		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes, NULL
+		gp_api_point_routes, gp_api_moderation_routes, gp_api_district_routes,
+		gp_api_ops_routes, NULL
 	};
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;
@@ -67,9 +125,11 @@ int gp_cli_serve(int argc, char **argv)
 	gp_http_hooks hooks;
 	gp_err err;
 	sigset_t stop;
-	int c, sig, created = 0, rc = GP_EXIT_FAIL;
+	maintenance maint;
+	int c, sig, created = 0, maint_running = 0, rc = GP_EXIT_FAIL;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&maint, 0, sizeof(maint));
 	gp_err_clear(&err);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -90,14 +150,16 @@ int gp_cli_serve(int argc, char **argv)
 	if ((listen && gp_config_set(&cfg, "listen", listen, &err)) ||
 	    (db && gp_config_set(&cfg, "db", db, &err)) ||
 	    (web && gp_config_set(&cfg, "web_root", web, &err)) ||
-	    gp_config_validate(&cfg, &err)) {
+	    gp_config_normalise(&cfg, &err)) {
 		gp_cli_error("%s", err.detail);
 		rc = GP_EXIT_USAGE;
 		goto out;
 	}
 	gp_log_set_level(cfg.log_level);
-	if (gp_core_new(&core, &cfg))
+	if (gp_core_new(&core, &cfg, 1, &err)) {
+		gp_cli_error("%s", err.detail);
 		goto out;
+	}
 	if (gp_worker_new(&w, core, &err) || gp_core_prepare_database(w, &created, &err)) {
 		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot prepare the database");
 		goto out;
@@ -114,6 +176,13 @@ int gp_cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (cfg.retention_days > 0) {
+		pthread_mutex_init(&maint.mu, NULL);
+		pthread_cond_init(&maint.wake, NULL);
+		maint.core = core;
+		maint.days = cfg.retention_days;
+		maint_running = pthread_create(&maint.thread, NULL, maintain, &maint) == 0;
+	}
 	hooks = (gp_http_hooks){ worker_new, worker_free, core };
 	if (gp_http_server_start(&srv, &cfg, tables, &hooks, &err)) {
 		gp_cli_error("%s", err.detail);
@@ -132,6 +201,8 @@ int gp_cli_serve(int argc, char **argv)
 	gp_http_server_stop(srv);
 	rc = GP_EXIT_OK;
 out:
+	if (maint_running)
+		stop_maintenance(&maint);
 	gp_worker_free(w);
 	gp_core_free(core);
 	gp_config_clear(&cfg);

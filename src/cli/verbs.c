@@ -28,7 +28,7 @@ static int common_open(common *c, int need_existing)
 	if (gp_cli_load_config(&c->cfg, c->config_path))
 		return GP_EXIT_FAIL;
 	if ((c->db && gp_config_set(&c->cfg, "db", c->db, &err)) ||
-	    gp_config_validate(&c->cfg, &err)) {
+	    gp_config_normalise(&c->cfg, &err)) {
 		gp_cli_error("%s", err.detail);
 		return GP_EXIT_USAGE;
 	}
@@ -37,7 +37,7 @@ static int common_open(common *c, int need_existing)
 		gp_cli_error("no database at %s (create one with `geopart init`)", c->cfg.db_path);
 		return GP_EXIT_FAIL;
 	}
-	if (gp_core_new(&c->core, &c->cfg) || gp_worker_new(&c->w, c->core, &err)) {
+	if (gp_core_new(&c->core, &c->cfg, 1, &err) || gp_worker_new(&c->w, c->core, &err)) {
 		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot start");
 		return GP_EXIT_FAIL;
 	}
@@ -410,4 +410,128 @@ int gp_cli_config(int argc, char **argv)
 	fwrite(b.data, 1, b.len, stdout);
 	gp_buf_free(&b);
 	return GP_EXIT_OK;
+}
+
+/* ---- token ----------------------------------------------------------------- */
+
+static int print_token(void *ctx, const gp_token_row *t)
+{
+	(void)ctx;
+	printf("%-24s %-8s created %s%s%s\n", t->name, t->role, t->created,
+	       t->revoked ? ", revoked " : "", t->revoked ? t->revoked : "");
+	return 0;
+}
+
+int gp_cli_token(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart token create --name NAME --role planner|admin\n"
+		"       geopart token list\n"
+		"       geopart token revoke --name NAME\n"
+		"       (each also takes --config FILE and --db FILE)\n"
+		"\n"
+		"Staff tokens.  `create` prints the secret once; only a keyed hash of it\n"
+		"is stored (the key is in the server secret file beside the database).\n"
+		"Send it as Authorization: Bearer <secret>.  Planners moderate and record\n"
+		"walks and workshops; admins may also delete points and read the log.\n"
+		"\n" COMMON_USAGE;
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *role = NULL, *action;
+	char secret[GP_TOKEN_SECRET_MAX], now[GP_TIME_LEN];
+	common c;
+	gp_err err;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? GP_EXIT_USAGE : GP_EXIT_OK;
+	}
+	action = argv[1];
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'n': name = optarg; break;
+		case 'r': role = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (strcmp(action, "list") && !name) ||
+	    (!strcmp(action, "create") && !role) ||
+	    (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke"))) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if ((rc = common_open(&c, 0)))
+		goto out;
+	if (!strcmp(action, "create")) {
+		if (gp_core_token_create(c.w, name, role, secret, &err)) {
+			gp_cli_error("%s", err.detail);
+			rc = err.field[0] == 'd' ? GP_EXIT_FAIL : GP_EXIT_USAGE;
+			goto out;
+		}
+		printf("%s\n", secret);
+		fprintf(stderr, "geopart: token \"%s\" (%s) created; the secret above is shown once\n",
+		        name, role);
+	} else if (!strcmp(action, "list")) {
+		gp_store_token_list(gp_worker_store(c.w), print_token, NULL);
+	} else {
+		gp_time_now(now);
+		if (gp_store_token_revoke(gp_worker_store(c.w), name, now)) {
+			gp_cli_error("no active token named \"%s\"", name);
+			rc = GP_EXIT_FAIL;
+			goto out;
+		}
+		printf("revoked \"%s\"\n", name);
+	}
+out:
+	common_close(&c);
+	return rc;
+}
+
+/* ---- purge ----------------------------------------------------------------- */
+
+int gp_cli_purge(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart purge [--config FILE] [--db FILE]\n"
+		"\n"
+		"Deletes pending and hidden points not changed for retention_days, and\n"
+		"citizen flags older than that (the server also does this every hour).\n"
+		"\n" COMMON_USAGE;
+	int64_t points = 0, flags = 0;
+	common c;
+	gp_err err;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+		return rc;
+	if ((rc = common_open(&c, 1)))
+		goto out;
+	if (c.cfg.retention_days == 0) {
+		printf("retention_days is 0: nothing is purged\n");
+		goto out;
+	}
+	if (gp_core_purge(c.w, c.cfg.retention_days, &points, &flags, &err)) {
+		gp_cli_error("%s", err.detail[0] ? err.detail : "purge failed");
+		rc = GP_EXIT_FAIL;
+		goto out;
+	}
+	printf("purged %lld pending/hidden points and %lld flags older than %d days\n",
+	       (long long)points, (long long)flags, c.cfg.retention_days);
+out:
+	common_close(&c);
+	return rc;
 }

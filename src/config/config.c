@@ -60,6 +60,41 @@ static const setting settings[] = {
 	  "one line per request on stderr (method, path, status, time; never the client address)" },
 	{ "log_level", K_LOGLEVEL, AT(log_level), "info", 0, 0,
 	  "debug, info, warn or error" },
+	{ "moderation", K_STRING, AT(moderation), "post", 0, 0,
+	  "post: new points are public at once and moderated afterwards; pre: they wait for a planner" },
+	{ "flag_threshold", K_INT, AT(flag_threshold), "3", 1, 1000,
+	  "distinct citizens flagging a point hide it until a planner reviews it" },
+	{ "open_from", K_STRING, AT(open_from), "", 0, 0,
+	  "start of the participation period (RFC 3339); empty: open from the start" },
+	{ "open_until", K_STRING, AT(open_until), "", 0, 0,
+	  "end of the participation period (RFC 3339); after it citizens' writes get 403" },
+	{ "retention_days", K_INT, AT(retention_days), "180", 0, 36500,
+	  "pending and hidden points and citizen flags are deleted after this many days; 0: keep" },
+	{ "write_burst", K_INT, AT(write_burst), "5", 1, 10000,
+	  "writes (points, +1, flags) a client may make in a row before 429" },
+	{ "write_per_minute", K_INT, AT(write_per_minute), "6", 1, 100000,
+	  "how fast that allowance refills" },
+	{ "auth_burst", K_INT, AT(auth_burst), "5", 1, 10000,
+	  "failed staff logins from one client before 429" },
+	{ "auth_per_minute", K_INT, AT(auth_per_minute), "2", 1, 10000,
+	  "how fast that allowance refills" },
+	{ "comment_window_s", K_INT, AT(comment_window_s), "600", 0, 86400,
+	  "the same comment from the same client within this many seconds is refused" },
+	{ "form_min_seconds", K_INT, AT(form_min_seconds), "3", 0, 3600,
+	  "a citizen's form submitted faster than this after it was issued is treated as a bot" },
+	{ "form_max_age_s", K_INT, AT(form_max_age_s), "172800", 60, 31536000,
+	  "form timestamps older than this are no longer accepted" },
+	{ "trusted_proxies", K_STRING, AT(trusted_proxies), "", 0, 0,
+	  "addresses of reverse proxies whose X-Forwarded-For is believed (space separated)" },
+	{ "cors_origins", K_STRING, AT(cors_origins), "", 0, 0,
+	  "origins allowed to call the API from browsers elsewhere (space separated); empty: none" },
+	{ "privacy_note", K_STRING, AT(privacy_note),
+	  "Wir speichern Ihren Beitrag (Ort, Kategorie, Kommentar, Thema, Zeitpunkt), aber keine "
+	  "IP-Adresse, kein Cookie und keine Gerätedaten. Mehrfachabgaben erkennen wir nur im "
+	  "Arbeitsspeicher und vergessen sie täglich.", 0, 0,
+	  "privacy note shown by the web page" },
+	{ "secret_file", K_STRING, AT(secret_file), "", 0, 0,
+	  "the server secret (keys staff token hashes and form timestamps); empty: <db>.secret" },
 	{ "topic", K_TOPIC, AT(topics), NULL, 0, 0,
 	  "a topic as `id | German label | English label`; repeat the key for each topic; "
 	  "the first one replaces the default list" },
@@ -315,7 +350,53 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 		                  "public_url must start with http:// or https://");
 	if (cfg->ntopics == 0)
 		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
+	if (strcmp(cfg->moderation, "pre") && strcmp(cfg->moderation, "post"))
+		return gp_err_set(err, GP_INVALID, "moderation", "moderation must be pre or post");
 	return 0;
+}
+
+int gp_config_normalise(gp_config *cfg, gp_err *err)
+{
+	cfg->open_from_utc[0] = cfg->open_until_utc[0] = '\0';
+	if (cfg->open_from[0] && gp_time_parse(cfg->open_from_utc, cfg->open_from))
+		return gp_err_set(err, GP_INVALID, "open_from",
+		                  "open_from must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00+01:00");
+	if (cfg->open_until[0] && gp_time_parse(cfg->open_until_utc, cfg->open_until))
+		return gp_err_set(err, GP_INVALID, "open_until",
+		                  "open_until must be an RFC 3339 date-time, e.g. 2027-01-31T23:59:59+01:00");
+	if (cfg->open_from_utc[0] && cfg->open_until_utc[0] &&
+	    strcmp(cfg->open_from_utc, cfg->open_until_utc) >= 0)
+		return gp_err_set(err, GP_INVALID, "open_until", "open_until must be after open_from");
+	return gp_config_validate(cfg, err);
+}
+
+int gp_config_premoderation(const gp_config *cfg)
+{
+	return strcmp(cfg->moderation, "pre") == 0;
+}
+
+int gp_config_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (list && *list) {
+		size_t k;
+		while (*list == ' ' || *list == ',')
+			list++;
+		k = strcspn(list, " ,");
+		if (k == n && k && strncmp(list, word, n) == 0)
+			return 1;
+		list += k;
+	}
+	return 0;
+}
+
+void gp_config_secret_path(const gp_config *cfg, char *out, size_t outsz)
+{
+	if (cfg->secret_file[0])
+		snprintf(out, outsz, "%s", cfg->secret_file);
+	else
+		snprintf(out, outsz, "%s.secret", cfg->db_path);
 }
 
 int gp_config_has_topic(const gp_config *cfg, const char *topic)

@@ -34,6 +34,25 @@ typedef struct gp_config {
 	int keep_alive_ms;
 	int access_log;        /* 1: one line per request on stderr */
 	gp_log_level log_level;
+	/* moderation and participation (issue "moderation, staff access …") */
+	char *moderation;      /* "pre" or "post" */
+	int flag_threshold;    /* distinct flaggers that hide a point */
+	char *open_from;       /* RFC 3339, empty: no start */
+	char *open_until;      /* RFC 3339, empty: no end */
+	char open_from_utc[25];  /* canonical forms, filled by validate */
+	char open_until_utc[25];
+	int retention_days;    /* purge pending/hidden points and flags; 0: keep */
+	int write_burst;
+	int write_per_minute;
+	int auth_burst;
+	int auth_per_minute;
+	int comment_window_s;
+	int form_min_seconds;
+	int form_max_age_s;
+	char *trusted_proxies; /* addresses whose X-Forwarded-For is believed */
+	char *cors_origins;    /* origins allowed to call the API from a browser */
+	char *privacy_note;
+	char *secret_file;     /* empty: the database path + ".secret" */
 	gp_topic *topics;
 	size_t ntopics;
 	int topics_replaced; /* while reading a source: defaults already dropped */
@@ -54,6 +73,17 @@ int gp_config_read_env(gp_config *cfg, gp_err *err);
 
 /* Checks cross-field rules after all sources were applied. */
 int gp_config_validate(const gp_config *cfg, gp_err *err);
+/* Validates and fills the derived fields (canonical period times). */
+int gp_config_normalise(gp_config *cfg, gp_err *err);
+
+/* 1 for moderation = pre (new points wait for a planner). */
+int gp_config_premoderation(const gp_config *cfg);
+
+/* 1 when `word` is one of the space- or comma-separated items of `list`. */
+int gp_config_list_has(const char *list, const char *word);
+
+/* The server secret's path: secret_file, or the database path + ".secret". */
+void gp_config_secret_path(const gp_config *cfg, char *out, size_t outsz);
 
 /* 1 when topic names a configured topic. */
 int gp_config_has_topic(const gp_config *cfg, const char *topic);

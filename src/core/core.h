@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "geo/geo.h"
+#include "guard/guard.h"
 #include "geopart/crs.h"
 #include "json/json.h"
 #include "store/store.h"
@@ -26,8 +27,11 @@
 typedef struct gp_core gp_core;
 typedef struct gp_worker gp_worker;
 
-/* Borrows cfg for its lifetime. Caller owns *out, free with gp_core_free(). */
-int gp_core_new(gp_core **out, const gp_config *cfg);
+/*
+ * Borrows cfg for its lifetime and loads (with `create`, makes) the server
+ * secret next to the database.  Caller owns *out, free with gp_core_free().
+ */
+int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err);
 void gp_core_free(gp_core *c);
 const gp_config *gp_core_config(const gp_core *c);
 
@@ -48,16 +52,83 @@ const gp_config *gp_worker_config(const gp_worker *w);
  */
 int gp_worker_districts(gp_worker *w, const gp_geo_districts **out);
 
+/* ---- who is asking -------------------------------------------------------- */
+
+typedef enum gp_role {
+	GP_ROLE_CITIZEN = 0, /* no token */
+	GP_ROLE_PLANNER,
+	GP_ROLE_ADMIN
+} gp_role;
+
+typedef struct gp_actor {
+	gp_role role;
+	char name[65];    /* staff token name; empty for citizens */
+	gp_client client; /* keyed hash of the client address, never the address */
+} gp_actor;
+
+/*
+ * Works out who sends a request from its client address (as the HTTP layer
+ * determined it) and its Authorization header (may be NULL).  A present
+ * header must be "Bearer <secret>" of an active staff token: otherwise
+ * GP_UNAUTHORIZED, and after repeated failures from one client
+ * GP_TOO_MANY with *retry_after_s.  Without a header the actor is a citizen.
+ */
+int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
+                  const char *authorization, int *retry_after_s, gp_err *err);
+
+/* GP_FORBIDDEN naming the period when citizens may not write now; else 0. */
+int gp_core_period_check(const gp_config *cfg, gp_err *err);
+/* A citizen write: the period, then the client's write allowance (GP_TOO_MANY). */
+int gp_core_citizen_write(gp_worker *w, const gp_actor *a, int *retry_after_s, gp_err *err);
+
+/* The server's signed form timestamp for a new form. */
+void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
+
 /*
  * Judges a decoded point (category, comment, topic, coordinates in `crs`),
- * assigns its districts and stores it as published.  Returns 0 and the new
- * id only after the transaction holding it has committed; GP_INVALID naming
- * the field (including a point outside the city); GP_BUSY when the
+ * assigns its districts and stores it — published, or pending under
+ * pre-moderation.  Staff may set channel and note; citizens' points must
+ * carry an empty honeypot and a genuine, not too fresh form timestamp, else
+ * *out_discarded is set and nothing is stored (the caller answers as if
+ * accepted).  Returns 0 and the new id only after the transaction holding it
+ * has committed; GP_INVALID naming the field (including a point outside the
+ * city); GP_CONFLICT for a comment this client just sent; GP_BUSY when the
  * database stayed locked.  Concurrent submissions are committed together
  * (group commit), each still all-or-nothing.
  */
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
-                         int64_t *out_id, gp_err *err);
+                         const gp_actor *actor, int64_t *out_id, int *out_discarded,
+                         gp_err *err);
+
+/* ---- moderation and citizens' reactions (moderate.c) ---------------------- */
+
+/*
+ * Applies a planner's change and logs it with the fields changed (never the
+ * old text).  GP_NOT_FOUND, GP_INVALID naming the field.
+ */
+int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
+                         const gp_point_patch *patch, gp_err *err);
+/* Deletes a point and logs it. */
+int gp_core_point_delete(gp_worker *w, const gp_actor *actor, int64_t id, gp_err *err);
+/*
+ * A citizen's +1, counted once per client.  Sets the point's count and
+ * whether this call counted.  GP_NOT_FOUND unless published.
+ */
+int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
+                          int64_t *out_count, int *out_counted, gp_err *err);
+/*
+ * A citizen's flag, counted once per client; at flag_threshold distinct
+ * flaggers a published point is hidden and the log says so.
+ */
+int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const char *reason,
+                       gp_err *err);
+/* Deletes what the retention period no longer allows keeping; logs it. */
+int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flags,
+                  gp_err *err);
+
+/* Staff tokens: the new secret is returned once and never stored. */
+int gp_core_token_create(gp_worker *w, const char *name, const char *role,
+                         char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
 
 /* ---- databases and boundaries -------------------------------------------- */
 

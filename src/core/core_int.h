@@ -21,6 +21,14 @@ typedef struct write_queue {
 struct gp_core {
 	const gp_config *cfg;
 	write_queue queue;
+	/*
+	 * Every write transaction of this process holds write_mu, so threads
+	 * queue here instead of sleeping in SQLite's busy handler; the busy
+	 * timeout still covers other processes (CLI imports).
+	 */
+	pthread_mutex_t write_mu;
+	unsigned char secret[GP_SECRET_LEN];
+	gp_guard *guard;
 };
 
 struct gp_worker {
@@ -30,6 +38,11 @@ struct gp_worker {
 	gp_geo_districts *districts;
 	int64_t districts_version; /* of the database when the index was built */
 };
+
+/* Begins a write transaction under the process's write mutex. */
+int gp_core_write_begin(gp_worker *w);
+/* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
+int gp_core_write_end(gp_worker *w, int rc);
 
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);

@@ -119,6 +119,14 @@ static int reassign_point(void *ctx, int64_t id, double x, double y,
 	return 0;
 }
 
+/* After a failed import the index may describe rows that no longer exist. */
+static void forget_index(gp_worker *w)
+{
+	gp_geo_districts_free(w->districts);
+	w->districts = NULL;
+	w->districts_version = -1;
+}
+
 int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
                              const gp_import_options *opt,
                              gp_import_report *out_report, gp_err *err)
@@ -158,7 +166,7 @@ int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, "boundaries checked", (int64_t)c.n, (int64_t)c.n);
 
-	if ((rc = gp_store_begin_write(w->store))) {
+	if ((rc = gp_core_write_begin(w))) {
 		gp_err_set(err, rc, "db", "the database is locked by another writer");
 		goto out;
 	}
@@ -172,22 +180,19 @@ int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
 			gp_err_set(err, rc, "db", "import failed: %s", gp_result_name(rc));
 		goto out;
 	}
-	if ((rc = gp_store_commit(w->store))) {
-		in_tx = 0;
+	in_tx = 0;
+	if ((rc = gp_core_write_end(w, 0))) {
 		gp_err_set(err, rc, "db", "import could not be committed: %s", gp_result_name(rc));
+		forget_index(w);
 		goto out;
 	}
-	in_tx = 0;
 	report.districts = c.n;
 	if (out_report)
 		*out_report = report;
 out:
 	if (in_tx) {
-		gp_store_rollback(w->store);
-		/* The index was rebuilt from rows that no longer exist. */
-		gp_geo_districts_free(w->districts);
-		w->districts = NULL;
-		w->districts_version = -1;
+		gp_core_write_end(w, rc);
+		forget_index(w);
 	}
 	free(crs_name);
 	collected_clear(&c);

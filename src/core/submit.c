@@ -22,6 +22,7 @@
 
 struct submit_job {
 	gp_point point;
+	const gp_actor *actor;
 	gp_err *err;
 	int rc;
 	int done;
@@ -58,6 +59,35 @@ static int judge_text(const gp_config *cfg, const gp_point_input *in, gp_err *er
 		return gp_err_set(err, GP_INVALID, "properties.topic",
 		                  "unknown topic \"%.40s\"; GET /api/config lists the topics",
 		                  in->topic);
+	return 0;
+}
+
+/* Channel and note: staff only; a citizen's point is always "online". */
+static int judge_staff_fields(const gp_point_input *in, const gp_actor *actor,
+                              gp_channel *out_channel, gp_err *err)
+{
+	size_t chars = 0, bad = 0;
+
+	*out_channel = GP_CHANNEL_ONLINE;
+	if (actor->role == GP_ROLE_CITIZEN) {
+		if (in->channel)
+			return gp_err_set(err, GP_INVALID, "properties.channel",
+			                  "only staff may set the channel; citizens' points are online");
+		if (in->note)
+			return gp_err_set(err, GP_INVALID, "properties.note", "only staff may add a note");
+		return 0;
+	}
+	if (in->channel && gp_channel_parse(out_channel, in->channel))
+		return gp_err_set(err, GP_INVALID, "properties.channel",
+		                  "channel must be online, walk or workshop");
+	if (in->note) {
+		if (strlen(in->note) != in->note_len || gp_text_has_control(in->note, in->note_len))
+			return gp_err_set(err, GP_INVALID, "properties.note",
+			                  "note contains control characters");
+		if (gp_utf8_check(in->note, in->note_len, &chars, &bad) || chars > 1000)
+			return gp_err_set(err, GP_INVALID, "properties.note",
+			                  "note must be valid UTF-8 of at most 1000 characters");
+	}
 	return 0;
 }
 
@@ -115,7 +145,10 @@ static int store_one(gp_worker *w, const gp_geo_districts *idx, submit_job *job)
 	p->stadtteil.id = gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]);
 	if ((rc = gp_store_savepoint(w->store)))
 		return rc;
-	if ((rc = gp_store_point_insert(w->store, p))) {
+	if ((rc = gp_store_point_insert(w->store, p)) ||
+	    (job->actor->role != GP_ROLE_CITIZEN &&
+	     (rc = gp_store_log_add(w->store, p->created, job->actor->name, "create", p->id,
+	                            gp_channel_name(p->channel), 1)))) {
 		gp_store_savepoint_rollback(w->store);
 		return rc;
 	}
@@ -127,10 +160,10 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	const gp_geo_districts *idx = NULL;
 	int rc, any = 0;
 
-	if ((rc = gp_store_begin_write(w->store)))
+	if ((rc = gp_core_write_begin(w)))
 		goto fail_all;
 	if ((rc = gp_worker_districts(w, &idx))) {
-		gp_store_rollback(w->store);
+		gp_core_write_end(w, rc);
 		goto fail_all;
 	}
 	for (submit_job *j = batch; j; j = j->next) {
@@ -140,18 +173,17 @@ static void run_batch(gp_worker *w, submit_job *batch)
 		else if (j->rc < 0 || j->rc == GP_BUSY)
 			break; /* the connection is in trouble; stop here */
 	}
-	for (submit_job *j = batch; j; j = j->next) {
-		if (j->rc < 0 || j->rc == GP_BUSY) {
+	rc = 0;
+	for (submit_job *j = batch; j; j = j->next)
+		if (j->rc < 0 || j->rc == GP_BUSY)
 			rc = j->rc;
-			gp_store_rollback(w->store);
+	if (rc || !any) {
+		gp_core_write_end(w, rc ? rc : GP_CONFLICT /* nothing to keep: roll back */);
+		if (rc)
 			goto fail_all;
-		}
-	}
-	if (!any) {
-		gp_store_rollback(w->store);
 		return;
 	}
-	if ((rc = gp_store_commit(w->store)))
+	if ((rc = gp_core_write_end(w, 0)))
 		goto fail_all;
 	return;
 fail_all:
@@ -165,21 +197,62 @@ fail_all:
 }
 
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
-                         int64_t *out_id, gp_err *err)
+                         const gp_actor *actor, int64_t *out_id, int *out_discarded,
+                         gp_err *err)
 {
+	const gp_config *cfg = w->core->cfg;
 	write_queue *q = &w->core->queue;
 	submit_job job;
 	int rc;
 
 	memset(&job, 0, sizeof(job));
-	if ((rc = judge_text(w->core->cfg, in, err)))
+	*out_discarded = 0;
+	if ((rc = judge_text(cfg, in, err)) ||
+	    (rc = judge_staff_fields(in, actor, &job.point.channel, err)))
 		return rc;
 	if ((rc = place(w, in, crs, &job.point, err)))
 		return rc;
+	/*
+	 * Outside the city is a field error everyone deserves to hear, before
+	 * any spam check; the leader assigns districts again inside the
+	 * transaction, where it counts.
+	 */
+	{
+		const gp_geo_districts *idx;
+		gp_geo_assignment a;
+		if ((rc = gp_worker_districts(w, &idx)) ||
+		    (rc = gp_geo_districts_assign(idx, job.point.x, job.point.y, 0, &a)))
+			return rc;
+		if (!a.in_city)
+			return gp_err_set(err, GP_INVALID, "geometry",
+			                  "the point lies outside the city of %s", cfg->city_name);
+	}
+	if (actor->role == GP_ROLE_CITIZEN) {
+		/*
+		 * Bots fill the hidden field or submit faster than anyone types.
+		 * They get the same answer as everyone, and nothing is stored.
+		 */
+		if ((in->website && in->website[0]) ||
+		    gp_guard_form_check(w->core->guard, in->form_token, cfg->form_min_seconds,
+		                        cfg->form_max_age_s)) {
+			*out_discarded = 1;
+			return 0;
+		}
+		if (cfg->comment_window_s > 0 &&
+		    gp_guard_repeated_comment(w->core->guard, &actor->client, in->comment,
+		                              in->comment_len))
+			return gp_err_set(err, GP_CONFLICT, "properties.comment",
+			                  "you sent this comment a moment ago; it is stored once");
+	}
 	gp_category_parse(&job.point.category, in->category);
 	job.point.comment = in->comment;
 	job.point.topic = in->topic;
-	job.point.status = GP_STATUS_PUBLISHED;
+	job.point.note = in->note;
+	/* Staff input is the planners' own record; only citizens wait for review. */
+	job.point.status = actor->role == GP_ROLE_CITIZEN && gp_config_premoderation(cfg)
+	                           ? GP_STATUS_PENDING
+	                           : GP_STATUS_PUBLISHED;
+	job.actor = actor;
 	gp_time_now(job.point.created);
 	memcpy(job.point.updated, job.point.created, sizeof(job.point.updated));
 	job.err = err;

@@ -2,37 +2,76 @@
  * worker.c — the process-wide core and each thread's private worker.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core_int.h"
 
-int gp_core_new(gp_core **out, const gp_config *cfg)
+int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err)
 {
+	gp_guard_options gopt;
+	char path[4096];
 	gp_core *c = calloc(1, sizeof(*c));
+	int rc;
 
 	*out = NULL;
 	if (!c)
 		return GP_ENOMEM;
 	c->cfg = cfg;
-	if (pthread_mutex_init(&c->queue.mu, NULL)) {
-		free(c);
-		return GP_EFAULT;
-	}
-	if (pthread_cond_init(&c->queue.done, NULL)) {
-		pthread_mutex_destroy(&c->queue.mu);
-		free(c);
-		return GP_EFAULT;
+	pthread_mutex_init(&c->queue.mu, NULL);
+	pthread_cond_init(&c->queue.done, NULL);
+	pthread_mutex_init(&c->write_mu, NULL);
+	gp_config_secret_path(cfg, path, sizeof(path));
+	if ((rc = gp_guard_secret_load(c->secret, path, create_secret, err)))
+		goto fail;
+	gopt = (gp_guard_options){
+		.write_burst = cfg->write_burst,
+		.write_per_minute = cfg->write_per_minute,
+		.auth_burst = cfg->auth_burst,
+		.auth_per_minute = cfg->auth_per_minute,
+		.comment_window_s = cfg->comment_window_s,
+		.rotate_ms = 24LL * 3600 * 1000,
+	};
+	if ((rc = gp_guard_new(&c->guard, c->secret, &gopt))) {
+		gp_err_set(err, rc, "", "cannot set up abuse protection");
+		goto fail;
 	}
 	*out = c;
 	return 0;
+fail:
+	gp_core_free(c);
+	return rc;
 }
 
 void gp_core_free(gp_core *c)
 {
 	if (!c)
 		return;
+	gp_guard_free(c->guard);
+	memset(c->secret, 0, sizeof(c->secret));
+	pthread_mutex_destroy(&c->write_mu);
 	pthread_cond_destroy(&c->queue.done);
 	pthread_mutex_destroy(&c->queue.mu);
 	free(c);
+}
+
+int gp_core_write_begin(gp_worker *w)
+{
+	int rc;
+
+	pthread_mutex_lock(&w->core->write_mu);
+	if ((rc = gp_store_begin_write(w->store)))
+		pthread_mutex_unlock(&w->core->write_mu);
+	return rc;
+}
+
+int gp_core_write_end(gp_worker *w, int rc)
+{
+	if (rc)
+		gp_store_rollback(w->store);
+	else
+		rc = gp_store_commit(w->store);
+	pthread_mutex_unlock(&w->core->write_mu);
+	return rc;
 }
 
 const gp_config *gp_core_config(const gp_core *c)

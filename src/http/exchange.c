@@ -324,24 +324,68 @@ void gp_http_set_type(gp_http_exchange *x, const char *content_type)
 	x->type = content_type;
 }
 
-int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value)
+static int add_line(char *buf, size_t *len, size_t cap, const char *name, const char *value)
 {
 	size_t need = strlen(name) + strlen(value) + 4;
 
 	if (strpbrk(value, "\r\n") || strpbrk(name, "\r\n:"))
 		return GP_INVALID;
-	if (x->headers_len + need >= sizeof(x->headers))
+	if (*len + need >= cap)
 		return GP_TOO_LARGE;
-	x->headers_len += (size_t)snprintf(x->headers + x->headers_len,
-	                                   sizeof(x->headers) - x->headers_len,
-	                                   "%s: %s\r\n", name, value);
+	*len += (size_t)snprintf(buf + *len, cap - *len, "%s: %s\r\n", name, value);
 	return 0;
 }
 
-static void add_own_headers(gp_http_exchange *x)
+int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value)
 {
-	const char *p = x->headers;
+	return add_line(x->headers, &x->headers_len, sizeof(x->headers), name, value);
+}
 
+int gp_http_add_header_always(gp_http_exchange *x, const char *name, const char *value)
+{
+	return add_line(x->always, &x->always_len, sizeof(x->always), name, value);
+}
+
+void gp_http_set_private(gp_http_exchange *x)
+{
+	if (!strstr(x->always, "Cache-Control: no-store"))
+		gp_http_add_header_always(x, "Cache-Control", "no-store");
+}
+
+/* Is addr one of the space/comma separated trusted proxies? */
+static int trusted(const gp_http_exchange *x, const char *addr)
+{
+	return gp_config_list_has(x->srv->cfg->trusted_proxies, addr);
+}
+
+void gp_http_client_addr(const gp_http_exchange *x, char *out, size_t outsz)
+{
+	const char *xff;
+	char list[1024];
+
+	gp_strlcpy(out, x->ri->remote_addr, outsz);
+	if (!trusted(x, out) || !(xff = mg_get_header(x->conn, "X-Forwarded-For")))
+		return;
+	/* Walk from the right: the last hop we do not trust is the client. */
+	gp_strlcpy(list, xff, sizeof(list));
+	for (;;) {
+		char *comma = strrchr(list, ',');
+		char *item = comma ? comma + 1 : list;
+		while (*item == ' ')
+			item++;
+		for (char *e = item + strlen(item); e > item && e[-1] == ' ';)
+			*--e = '\0';
+		if (!*item)
+			return;
+		gp_strlcpy(out, item, outsz);
+		if (!trusted(x, item) || !comma)
+			return;
+		*comma = '\0';
+	}
+}
+
+static void add_lines(gp_http_exchange *x, const char *p)
+{
 	while (*p) {
 		const char *colon = strchr(p, ':');
 		const char *eol = strstr(p, "\r\n");
@@ -353,6 +397,12 @@ static void add_own_headers(gp_http_exchange *x)
 		mg_response_header_add(x->conn, name, colon + 2, (int)(eol - colon - 2));
 		p = eol + 2;
 	}
+}
+
+static void add_own_headers(gp_http_exchange *x)
+{
+	add_lines(x, x->always);
+	add_lines(x, x->headers);
 }
 
 void gp_http_send(gp_http_exchange *x)

@@ -81,6 +81,13 @@ const char *gp_http_header(const gp_http_exchange *x, const char *name);
 const char *gp_http_body(const gp_http_exchange *x, size_t *out_len);
 
 /*
+ * The client's address as text: the peer's address, or — when the peer is
+ * one of the configured trusted_proxies — the nearest untrusted address in
+ * X-Forwarded-For.  Never logged or stored; guard/ hashes it.
+ */
+void gp_http_client_addr(const gp_http_exchange *x, char *out, size_t outsz);
+
+/*
  * Writes the absolute URL of the current path with its query parameters,
  * replacing (or adding) `name` with `value` when name is not NULL.  The
  * base is public_url when configured, else http://Host.
@@ -97,8 +104,12 @@ gp_buf *gp_http_out(gp_http_exchange *x);
 void gp_http_set_status(gp_http_exchange *x, int status);
 /* Borrowed static string, e.g. "application/geo+json; charset=utf-8". */
 void gp_http_set_type(gp_http_exchange *x, const char *content_type);
-/* Adds a header (copied); GP_TOO_LARGE when the header space is full. */
+/* Adds a header (copied) to a successful response; GP_TOO_LARGE when full. */
 int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value);
+/* Adds a header that also goes out with an error (Retry-After, WWW-Authenticate). */
+int gp_http_add_header_always(gp_http_exchange *x, const char *name, const char *value);
+/* Marks the response as personal: Cache-Control: no-store, also on errors. */
+void gp_http_set_private(gp_http_exchange *x);
 
 /*
  * Streaming: the first call sends the status and headers with chunked

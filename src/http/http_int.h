@@ -48,8 +48,10 @@ struct gp_http_exchange {
 	/* response */
 	int status;
 	const char *type;
-	char headers[HEADER_SPACE]; /* "Name: value\r\n" lines */
+	char headers[HEADER_SPACE]; /* "Name: value\r\n" lines, success only */
 	size_t headers_len;
+	char always[HEADER_SPACE];  /* lines sent with any response */
+	size_t always_len;
 	gp_buf out;
 	int streaming;
 	int is_head;

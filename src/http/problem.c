@@ -79,8 +79,10 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 	             code > 0 && err ? err->field : NULL, x->path);
 	x->status = status;
 	x->type = GP_PROBLEM_TYPE;
-	if (code == GP_BUSY || code == GP_UNAVAILABLE)
-		gp_http_add_header(x, "Retry-After", "1");
+	if ((code == GP_BUSY || code == GP_UNAVAILABLE) && !strstr(x->always, "Retry-After"))
+		gp_http_add_header_always(x, "Retry-After", "1");
+	if (code == GP_UNAUTHORIZED && !strstr(x->always, "WWW-Authenticate"))
+		gp_http_add_header_always(x, "WWW-Authenticate", "Bearer realm=\"geopart\"");
 	gp_http_send(x);
 }
 

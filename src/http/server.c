@@ -63,7 +63,25 @@ static void allow_header(gp_http_exchange *x, const char *const *methods, size_t
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(allow + len, sizeof(allow) - len, "%s%s",
 		                        i ? ", " : "", methods[i]);
-	gp_http_add_header(x, "Allow", allow);
+	gp_http_add_header_always(x, "Allow", allow);
+}
+
+/*
+ * CORS only for configured origins: their requests get the matching
+ * Access-Control-Allow-Origin; everyone else gets no CORS header at all,
+ * so browsers keep other sites out.  Returns 1 for an allowed origin.
+ */
+static int cors(gp_http_exchange *x)
+{
+	const char *origin = mg_get_header(x->conn, "Origin");
+
+	if (!x->srv->cfg->cors_origins[0])
+		return 0;
+	gp_http_add_header_always(x, "Vary", "Origin");
+	if (!origin || !gp_config_list_has(x->srv->cfg->cors_origins, origin))
+		return 0;
+	gp_http_add_header_always(x, "Access-Control-Allow-Origin", origin);
+	return 1;
 }
 
 typedef struct dispatch_call {
@@ -83,7 +101,7 @@ static void handle(void *arg)
 	size_t nmethods = 0;
 	const char *method;
 	gp_err err;
-	int rc;
+	int rc, allowed_origin;
 
 	memset(&x, 0, sizeof(x));
 	gp_err_clear(&err);
@@ -95,6 +113,7 @@ static void handle(void *arg)
 	method = x.ri->request_method;
 	x.is_head = strcmp(method, "HEAD") == 0;
 
+	allowed_origin = cors(&x);
 	if ((rc = gp_http_parse_target(&x, &err)))
 		goto answer;
 	for (size_t t = 0; srv->tables[t]; t++) {
@@ -125,6 +144,17 @@ static void handle(void *arg)
 		if (!strcmp(method, "OPTIONS")) {
 			methods[nmethods++] = "OPTIONS";
 			allow_header(&x, methods, nmethods);
+			if (allowed_origin && mg_get_header(conn, "Access-Control-Request-Method")) {
+				char list[128] = "";
+				size_t len = 0;
+				for (size_t i = 0; i < nmethods; i++)
+					len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+					                        i ? ", " : "", methods[i]);
+				gp_http_add_header_always(&x, "Access-Control-Allow-Methods", list);
+				gp_http_add_header_always(&x, "Access-Control-Allow-Headers",
+				                          "Authorization, Content-Type");
+				gp_http_add_header_always(&x, "Access-Control-Max-Age", "600");
+			}
 			x.status = 204;
 			gp_http_send(&x);
 			goto done;
@@ -139,7 +169,7 @@ static void handle(void *arg)
 			                          ? GP_NOT_FOUND : GP_METHOD_NOT_ALLOWED,
 			                "", "no such resource for %s", method);
 			if (rc == GP_METHOD_NOT_ALLOWED)
-				gp_http_add_header(&x, "Allow", "GET, HEAD");
+				gp_http_add_header_always(&x, "Allow", "GET, HEAD");
 			goto answer;
 		}
 		if (x.nsegments && (!strcmp(x.segments[0], "api") || !strcmp(x.segments[0], "ogc"))) {
@@ -171,10 +201,9 @@ answer:
 		if (rc < 0)
 			gp_log_error("%s %s failed: %s", method, x.path ? x.path : "-",
 			             gp_result_name(rc));
-		if (rc != GP_METHOD_NOT_ALLOWED) { /* only Allow survives an error */
-			x.headers_len = 0;
-			x.headers[0] = '\0';
-		}
+		/* what a successful answer would have carried does not apply */
+		x.headers_len = 0;
+		x.headers[0] = '\0';
 		if (x.streaming)
 			gp_http_send(&x); /* cannot change the status any more */
 		else
@@ -254,10 +283,37 @@ static void exit_thread(const struct mg_context *ctx, int thread_type, void *ptr
 	free(t);
 }
 
+/*
+ * civetweb's own messages may name the client ("… from 192.0.2.7"); no
+ * address may reach a log, so anything that looks like one is masked.
+ */
+static void scrub_addresses(char *s)
+{
+	for (char *p = s; *p; p++) {
+		size_t n = strspn(p, "0123456789.:abcdefABCDEF[]");
+		int dots = 0, colons = 0, digits = 0;
+		for (size_t i = 0; i < n; i++) {
+			dots += p[i] == '.';
+			colons += p[i] == ':';
+			digits += p[i] >= '0' && p[i] <= '9';
+		}
+		if (digits && (dots >= 3 || colons >= 2)) {
+			memset(p, 'x', n);
+			p += n - 1;
+		} else if (n) {
+			p += n - 1;
+		}
+	}
+}
+
 static int log_message(const struct mg_connection *conn, const char *message)
 {
+	char copy[512];
+
 	(void)conn;
-	gp_log_warn("civetweb: %s", message);
+	gp_strlcpy(copy, message, sizeof(copy));
+	scrub_addresses(copy);
+	gp_log_warn("civetweb: %s", copy);
 	return 1;
 }
 

@@ -23,6 +23,11 @@ typedef struct gp_point_input {
 	size_t comment_len; /* bytes; may hold NUL, which validation refuses */
 	char *topic;        /* NULL when absent or null */
 	double coord[2];    /* in the request CRS's axis order */
+	char *channel;      /* staff only; NULL when absent */
+	char *note;         /* staff only; NULL when absent */
+	size_t note_len;
+	char *website;      /* the honeypot: people leave it empty, bots fill it */
+	char *form_token;   /* the signed form timestamp from GET /api/form */
 } gp_point_input;
 
 /*
@@ -34,6 +39,17 @@ typedef struct gp_point_input {
 int gp_json_point_input_decode(gp_point_input *out, const char *body,
                                size_t len, gp_err *err);
 void gp_point_input_clear(gp_point_input *in);
+
+/*
+ * Decodes a JSON object body into (member → string) pairs for the small
+ * bodies of PATCH and flag requests: each member in `allowed` (space
+ * separated) may appear once as a string or null; anything else is refused
+ * with GP_INVALID naming it.  Values are copied into out[i] in the order of
+ * `allowed` (NULL when absent or null); present[i] tells absent from null.
+ * Caller frees the strings with free().
+ */
+int gp_json_object_strings(char **out, int *present, size_t n, const char *allowed,
+                           const char *body, size_t len, gp_err *err);
 
 /*
  * Finds the dotted object-key path ("properties.comment") of the value that
@@ -56,6 +72,9 @@ void gp_json_put_str_or_null(gp_buf *b, const char *s);
  */
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri);
+/* The same for staff: adds the note and the number of citizen flags. */
+void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
+                                 int decimals, const char *crs_uri);
 
 /*
  * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON

@@ -19,6 +19,10 @@ void gp_point_input_clear(gp_point_input *in)
 	free(in->category);
 	free(in->comment);
 	free(in->topic);
+	free(in->channel);
+	free(in->note);
+	free(in->website);
+	free(in->form_token);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -126,13 +130,19 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 				                  "comment must be a string");
 			if (!(out->comment = copy_string(v, &out->comment_len)))
 				return GP_ENOMEM;
-		} else if (strcmp(key, "topic") == 0) {
+		} else if (strcmp(key, "topic") == 0 || strcmp(key, "channel") == 0 ||
+		           strcmp(key, "note") == 0 || strcmp(key, "website") == 0 ||
+		           strcmp(key, "form_token") == 0) {
+			char **dst = key[0] == 't' ? &out->topic
+			             : key[0] == 'c' ? &out->channel
+			             : key[0] == 'n' ? &out->note
+			             : key[0] == 'w' ? &out->website
+			                             : &out->form_token;
 			if (json_is_null(v))
 				continue;
 			if (!json_is_string(v))
-				return gp_err_set(err, GP_INVALID, field,
-				                  "topic must be a string or null");
-			if (!(out->topic = copy_string(v, NULL)))
+				return gp_err_set(err, GP_INVALID, field, "%s must be a string or null", key);
+			if (!(*dst = copy_string(v, dst == &out->note ? &out->note_len : NULL)))
 				return GP_ENOMEM;
 		} else {
 			return gp_err_set(err, GP_INVALID, field,
@@ -178,5 +188,69 @@ out:
 	json_decref(root);
 	if (rc)
 		gp_point_input_clear(out);
+	return rc;
+}
+
+int gp_json_object_strings(char **out, int *present, size_t n, const char *allowed,
+                           const char *body, size_t len, gp_err *err)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *key;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = NULL;
+		present[i] = 0;
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!root)
+		return load_error(&jerr, body, len, err);
+	if (!json_is_object(root)) {
+		rc = gp_err_set(err, GP_INVALID, "body", "the body must be a JSON object");
+		goto out;
+	}
+	json_object_foreach(root, key, v) {
+		const char *p = allowed;
+		size_t k = strlen(key), i = 0;
+		int found = -1;
+
+		while (*p) {
+			size_t m = strcspn(p, " ");
+			if (m == k && strncmp(p, key, k) == 0)
+				found = (int)i;
+			p += m;
+			while (*p == ' ')
+				p++;
+			i++;
+		}
+		if (found < 0 || (size_t)found >= n) {
+			rc = gp_err_set(err, GP_INVALID, key, "unknown member \"%.40s\"; allowed: %s",
+			                key, allowed);
+			goto out;
+		}
+		present[found] = 1;
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v)) {
+			rc = gp_err_set(err, GP_INVALID, key, "%.40s must be a string", key);
+			goto out;
+		}
+		if (!(out[found] = copy_string(v, NULL))) {
+			rc = GP_ENOMEM;
+			goto out;
+		}
+		if (strlen(out[found]) != json_string_length(v)) {
+			rc = gp_err_set(err, GP_INVALID, key, "%.40s contains a NUL character", key);
+			goto out;
+		}
+	}
+out:
+	json_decref(root);
+	if (rc)
+		for (size_t i = 0; i < n; i++) {
+			free(out[i]);
+			out[i] = NULL;
+		}
 	return rc;
 }

@@ -60,8 +60,8 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 	gp_buf_puts(b, "}},");
 }
 
-void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
-                           int decimals, const char *crs_uri)
+static void point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                          int decimals, const char *crs_uri, int staff)
 {
 	gp_buf_putc(b, '{');
 	if (crs_uri)
@@ -94,5 +94,25 @@ void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 	gp_json_put_str_or_null(b, p->stadtteil.id);
 	gp_buf_puts(b, ",\"stadtteil_name\":");
 	gp_json_put_str_or_null(b, p->stadtteil.name);
+	gp_buf_puts(b, ",\"channel\":");
+	gp_json_put_str(b, gp_channel_name(p->channel));
+	if (staff) {
+		gp_buf_puts(b, ",\"note\":");
+		gp_json_put_str_or_null(b, p->note);
+		gp_buf_puts(b, ",\"flags\":");
+		gp_buf_put_i64(b, p->flags);
+	}
 	gp_buf_puts(b, "}}");
+}
+
+void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                           int decimals, const char *crs_uri)
+{
+	point_feature(b, p, c0, c1, decimals, crs_uri, 0);
+}
+
+void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
+                                 int decimals, const char *crs_uri)
+{
+	point_feature(b, p, c0, c1, decimals, crs_uri, 1);
 }

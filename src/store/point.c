@@ -15,7 +15,10 @@
 #define POINT_COLUMNS                                                         \
 	"p.id, p.category, p.comment, p.topic, p.status, p.created, p.updated," \
 	" p.supporters, p.ortsbezirk_id, ob.name, p.stadtteil_id, st.name,"     \
-	" p.x, p.y, p.lon, p.lat"
+	" p.x, p.y, p.lon, p.lat, p.channel, p.note"
+/* The 19th column: citizen flags, counted for staff reads only. */
+#define FLAGS_COLUMN ", (SELECT count(*) FROM flags f WHERE f.point_id = p.id)"
+#define NO_FLAGS_COLUMN ", 0"
 #define POINT_FROM                                                            \
 	" FROM points p"                                                       \
 	" LEFT JOIN districts ob ON ob.id = p.ortsbezirk_id"                   \
@@ -26,6 +29,7 @@ void gp_point_filter_init(gp_point_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->status = -1;
 	f->category = -1;
+	f->channel = -1;
 	f->limit = -1;
 }
 
@@ -57,6 +61,10 @@ static int read_row(sqlite3_stmt *st, gp_point *p)
 	p->y = sqlite3_column_double(st, 13);
 	p->lon = sqlite3_column_double(st, 14);
 	p->lat = sqlite3_column_double(st, 15);
+	if (gp_channel_parse(&p->channel, col_text(st, 16)))
+		return GP_EFAULT;
+	p->note = col_text(st, 17);
+	p->flags = sqlite3_column_int64(st, 18);
 	return 0;
 }
 
@@ -65,8 +73,8 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "INSERT INTO points (category, comment, topic, status, created,"
 		   " updated, supporters, ortsbezirk_id, stadtteil_id, lon, lat, x, y,"
-		   " geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		   " ?13, MakePoint(?12, ?13, 25832))");
+		   " channel, note, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		   " ?11, ?12, ?13, ?14, ?15, MakePoint(?12, ?13, 25832))");
 	int rc;
 
 	if (!st)
@@ -87,6 +95,9 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	sqlite3_bind_double(st, 11, p->lat);
 	sqlite3_bind_double(st, 12, p->x);
 	sqlite3_bind_double(st, 13, p->y);
+	sqlite3_bind_text(st, 14, gp_channel_name(p->channel), -1, SQLITE_STATIC);
+	if (p->note)
+		sqlite3_bind_text(st, 15, p->note, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -102,7 +113,7 @@ int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb
 	gp_point p;
 	int rc;
 
-	st = gp_store_stmt(s, "SELECT " POINT_COLUMNS POINT_FROM
+	st = gp_store_stmt(s, "SELECT " POINT_COLUMNS FLAGS_COLUMN POINT_FROM
 	                      " WHERE p.id = ?1 AND (?2 IS NULL OR p.status = ?2)");
 	if (!st)
 		return GP_EFAULT;
@@ -133,6 +144,8 @@ static void where_clause(gp_buf *sql, const gp_point_filter *f)
 		gp_buf_puts(sql, " AND p.status = :status");
 	if (f->category >= 0)
 		gp_buf_puts(sql, " AND p.category = :category");
+	if (f->channel >= 0)
+		gp_buf_puts(sql, " AND p.channel = :channel");
 	if (f->district)
 		gp_buf_puts(sql, " AND (p.ortsbezirk_id = :district OR p.stadtteil_id = :district)");
 	if (f->topic)
@@ -187,6 +200,8 @@ static void bind_filter(sqlite3_stmt *st, const gp_point_filter *f)
 		bind_text(st, ":status", gp_status_name((gp_status)f->status));
 	if (f->category >= 0)
 		bind_text(st, ":category", gp_category_name((gp_category)f->category));
+	if (f->channel >= 0)
+		bind_text(st, ":channel", gp_channel_name((gp_channel)f->channel));
 	if (f->district)
 		bind_text(st, ":district", f->district);
 	if (f->topic)
@@ -239,7 +254,9 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 	int rc, src;
 
 	gp_buf_init(&sql, 4096);
-	gp_buf_puts(&sql, "SELECT " POINT_COLUMNS POINT_FROM);
+	gp_buf_puts(&sql, "SELECT " POINT_COLUMNS);
+	gp_buf_puts(&sql, f->staff ? FLAGS_COLUMN : NO_FLAGS_COLUMN);
+	gp_buf_puts(&sql, POINT_FROM);
 	where_clause(&sql, f);
 	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if ((rc = gp_buf_status(&sql)))

@@ -108,6 +108,8 @@ int gp_store_district_list(gp_store *s, int layer, const char *id,
 typedef struct gp_point_filter {
 	int status;             /* gp_status, or -1 for any */
 	int category;           /* gp_category, or -1 for any */
+	int channel;            /* gp_channel, or -1 for any */
+	int staff;              /* rows carry what only staff see (flag counts) */
 	const char *district;   /* district id in either layer, or NULL */
 	const char *topic;      /* or NULL */
 	const char *since;      /* canonical time: created >= since, or NULL */
@@ -157,6 +159,77 @@ int gp_store_point_total(gp_store *s, int64_t *out);
 /* Sets one point's district of `layer` (NULL clears it). */
 int gp_store_point_set_district(gp_store *s, int64_t id, gp_layer layer,
                                 const char *district_id);
+
+/* ---- moderation (moderation.c) -------------------------------------------- */
+
+/* Which fields a PATCH changes; strings borrowed. */
+typedef struct gp_point_patch {
+	int has_status, has_category, has_topic, has_comment;
+	gp_status status;
+	gp_category category;
+	const char *topic; /* NULL clears it */
+	const char *comment;
+	const char *updated; /* canonical time */
+} gp_point_patch;
+
+/* Applies a patch (inside a write transaction); GP_NOT_FOUND for no point. */
+int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch);
+/* Deletes a point and its flags (inside a write transaction). */
+int gp_store_point_delete(gp_store *s, int64_t id);
+/* +1 on a published point; sets the new count. GP_NOT_FOUND otherwise. */
+int gp_store_point_support(gp_store *s, int64_t id, int64_t *out_count);
+/* Records a flag on a point and sets the point's number of flags. */
+int gp_store_flag_add(gp_store *s, int64_t point_id, const char *reason,
+                      const char *created, int64_t *out_count);
+
+typedef struct gp_log_entry {
+	int64_t id;
+	const char *at, *actor, *action, *fields;
+	int64_t point_id; /* 0 when none */
+	int64_t count;
+} gp_log_entry;
+
+/* Appends to the moderation log (inside the transaction of the change). */
+int gp_store_log_add(gp_store *s, const char *at, const char *actor, const char *action,
+                     int64_t point_id, const char *fields, int64_t count);
+/* Newest first; strings borrowed for the callback. */
+int gp_store_log_list(gp_store *s, int64_t limit, int64_t offset,
+                      int (*cb)(void *ctx, const gp_log_entry *e), void *ctx,
+                      int64_t *out_total);
+
+/*
+ * Deletes pending and hidden points last changed before `before`, and flags
+ * created before it (inside a write transaction); reports both numbers.
+ */
+int gp_store_purge(gp_store *s, const char *before, int64_t *out_points,
+                   int64_t *out_flags);
+
+/* ---- staff tokens (moderation.c) ------------------------------------------ */
+
+typedef struct gp_token_row {
+	const char *name, *role, *created, *revoked; /* revoked NULL when active */
+} gp_token_row;
+
+/* GP_CONFLICT when the name is taken. */
+int gp_store_token_add(gp_store *s, const char *name, const char *role,
+                       const unsigned char *hash, size_t hash_len, const char *created);
+/* Finds an active token by its hash; GP_NOT_FOUND otherwise. */
+int gp_store_token_find(gp_store *s, const unsigned char *hash, size_t hash_len,
+                        int (*cb)(void *ctx, const gp_token_row *t), void *ctx);
+int gp_store_token_list(gp_store *s, int (*cb)(void *ctx, const gp_token_row *t), void *ctx);
+/* GP_NOT_FOUND when no active token has that name. */
+int gp_store_token_revoke(gp_store *s, const char *name, const char *at);
+
+/* ---- counts per district for statistics (moderation.c) -------------------- */
+
+/*
+ * Calls cb once per (district of `layer`, category, channel) with the number
+ * of published points, optionally only of one channel (-1: all).
+ */
+int gp_store_district_tally(gp_store *s, gp_layer layer, int channel,
+                            int (*cb)(void *ctx, const char *district_id, gp_category cat,
+                                      gp_channel chan, int64_t n),
+                            void *ctx);
 
 /* ---- integrity ------------------------------------------------------------ */
 

@@ -50,6 +50,41 @@ int gp_status_parse(gp_status *out, const char *s)
 	return GP_INVALID;
 }
 
+static const char *const channel_names[GP_CHANNEL_COUNT] = { "online", "walk", "workshop" };
+
+const char *gp_channel_name(gp_channel c)
+{
+	return (unsigned)c < GP_CHANNEL_COUNT ? channel_names[c] : NULL;
+}
+
+int gp_channel_parse(gp_channel *out, const char *s)
+{
+	for (int i = 0; i < GP_CHANNEL_COUNT; i++) {
+		if (s && strcmp(s, channel_names[i]) == 0) {
+			*out = (gp_channel)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+/* Must match the CHECK constraint of flags.reason (migration 0002). */
+static const char *const flag_reasons[] = { "spam", "offensive", "personal_data",
+	                                    "off_topic", "duplicate", "other" };
+
+int gp_flag_reason_valid(const char *s)
+{
+	for (size_t i = 0; i < sizeof(flag_reasons) / sizeof(flag_reasons[0]); i++)
+		if (s && strcmp(s, flag_reasons[i]) == 0)
+			return 1;
+	return 0;
+}
+
+const char *gp_flag_reasons(void)
+{
+	return "spam, offensive, personal_data, off_topic, duplicate, other";
+}
+
 static const struct {
 	const char *code;
 	const char *uri;

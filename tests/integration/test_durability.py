@@ -39,7 +39,8 @@ class TestConcurrentPosts(ServerTest):
         listing = self.server.get('/api/points?limit=1000').json()
         self.assertEqual(sorted(f['id'] for f in listing['features']), sorted(ids))
         stats = self.server.get('/api/stats').json()
-        self.assertEqual(stats['total'], {'favourite': 100, 'improvement': 100, 'total': 200})
+        self.assertEqual(stats['total'], {'favourite': 100, 'improvement': 100, 'total': 200,
+                                          'channels': {'online': 200, 'walk': 0, 'workshop': 0}})
 
 
 class TestCrash(unittest.TestCase):

@@ -159,7 +159,9 @@ class TestFraming(ServerTest):
         self.assertEqual(self.status(r), 400, r)
 
     def test_chunked_body_is_accepted(self):
-        chunked = b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n'
+        token = self.server.form_token().encode()
+        body = FEATURE.replace(b'"comment":"raw"', b'"comment":"raw","form_token":"' + token + b'"')
+        chunked = b'%x\r\n' % len(body) + body + b'\r\n0\r\n\r\n'
         r = self.post(b'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n'
                       b'Connection: close\r\n', chunked)
         self.assertEqual(self.status(r), 201, r)

@@ -159,12 +159,14 @@ class TestPoints(ServerTest):
                 self.assertTrue(csv.header('Content-Type').startswith('text/csv; charset=utf-8'))
                 self.assertIn('attachment', csv.header('Content-Disposition'))
                 lines = csv.body.decode('utf-8').split('\r\n')
-                self.assertEqual(lines[0], 'district_id,district_name,favourite,improvement,total')
+                self.assertEqual(lines[0], 'district_id,district_name,favourite,improvement,total,'
+                                           'online,walk,workshop')
                 rows = [l for l in lines[1:] if l]
                 self.assertEqual(len(rows), len(st['districts']))
                 for row, d in zip(rows, st['districts']):
                     self.assertTrue(row.startswith(f'"{d["id"]}","{d["name"]}",'), row)
-                    self.assertTrue(row.endswith(f',{d["favourite"]},{d["improvement"]},{d["total"]}'))
+                    self.assertTrue(row.endswith(f',{d["favourite"]},{d["improvement"]},{d["total"]},'
+                                                 f'{d["total"]},0,0'), row)
                     n = self.server.get(f'/api/points?limit=1&district={d["id"]}&category=improvement').json()
                     self.assertEqual(d['improvement'], n['numberMatched'])
         self.assertEqual(self.server.get('/api/stats').json()['layer'], 'ortsbezirk')

@@ -1,0 +1,335 @@
+/*
+ * moderate.c — who is asking, and what staff and citizens may change after a
+ * point exists: planners' updates and deletions (logged), citizens' +1 and
+ * flags (once per client, decided in memory), the participation period,
+ * retention purges and staff tokens.
+ *
+ * Must never: put a client address or a removed text anywhere; every log
+ * entry names the staff token and the fields, nothing more.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core_int.h"
+
+/* ---- actors -------------------------------------------------------------------- */
+
+typedef struct token_found {
+	gp_actor *actor;
+} token_found;
+
+static int take_token(void *ctx, const gp_token_row *t)
+{
+	token_found *tf = ctx;
+
+	gp_strlcpy(tf->actor->name, t->name, sizeof(tf->actor->name));
+	tf->actor->role = strcmp(t->role, "admin") == 0 ? GP_ROLE_ADMIN : GP_ROLE_PLANNER;
+	return 0;
+}
+
+int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
+                  const char *authorization, int *retry_after_s, gp_err *err)
+{
+	unsigned char hash[GP_TOKEN_HASH_LEN];
+	token_found tf = { out };
+	const char *secret;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->role = GP_ROLE_CITIZEN;
+	gp_guard_client(w->core->guard, client_addr ? client_addr : "", &out->client);
+	if (!authorization)
+		return 0;
+	if (gp_guard_auth_check(w->core->guard, &out->client, retry_after_s))
+		return gp_err_set(err, GP_TOO_MANY, "Authorization",
+		                  "too many failed logins; wait %d s", *retry_after_s);
+	if (strncasecmp(authorization, "Bearer ", 7) != 0) {
+		gp_guard_auth_failed(w->core->guard, &out->client);
+		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
+		                  "use Authorization: Bearer <staff token>");
+	}
+	secret = authorization + 7;
+	while (*secret == ' ')
+		secret++;
+	gp_guard_token_hash(w->core->secret, secret, hash);
+	rc = gp_store_token_find(w->store, hash, sizeof(hash), take_token, &tf);
+	if (rc == GP_NOT_FOUND) {
+		gp_guard_auth_failed(w->core->guard, &out->client);
+		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
+		                  "unknown or revoked staff token");
+	}
+	return rc;
+}
+
+int gp_core_period_check(const gp_config *cfg, gp_err *err)
+{
+	char now[GP_TIME_LEN];
+
+	gp_time_now(now);
+	if (cfg->open_from_utc[0] && strcmp(now, cfg->open_from_utc) < 0)
+		return gp_err_set(err, GP_FORBIDDEN, "",
+		                  "the participation period has not begun; it opens %s", cfg->open_from);
+	if (cfg->open_until_utc[0] && strcmp(now, cfg->open_until_utc) >= 0)
+		return gp_err_set(err, GP_FORBIDDEN, "",
+		                  "the participation period ended %s; the map can still be read",
+		                  cfg->open_until);
+	return 0;
+}
+
+int gp_core_citizen_write(gp_worker *w, const gp_actor *a, int *retry_after_s, gp_err *err)
+{
+	int rc;
+
+	if (a->role != GP_ROLE_CITIZEN)
+		return 0; /* staff record walks and workshops whenever they happen */
+	if ((rc = gp_core_period_check(w->core->cfg, err)))
+		return rc;
+	if (gp_guard_write(w->core->guard, &a->client, retry_after_s))
+		return gp_err_set(err, GP_TOO_MANY, "", "too many contributions in a short time; "
+		                                        "please wait %d s", *retry_after_s);
+	return 0;
+}
+
+void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX])
+{
+	gp_guard_form_token(w->core->guard, out);
+}
+
+/* ---- planners' changes ------------------------------------------------------ */
+
+typedef struct current {
+	gp_status status;
+	gp_category category;
+	char topic[64];
+	int has_topic;
+} current;
+
+static int take_current(void *ctx, const gp_point *p)
+{
+	current *c = ctx;
+
+	c->status = p->status;
+	c->category = p->category;
+	c->has_topic = p->topic != NULL;
+	gp_strlcpy(c->topic, p->topic ? p->topic : "", sizeof(c->topic));
+	return 0;
+}
+
+static int judge_patch(const gp_config *cfg, const gp_point_patch *patch, gp_err *err)
+{
+	size_t chars = 0, bad = 0, n;
+
+	if (!patch->has_status && !patch->has_category && !patch->has_topic && !patch->has_comment)
+		return gp_err_set(err, GP_INVALID, "body",
+		                  "nothing to change: give status, category, topic or comment");
+	if (patch->has_topic && patch->topic && !gp_config_has_topic(cfg, patch->topic))
+		return gp_err_set(err, GP_INVALID, "topic", "unknown topic \"%.40s\"", patch->topic);
+	if (patch->has_comment) {
+		if (!patch->comment)
+			return gp_err_set(err, GP_INVALID, "comment",
+			                  "a comment cannot be removed, only redacted");
+		n = strlen(patch->comment);
+		if (gp_text_has_control(patch->comment, n) ||
+		    gp_utf8_check(patch->comment, n, &chars, &bad) || chars == 0 ||
+		    chars > GP_COMMENT_MAX_CHARS)
+			return gp_err_set(err, GP_INVALID, "comment",
+			                  "the redacted comment must have 1 to %d characters without "
+			                  "control characters", GP_COMMENT_MAX_CHARS);
+	}
+	return 0;
+}
+
+int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
+                         const gp_point_patch *patch, gp_err *err)
+{
+	gp_point_patch p = *patch;
+	char now[GP_TIME_LEN];
+	current cur;
+	gp_buf fields;
+	int rc;
+
+	if ((rc = judge_patch(w->core->cfg, patch, err)))
+		return rc;
+	gp_time_now(now);
+	p.updated = now;
+	gp_buf_init(&fields, 1024);
+	if ((rc = gp_core_write_begin(w)))
+		goto out_nolock;
+	rc = gp_store_point_get(w->store, id, -1, take_current, &cur);
+	if (rc == GP_NOT_FOUND) {
+		gp_err_set(err, GP_NOT_FOUND, "id", "no point %lld", (long long)id);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	/* The log names what changed and, for the fixed vocabularies, how. */
+	if (p.has_status && p.status != cur.status)
+		gp_buf_printf(&fields, "%sstatus: %s → %s", fields.len ? ", " : "",
+		              gp_status_name(cur.status), gp_status_name(p.status));
+	if (p.has_category && p.category != cur.category)
+		gp_buf_printf(&fields, "%scategory: %s → %s", fields.len ? ", " : "",
+		              gp_category_name(cur.category), gp_category_name(p.category));
+	if (p.has_topic && (cur.has_topic != (p.topic != NULL) ||
+	                    (p.topic && strcmp(p.topic, cur.topic))))
+		gp_buf_printf(&fields, "%stopic: %s → %s", fields.len ? ", " : "",
+		              cur.has_topic ? cur.topic : "none", p.topic ? p.topic : "none");
+	if (p.has_comment)
+		gp_buf_printf(&fields, "%scomment redacted", fields.len ? ", " : "");
+	if ((rc = gp_buf_status(&fields)) || (rc = gp_store_point_update(w->store, id, &p)) ||
+	    (rc = gp_store_log_add(w->store, now, actor->name, "update", id,
+	                           fields.len ? gp_buf_cstr(&fields) : "no change", 1)))
+		goto out;
+out:
+	rc = gp_core_write_end(w, rc);
+out_nolock:
+	gp_buf_free(&fields);
+	return rc;
+}
+
+int gp_core_point_delete(gp_worker *w, const gp_actor *actor, int64_t id, gp_err *err)
+{
+	char now[GP_TIME_LEN];
+	int rc;
+
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return rc;
+	rc = gp_store_point_delete(w->store, id);
+	if (rc == GP_NOT_FOUND)
+		gp_err_set(err, GP_NOT_FOUND, "id", "no point %lld", (long long)id);
+	if (!rc)
+		rc = gp_store_log_add(w->store, now, actor->name, "delete", id, "", 1);
+	return gp_core_write_end(w, rc);
+}
+
+/* ---- citizens' reactions ---------------------------------------------------- */
+
+typedef struct published {
+	int64_t supporters;
+} published;
+
+static int take_supporters(void *ctx, const gp_point *p)
+{
+	((published *)ctx)->supporters = p->supporters;
+	return 0;
+}
+
+int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
+                          int64_t *out_count, int *out_counted, gp_err *err)
+{
+	published pub = { 0 };
+	int rc;
+
+	*out_counted = 0;
+	rc = gp_store_point_get(w->store, id, GP_STATUS_PUBLISHED, take_supporters, &pub);
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
+	if (rc)
+		return rc;
+	*out_count = pub.supporters;
+	/* Staff never +1: their tokens are not citizens. */
+	if (actor->role != GP_ROLE_CITIZEN ||
+	    !gp_guard_once(w->core->guard, GP_ONCE_SUPPORT, &actor->client, id))
+		return 0;
+	if ((rc = gp_core_write_begin(w)))
+		return rc;
+	rc = gp_store_point_support(w->store, id, out_count);
+	if (rc == GP_NOT_FOUND) /* unpublished meanwhile */
+		gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
+	rc = gp_core_write_end(w, rc);
+	*out_counted = rc == 0;
+	return rc;
+}
+
+int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const char *reason,
+                       gp_err *err)
+{
+	const gp_config *cfg = w->core->cfg;
+	char now[GP_TIME_LEN];
+	published pub;
+	int64_t flags = 0;
+	int rc;
+
+	if (!reason || !gp_flag_reason_valid(reason))
+		return gp_err_set(err, GP_INVALID, "reason", "reason must be one of: %s",
+		                  gp_flag_reasons());
+	rc = gp_store_point_get(w->store, id, GP_STATUS_PUBLISHED, take_supporters, &pub);
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
+	if (rc)
+		return rc;
+	if (!gp_guard_once(w->core->guard, GP_ONCE_FLAG, &actor->client, id))
+		return 0; /* this client's flag already counts */
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return rc;
+	rc = gp_store_flag_add(w->store, id, reason, now, &flags);
+	if (!rc && flags >= cfg->flag_threshold) {
+		gp_point_patch hide = { .has_status = 1, .status = GP_STATUS_HIDDEN, .updated = now };
+		char fields[96];
+		current cur;
+
+		rc = gp_store_point_get(w->store, id, -1, take_current, &cur);
+		if (!rc && cur.status == GP_STATUS_PUBLISHED) {
+			snprintf(fields, sizeof(fields), "status: published → hidden (%lld flags)",
+			         (long long)flags);
+			if (!(rc = gp_store_point_update(w->store, id, &hide)))
+				rc = gp_store_log_add(w->store, now, "system", "auto-hide", id, fields, 1);
+		}
+	}
+	return gp_core_write_end(w, rc);
+}
+
+int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flags,
+                  gp_err *err)
+{
+	char before[GP_TIME_LEN], now[GP_TIME_LEN], stamp[64];
+	time_t t = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+	int rc;
+
+	*out_points = *out_flags = 0;
+	if (days <= 0)
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	gp_strlcpy(before, stamp, sizeof(before));
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return gp_err_set(err, rc, "db", "the database is busy");
+	rc = gp_store_purge(w->store, before, out_points, out_flags);
+	if (!rc && (*out_points || *out_flags)) {
+		char fields[128];
+		snprintf(fields, sizeof(fields), "%lld pending/hidden points, %lld flags older than %d days",
+		         (long long)*out_points, (long long)*out_flags, days);
+		rc = gp_store_log_add(w->store, now, "system", "purge", 0, fields,
+		                      *out_points + *out_flags);
+	}
+	return gp_core_write_end(w, rc);
+}
+
+int gp_core_token_create(gp_worker *w, const char *name, const char *role,
+                         char secret[GP_TOKEN_SECRET_MAX], gp_err *err)
+{
+	unsigned char hash[GP_TOKEN_HASH_LEN];
+	char now[GP_TIME_LEN];
+	int rc;
+
+	if (strcmp(role, "planner") && strcmp(role, "admin"))
+		return gp_err_set(err, GP_INVALID, "role", "role must be planner or admin");
+	if (!name[0] || strlen(name) > 64 || gp_text_has_control(name, strlen(name)) ||
+	    gp_utf8_check(name, strlen(name), NULL, NULL))
+		return gp_err_set(err, GP_INVALID, "name", "name must be 1 to 64 printable characters");
+	gp_guard_token_secret(secret);
+	gp_guard_token_hash(w->core->secret, secret, hash);
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return gp_err_set(err, rc, "db", "the database is busy");
+	rc = gp_store_token_add(w->store, name, role, hash, sizeof(hash), now);
+	rc = gp_core_write_end(w, rc);
+	if (rc == GP_CONFLICT)
+		return gp_err_set(err, rc, "name", "a token named \"%s\" exists already", name);
+	return rc;
+}
