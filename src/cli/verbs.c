@@ -245,7 +245,8 @@ int gp_cli_export(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	gp_export_options opt = { .crs = GP_CRS_CRS84, .status = GP_STATUS_PUBLISHED };
+	/* The operator holds the database itself: the staff view (notes, flags). */
+	gp_export_options opt = { .crs = GP_CRS_CRS84, .status = GP_STATUS_PUBLISHED, .staff = 1 };
 	const char *format = NULL, *output = NULL;
 	FILE *out = stdout;
 	int64_t count = 0;

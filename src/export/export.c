@@ -12,7 +12,7 @@
 static const char *const csv_columns[] = {
 	"id", "category", "comment", "topic", "status", "created", "updated",
 	"supporters", "ortsbezirk_id", "ortsbezirk_name", "stadtteil_id",
-	"stadtteil_name", "x", "y", "lon", "lat", "wkt"
+	"stadtteil_name", "channel", "x", "y", "lon", "lat", "wkt"
 };
 
 int gp_export_format_parse(gp_export_format *out, const char *s)
@@ -110,7 +110,10 @@ static int put_point(void *ctx, const gp_point *p)
 	if (r->opt->format == GP_EXPORT_GEOJSON) {
 		if (r->n)
 			gp_buf_puts(&r->b, ",\n");
-		gp_json_point_feature(&r->b, p, x, y, dec, NULL);
+		if (r->opt->staff)
+			gp_json_point_feature_staff(&r->b, p, x, y, dec, NULL);
+		else
+			gp_json_point_feature(&r->b, p, x, y, dec, NULL);
 	} else {
 		char sep = r->sep;
 		gp_buf_put_i64(&r->b, p->id);
@@ -137,6 +140,8 @@ static int put_point(void *ctx, const gp_point *p)
 		gp_buf_putc(&r->b, sep);
 		csv_text(r, p->stadtteil.name);
 		gp_buf_putc(&r->b, sep);
+		csv_text(r, gp_channel_name(p->channel));
+		gp_buf_putc(&r->b, sep);
 		csv_number(r, x, dec);
 		gp_buf_putc(&r->b, sep);
 		csv_number(r, y, dec);
@@ -149,7 +154,14 @@ static int put_point(void *ctx, const gp_point *p)
 		gp_buf_put_fixed(&r->b, x, dec);
 		gp_buf_putc(&r->b, ' ');
 		gp_buf_put_fixed(&r->b, y, dec);
-		gp_buf_puts(&r->b, ")\r\n");
+		gp_buf_putc(&r->b, ')');
+		if (r->opt->staff) {
+			gp_buf_putc(&r->b, sep);
+			csv_text(r, p->note);
+			gp_buf_putc(&r->b, sep);
+			gp_buf_put_i64(&r->b, p->flags);
+		}
+		gp_buf_puts(&r->b, "\r\n");
 	}
 	r->n++;
 	if (r->opt->progress && (r->n % 10000 == 0 || r->n == r->total))
@@ -167,6 +179,7 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 	gp_buf_init(&r.b, FLUSH_AT * 4);
 	gp_point_filter_init(&f);
 	f.status = opt->status;
+	f.staff = opt->staff;
 	if ((rc = gp_store_read_begin(s)))
 		goto out;
 	if (opt->progress && (rc = gp_store_point_count(s, &f, &r.total)))
@@ -184,6 +197,8 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 				gp_buf_putc(&r.b, r.sep);
 			gp_buf_puts(&r.b, csv_columns[i]);
 		}
+		if (opt->staff)
+			gp_buf_printf(&r.b, "%cnote%cflags", r.sep, r.sep);
 		gp_buf_puts(&r.b, "\r\n");
 	}
 	if ((rc = gp_store_point_query(s, &f, put_point, &r)))

@@ -36,6 +36,7 @@ typedef struct gp_export_options {
 	gp_crs crs;
 	int status;  /* gp_status to export, or -1 for every status */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
+	int staff;   /* include what only staff see (notes, flag counts) */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
 } gp_export_options;

@@ -86,8 +86,13 @@ int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
 		return GP_ENOMEM;
 	}
 	spatialite_init_ex(s->db, s->spatialite, 0);
+	/*
+	 * secure_delete: text a planner redacts or deletes must not linger in
+	 * freed pages of the file (privacy, not just tidiness).
+	 */
 	rc = gp_store_exec(s, "PRAGMA foreign_keys = ON;"
 	                      "PRAGMA synchronous = FULL;"
+	                      "PRAGMA secure_delete = ON;"
 	                      "PRAGMA temp_store = MEMORY;");
 	if (!rc && !(flags & GP_STORE_READONLY))
 		rc = gp_store_exec(s, "PRAGMA journal_mode = WAL;");
