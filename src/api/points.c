@@ -52,9 +52,9 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_point_input in;
+	gp_submitted stored;
 	gp_actor actor;
 	gp_crs crs;
-	int64_t id = 0;
 	size_t len;
 	const char *body = gp_http_body(x, &len);
 	char location[64];
@@ -67,19 +67,23 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 		return rc;
 	if ((rc = gp_json_point_input_decode(&in, body, len, err)))
 		return rc;
-	rc = gp_core_point_submit(w, &in, crs, &actor, &id, &discarded, err);
-	gp_point_input_clear(&in);
-	if (rc)
-		return rc;
-	if (discarded) {
+	rc = gp_core_point_submit(w, &in, crs, &actor, &stored, &discarded, err);
+	if (!rc && discarded) {
 		/* What a person would see too; the bot learns nothing. */
 		gp_buf_puts(gp_http_out(x), "{\"status\":\"received\"}\n");
 		gp_http_set_status(x, 202);
-		return 0;
+	} else if (!rc) {
+		/* The stored point as committed: no need to read it back. */
+		rc = api_put_point(w, gp_http_out(x), &stored.point, crs,
+		                   actor.role != GP_ROLE_CITIZEN, api_crs_member_uri(crs));
+		gp_buf_putc(gp_http_out(x), '\n');
 	}
-	if ((rc = api_write_point(x, w, id, -1, crs, actor.role != GP_ROLE_CITIZEN, err)))
+	gp_point_input_clear(&in);
+	if (rc || discarded)
 		return rc;
-	snprintf(location, sizeof(location), "/api/points/%lld", (long long)id);
+	gp_http_set_type(x, GP_GEOJSON_TYPE);
+	api_content_crs(x, crs);
+	snprintf(location, sizeof(location), "/api/points/%lld", (long long)stored.point.id);
 	gp_http_add_header(x, "Location", location);
 	gp_http_set_status(x, 201);
 	return 0;

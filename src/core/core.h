@@ -87,7 +87,8 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
 /*
  * Judges a decoded point (category, comment, topic, coordinates in `crs`),
  * assigns its districts and stores it — published, or pending under
- * pre-moderation.  Staff may set channel and note; citizens' points must
+ * pre-moderation — and fills *out with the stored point (its strings stay
+ * valid as long as *out and `in` do).  Staff may set channel and note; citizens' points must
  * carry an empty honeypot and a genuine, not too fresh form timestamp, else
  * *out_discarded is set and nothing is stored (the caller answers as if
  * accepted).  Returns 0 and the new id only after the transaction holding it
@@ -96,8 +97,14 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * database stayed locked.  Concurrent submissions are committed together
  * (group commit), each still all-or-nothing.
  */
+typedef struct gp_submitted {
+	gp_point point; /* as stored; strings point into this struct and the input */
+	char ortsbezirk_id[64], ortsbezirk_name[256];
+	char stadtteil_id[64], stadtteil_name[256];
+} gp_submitted;
+
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
-                         const gp_actor *actor, int64_t *out_id, int *out_discarded,
+                         const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err);
 
 /* ---- moderation and citizens' reactions (moderate.c) ---------------------- */

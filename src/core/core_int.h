@@ -13,7 +13,6 @@ typedef struct submit_job submit_job;
 /* The group-commit queue: see submit.c. */
 typedef struct write_queue {
 	pthread_mutex_t mu;
-	pthread_cond_t done;
 	submit_job *head, *tail;
 	int leader_active;
 } write_queue;

@@ -5,7 +5,9 @@
  * Group commit: each submitting thread queues its job and waits.  Whoever
  * finds no leader becomes leader, takes every queued job, and runs them in
  * one write transaction on its own connection — one fsync for the whole
- * batch instead of one per point.  Each job sits in its own savepoint, so a
+ * batch instead of one per point.  Every job waits on its own condition
+ * variable, so finishing a batch wakes exactly its jobs (and the next
+ * leader), not every waiting thread.  Each job sits in its own savepoint, so a
  * refused point never affects its neighbours, and no job is reported done
  * before COMMIT returned.  District assignment happens inside the
  * transaction, after the leader has checked the boundaries' version, so a
@@ -21,11 +23,12 @@
 #define BATCH_MAX 256
 
 struct submit_job {
-	gp_point point;
+	gp_submitted *out; /* the point; districts copied in by the leader */
 	const gp_actor *actor;
 	gp_err *err;
 	int rc;
 	int done;
+	pthread_cond_t wake;
 	struct submit_job *next;
 };
 
@@ -129,9 +132,25 @@ static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p
 }
 
 /* Inside the leader's transaction: districts, then the row. */
+/* Copies a district from the leader's index into the job's own storage. */
+static void take_district(gp_district_ref *ref, char *id, size_t idsz, char *name,
+                          size_t namesz, const gp_geo_districts *idx, int i)
+{
+	const char *di = gp_geo_districts_id(idx, i), *dn = gp_geo_districts_name(idx, i);
+
+	ref->id = ref->name = NULL;
+	if (!di)
+		return;
+	gp_strlcpy(id, di, idsz);
+	gp_strlcpy(name, dn ? dn : "", namesz);
+	ref->id = id;
+	ref->name = name;
+}
+
 static int store_one(gp_worker *w, const gp_geo_districts *idx, submit_job *job)
 {
-	gp_point *p = &job->point;
+	gp_submitted *o = job->out;
+	gp_point *p = &o->point;
 	gp_geo_assignment a;
 	int rc;
 
@@ -141,8 +160,12 @@ static int store_one(gp_worker *w, const gp_geo_districts *idx, submit_job *job)
 		return gp_err_set(job->err, GP_INVALID, "geometry",
 		                  "the point lies outside the city of %s",
 		                  w->core->cfg->city_name);
-	p->ortsbezirk.id = gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]);
-	p->stadtteil.id = gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]);
+	take_district(&p->ortsbezirk, o->ortsbezirk_id, sizeof(o->ortsbezirk_id),
+	              o->ortsbezirk_name, sizeof(o->ortsbezirk_name), idx,
+	              a.index[GP_LAYER_ORTSBEZIRK]);
+	take_district(&p->stadtteil, o->stadtteil_id, sizeof(o->stadtteil_id),
+	              o->stadtteil_name, sizeof(o->stadtteil_name), idx,
+	              a.index[GP_LAYER_STADTTEIL]);
 	if ((rc = gp_store_savepoint(w->store)))
 		return rc;
 	if ((rc = gp_store_point_insert(w->store, p)) ||
@@ -153,6 +176,29 @@ static int store_one(gp_worker *w, const gp_geo_districts *idx, submit_job *job)
 		return rc;
 	}
 	return gp_store_savepoint_release(w->store);
+}
+
+/*
+ * Outside the city is a field error everyone deserves to hear, before any
+ * spam check.  The thread's own index answers at once; only an "outside"
+ * answer is confirmed against the current boundaries, so a recent import
+ * can never refuse a point wrongly.  The leader assigns districts again
+ * inside the transaction, where it counts.
+ */
+static int precheck_city(gp_worker *w, const gp_point *p, gp_err *err)
+{
+	const gp_geo_districts *idx = w->districts;
+	gp_geo_assignment a;
+	int rc;
+
+	if (idx && (rc = gp_geo_districts_assign(idx, p->x, p->y, 0, &a)) == 0 && a.in_city)
+		return 0;
+	if ((rc = gp_worker_districts(w, &idx)) || (rc = gp_geo_districts_assign(idx, p->x, p->y, 0, &a)))
+		return rc;
+	if (!a.in_city)
+		return gp_err_set(err, GP_INVALID, "geometry", "the point lies outside the city of %s",
+		                  w->core->cfg->city_name);
+	return 0;
 }
 
 static void run_batch(gp_worker *w, submit_job *batch)
@@ -197,36 +243,26 @@ fail_all:
 }
 
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
-                         const gp_actor *actor, int64_t *out_id, int *out_discarded,
+                         const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err)
 {
 	const gp_config *cfg = w->core->cfg;
 	write_queue *q = &w->core->queue;
+	gp_point *p = &out->point;
 	submit_job job;
 	int rc;
 
 	memset(&job, 0, sizeof(job));
+	memset(out, 0, sizeof(*out));
+	job.out = out;
 	*out_discarded = 0;
 	if ((rc = judge_text(cfg, in, err)) ||
-	    (rc = judge_staff_fields(in, actor, &job.point.channel, err)))
+	    (rc = judge_staff_fields(in, actor, &p->channel, err)))
 		return rc;
-	if ((rc = place(w, in, crs, &job.point, err)))
+	if ((rc = place(w, in, crs, p, err)))
 		return rc;
-	/*
-	 * Outside the city is a field error everyone deserves to hear, before
-	 * any spam check; the leader assigns districts again inside the
-	 * transaction, where it counts.
-	 */
-	{
-		const gp_geo_districts *idx;
-		gp_geo_assignment a;
-		if ((rc = gp_worker_districts(w, &idx)) ||
-		    (rc = gp_geo_districts_assign(idx, job.point.x, job.point.y, 0, &a)))
-			return rc;
-		if (!a.in_city)
-			return gp_err_set(err, GP_INVALID, "geometry",
-			                  "the point lies outside the city of %s", cfg->city_name);
-	}
+	if ((rc = precheck_city(w, p, err)))
+		return rc;
 	if (actor->role == GP_ROLE_CITIZEN) {
 		/*
 		 * Bots fill the hidden field or submit faster than anyone types.
@@ -244,18 +280,19 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 			return gp_err_set(err, GP_CONFLICT, "properties.comment",
 			                  "you sent this comment a moment ago; it is stored once");
 	}
-	gp_category_parse(&job.point.category, in->category);
-	job.point.comment = in->comment;
-	job.point.topic = in->topic;
-	job.point.note = in->note;
+	gp_category_parse(&p->category, in->category);
+	p->comment = in->comment;
+	p->topic = in->topic;
+	p->note = in->note;
 	/* Staff input is the planners' own record; only citizens wait for review. */
-	job.point.status = actor->role == GP_ROLE_CITIZEN && gp_config_premoderation(cfg)
-	                           ? GP_STATUS_PENDING
-	                           : GP_STATUS_PUBLISHED;
+	p->status = actor->role == GP_ROLE_CITIZEN && gp_config_premoderation(cfg)
+	                    ? GP_STATUS_PENDING
+	                    : GP_STATUS_PUBLISHED;
 	job.actor = actor;
-	gp_time_now(job.point.created);
-	memcpy(job.point.updated, job.point.created, sizeof(job.point.updated));
+	gp_time_now(p->created);
+	memcpy(p->updated, p->created, sizeof(p->updated));
 	job.err = err;
+	pthread_cond_init(&job.wake, NULL);
 
 	pthread_mutex_lock(&q->mu);
 	if (q->tail)
@@ -268,7 +305,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		int n = 1;
 
 		if (q->leader_active) {
-			pthread_cond_wait(&q->done, &q->mu);
+			pthread_cond_wait(&job.wake, &q->mu);
 			continue;
 		}
 		q->leader_active = 1;
@@ -287,14 +324,17 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 
 		pthread_mutex_lock(&q->mu);
 		for (submit_job *j = batch, *next; j; j = next) {
-			next = j->next;
+			next = j->next; /* j may be gone once its thread wakes */
 			j->done = 1;
+			if (j != &job)
+				pthread_cond_signal(&j->wake);
 		}
 		q->leader_active = 0;
-		pthread_cond_broadcast(&q->done);
+		/* Whoever waits longest leads the next batch. */
+		if (q->head)
+			pthread_cond_signal(&q->head->wake);
 	}
 	pthread_mutex_unlock(&q->mu);
-	if (job.rc == 0)
-		*out_id = job.point.id;
+	pthread_cond_destroy(&job.wake);
 	return job.rc;
 }

@@ -18,7 +18,6 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *
 		return GP_ENOMEM;
 	c->cfg = cfg;
 	pthread_mutex_init(&c->queue.mu, NULL);
-	pthread_cond_init(&c->queue.done, NULL);
 	pthread_mutex_init(&c->write_mu, NULL);
 	gp_config_secret_path(cfg, path, sizeof(path));
 	if ((rc = gp_guard_secret_load(c->secret, path, create_secret, err)))
@@ -49,7 +48,6 @@ void gp_core_free(gp_core *c)
 	gp_guard_free(c->guard);
 	memset(c->secret, 0, sizeof(c->secret));
 	pthread_mutex_destroy(&c->write_mu);
-	pthread_cond_destroy(&c->queue.done);
 	pthread_mutex_destroy(&c->queue.mu);
 	free(c);
 }

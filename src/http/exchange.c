@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "http_int.h"
 
@@ -384,30 +385,66 @@ void gp_http_client_addr(const gp_http_exchange *x, char *out, size_t outsz)
 	}
 }
 
-static void add_lines(gp_http_exchange *x, const char *p)
+/*
+ * Whether civetweb will keep this connection open after the response: the
+ * same rules it applies itself (configuration, the request's Connection
+ * header and HTTP version, no keep-alive after 401), so the header we send
+ * says what will happen.
+ */
+static int keep_alive(gp_http_exchange *x)
 {
-	while (*p) {
-		const char *colon = strchr(p, ':');
-		const char *eol = strstr(p, "\r\n");
-		char name[128];
+	const char *conn = mg_get_header(x->conn, "Connection");
+	const char *version = x->ri->http_version;
 
-		if (!colon || !eol)
-			break;
-		snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
-		mg_response_header_add(x->conn, name, colon + 2, (int)(eol - colon - 2));
-		p = eol + 2;
-	}
+	if (x->srv->cfg->keep_alive_ms <= 0 || x->status == 401)
+		return 0;
+	if (conn)
+		return strcasestr(conn, "keep-alive") != NULL;
+	return version && strcmp(version, "1.1") == 0;
 }
 
-static void add_own_headers(gp_http_exchange *x)
+static void put_lines(gp_buf *b, const char *lines)
 {
-	add_lines(x, x->always);
-	add_lines(x, x->headers);
+	gp_buf_puts(b, lines);
+}
+
+/*
+ * The status line and headers in one buffer.  civetweb's header API sends
+ * every header line with a syscall of its own; one write per response
+ * halves the kernel time of a small request.
+ */
+static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
+{
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	int keep;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	keep = keep_alive(x);
+	if (!keep)
+		mg_disable_connection_keep_alive(x->conn);
+	gp_buf_printf(b, "HTTP/1.1 %d %s\r\n", x->status,
+	              mg_get_response_code_text(x->conn, x->status));
+	gp_buf_printf(b, "Content-Type: %s\r\n", x->type ? x->type : GP_JSON_TYPE);
+	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
+	               "Referrer-Policy: no-referrer\r\n"
+	               "X-Frame-Options: DENY\r\n"
+	               "Cross-Origin-Resource-Policy: same-origin\r\n");
+	put_lines(b, x->always);
+	put_lines(b, x->headers);
+	if (content_length >= 0)
+		gp_buf_printf(b, "Content-Length: %lld\r\n", content_length);
+	else
+		gp_buf_puts(b, "Transfer-Encoding: chunked\r\n");
+	gp_buf_printf(b, "Date: %s\r\nConnection: %s\r\n\r\n", date,
+	              keep ? "keep-alive" : "close");
 }
 
 void gp_http_send(gp_http_exchange *x)
 {
-	char len[32];
+	gp_buf out;
 
 	if (x->streaming) {
 		/* Too late for a status: end the stream where it stands. */
@@ -427,30 +464,37 @@ void gp_http_send(gp_http_exchange *x)
 		gp_http_send_problem(x, code, &e);
 		return;
 	}
-	snprintf(len, sizeof(len), "%zu", x->out.len);
 	if (!x->status)
 		x->status = 200;
-	mg_response_header_start(x->conn, x->status);
-	gp_http_common_headers(x->conn, x->type ? x->type : GP_JSON_TYPE);
-	add_own_headers(x);
-	mg_response_header_add(x->conn, "Content-Length", len, -1);
-	mg_response_header_send(x->conn);
-	if (!x->is_head && x->out.len)
-		mg_write(x->conn, x->out.data, x->out.len);
+	gp_buf_init(&out, HEADER_SPACE * 3 + 65536);
+	head(x, &out, (long long)x->out.len);
+	/* Small bodies travel in the same write as the headers. */
+	if (!x->is_head && x->out.len <= 65536)
+		gp_buf_append(&out, x->out.data, x->out.len);
+	if (gp_buf_status(&out) == 0) {
+		mg_write(x->conn, out.data, out.len);
+		if (!x->is_head && x->out.len > 65536)
+			mg_write(x->conn, x->out.data, x->out.len);
+	}
+	gp_buf_free(&out);
 	x->bytes_sent = (long long)x->out.len;
 }
 
 int gp_http_stream_flush(gp_http_exchange *x)
 {
 	if (!x->streaming) {
+		gp_buf out;
+		int failed;
+
 		if (!x->status)
 			x->status = 200;
-		mg_response_header_start(x->conn, x->status);
-		gp_http_common_headers(x->conn, x->type ? x->type : GP_JSON_TYPE);
-		add_own_headers(x);
-		mg_response_header_add(x->conn, "Transfer-Encoding", "chunked", -1);
-		mg_response_header_send(x->conn);
+		gp_buf_init(&out, HEADER_SPACE * 3);
+		head(x, &out, -1);
+		failed = gp_buf_status(&out) || mg_write(x->conn, out.data, out.len) <= 0;
+		gp_buf_free(&out);
 		x->streaming = 1;
+		if (failed)
+			return GP_EIO;
 	}
 	if (gp_buf_status(&x->out))
 		return gp_buf_status(&x->out);

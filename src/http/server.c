@@ -17,13 +17,20 @@
 
 #include "http_int.h"
 
+typedef struct captures {
+	const char *names[MAX_ARGS]; /* inside the pattern's braces, not terminated */
+	size_t name_lens[MAX_ARGS];
+	const char *values[MAX_ARGS];
+	size_t n;
+} captures;
+
 /* Matches a route pattern against the decoded segments, filling captures. */
-static int match(gp_http_exchange *x, const char *pattern)
+static int match(const gp_http_exchange *x, const char *pattern, captures *c)
 {
 	const char *p = pattern + 1;
 	size_t i = 0;
 
-	x->nargs = 0;
+	c->n = 0;
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
@@ -31,12 +38,12 @@ static int match(gp_http_exchange *x, const char *pattern)
 		if (i >= x->nsegments)
 			return 0;
 		if (n > 2 && p[0] == '{' && p[n - 1] == '}') {
-			if (x->nargs == MAX_ARGS || !x->segments[i][0])
+			if (c->n == MAX_ARGS || !x->segments[i][0])
 				return 0;
-			x->arg_names[x->nargs] = p + 1; /* inside the pattern's braces */
-			x->arg_name_lens[x->nargs] = n - 2;
-			x->arg_values[x->nargs] = x->segments[i];
-			x->nargs++;
+			c->names[c->n] = p + 1;
+			c->name_lens[c->n] = n - 2;
+			c->values[c->n] = x->segments[i];
+			c->n++;
 		} else if (strlen(x->segments[i]) != n || strncmp(p, x->segments[i], n) != 0) {
 			return 0;
 		}
@@ -118,8 +125,8 @@ static void handle(void *arg)
 		goto answer;
 	for (size_t t = 0; srv->tables[t]; t++) {
 		for (const gp_http_route *r = srv->tables[t]; r->method; r++) {
-			gp_http_exchange probe = x;
-			if (!match(&probe, r->pattern))
+			captures c;
+			if (!match(&x, r->pattern, &c))
 				continue;
 			if (nmethods < 15) {
 				int seen = 0;
@@ -133,10 +140,10 @@ static void handle(void *arg)
 			if (strcmp(r->method, method) == 0 ||
 			    (x.is_head && strcmp(r->method, "GET") == 0)) {
 				found = r;
-				x.nargs = probe.nargs;
-				memcpy(x.arg_names, probe.arg_names, sizeof(x.arg_names));
-				memcpy(x.arg_name_lens, probe.arg_name_lens, sizeof(x.arg_name_lens));
-				memcpy(x.arg_values, probe.arg_values, sizeof(x.arg_values));
+				x.nargs = c.n;
+				memcpy(x.arg_names, c.names, sizeof(x.arg_names));
+				memcpy(x.arg_name_lens, c.name_lens, sizeof(x.arg_name_lens));
+				memcpy(x.arg_values, c.values, sizeof(x.arg_values));
 			}
 		}
 	}

@@ -168,14 +168,27 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 	return stmt;
 }
 
+/* Runs a cached statement without results (the transaction verbs are hot). */
+static int run_cached(gp_store *s, const char *sql)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, sql);
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
+}
+
 int gp_store_begin_write(gp_store *s)
 {
-	return gp_store_exec(s, "BEGIN IMMEDIATE");
+	return run_cached(s, "BEGIN IMMEDIATE");
 }
 
 int gp_store_commit(gp_store *s)
 {
-	int rc = gp_store_exec(s, "COMMIT");
+	int rc = run_cached(s, "COMMIT");
 
 	if (rc)
 		gp_store_rollback(s);
@@ -190,7 +203,7 @@ void gp_store_rollback(gp_store *s)
 
 int gp_store_read_begin(gp_store *s)
 {
-	return gp_store_exec(s, "BEGIN DEFERRED");
+	return run_cached(s, "BEGIN DEFERRED");
 }
 
 void gp_store_read_end(gp_store *s)
@@ -201,12 +214,12 @@ void gp_store_read_end(gp_store *s)
 
 int gp_store_savepoint(gp_store *s)
 {
-	return gp_store_exec(s, "SAVEPOINT unit");
+	return run_cached(s, "SAVEPOINT unit");
 }
 
 int gp_store_savepoint_release(gp_store *s)
 {
-	return gp_store_exec(s, "RELEASE unit");
+	return run_cached(s, "RELEASE unit");
 }
 
 void gp_store_savepoint_rollback(gp_store *s)

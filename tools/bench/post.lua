@@ -34,6 +34,13 @@ local spots = {
 }
 local categories = {"favourite", "improvement"}
 local n = 0
+local form_token = ""
+
+-- wrk ... -s post.lua URL -- FORM_TOKEN: the signed form timestamp every
+-- citizen POST carries (GET /api/form), fetched once by post.sh.
+init = function(args)
+  form_token = args[1] or ""
+end
 
 request = function()
   n = n + 1
@@ -42,8 +49,8 @@ request = function()
   local lat = s[2] + (math.random() - 0.5) * 0.002
   local body = string.format(
     '{"type":"Feature","geometry":{"type":"Point","coordinates":[%.7f,%.7f]},' ..
-    '"properties":{"category":"%s","comment":"Benchmark-Kommentar %d"}}',
-    lon, lat, categories[math.random(2)], n)
+    '"properties":{"category":"%s","comment":"Benchmark-Kommentar %d","form_token":"%s"}}',
+    lon, lat, categories[math.random(2)], n, form_token)
   return wrk.format("POST", "/api/points", {["Content-Type"] = "application/json"}, body)
 end
 
