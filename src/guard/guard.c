@@ -27,13 +27,16 @@
 #define ONCE_MAX (1u << 22)     /* power of two; 32 MiB */
 #define RECENT_COMMENTS 8
 
+typedef struct bucket {
+	double tokens;
+	int64_t since_ms;
+} bucket;
+
 typedef struct client_entry {
 	uint64_t id; /* 0: empty */
 	int64_t last_ms;
-	double write_tokens;
-	int64_t write_ms;
-	double auth_tokens;
-	int64_t auth_ms;
+	bucket write;
+	bucket auth;
 	uint64_t comment[RECENT_COMMENTS];
 	int64_t comment_ms[RECENT_COMMENTS];
 	unsigned comment_next;
@@ -226,37 +229,39 @@ static client_entry *entry(gp_guard *g, uint64_t id, int64_t now)
 	if (!g->clients[i].id) {
 		memset(&g->clients[i], 0, sizeof(g->clients[i]));
 		g->clients[i].id = id;
-		g->clients[i].write_tokens = g->opt.write_burst;
-		g->clients[i].write_ms = now;
-		g->clients[i].auth_tokens = g->opt.auth_burst;
-		g->clients[i].auth_ms = now;
+		g->clients[i].write = (bucket){ g->opt.write_burst, now };
+		g->clients[i].auth = (bucket){ g->opt.auth_burst, now };
 		g->nclients++;
 	}
 	g->clients[i].last_ms = now;
 	return &g->clients[i];
 }
 
-/* Refills a bucket and takes one token if there is one. */
-static int take(double *tokens, int64_t *since, int64_t now, int burst, double per_minute,
-                int consume, int *retry_after_s)
+/* Refills a bucket and, with `consume`, takes one token if there is one. */
+static int take(bucket *b, int64_t now, int burst, double per_minute, int consume,
+                int *retry_after_s)
 {
-	*tokens += (double)(now - *since) * per_minute / 60000.0;
-	if (*tokens > burst)
-		*tokens = burst;
-	*since = now;
-	if (*tokens >= 1.0) {
+	b->tokens += (double)(now - b->since_ms) * per_minute / 60000.0;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->since_ms = now;
+	if (b->tokens >= 1.0) {
 		if (consume)
-			*tokens -= 1.0;
+			b->tokens -= 1.0;
 		return 0;
 	}
 	if (retry_after_s) {
-		double wait = (1.0 - *tokens) * 60.0 / (per_minute > 0 ? per_minute : 1e-9);
+		double wait = (1.0 - b->tokens) * 60.0 / (per_minute > 0 ? per_minute : 1e-9);
 		*retry_after_s = (int)wait + 1;
 	}
 	return GP_TOO_MANY;
 }
 
-int gp_guard_write(gp_guard *g, const gp_client *c, int *retry_after_s)
+typedef enum which_bucket { WRITE_BUCKET, AUTH_BUCKET } which_bucket;
+
+/* One client's bucket, under the table lock. */
+static int use_bucket(gp_guard *g, const gp_client *c, which_bucket which, int consume,
+                      int *retry_after_s)
 {
 	int64_t now = gp_time_mono_ms();
 	client_entry *e;
@@ -265,36 +270,29 @@ int gp_guard_write(gp_guard *g, const gp_client *c, int *retry_after_s)
 	pthread_mutex_lock(&g->mu);
 	rotate_if_due(g, now);
 	e = entry(g, c->id, now);
-	rc = take(&e->write_tokens, &e->write_ms, now, g->opt.write_burst, g->opt.write_per_minute,
-	          1, retry_after_s);
+	if (which == WRITE_BUCKET)
+		rc = take(&e->write, now, g->opt.write_burst, g->opt.write_per_minute, consume,
+		          retry_after_s);
+	else
+		rc = take(&e->auth, now, g->opt.auth_burst, g->opt.auth_per_minute, consume,
+		          retry_after_s);
 	pthread_mutex_unlock(&g->mu);
 	return rc;
+}
+
+int gp_guard_write(gp_guard *g, const gp_client *c, int *retry_after_s)
+{
+	return use_bucket(g, c, WRITE_BUCKET, 1, retry_after_s);
 }
 
 int gp_guard_auth_check(gp_guard *g, const gp_client *c, int *retry_after_s)
 {
-	int64_t now = gp_time_mono_ms();
-	client_entry *e;
-	int rc;
-
-	pthread_mutex_lock(&g->mu);
-	rotate_if_due(g, now);
-	e = entry(g, c->id, now);
-	rc = take(&e->auth_tokens, &e->auth_ms, now, g->opt.auth_burst, g->opt.auth_per_minute, 0,
-	          retry_after_s);
-	pthread_mutex_unlock(&g->mu);
-	return rc;
+	return use_bucket(g, c, AUTH_BUCKET, 0, retry_after_s);
 }
 
 void gp_guard_auth_failed(gp_guard *g, const gp_client *c)
 {
-	int64_t now = gp_time_mono_ms();
-	client_entry *e;
-
-	pthread_mutex_lock(&g->mu);
-	e = entry(g, c->id, now);
-	take(&e->auth_tokens, &e->auth_ms, now, g->opt.auth_burst, g->opt.auth_per_minute, 1, NULL);
-	pthread_mutex_unlock(&g->mu);
+	use_bucket(g, c, AUTH_BUCKET, 1, NULL);
 }
 
 int gp_guard_once(gp_guard *g, gp_once_kind kind, const gp_client *c, int64_t point_id)
