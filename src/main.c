@@ -20,6 +20,7 @@ static const char usage[] =
 	"  check             check the database's integrity\n"
 	"  token             create, list and revoke staff tokens\n"
 	"  purge             delete what the retention period no longer allows\n"
+	"  backup            copy the database while the server runs\n"
 	"  config            print every setting with its default\n"
 	"  version           print the version\n";
 
@@ -37,6 +38,7 @@ int main(int argc, char **argv)
 		{ "config", gp_cli_config },
 		{ "token", gp_cli_token },
 		{ "purge", gp_cli_purge },
+		{ "backup", gp_cli_backup },
 	};
 
 	if (argc < 2) {

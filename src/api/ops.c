@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "util/metrics.h"
 
 static int healthz(gp_http_exchange *x, gp_err *err)
 {
@@ -85,7 +86,47 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	return gp_buf_status(b);
 }
 
+/* Prometheus text exposition format, version 0.0.4. */
+static int get_metrics(gp_http_exchange *x, gp_err *err)
+{
+	gp_worker *w = gp_http_worker(x);
+	gp_buf *b = gp_http_out(x);
+	int64_t points[GP_STATUS_COUNT], bytes = 0;
+	uint64_t buckets[GP_METRIC_BUCKETS + 1];
+	double sum;
+
+	if (gp_store_gauges(gp_worker_store(w), points, &bytes))
+		return gp_err_set(err, GP_UNAVAILABLE, "", "the database does not answer");
+	for (int m = 0; m < GP_METRIC_COUNT; m++)
+		gp_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", gp_metric_name(m),
+		              gp_metric_help(m), gp_metric_name(m), gp_metric_name(m),
+		              (unsigned long long)gp_metric_get(m));
+	gp_buf_puts(b, "# HELP geopart_points points in the database by status\n"
+	               "# TYPE geopart_points gauge\n");
+	for (int s = 0; s < GP_STATUS_COUNT; s++)
+		gp_buf_printf(b, "geopart_points{status=\"%s\"} %lld\n", gp_status_name(s),
+		              (long long)points[s]);
+	gp_buf_printf(b, "# HELP geopart_database_bytes size of the database file\n"
+	                 "# TYPE geopart_database_bytes gauge\ngeopart_database_bytes %lld\n",
+	              (long long)bytes);
+	gp_metric_durations(buckets, &sum);
+	gp_buf_puts(b, "# HELP geopart_http_request_duration_seconds time to answer a request\n"
+	               "# TYPE geopart_http_request_duration_seconds histogram\n");
+	for (int i = 0; i < GP_METRIC_BUCKETS; i++)
+		gp_buf_printf(b, "geopart_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		              gp_metric_bucket_ms[i] / 1000.0, (unsigned long long)buckets[i]);
+	gp_buf_printf(b, "geopart_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+	                 "geopart_http_request_duration_seconds_sum %.6f\n"
+	                 "geopart_http_request_duration_seconds_count %llu\n",
+	              (unsigned long long)buckets[GP_METRIC_BUCKETS], sum / 1000.0,
+	              (unsigned long long)buckets[GP_METRIC_BUCKETS]);
+	gp_http_set_type(x, "text/plain; version=0.0.4; charset=utf-8");
+	gp_http_add_header(x, "Cache-Control", "no-store");
+	return gp_buf_status(b);
+}
+
 const gp_http_route gp_api_ops_routes[] = {
+	{ "GET", "/metrics", get_metrics, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/healthz", healthz, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/config", get_config, NULL, GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },

@@ -19,6 +19,7 @@ int gp_cli_check(int argc, char **argv);
 int gp_cli_config(int argc, char **argv);
 int gp_cli_token(int argc, char **argv);
 int gp_cli_purge(int argc, char **argv);
+int gp_cli_backup(int argc, char **argv);
 
 /* ---- shared by the verbs (common.c) ---- */
 

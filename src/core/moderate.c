@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core_int.h"
+#include "util/metrics.h"
 
 /* ---- actors -------------------------------------------------------------------- */
 
@@ -47,6 +48,7 @@ int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
 		                  "too many failed logins; wait %d s", *retry_after_s);
 	if (strncasecmp(authorization, "Bearer ", 7) != 0) {
 		gp_guard_auth_failed(w->core->guard, &out->client);
+		gp_metric_add(GP_METRIC_AUTH_FAILED, 1);
 		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
 		                  "use Authorization: Bearer <staff token>");
 	}
@@ -57,6 +59,7 @@ int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
 	rc = gp_store_token_find(w->store, hash, sizeof(hash), take_token, &tf);
 	if (rc == GP_NOT_FOUND) {
 		gp_guard_auth_failed(w->core->guard, &out->client);
+		gp_metric_add(GP_METRIC_AUTH_FAILED, 1);
 		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
 		                  "unknown or revoked staff token");
 	}
@@ -86,7 +89,8 @@ int gp_core_citizen_write(gp_worker *w, const gp_actor *a, int *retry_after_s, g
 		return 0; /* staff record walks and workshops whenever they happen */
 	if ((rc = gp_core_period_check(w->core->cfg, err)))
 		return rc;
-	if (gp_guard_write(w->core->guard, &a->client, retry_after_s))
+	if (gp_guard_write(w->core->guard, &a->client, retry_after_s) &&
+	    (gp_metric_add(GP_METRIC_RATE_LIMITED, 1), 1))
 		return gp_err_set(err, GP_TOO_MANY, "", "too many contributions in a short time; "
 		                                        "please wait %d s", *retry_after_s);
 	return 0;
@@ -240,6 +244,8 @@ int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
 		gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
 	rc = gp_core_write_end(w, rc);
 	*out_counted = rc == 0;
+	if (*out_counted)
+		gp_metric_add(GP_METRIC_SUPPORTS, 1);
 	return rc;
 }
 
@@ -265,6 +271,7 @@ int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const ch
 	gp_time_now(now);
 	if ((rc = gp_core_write_begin(w)))
 		return rc;
+	gp_metric_add(GP_METRIC_FLAGS, 1);
 	rc = gp_store_flag_add(w->store, id, reason, now, &flags);
 	if (!rc && flags >= cfg->flag_threshold) {
 		gp_point_patch hide = { .has_status = 1, .status = GP_STATUS_HIDDEN, .updated = now };

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core_int.h"
+#include "util/metrics.h"
 
 /* Bounded so one leader's transaction stays short under any load. */
 #define BATCH_MAX 256
@@ -231,6 +232,10 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	}
 	if ((rc = gp_core_write_end(w, 0)))
 		goto fail_all;
+	gp_metric_add(GP_METRIC_COMMITS, 1);
+	for (submit_job *j = batch; j; j = j->next)
+		if (j->rc == 0)
+			gp_metric_add(GP_METRIC_POINTS_STORED, 1);
 	return;
 fail_all:
 	for (submit_job *j = batch; j; j = j->next) {
@@ -272,6 +277,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		    gp_guard_form_check(w->core->guard, in->form_token, cfg->form_min_seconds,
 		                        cfg->form_max_age_s)) {
 			*out_discarded = 1;
+			gp_metric_add(GP_METRIC_SPAM_DISCARDED, 1);
 			return 0;
 		}
 		if (cfg->comment_window_s > 0 &&

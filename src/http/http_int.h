@@ -56,6 +56,7 @@ struct gp_http_exchange {
 	int streaming;
 	int is_head;
 	int64_t started_ms;
+	int64_t started_us;
 	long long bytes_sent;
 };
 

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "http_int.h"
+#include "util/metrics.h"
 
 typedef struct captures {
 	const char *names[MAX_ARGS]; /* inside the pattern's braces, not terminated */
@@ -55,11 +56,13 @@ static int match(const gp_http_exchange *x, const char *pattern, captures *c)
 
 static void log_access(const gp_http_exchange *x)
 {
+	double ms = (double)(gp_time_mono_us() - x->started_us) / 1000.0;
+
+	gp_metric_request(x->status, ms);
 	if (!x->srv->cfg->access_log)
 		return;
-	gp_log_info("%s %s %d %lldB %lldms", x->ri->request_method,
-	            x->path ? x->path : "-", x->status, x->bytes_sent,
-	            (long long)(gp_time_mono_ms() - x->started_ms));
+	gp_log_info("%s %s %d %lldB %.1fms", x->ri->request_method,
+	            x->path ? x->path : "-", x->status, x->bytes_sent, ms);
 }
 
 static void allow_header(gp_http_exchange *x, const char *const *methods, size_t n)
@@ -116,6 +119,7 @@ static void handle(void *arg)
 	x.srv = srv;
 	x.ri = mg_get_request_info(conn);
 	x.started_ms = gp_time_mono_ms();
+	x.started_us = gp_time_mono_us();
 	gp_buf_init(&x.out, 64u << 20);
 	method = x.ri->request_method;
 	x.is_head = strcmp(method, "HEAD") == 0;

@@ -231,6 +231,21 @@ int gp_store_district_tally(gp_store *s, gp_layer layer, int channel,
                                       gp_channel chan, int64_t n),
                             void *ctx);
 
+/* ---- backup (backup.c) ------------------------------------------------------- */
+
+/*
+ * Copies the database to `dest` while it stays in use (SQLite's online
+ * backup, a few hundred pages per step so writers are never blocked for
+ * long), into a temporary file renamed into place only when complete and
+ * synced.  progress (may be NULL) sees pages done and total.
+ */
+int gp_store_backup(gp_store *s, const char *dest,
+                    void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                    gp_err *err);
+
+/* Numbers for /metrics: points per status and the database size in bytes. */
+int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes);
+
 /* ---- integrity ------------------------------------------------------------ */
 
 typedef void (*gp_store_report_cb)(void *ctx, const char *problem);

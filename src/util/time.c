@@ -28,6 +28,14 @@ void gp_time_now(char out[25])
 	format_utc(out, ts.tv_sec, ts.tv_nsec / 1000000);
 }
 
+int64_t gp_time_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int64_t gp_time_mono_ms(void)
 {
 	struct timespec ts;

@@ -78,6 +78,8 @@ void gp_log_write(gp_log_level level, const char *file, int line,
 void gp_time_now(char out[25]);
 /* Milliseconds on a monotonic clock, for deadlines and durations. */
 int64_t gp_time_mono_ms(void);
+/* Microseconds on the same clock, for request timings. */
+int64_t gp_time_mono_us(void);
 /*
  * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
  * fractions allowed) or a full date ("2026-11-26", meaning its first

@@ -1,0 +1,100 @@
+/*
+ * backup.c — online backups and the gauges operators watch.
+ *
+ * A backup never replaces an existing good file with a partial one: it is
+ * written beside the destination, synced, and renamed over it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+#define PAGES_PER_STEP 512
+
+int gp_store_backup(gp_store *s, const char *dest,
+                    void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
+                    gp_err *err)
+{
+	char tmp[4096];
+	sqlite3 *out = NULL;
+	sqlite3_backup *b;
+	int rc, fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial", dest) >= sizeof(tmp))
+		return gp_err_set(err, GP_INVALID, "file", "the backup path is too long");
+	unlink(tmp);
+	rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		gp_err_set(err, GP_EIO, "file", "cannot create %s: %s", tmp, sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return GP_EIO;
+	}
+	b = sqlite3_backup_init(out, "main", s->db, "main");
+	if (!b) {
+		gp_err_set(err, GP_EFAULT, "file", "backup cannot start: %s", sqlite3_errmsg(out));
+		sqlite3_close(out);
+		unlink(tmp);
+		return GP_EFAULT;
+	}
+	do {
+		rc = sqlite3_backup_step(b, PAGES_PER_STEP);
+		if (progress)
+			progress(ctx, sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b),
+			         sqlite3_backup_pagecount(b));
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(10);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		gp_err_set(err, GP_EIO, "file", "backup failed: %s", sqlite3_errstr(rc));
+		sqlite3_close(out);
+		unlink(tmp);
+		return GP_EIO;
+	}
+	/* The copy is a stand-alone file: no WAL beside it. */
+	sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	sqlite3_close(out);
+	fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return gp_err_set(err, GP_EIO, "file", "cannot sync %s: %s", tmp, strerror(errno));
+	}
+	close(fd);
+	if (rename(tmp, dest) != 0) {
+		unlink(tmp);
+		return gp_err_set(err, GP_EIO, "file", "cannot move the backup to %s: %s", dest,
+		                  strerror(errno));
+	}
+	return 0;
+}
+
+int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT status, count(*) FROM points GROUP BY status");
+	int rc;
+
+	for (int i = 0; i < GP_STATUS_COUNT; i++)
+		out_points[i] = 0;
+	if (!st)
+		return GP_EFAULT;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gp_status status;
+		if (!gp_status_parse(&status, (const char *)sqlite3_column_text(st, 0)))
+			out_points[status] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return STORE_FAIL(s, rc);
+	st = gp_store_stmt(s, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+	if (!st)
+		return GP_EFAULT;
+	rc = sqlite3_step(st);
+	*out_bytes = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : STORE_FAIL(s, rc);
+}
