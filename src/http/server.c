@@ -141,8 +141,9 @@ static void handle(void *arg)
 				if (!seen && !strcmp(r->method, "GET"))
 					methods[nmethods++] = "HEAD";
 			}
-			if (strcmp(r->method, method) == 0 ||
-			    (x.is_head && strcmp(r->method, "GET") == 0)) {
+			/* The first matching route wins: tables list literals first. */
+			if (!found && (strcmp(r->method, method) == 0 ||
+			               (x.is_head && strcmp(r->method, "GET") == 0))) {
 				found = r;
 				x.nargs = c.n;
 				memcpy(x.arg_names, c.names, sizeof(x.arg_names));
@@ -187,11 +188,7 @@ static void handle(void *arg)
 			rc = gp_err_set(&err, GP_NOT_FOUND, "", "no such resource");
 			goto answer;
 		}
-		if (x.nparams) {
-			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[0].name,
-			                "static files take no query parameters");
-			goto answer;
-		}
+		/* A page's query string is for the page's script, not for us. */
 		rc = gp_http_serve_static(&x, &err);
 		goto answer;
 	}
