@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "core/core.h"
+#include "query.h"
 
 #define API_LIMIT_DEFAULT 100
 #define API_LIMIT_MAX 10000
@@ -14,6 +15,7 @@
 typedef struct api_point_query {
 	gp_point_filter filter;
 	gp_crs crs;
+	gp_api_area area;
 	char since[GP_TIME_LEN];
 } api_point_query;
 
@@ -26,18 +28,6 @@ typedef struct api_point_query {
  */
 int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
                           gp_err *err);
-
-/* Parses the optional crs parameter (default CRS84). */
-int api_crs_param(gp_http_exchange *x, gp_crs *out, gp_err *err);
-
-/* Point coordinates in the output CRS's axis order. */
-int api_point_coords(gp_worker *w, const gp_point *p, gp_crs crs, double *c0,
-                     double *c1);
-
-/* Sets the Content-Crs header (also for the CRS84 default). */
-void api_content_crs(gp_http_exchange *x, gp_crs crs);
-/* The URI for the legacy crs member, or NULL for CRS84 (RFC 7946). */
-const char *api_crs_member_uri(gp_crs crs);
 
 /*
  * Answers a listing: FeatureCollection with numberMatched, numberReturned,

@@ -27,8 +27,8 @@ static int put_district(void *ctx, const gp_store_district_row *row)
 	if (dc->n++)
 		gp_buf_putc(b, ',');
 	gp_buf_putc(b, '{');
-	if (dc->single && api_crs_member_uri(dc->crs))
-		gp_json_put_crs_member(b, api_crs_member_uri(dc->crs));
+	if (dc->single && gp_api_crs_member_uri(dc->crs))
+		gp_json_put_crs_member(b, gp_api_crs_member_uri(dc->crs));
 	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
 	gp_json_put_str(b, row->id);
 	gp_buf_puts(b, ",\"geometry\":");
@@ -69,17 +69,17 @@ static int get_districts(gp_http_exchange *x, gp_err *err)
 	district_ctx dc = { w, gp_http_out(x), GP_CRS_CRS84, 0, 0, 0 };
 	int layer, rc;
 
-	if ((rc = layer_param(x, &layer, -1, err)) || (rc = api_crs_param(x, &dc.crs, err)))
+	if ((rc = layer_param(x, &layer, -1, err)) || (rc = gp_api_crs_param(x, "crs", &dc.crs, err)))
 		return rc;
 	gp_buf_puts(dc.b, "{\"type\":\"FeatureCollection\",");
-	if (api_crs_member_uri(dc.crs))
-		gp_json_put_crs_member(dc.b, api_crs_member_uri(dc.crs));
+	if (gp_api_crs_member_uri(dc.crs))
+		gp_json_put_crs_member(dc.b, gp_api_crs_member_uri(dc.crs));
 	gp_buf_puts(dc.b, "\"features\":[");
 	if ((rc = gp_store_district_list(gp_worker_store(w), layer, NULL, 1, put_district, &dc)))
 		return rc;
 	gp_buf_puts(dc.b, "]}\n");
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, dc.crs);
+	gp_api_content_crs(x, dc.crs);
 	return gp_buf_status(dc.b);
 }
 
@@ -90,7 +90,7 @@ static int get_district(gp_http_exchange *x, gp_err *err)
 	const char *id = gp_http_arg(x, "id");
 	int rc;
 
-	if ((rc = api_crs_param(x, &dc.crs, err)))
+	if ((rc = gp_api_crs_param(x, "crs", &dc.crs, err)))
 		return rc;
 	rc = gp_store_district_list(gp_worker_store(w), -1, id, 1, put_district, &dc);
 	if (rc == GP_NOT_FOUND)
@@ -99,7 +99,7 @@ static int get_district(gp_http_exchange *x, gp_err *err)
 		return rc;
 	gp_buf_putc(dc.b, '\n');
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, dc.crs);
+	gp_api_content_crs(x, dc.crs);
 	return gp_buf_status(dc.b);
 }
 

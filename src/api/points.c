@@ -18,10 +18,10 @@ static int put_single(void *ctx, const gp_point *p)
 	double c0, c1;
 	int rc;
 
-	if ((rc = api_point_coords(fc->w, p, fc->crs, &c0, &c1)))
+	if ((rc = gp_api_point_coords(fc->w, p, fc->crs, &c0, &c1)))
 		return rc < 0 ? rc : GP_EFAULT;
 	gp_json_point_feature(fc->b, p, c0, c1, gp_crs_decimals(fc->crs),
-	                      api_crs_member_uri(fc->crs));
+	                      gp_api_crs_member_uri(fc->crs));
 	gp_buf_putc(fc->b, '\n');
 	return gp_buf_status(fc->b);
 }
@@ -40,7 +40,7 @@ static int write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status
 	if (rc)
 		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, crs);
+	gp_api_content_crs(x, crs);
 	return 0;
 }
 
@@ -64,7 +64,7 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 	char location[64];
 	int rc;
 
-	if ((rc = api_crs_param(x, &crs, err)))
+	if ((rc = gp_api_crs_param(x, "crs", &crs, err)))
 		return rc;
 	if ((rc = gp_json_point_input_decode(&in, body, len, err)))
 		return rc;
@@ -98,7 +98,7 @@ static int get_point(gp_http_exchange *x, gp_err *err)
 	int64_t id;
 	int rc;
 
-	if ((rc = parse_id(x, &id, err)) || (rc = api_crs_param(x, &crs, err)))
+	if ((rc = parse_id(x, &id, err)) || (rc = gp_api_crs_param(x, "crs", &crs, err)))
 		return rc;
 	return write_point(x, w, id, GP_STATUS_PUBLISHED, crs, err);
 }

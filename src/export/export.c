@@ -52,31 +52,33 @@ static int flush(run *r, int force)
 /* A CSV field, quoted when it must be; with the Excel guard against formulas. */
 static void csv_text(run *r, const char *s)
 {
-	int quote = 0;
+	char specials[] = { '"', r->sep, '\n', '\r', '\0' };
+	size_t n;
+	int quote;
 
 	if (!s)
 		return;
-	for (const char *p = s; *p; p++)
-		if (*p == '"' || *p == r->sep || *p == '\n' || *p == '\r')
-			quote = 1;
+	n = strlen(s);
+	quote = s[strcspn(s, specials)] != '\0';
 	/*
 	 * Spreadsheets execute cells that begin with = + - @ (CSV injection);
 	 * in the Excel dialect such text gets a leading apostrophe.
 	 */
-	if (r->opt->excel && strchr("=+-@\t\r", s[0]))
+	if (r->opt->excel && s[0] && strchr("=+-@\t\r", s[0]))
 		quote = 2;
 	if (!quote) {
-		gp_buf_puts(&r->b, s);
+		gp_buf_append(&r->b, s, n);
 		return;
 	}
 	gp_buf_putc(&r->b, '"');
 	if (quote == 2)
 		gp_buf_putc(&r->b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			gp_buf_putc(&r->b, '"');
-		gp_buf_putc(&r->b, *s);
+	/* Runs between quotes at once; each quote doubled. */
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		gp_buf_append(&r->b, s, (size_t)(q - s) + 1);
+		gp_buf_putc(&r->b, '"');
 	}
+	gp_buf_puts(&r->b, s);
 	gp_buf_putc(&r->b, '"');
 }
 
