@@ -37,14 +37,9 @@ static int put_district(void *ctx, const gp_store_district_row *row)
 	                              dc->crs, gp_crs_is_geographic(dc->crs) ? 7 : 2);
 	if (rc)
 		return rc < 0 ? rc : GP_EFAULT;
-	gp_buf_puts(b, ",\"properties\":{\"id\":");
-	gp_json_put_str(b, row->id);
-	gp_buf_puts(b, ",\"name\":");
-	gp_json_put_str(b, row->name);
-	gp_buf_puts(b, ",\"layer\":");
-	gp_json_put_str(b, gp_layer_name(row->layer));
-	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}}",
-	              (long long)fav, (long long)imp, (long long)(fav + imp));
+	gp_buf_puts(b, ",\"properties\":");
+	gp_json_district_properties(b, row->id, row->name, gp_layer_name(row->layer), fav, imp);
+	gp_buf_putc(b, '}');
 	return gp_buf_status(b);
 }
 

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "http/http.h"
+#include "ogc/ogc.h"
 
 static const char usage[] =
 	"usage: geopart serve [--config FILE] [--listen ADDR:PORT] [--db FILE]\n"
@@ -57,7 +58,8 @@ int gp_cli_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const gp_http_route *const tables[] = {
-		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes, NULL
+		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes, gp_ogc_routes,
+		NULL
 	};
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;

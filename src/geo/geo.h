@@ -71,6 +71,16 @@ int gp_geo_wkb_write_geojson(gp_geo *g, gp_buf *b, const unsigned char *wkb,
                              size_t len, gp_crs to, int decimals);
 
 /*
+ * Measures a WKB geometry (storage CRS) in CRS `to`, authority axis order:
+ * sets *out_extent to its bounding box and, when box is not NULL,
+ * *out_intersects to whether it shares any point with that box (exactly,
+ * after transforming every vertex).  Returns 0, GP_INVALID for WKB GEOS
+ * cannot read, or a transform/GEOS failure.
+ */
+int gp_geo_wkb_measure(gp_geo *g, const unsigned char *wkb, size_t len, gp_crs to,
+                       const gp_bbox *box, gp_bbox *out_extent, int *out_intersects);
+
+/*
  * Turns a GeoJSON geometry text (Polygon or MultiPolygon, GIS axis order,
  * in CRS `from`) into a valid MULTIPOLYGON in the storage CRS as ISO WKB.
  * Refuses with GP_INVALID and a clear reason: other types, empty, invalid

@@ -63,6 +63,13 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri)
 {
+	gp_json_point_feature_open(b, p, c0, c1, decimals, crs_uri);
+	gp_buf_putc(b, '}');
+}
+
+void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri)
+{
 	gp_buf_putc(b, '{');
 	if (crs_uri)
 		gp_json_put_crs_member(b, crs_uri);
@@ -94,5 +101,20 @@ void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 	gp_json_put_str_or_null(b, p->stadtteil.id);
 	gp_buf_puts(b, ",\"stadtteil_name\":");
 	gp_json_put_str_or_null(b, p->stadtteil.name);
-	gp_buf_puts(b, "}}");
+	gp_buf_putc(b, '}');
+}
+
+void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
+                                 const char *layer, int64_t favourite,
+                                 int64_t improvement)
+{
+	gp_buf_puts(b, "{\"id\":");
+	gp_json_put_str(b, id);
+	gp_buf_puts(b, ",\"name\":");
+	gp_json_put_str(b, name);
+	gp_buf_puts(b, ",\"layer\":");
+	gp_json_put_str(b, layer);
+	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}",
+	              (long long)favourite, (long long)improvement,
+	              (long long)(favourite + improvement));
 }
