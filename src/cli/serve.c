@@ -58,8 +58,8 @@ int gp_cli_serve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const gp_http_route *const tables[] = {
-		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes, gp_ogc_routes,
-		NULL
+		gp_api_point_routes, gp_api_district_routes, gp_api_ops_routes,
+		gp_api_export_routes, gp_ogc_routes, NULL
 	};
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;

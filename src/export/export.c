@@ -1,7 +1,11 @@
 /*
- * export.c — GeoJSON and CSV writers over one read transaction.
+ * export.c — GeoJSON, CSV and GeoPackage writers over one read transaction.
  */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "json/json.h"
@@ -15,19 +19,39 @@ static const char *const csv_columns[] = {
 	"stadtteil_name", "x", "y", "lon", "lat", "wkt"
 };
 
+static const struct {
+	const char *name;
+	const char *type;
+} formats[] = {
+	[GP_EXPORT_GEOJSON] = { "geojson", "application/geo+json; charset=utf-8" },
+	[GP_EXPORT_CSV] = { "csv", "text/csv; charset=utf-8; header=present" },
+	[GP_EXPORT_GPKG] = { "gpkg", "application/geopackage+sqlite3" },
+};
+
 int gp_export_format_parse(gp_export_format *out, const char *s)
 {
-	if (s && !strcmp(s, "geojson"))
-		*out = GP_EXPORT_GEOJSON;
-	else if (s && !strcmp(s, "csv"))
-		*out = GP_EXPORT_CSV;
-	else
-		return GP_INVALID;
-	return 0;
+	for (size_t i = 0; s && i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = (gp_export_format)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+const char *gp_export_media_type(gp_export_format f)
+{
+	return formats[f].type;
+}
+
+const char *gp_export_suffix(gp_export_format f)
+{
+	return formats[f].name;
 }
 
 typedef struct run {
 	const gp_export_options *opt;
+	gp_store_gpkg *gpkg; /* the GeoPackage being written, or NULL */
 	gp_geo *geo;
 	gp_export_sink sink;
 	void *sink_ctx;
@@ -109,7 +133,10 @@ static int put_point(void *ctx, const gp_point *p)
 	           (rc = gp_geo_transform(r->geo, GP_CRS_STORAGE, crs, GP_AXIS_GIS, &x, &y, 1))) {
 		return rc < 0 ? rc : GP_EFAULT;
 	}
-	if (r->opt->format == GP_EXPORT_GEOJSON) {
+	if (r->opt->format == GP_EXPORT_GPKG) {
+		if ((rc = gp_store_gpkg_add(r->gpkg, p, x, y)))
+			return rc;
+	} else if (r->opt->format == GP_EXPORT_GEOJSON) {
 		if (r->n)
 			gp_buf_puts(&r->b, ",\n");
 		gp_json_point_feature(&r->b, p, x, y, dec, NULL);
@@ -159,16 +186,60 @@ static int put_point(void *ctx, const gp_point *p)
 	return flush(r, 0);
 }
 
+/* Hands the file at path to the sink in pieces. */
+static int send_file(run *r, const char *path)
+{
+	char chunk[FLUSH_AT];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return GP_EIO;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if ((rc = r->sink(r->sink_ctx, chunk, (size_t)n)))
+			break;
+	if (n < 0 && !rc)
+		rc = GP_EIO;
+	close(fd);
+	return rc;
+}
+
 int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count)
 {
-	run r = { opt, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
+	run r = { opt, NULL, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
+	char tmp[4096] = "";
+	const char *path = opt->path;
 	gp_point_filter f;
+	gp_err err;
 	int rc;
 
 	gp_buf_init(&r.b, FLUSH_AT * 4);
 	gp_point_filter_init(&f);
 	f.status = opt->status;
+	if (opt->format == GP_EXPORT_GPKG) {
+		/* CRS84 is EPSG:4326 in a GeoPackage, whose x is always east. */
+		int srid = gp_crs_epsg(opt->crs) ? gp_crs_epsg(opt->crs) : 4326;
+		if (!path) {
+			const char *dir = getenv("TMPDIR");
+			int fd;
+			snprintf(tmp, sizeof(tmp), "%s/geopart-export-XXXXXX.gpkg",
+			         dir && *dir ? dir : "/tmp");
+			if ((fd = mkstemps(tmp, 5)) < 0) {
+				gp_log_error("cannot create a temporary file in %s", tmp);
+				tmp[0] = '\0';
+				rc = GP_EIO;
+				goto out;
+			}
+			close(fd);
+			path = tmp;
+		} else if (unlink(path) != 0 && access(path, F_OK) == 0) {
+			rc = GP_EIO;
+			goto out;
+		}
+		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, &err)))
+			goto out;
+	}
 	if ((rc = gp_store_read_begin(s)))
 		goto out;
 	if (opt->progress && (rc = gp_store_point_count(s, &f, &r.total)))
@@ -178,7 +249,7 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 		if (opt->crs != GP_CRS_CRS84)
 			gp_json_put_crs_member(&r.b, gp_crs_uri(opt->crs));
 		gp_buf_puts(&r.b, "\"features\":[\n");
-	} else {
+	} else if (opt->format == GP_EXPORT_CSV) {
 		if (opt->excel)
 			gp_buf_puts(&r.b, "\xEF\xBB\xBF");
 		for (size_t i = 0; i < sizeof(csv_columns) / sizeof(csv_columns[0]); i++) {
@@ -190,13 +261,23 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 	}
 	if ((rc = gp_store_point_query(s, &f, put_point, &r)))
 		goto out;
+	gp_store_read_end(s);
 	if (opt->format == GP_EXPORT_GEOJSON)
 		gp_buf_puts(&r.b, "\n]}\n");
+	if (r.gpkg) {
+		if ((rc = gp_store_gpkg_finish(r.gpkg)))
+			goto out;
+		if (tmp[0] && (rc = send_file(&r, tmp)))
+			goto out;
+	}
 	rc = flush(&r, 1);
 	if (out_count)
 		*out_count = r.n;
 out:
 	gp_store_read_end(s);
+	gp_store_gpkg_free(r.gpkg);
+	if (tmp[0])
+		unlink(tmp);
 	gp_buf_free(&r.b);
 	return rc;
 }

@@ -98,6 +98,8 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 	x->type = GP_PROBLEM_TYPE;
 	if (code == GP_BUSY || code == GP_UNAVAILABLE)
 		gp_http_add_header(x, "Retry-After", "1");
+	if (code == GP_UNAUTHORIZED) /* RFC 9110: a 401 names how to authenticate */
+		gp_http_add_header(x, "WWW-Authenticate", "Bearer realm=\"geopart\"");
 	gp_http_send(x);
 }
 

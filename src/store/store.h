@@ -206,6 +206,24 @@ int gp_store_point_total(gp_store *s, int64_t *out);
 int gp_store_point_set_district(gp_store *s, int64_t id, gp_layer layer,
                                 const char *district_id);
 
+/* ---- GeoPackage exports (gpkg.c) ------------------------------------------ */
+
+typedef struct gp_store_gpkg gp_store_gpkg;
+
+/*
+ * Starts a GeoPackage at `path` (a new or empty file) holding one feature
+ * table `points` in EPSG `srid`, whose definition is copied from src's
+ * spatial_ref_sys.  Caller owns *out: finish with gp_store_gpkg_finish(),
+ * then free with gp_store_gpkg_free() (which alone abandons the file).
+ */
+int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
+                      gp_err *err);
+/* Adds one point at x/y (east/north first, in the GeoPackage's SRS). */
+int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y);
+/* Records the extent, adds the spatial index's triggers, commits, closes. */
+int gp_store_gpkg_finish(gp_store_gpkg *g);
+void gp_store_gpkg_free(gp_store_gpkg *g);
+
 /* ---- integrity ------------------------------------------------------------ */
 
 typedef void (*gp_store_report_cb)(void *ctx, const char *problem);
