@@ -240,7 +240,8 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, &err)))
 			goto out;
 	}
-	if ((rc = gp_store_read_begin(s)))
+	/* A walk over every row: through read(), so memory stays flat. */
+	if ((rc = gp_store_read_mapped(s, 0)) || (rc = gp_store_read_begin(s)))
 		goto out;
 	if (opt->progress && (rc = gp_store_point_count(s, &f, &r.total)))
 		goto out;
@@ -275,6 +276,7 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 		*out_count = r.n;
 out:
 	gp_store_read_end(s);
+	gp_store_read_mapped(s, 1);
 	gp_store_gpkg_free(r.gpkg);
 	if (tmp[0])
 		unlink(tmp);

@@ -38,6 +38,11 @@ static const probe probes[] = {
 	  "  WHERE NOT EXISTS (SELECT 1 FROM point_cells c WHERE c.status = p.status"
 	  "  AND c.cell = p.cell))"
 	  " WHERE favourite != f OR improvement != i LIMIT 20", NULL, "cell counts" },
+	{ "SELECT 'totals (' || t.status || ', ' || t.category || '): counted ' || t.n ||"
+	  " ', holds ' || (SELECT count(*) FROM points p WHERE p.status = t.status"
+	  " AND p.category = t.category) FROM point_totals t WHERE t.n != (SELECT count(*)"
+	  " FROM points p WHERE p.status = t.status AND p.category = t.category)", NULL,
+	  "totals" },
 };
 
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx)

@@ -48,6 +48,15 @@ int gp_store_schema_version(gp_store *s, int *out_applied, int *out_known);
 int gp_store_begin_write(gp_store *s);
 int gp_store_commit(gp_store *s);
 void gp_store_rollback(gp_store *s);
+/*
+ * Whether this connection reads through the shared memory map of the file
+ * (the default: fast for queries touching scattered pages) or through
+ * read() into its small page cache (for a walk over the whole table, which
+ * would otherwise map, and count as resident, every page of the file).
+ * Call outside a transaction.
+ */
+int gp_store_read_mapped(gp_store *s, int mapped);
+
 /* A read transaction: every query until read_end sees one snapshot. */
 int gp_store_read_begin(gp_store *s);
 void gp_store_read_end(gp_store *s);
