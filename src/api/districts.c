@@ -19,28 +19,14 @@ typedef struct district_ctx {
 static int put_district(void *ctx, const gp_store_district_row *row)
 {
 	district_ctx *dc = ctx;
-	gp_buf *b = dc->b;
-	int64_t fav = row->count[GP_CATEGORY_FAVOURITE];
-	int64_t imp = row->count[GP_CATEGORY_IMPROVEMENT];
 	int rc;
 
 	if (dc->n++)
-		gp_buf_putc(b, ',');
-	gp_buf_putc(b, '{');
-	if (dc->single && gp_api_crs_member_uri(dc->crs))
-		gp_json_put_crs_member(b, gp_api_crs_member_uri(dc->crs));
-	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
-	gp_json_put_str(b, row->id);
-	gp_buf_puts(b, ",\"geometry\":");
-	/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
-	rc = gp_geo_wkb_write_geojson(gp_worker_geo(dc->w), b, row->wkb, row->wkb_len,
-	                              dc->crs, gp_crs_is_geographic(dc->crs) ? 7 : 2);
-	if (rc)
-		return rc < 0 ? rc : GP_EFAULT;
-	gp_buf_puts(b, ",\"properties\":");
-	gp_json_district_properties(b, row->id, row->name, gp_layer_name(row->layer), fav, imp);
-	gp_buf_putc(b, '}');
-	return gp_buf_status(b);
+		gp_buf_putc(dc->b, ',');
+	if ((rc = gp_api_district_feature_open(dc->w, dc->b, row, dc->crs, dc->single, 0)))
+		return rc;
+	gp_buf_putc(dc->b, '}');
+	return gp_buf_status(dc->b);
 }
 
 static int layer_param(gp_http_exchange *x, int *out, int fallback, gp_err *err)

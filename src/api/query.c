@@ -341,3 +341,43 @@ out:
 	gp_store_read_end(store);
 	return rc;
 }
+
+/* A district's id without its layer prefix: a number when it is one. */
+static void put_short_id(gp_buf *b, const char *id)
+{
+	const char *dash = strchr(id, '-');
+	const char *num = dash ? dash + 1 : id;
+	int64_t n;
+
+	if (num[0] >= '0' && num[0] <= '9' && (num[0] != '0' || !num[1]) &&
+	    !gp_parse_i64(&n, num, 0, INT64_MAX))
+		gp_buf_puts(b, num);
+	else
+		gp_json_put_str(b, num);
+}
+
+int gp_api_district_feature_open(gp_worker *w, gp_buf *b, const gp_store_district_row *row,
+                                 gp_crs crs, int crs_member, int short_id)
+{
+	int rc;
+
+	gp_buf_putc(b, '{');
+	if (crs_member && gp_api_crs_member_uri(crs))
+		gp_json_put_crs_member(b, gp_api_crs_member_uri(crs));
+	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
+	if (short_id)
+		put_short_id(b, row->id);
+	else
+		gp_json_put_str(b, row->id);
+	gp_buf_puts(b, ",\"geometry\":");
+	/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
+	rc = gp_geo_wkb_write_geojson(gp_worker_geo(w), b, row->wkb, row->wkb_len, crs,
+	                              gp_crs_is_geographic(crs) ? 7 : 2);
+	if (rc)
+		return rc < 0 ? rc : GP_EFAULT;
+	gp_buf_puts(b, ",\"properties\":");
+	gp_json_district_properties(b, row->id, row->name, gp_layer_name(row->layer),
+	                            row->count[GP_CATEGORY_FAVOURITE],
+	                            row->count[GP_CATEGORY_IMPROVEMENT]);
+	return gp_buf_status(b);
+}

@@ -60,4 +60,15 @@ int gp_api_bbox_parse(gp_worker *w, const char *value, gp_crs crs, gp_api_area *
 int gp_api_point_filters(gp_http_exchange *x, gp_worker *w, gp_point_filter *f,
                          gp_err *err);
 
+/*
+ * Writes a district as a GeoJSON Feature in `crs` (authority axis order),
+ * left open after its properties so the caller may add members.  With
+ * crs_member the Feature names a non-CRS84 CRS in the legacy crs member
+ * (for a Feature that stands alone).  The id is the district id
+ * ("ob-3"), or with short_id its part after the prefix, as a number when
+ * it is one (OGC API feature ids).
+ */
+int gp_api_district_feature_open(gp_worker *w, gp_buf *b, const gp_store_district_row *row,
+                                 gp_crs crs, int crs_member, int short_id);
+
 #endif

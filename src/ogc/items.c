@@ -244,20 +244,6 @@ out:
 
 /* ---- districts ------------------------------------------------------------- */
 
-/* Writes a district's feature id: the number after "ob-"/"st-" when it is one. */
-static void put_district_id(gp_buf *b, const char *id)
-{
-	const char *dash = strchr(id, '-');
-	const char *num = dash ? dash + 1 : id;
-	int64_t n;
-
-	if (num[0] >= '0' && num[0] <= '9' && (num[0] != '0' || !num[1]) &&
-	    !gp_parse_i64(&n, num, 0, INT64_MAX))
-		gp_buf_puts(b, num);
-	else
-		gp_json_put_str(b, num);
-}
-
 typedef struct district_page {
 	gp_worker *w;
 	gp_buf *b;
@@ -290,21 +276,8 @@ static int put_district(void *ctx, const gp_store_district_row *row)
 		return 0;
 	if (dp->returned++)
 		gp_buf_putc(b, ',');
-	gp_buf_putc(b, '{');
-	if (dp->single && gp_api_crs_member_uri(dp->crs))
-		gp_json_put_crs_member(b, gp_api_crs_member_uri(dp->crs));
-	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
-	put_district_id(b, row->id);
-	gp_buf_puts(b, ",\"geometry\":");
-	/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
-	rc = gp_geo_wkb_write_geojson(gp_worker_geo(dp->w), b, row->wkb, row->wkb_len,
-	                              dp->crs, gp_crs_is_geographic(dp->crs) ? 7 : 2);
-	if (rc)
-		return rc < 0 ? rc : GP_EFAULT;
-	gp_buf_puts(b, ",\"properties\":");
-	gp_json_district_properties(b, row->id, row->name, gp_layer_name(row->layer),
-	                            row->count[GP_CATEGORY_FAVOURITE],
-	                            row->count[GP_CATEGORY_IMPROVEMENT]);
+	if ((rc = gp_api_district_feature_open(dp->w, b, row, dp->crs, dp->single, 1)))
+		return rc;
 	if (dp->single) {
 		char alt[160];
 		int n = 0;

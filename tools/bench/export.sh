@@ -6,43 +6,29 @@
 # run; the server's VmHWM after a warm-up request and after each export
 # gives its growth.  Best of three alternating runs counts.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-tools/build
-build=${GEOPART_BUILD:-build}
-db=${GEOPART_BENCH_DB:-var/bench-1m.db}
-if [ ! -f "$db" ]; then
-  mkdir -p "$(dirname "$db")"
-  "$build/tools/bench/bench-load" "$db" 1000000
-fi
-work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
 now() { date +%s.%N; }
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
 echo "CLI (geopart export --output /dev/null):"
 for round in 1 2 3; do
   for f in geojson csv; do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$build/src/geopart" export --db "$db" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$build/src/geopart" export --db "$db" \
       --format "$f" --output /dev/null 2> /dev/null
-    read -r secs kb < "$work/time"
-    echo "  round $round $f: $(python3 -c "print(f'{1e6/$secs:,.0f} features/s ({$secs} s), peak RSS {$kb/1024:.1f} MiB')")"
+    read -r secs kb user sys < "$work/time"
+    echo "  round $round $f: $(python3 -c "print(f'{1e6/$secs:,.0f} features/s ({$secs} s; CPU {$user}+{$sys} s), peak RSS {$kb/1024:.1f} MiB')")"
   done
 done
 
-printf 'threads = 8\naccess_log = off\nlog_level = warn\n' > "$work/geopart.conf"
-"$build/src/geopart" serve --config "$work/geopart.conf" --db "$db" \
-  --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
-pid=$!
-for _ in $(seq 100); do grep -q 'serving' "$work/out" && break; sleep 0.1; done
-port=$(grep -o '127.0.0.1:[0-9]*' "$work/out" | cut -d: -f2)
-curl -s "http://127.0.0.1:$port/api/points?limit=100" -o /dev/null  # a worker is up
+bench_serve 8
+curl -s "$url/api/points?limit=100" -o /dev/null  # a worker is up
 base=$(hwm "$pid")
 echo "HTTP (GET /api/export; server peak RSS before any export: $((base / 1024)) MiB):"
 for round in 1 2 3; do
   for f in geojson csv; do
     before=$(hwm "$pid")
     t0=$(now)
-    bytes=$(curl -s "http://127.0.0.1:$port/api/export?format=$f" -o /dev/null -w '%{size_download}')
+    bytes=$(curl -s "$url/api/export?format=$f" -o /dev/null -w '%{size_download}')
     t1=$(now)
     after=$(hwm "$pid")
     echo "  round $round $f: $(python3 -c "s=$t1-$t0; print(f'{1e6/s:,.0f} features/s ({s:.2f} s, {$bytes/1e6:.0f} MB), VmHWM {$before/1024:.1f} -> {$after/1024:.1f} MiB')")"

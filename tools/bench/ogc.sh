@@ -8,24 +8,9 @@
 # machine may be shared).  The 1M database is made once by bench-load
 # (a few minutes) and kept in $GEOPART_BENCH_DB (default var/bench-1m.db).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 seconds=${1:-10}
-tools/build
-build=${GEOPART_BUILD:-build}
-db=${GEOPART_BENCH_DB:-var/bench-1m.db}
-if [ ! -f "$db" ]; then
-  mkdir -p "$(dirname "$db")"
-  "$build/tools/bench/bench-load" "$db" 1000000
-fi
-work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-printf 'threads = 32\naccess_log = off\nlog_level = warn\n' > "$work/geopart.conf"
-"$build/src/geopart" serve --config "$work/geopart.conf" --db "$db" \
-  --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
-pid=$!
-for _ in $(seq 100); do grep -q 'serving' "$work/out" && break; sleep 0.1; done
-port=$(grep -o '127.0.0.1:[0-9]*' "$work/out" | cut -d: -f2)
-url="http://127.0.0.1:$port"
+source "$(dirname "$0")/common.sh"
+bench_serve 32
 
 # numberMatched is exact: the same box counted by SQLite without any index help
 box=7.7537,49.4384,7.7841,49.4510
