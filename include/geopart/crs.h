@@ -30,6 +30,8 @@ int gp_crs_parse(gp_crs *out, const char *s);
 const char *gp_crs_code(gp_crs c);
 /* The OGC URI, e.g. http://www.opengis.net/def/crs/OGC/1.3/CRS84. */
 const char *gp_crs_uri(gp_crs c);
+/* The EPSG code; 0 for CRS84, which has none. */
+int gp_crs_epsg(gp_crs c);
 /* Decimal places that keep 0.1 mm: 4 for metres, 9 for degrees. */
 int gp_crs_decimals(gp_crs c);
 /* 1 when coordinates are degrees (CRS84, EPSG:4326). */

@@ -19,6 +19,7 @@ extern const gp_http_route gp_api_point_routes[];
 extern const gp_http_route gp_api_district_routes[];
 extern const gp_http_route gp_api_ops_routes[];
 extern const gp_http_route gp_api_moderation_routes[];
+extern const gp_http_route gp_api_export_routes[];
 
 /* Body limit for citizen writes. */
 #define GP_API_BODY_MAX (16 * 1024)

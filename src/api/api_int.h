@@ -6,6 +6,7 @@
 
 #include "api.h"
 #include "core/core.h"
+#include "query.h"
 
 #define API_LIMIT_DEFAULT 100
 #define API_LIMIT_MAX 10000
@@ -14,6 +15,7 @@
 typedef struct api_point_query {
 	gp_point_filter filter;
 	gp_crs crs;
+	gp_api_area area;
 	char since[GP_TIME_LEN];
 	int staff; /* the staff view: notes, flag counts, any status */
 } api_point_query;
@@ -51,17 +53,6 @@ int api_write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status, g
 int api_put_point(gp_worker *w, gp_buf *b, const gp_point *p, gp_crs crs, int staff,
                   const char *crs_uri);
 
-/* Parses the optional crs parameter (default CRS84). */
-int api_crs_param(gp_http_exchange *x, gp_crs *out, gp_err *err);
-
-/* Point coordinates in the output CRS's axis order. */
-int api_point_coords(gp_worker *w, const gp_point *p, gp_crs crs, double *c0,
-                     double *c1);
-
-/* Sets the Content-Crs header (also for the CRS84 default). */
-void api_content_crs(gp_http_exchange *x, gp_crs crs);
-/* The URI for the legacy crs member, or NULL for CRS84 (RFC 7946). */
-const char *api_crs_member_uri(gp_crs crs);
 
 /*
  * Answers a listing: FeatureCollection with numberMatched, numberReturned,

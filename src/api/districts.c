@@ -20,33 +20,14 @@ typedef struct district_ctx {
 static int put_district(void *ctx, const gp_store_district_row *row)
 {
 	district_ctx *dc = ctx;
-	gp_buf *b = dc->b;
-	int64_t fav = row->count[GP_CATEGORY_FAVOURITE];
-	int64_t imp = row->count[GP_CATEGORY_IMPROVEMENT];
 	int rc;
 
 	if (dc->n++)
-		gp_buf_putc(b, ',');
-	gp_buf_putc(b, '{');
-	if (dc->single && api_crs_member_uri(dc->crs))
-		gp_json_put_crs_member(b, api_crs_member_uri(dc->crs));
-	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
-	gp_json_put_str(b, row->id);
-	gp_buf_puts(b, ",\"geometry\":");
-	/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
-	rc = gp_geo_wkb_write_geojson(gp_worker_geo(dc->w), b, row->wkb, row->wkb_len,
-	                              dc->crs, gp_crs_is_geographic(dc->crs) ? 7 : 2);
-	if (rc)
-		return rc < 0 ? rc : GP_EFAULT;
-	gp_buf_puts(b, ",\"properties\":{\"id\":");
-	gp_json_put_str(b, row->id);
-	gp_buf_puts(b, ",\"name\":");
-	gp_json_put_str(b, row->name);
-	gp_buf_puts(b, ",\"layer\":");
-	gp_json_put_str(b, gp_layer_name(row->layer));
-	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}}",
-	              (long long)fav, (long long)imp, (long long)(fav + imp));
-	return gp_buf_status(b);
+		gp_buf_putc(dc->b, ',');
+	if ((rc = gp_api_district_feature_open(dc->w, dc->b, row, dc->crs, dc->single, 0)))
+		return rc;
+	gp_buf_putc(dc->b, '}');
+	return gp_buf_status(dc->b);
 }
 
 static int layer_param(gp_http_exchange *x, int *out, int fallback, gp_err *err)
@@ -70,17 +51,17 @@ static int get_districts(gp_http_exchange *x, gp_err *err)
 	district_ctx dc = { w, gp_http_out(x), GP_CRS_CRS84, 0, 0, 0 };
 	int layer, rc;
 
-	if ((rc = layer_param(x, &layer, -1, err)) || (rc = api_crs_param(x, &dc.crs, err)))
+	if ((rc = layer_param(x, &layer, -1, err)) || (rc = gp_api_crs_param(x, "crs", &dc.crs, err)))
 		return rc;
 	gp_buf_puts(dc.b, "{\"type\":\"FeatureCollection\",");
-	if (api_crs_member_uri(dc.crs))
-		gp_json_put_crs_member(dc.b, api_crs_member_uri(dc.crs));
+	if (gp_api_crs_member_uri(dc.crs))
+		gp_json_put_crs_member(dc.b, gp_api_crs_member_uri(dc.crs));
 	gp_buf_puts(dc.b, "\"features\":[");
 	if ((rc = gp_store_district_list(gp_worker_store(w), layer, NULL, 1, put_district, &dc)))
 		return rc;
 	gp_buf_puts(dc.b, "]}\n");
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, dc.crs);
+	gp_api_content_crs(x, dc.crs);
 	return gp_buf_status(dc.b);
 }
 
@@ -91,7 +72,7 @@ static int get_district(gp_http_exchange *x, gp_err *err)
 	const char *id = gp_http_arg(x, "id");
 	int rc;
 
-	if ((rc = api_crs_param(x, &dc.crs, err)))
+	if ((rc = gp_api_crs_param(x, "crs", &dc.crs, err)))
 		return rc;
 	rc = gp_store_district_list(gp_worker_store(w), -1, id, 1, put_district, &dc);
 	if (rc == GP_NOT_FOUND)
@@ -100,7 +81,7 @@ static int get_district(gp_http_exchange *x, gp_err *err)
 		return rc;
 	gp_buf_putc(dc.b, '\n');
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, dc.crs);
+	gp_api_content_crs(x, dc.crs);
 	return gp_buf_status(dc.b);
 }
 

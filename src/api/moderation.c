@@ -98,7 +98,7 @@ static int admin_point(gp_http_exchange *x, gp_err *err)
 	int rc;
 
 	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
-	    (rc = api_point_id(x, &id, err)) || (rc = api_crs_param(x, &crs, err)))
+	    (rc = api_point_id(x, &id, err)) || (rc = gp_api_crs_param(x, "crs", &crs, err)))
 		return rc;
 	return api_write_point(x, w, id, -1, crs, 1, err);
 }

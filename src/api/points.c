@@ -16,7 +16,7 @@ typedef struct feature_ctx {
 static int put_single(void *ctx, const gp_point *p)
 {
 	feature_ctx *fc = ctx;
-	int rc = api_put_point(fc->w, fc->b, p, fc->crs, fc->staff, api_crs_member_uri(fc->crs));
+	int rc = api_put_point(fc->w, fc->b, p, fc->crs, fc->staff, gp_api_crs_member_uri(fc->crs));
 
 	gp_buf_putc(fc->b, '\n');
 	return rc ? rc : gp_buf_status(fc->b);
@@ -35,7 +35,7 @@ int api_write_point(gp_http_exchange *x, gp_worker *w, int64_t id, int status, g
 	if (rc)
 		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, crs);
+	gp_api_content_crs(x, crs);
 	return 0;
 }
 
@@ -63,7 +63,7 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 	if ((rc = api_actor(x, w, GP_ROLE_CITIZEN, &actor, err)) ||
 	    (rc = api_citizen_write(x, w, &actor, err)))
 		return rc;
-	if ((rc = api_crs_param(x, &crs, err)))
+	if ((rc = gp_api_crs_param(x, "crs", &crs, err)))
 		return rc;
 	if ((rc = gp_json_point_input_decode(&in, body, len, err)))
 		return rc;
@@ -75,14 +75,14 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 	} else if (!rc) {
 		/* The stored point as committed: no need to read it back. */
 		rc = api_put_point(w, gp_http_out(x), &stored.point, crs,
-		                   actor.role != GP_ROLE_CITIZEN, api_crs_member_uri(crs));
+		                   actor.role != GP_ROLE_CITIZEN, gp_api_crs_member_uri(crs));
 		gp_buf_putc(gp_http_out(x), '\n');
 	}
 	gp_point_input_clear(&in);
 	if (rc || discarded)
 		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, crs);
+	gp_api_content_crs(x, crs);
 	snprintf(location, sizeof(location), "/api/points/%lld", (long long)stored.point.id);
 	gp_http_add_header(x, "Location", location);
 	gp_http_set_status(x, 201);
@@ -107,7 +107,7 @@ static int get_point(gp_http_exchange *x, gp_err *err)
 	int64_t id;
 	int rc;
 
-	if ((rc = api_point_id(x, &id, err)) || (rc = api_crs_param(x, &crs, err)))
+	if ((rc = api_point_id(x, &id, err)) || (rc = gp_api_crs_param(x, "crs", &crs, err)))
 		return rc;
 	return api_write_point(x, w, id, GP_STATUS_PUBLISHED, crs, 0, err);
 }

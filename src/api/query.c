@@ -9,60 +9,137 @@
 
 #include "api_int.h"
 
-int api_crs_param(gp_http_exchange *x, gp_crs *out, gp_err *err)
+int gp_api_crs_param(gp_http_exchange *x, const char *name, gp_crs *out, gp_err *err)
 {
-	const char *v = gp_http_param(x, "crs");
+	const char *v = gp_http_param(x, name);
 
 	*out = GP_CRS_CRS84;
 	if (v && gp_crs_parse(out, v))
-		return gp_err_set(err, GP_BAD_REQUEST, "crs",
-		                  "unsupported crs \"%.60s\"; use CRS84, EPSG:25832, EPSG:4326, "
-		                  "EPSG:3857 or EPSG:31467", v);
+		return gp_err_set(err, GP_BAD_REQUEST, name,
+		                  "unsupported %s \"%.60s\"; use CRS84, EPSG:25832, EPSG:4326, "
+		                  "EPSG:3857 or EPSG:31467 (or their "
+		                  "http://www.opengis.net/def/crs/ URIs)", name, v);
 	return 0;
 }
 
-/* "minlon,minlat,maxlon,maxlat" in CRS84. */
-static int parse_bbox(const char *v, gp_bbox *out, gp_err *err)
+/* Four (or six) comma-separated finite numbers; n[] gets x/y of both corners. */
+static int bbox_numbers(const char *v, double n[4])
 {
-	double n[4];
+	double k[6];
 	char buf[256], *p, *save = NULL;
-	int k = 0;
+	int count = 0;
 
-	if (gp_strlcpy(buf, v, sizeof(buf)))
-		goto bad;
+	if (gp_strlcpy(buf, v, sizeof(buf)) || !*v || v[strlen(v) - 1] == ',' ||
+	    v[0] == ',' || strstr(v, ",,"))
+		return GP_INVALID;
 	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		if (k == 4 || gp_parse_double(&n[k], p))
-			goto bad;
-		k++;
+		if (count == 6 || gp_parse_double(&k[count], p))
+			return GP_INVALID;
+		count++;
 	}
-	if (k != 4 || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
-		goto bad;
-	if (n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 || n[0] > n[2] ||
-	    n[1] > n[3])
-		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
-		                  "bbox must lie within lon ±180, lat ±90 with min ≤ max");
-	*out = (gp_bbox){ n[0], n[1], n[2], n[3] };
+	if (count == 4) {
+		memcpy(n, k, 4 * sizeof(double));
+	} else if (count == 6) { /* minx,miny,minz,maxx,maxy,maxz */
+		n[0] = k[0], n[1] = k[1], n[2] = k[3], n[3] = k[4];
+	} else {
+		return GP_INVALID;
+	}
 	return 0;
-bad:
-	return gp_err_set(err, GP_BAD_REQUEST, "bbox",
-	                  "bbox must be four numbers: minlon,minlat,maxlon,maxlat (CRS84)");
 }
 
-int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
-                          gp_err *err)
+/* Exact test for boxes in a CRS the table has no columns for (EPSG:31467). */
+static int keep_in_area(void *ctx, double x, double y)
+{
+	const gp_api_area *a = ctx;
+
+	if (gp_geo_transform(a->geo, GP_CRS_STORAGE, a->crs, GP_AXIS_AUTHORITY, &x, &y, 1))
+		return 0;
+	return x >= a->box.minx && x <= a->box.maxx && y >= a->box.miny && y <= a->box.maxy;
+}
+
+/*
+ * Grid boxes may be a little generous outward and must be strict inward:
+ * a metre's worth of degrees absorbs densification and the differences
+ * between PROJ's operations through and around the storage CRS.
+ */
+#define GRID_MARGIN 1e-5
+
+int gp_api_bbox_parse(gp_worker *w, const char *value, gp_crs crs, gp_api_area *area,
+                      gp_point_filter *f, gp_err *err)
+{
+	gp_geo *g = gp_worker_geo(w);
+	gp_bbox box, gis, outer, inner;
+	double n[4];
+
+	if (bbox_numbers(value, n))
+		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+		                  "bbox must be four numbers: minx,miny,maxx,maxy in the axis order "
+		                  "of bbox-crs (CRS84: minlon,minlat,maxlon,maxlat)");
+	box = (gp_bbox){ n[0], n[1], n[2], n[3] };
+	if (box.minx > box.maxx || box.miny > box.maxy)
+		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+		                  "bbox minimum exceeds its maximum (boxes across the antimeridian "
+		                  "are not supported)");
+	if (crs == GP_CRS_EPSG4326) /* lat/lon: the same test as CRS84 */
+		box = (gp_bbox){ n[1], n[0], n[3], n[2] };
+	if (gp_crs_is_geographic(crs) &&
+	    (box.minx < -180 || box.maxx > 180 || box.miny < -90 || box.maxy > 90))
+		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+		                  "bbox must lie within longitude ±180 and latitude ±90");
+	memset(area, 0, sizeof(*area));
+	area->geo = g;
+	area->crs = crs;
+	area->box = box;
+	switch (crs) {
+	case GP_CRS_CRS84:
+	case GP_CRS_EPSG4326:
+		f->has_lonlat = 1;
+		f->lonlat = box;
+		return 0;
+	case GP_CRS_EPSG3857:
+		/*
+		 * Web Mercator is separable — easting depends on longitude only,
+		 * northing on latitude only, both growing — so its box is exactly
+		 * a lon/lat box.
+		 */
+		if (gp_geo_transform(g, crs, GP_CRS_CRS84, GP_AXIS_AUTHORITY, &box.minx,
+		                     &box.miny, 1) ||
+		    gp_geo_transform(g, crs, GP_CRS_CRS84, GP_AXIS_AUTHORITY, &box.maxx,
+		                     &box.maxy, 1))
+			break;
+		f->has_lonlat = 1;
+		f->lonlat = box;
+		return 0;
+	default:
+		gis = crs == GP_CRS_EPSG31467 ? (gp_bbox){ n[1], n[0], n[3], n[2] } : box;
+		if (gp_geo_transform_bbox(g, crs, GP_CRS_CRS84, &box, &outer))
+			break;
+		f->has_grid = 1;
+		f->grid_outer = (gp_bbox){ outer.minx - GRID_MARGIN, outer.miny - GRID_MARGIN,
+			                   outer.maxx + GRID_MARGIN, outer.maxy + GRID_MARGIN };
+		f->has_inner = gp_geo_transform_bbox_inner(g, crs, GP_CRS_CRS84, &gis,
+		                                           GRID_MARGIN, &inner) == 0;
+		f->grid_inner = inner;
+		if (crs == GP_CRS_STORAGE) {
+			f->has_xy = 1;
+			f->xy = box;
+		} else {
+			f->keep = keep_in_area;
+			f->keep_ctx = area;
+		}
+		return 0;
+	}
+	return gp_err_set(err, GP_BAD_REQUEST, "bbox", "bbox lies outside where %s is defined",
+	                  gp_crs_code(crs));
+}
+
+int gp_api_point_filters(gp_http_exchange *x, gp_worker *w, gp_point_filter *f,
+                         gp_err *err)
 {
 	const gp_config *cfg = gp_worker_config(w);
-	gp_point_filter *f = &q->filter;
 	const char *v;
-	int64_t n;
 	int rc;
 
-	memset(q, 0, sizeof(*q));
-	gp_point_filter_init(f);
-	f->status = GP_STATUS_PUBLISHED;
-	f->limit = API_LIMIT_DEFAULT;
-	if ((rc = api_crs_param(x, &q->crs, err)))
-		return rc;
 	if ((v = gp_http_param(x, "category"))) {
 		gp_category c;
 		if (gp_category_parse(&c, v))
@@ -92,6 +169,24 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 			return rc;
 		f->district = v;
 	}
+	return 0;
+}
+
+int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
+                          gp_err *err)
+{
+	gp_point_filter *f = &q->filter;
+	const char *v;
+	int64_t n;
+	int rc;
+
+	memset(q, 0, sizeof(*q));
+	gp_point_filter_init(f);
+	f->status = GP_STATUS_PUBLISHED;
+	f->limit = API_LIMIT_DEFAULT;
+	if ((rc = gp_api_crs_param(x, "crs", &q->crs, err)) ||
+	    (rc = gp_api_point_filters(x, w, f, err)))
+		return rc;
 	if ((v = gp_http_param(x, "since"))) {
 		if (gp_time_parse(q->since, v))
 			return gp_err_set(err, GP_BAD_REQUEST, "since",
@@ -110,32 +205,15 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 			                  "offset must be a whole number ≥ 0");
 		f->offset = n;
 	}
-	if ((v = gp_http_param(x, "bbox"))) {
-		if ((rc = parse_bbox(v, &f->lonlat, err)))
-			return rc;
-		f->has_lonlat = 1;
-		/*
-		 * The spatial index lives in EPSG:25832.  A box that PROJ cannot
-		 * carry there (half the globe) simply goes without the index; the
-		 * exact lon/lat filter still applies.
-		 */
-		if (gp_geo_transform_bbox(gp_worker_geo(w), GP_CRS_CRS84, GP_CRS_STORAGE,
-		                          &f->lonlat, &f->envelope) == 0 &&
-		    f->envelope.maxx - f->envelope.minx < 2e6 &&
-		    f->envelope.maxy - f->envelope.miny < 2e6) {
-			/* float32 R*Tree bounds are rounded outward; widen a little too. */
-			f->envelope.minx -= 1;
-			f->envelope.miny -= 1;
-			f->envelope.maxx += 1;
-			f->envelope.maxy += 1;
-			f->has_envelope = 1;
-		}
-	}
+	/* /api speaks CRS84 boxes only (OGC API adds bbox-crs). */
+	if ((v = gp_http_param(x, "bbox")) &&
+	    (rc = gp_api_bbox_parse(w, v, GP_CRS_CRS84, &q->area, f, err)))
+		return rc;
 	return 0;
 }
 
-int api_point_coords(gp_worker *w, const gp_point *p, gp_crs crs, double *c0,
-                     double *c1)
+int gp_api_point_coords(gp_worker *w, const gp_point *p, gp_crs crs, double *c0,
+                        double *c1)
 {
 	switch (crs) {
 	case GP_CRS_CRS84:
@@ -158,7 +236,7 @@ int api_point_coords(gp_worker *w, const gp_point *p, gp_crs crs, double *c0,
 	}
 }
 
-void api_content_crs(gp_http_exchange *x, gp_crs crs)
+void gp_api_content_crs(gp_http_exchange *x, gp_crs crs)
 {
 	char v[128];
 
@@ -170,7 +248,7 @@ void api_content_crs(gp_http_exchange *x, gp_crs crs)
  * RFC 7946 GeoJSON is CRS84 only.  For any other CRS the output says so
  * explicitly with the 2008 `crs` member, which GDAL and QGIS read.
  */
-const char *api_crs_member_uri(gp_crs crs)
+const char *gp_api_crs_member_uri(gp_crs crs)
 {
 	return crs == GP_CRS_CRS84 ? NULL : gp_crs_uri(crs);
 }
@@ -181,7 +259,7 @@ int api_put_point(gp_worker *w, gp_buf *b, const gp_point *p, gp_crs crs, int st
 	double c0, c1;
 	int rc;
 
-	if ((rc = api_point_coords(w, p, crs, &c0, &c1)))
+	if ((rc = gp_api_point_coords(w, p, crs, &c0, &c1)))
 		return rc < 0 ? rc : GP_EFAULT;
 	if (staff)
 		gp_json_point_feature_staff(b, p, c0, c1, gp_crs_decimals(crs), crs_uri);
@@ -250,8 +328,8 @@ int api_point_listing(gp_http_exchange *x, gp_worker *w, const api_point_query *
 		expected = q->filter.limit;
 	gp_time_now(now);
 	gp_buf_puts(b, "{\"type\":\"FeatureCollection\",");
-	if (api_crs_member_uri(q->crs))
-		gp_json_put_crs_member(b, api_crs_member_uri(q->crs));
+	if (gp_api_crs_member_uri(q->crs))
+		gp_json_put_crs_member(b, gp_api_crs_member_uri(q->crs));
 	gp_buf_printf(b, "\"numberMatched\":%lld,\"numberReturned\":%lld,\"timeStamp\":",
 	              (long long)matched, (long long)expected);
 	gp_json_put_str(b, now);
@@ -276,8 +354,48 @@ int api_point_listing(gp_http_exchange *x, gp_worker *w, const api_point_query *
 	if ((rc = gp_buf_status(b)))
 		goto out;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	api_content_crs(x, q->crs);
+	gp_api_content_crs(x, q->crs);
 out:
 	gp_store_read_end(store);
 	return rc;
+}
+
+/* A district's id without its layer prefix: a number when it is one. */
+static void put_short_id(gp_buf *b, const char *id)
+{
+	const char *dash = strchr(id, '-');
+	const char *num = dash ? dash + 1 : id;
+	int64_t n;
+
+	if (num[0] >= '0' && num[0] <= '9' && (num[0] != '0' || !num[1]) &&
+	    !gp_parse_i64(&n, num, 0, INT64_MAX))
+		gp_buf_puts(b, num);
+	else
+		gp_json_put_str(b, num);
+}
+
+int gp_api_district_feature_open(gp_worker *w, gp_buf *b, const gp_store_district_row *row,
+                                 gp_crs crs, int crs_member, int short_id)
+{
+	int rc;
+
+	gp_buf_putc(b, '{');
+	if (crs_member && gp_api_crs_member_uri(crs))
+		gp_json_put_crs_member(b, gp_api_crs_member_uri(crs));
+	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
+	if (short_id)
+		put_short_id(b, row->id);
+	else
+		gp_json_put_str(b, row->id);
+	gp_buf_puts(b, ",\"geometry\":");
+	/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
+	rc = gp_geo_wkb_write_geojson(gp_worker_geo(w), b, row->wkb, row->wkb_len, crs,
+	                              gp_crs_is_geographic(crs) ? 7 : 2);
+	if (rc)
+		return rc < 0 ? rc : GP_EFAULT;
+	gp_buf_puts(b, ",\"properties\":");
+	gp_json_district_properties(b, row->id, row->name, gp_layer_name(row->layer),
+	                            row->count[GP_CATEGORY_FAVOURITE],
+	                            row->count[GP_CATEGORY_IMPROVEMENT]);
+	return gp_buf_status(b);
 }

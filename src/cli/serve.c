@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "http/http.h"
+#include "ogc/ogc.h"
 
 static const char usage[] =
 	"usage: geopart serve [--config FILE] [--listen ADDR:PORT] [--db FILE]\n"
@@ -115,7 +116,7 @@ int gp_cli_serve(int argc, char **argv)
 	};
 	static const gp_http_route *const tables[] = {
 		gp_api_point_routes, gp_api_moderation_routes, gp_api_district_routes,
-		gp_api_ops_routes, NULL
+		gp_api_ops_routes, gp_api_export_routes, gp_ogc_routes, NULL
 	};
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;

@@ -223,15 +223,15 @@ static void export_progress(void *ctx, int64_t done, int64_t total)
 int gp_cli_export(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: geopart export --format geojson|csv [--crs CRS] [--excel]\n"
+		"usage: geopart export --format geojson|csv|gpkg [--crs CRS] [--excel]\n"
 		"                      [--status published|pending|hidden|all]\n"
 		"                      [--output FILE] [--config FILE] [--db FILE]\n"
 		"\n"
-		"Writes points as GeoJSON or CSV to standard output or FILE, streamed.\n"
-		"Coordinates are east/north first in every CRS; GeoJSON in another CRS\n"
-		"than CRS84 names it in a crs member.\n"
+		"Writes points as GeoJSON, CSV or GeoPackage to standard output or FILE,\n"
+		"streamed.  Coordinates are east/north first in every CRS; GeoJSON in\n"
+		"another CRS than CRS84 names it in a crs member.\n"
 		"\n"
-		"  --format F      geojson or csv\n"
+		"  --format F      geojson, csv or gpkg (GeoPackage, table points)\n"
 		"  --crs CRS       CRS84 (default), EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467\n"
 		"  --excel         CSV for spreadsheets: BOM, ';' separator, decimal comma\n"
 		"  --status S      which points (default published)\n"
@@ -285,13 +285,16 @@ int gp_cli_export(int argc, char **argv)
 	}
 	if (optind != argc || !format || gp_export_format_parse(&opt.format, format)) {
 		if (format)
-			gp_cli_error("--format must be geojson or csv");
+			gp_cli_error("--format must be geojson, csv or gpkg");
 		fputs(usage, stderr);
 		return GP_EXIT_USAGE;
 	}
 	if ((rc = common_open(&c, 1)))
 		goto done;
-	if (output && !(out = fopen(output, "wb"))) {
+	/* A GeoPackage is an SQLite file: written in place, not through stdio. */
+	if (output && opt.format == GP_EXPORT_GPKG)
+		opt.path = output;
+	else if (output && !(out = fopen(output, "wb"))) {
 		gp_cli_error("cannot write %s", output);
 		rc = GP_EXIT_FAIL;
 		goto done;

@@ -1,7 +1,11 @@
 /*
- * export.c — GeoJSON and CSV writers over one read transaction.
+ * export.c — GeoJSON, CSV and GeoPackage writers over one read transaction.
  */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "json/json.h"
@@ -15,19 +19,39 @@ static const char *const csv_columns[] = {
 	"stadtteil_name", "channel", "x", "y", "lon", "lat", "wkt"
 };
 
+static const struct {
+	const char *name;
+	const char *type;
+} formats[] = {
+	[GP_EXPORT_GEOJSON] = { "geojson", "application/geo+json; charset=utf-8" },
+	[GP_EXPORT_CSV] = { "csv", "text/csv; charset=utf-8; header=present" },
+	[GP_EXPORT_GPKG] = { "gpkg", "application/geopackage+sqlite3" },
+};
+
 int gp_export_format_parse(gp_export_format *out, const char *s)
 {
-	if (s && !strcmp(s, "geojson"))
-		*out = GP_EXPORT_GEOJSON;
-	else if (s && !strcmp(s, "csv"))
-		*out = GP_EXPORT_CSV;
-	else
-		return GP_INVALID;
-	return 0;
+	for (size_t i = 0; s && i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = (gp_export_format)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
+const char *gp_export_media_type(gp_export_format f)
+{
+	return formats[f].type;
+}
+
+const char *gp_export_suffix(gp_export_format f)
+{
+	return formats[f].name;
 }
 
 typedef struct run {
 	const gp_export_options *opt;
+	gp_store_gpkg *gpkg; /* the GeoPackage being written, or NULL */
 	gp_geo *geo;
 	gp_export_sink sink;
 	void *sink_ctx;
@@ -52,31 +76,33 @@ static int flush(run *r, int force)
 /* A CSV field, quoted when it must be; with the Excel guard against formulas. */
 static void csv_text(run *r, const char *s)
 {
-	int quote = 0;
+	char specials[] = { '"', r->sep, '\n', '\r', '\0' };
+	size_t n;
+	int quote;
 
 	if (!s)
 		return;
-	for (const char *p = s; *p; p++)
-		if (*p == '"' || *p == r->sep || *p == '\n' || *p == '\r')
-			quote = 1;
+	n = strlen(s);
+	quote = s[strcspn(s, specials)] != '\0';
 	/*
 	 * Spreadsheets execute cells that begin with = + - @ (CSV injection);
 	 * in the Excel dialect such text gets a leading apostrophe.
 	 */
-	if (r->opt->excel && strchr("=+-@\t\r", s[0]))
+	if (r->opt->excel && s[0] && strchr("=+-@\t\r", s[0]))
 		quote = 2;
 	if (!quote) {
-		gp_buf_puts(&r->b, s);
+		gp_buf_append(&r->b, s, n);
 		return;
 	}
 	gp_buf_putc(&r->b, '"');
 	if (quote == 2)
 		gp_buf_putc(&r->b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			gp_buf_putc(&r->b, '"');
-		gp_buf_putc(&r->b, *s);
+	/* Runs between quotes at once; each quote doubled. */
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		gp_buf_append(&r->b, s, (size_t)(q - s) + 1);
+		gp_buf_putc(&r->b, '"');
 	}
+	gp_buf_puts(&r->b, s);
 	gp_buf_putc(&r->b, '"');
 }
 
@@ -107,7 +133,10 @@ static int put_point(void *ctx, const gp_point *p)
 	           (rc = gp_geo_transform(r->geo, GP_CRS_STORAGE, crs, GP_AXIS_GIS, &x, &y, 1))) {
 		return rc < 0 ? rc : GP_EFAULT;
 	}
-	if (r->opt->format == GP_EXPORT_GEOJSON) {
+	if (r->opt->format == GP_EXPORT_GPKG) {
+		if ((rc = gp_store_gpkg_add(r->gpkg, p, x, y)))
+			return rc;
+	} else if (r->opt->format == GP_EXPORT_GEOJSON) {
 		if (r->n)
 			gp_buf_puts(&r->b, ",\n");
 		if (r->opt->staff)
@@ -169,18 +198,63 @@ static int put_point(void *ctx, const gp_point *p)
 	return flush(r, 0);
 }
 
+/* Hands the file at path to the sink in pieces. */
+static int send_file(run *r, const char *path)
+{
+	char chunk[FLUSH_AT];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return GP_EIO;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if ((rc = r->sink(r->sink_ctx, chunk, (size_t)n)))
+			break;
+	if (n < 0 && !rc)
+		rc = GP_EIO;
+	close(fd);
+	return rc;
+}
+
 int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count)
 {
-	run r = { opt, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
+	run r = { opt, NULL, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
+	char tmp[4096] = "";
+	const char *path = opt->path;
 	gp_point_filter f;
+	gp_err err;
 	int rc;
 
 	gp_buf_init(&r.b, FLUSH_AT * 4);
 	gp_point_filter_init(&f);
 	f.status = opt->status;
 	f.staff = opt->staff;
-	if ((rc = gp_store_read_begin(s)))
+	if (opt->format == GP_EXPORT_GPKG) {
+		/* CRS84 is EPSG:4326 in a GeoPackage, whose x is always east. */
+		int srid = gp_crs_epsg(opt->crs) ? gp_crs_epsg(opt->crs) : 4326;
+		if (!path) {
+			const char *dir = getenv("TMPDIR");
+			int fd;
+			snprintf(tmp, sizeof(tmp), "%s/geopart-export-XXXXXX.gpkg",
+			         dir && *dir ? dir : "/tmp");
+			if ((fd = mkstemps(tmp, 5)) < 0) {
+				gp_log_error("cannot create a temporary file in %s", tmp);
+				tmp[0] = '\0';
+				rc = GP_EIO;
+				goto out;
+			}
+			close(fd);
+			path = tmp;
+		} else if (unlink(path) != 0 && access(path, F_OK) == 0) {
+			rc = GP_EIO;
+			goto out;
+		}
+		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, &err)))
+			goto out;
+	}
+	/* A walk over every row: through read(), so memory stays flat. */
+	if ((rc = gp_store_read_mapped(s, 0)) || (rc = gp_store_read_begin(s)))
 		goto out;
 	if (opt->progress && (rc = gp_store_point_count(s, &f, &r.total)))
 		goto out;
@@ -189,7 +263,7 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 		if (opt->crs != GP_CRS_CRS84)
 			gp_json_put_crs_member(&r.b, gp_crs_uri(opt->crs));
 		gp_buf_puts(&r.b, "\"features\":[\n");
-	} else {
+	} else if (opt->format == GP_EXPORT_CSV) {
 		if (opt->excel)
 			gp_buf_puts(&r.b, "\xEF\xBB\xBF");
 		for (size_t i = 0; i < sizeof(csv_columns) / sizeof(csv_columns[0]); i++) {
@@ -203,13 +277,24 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 	}
 	if ((rc = gp_store_point_query(s, &f, put_point, &r)))
 		goto out;
+	gp_store_read_end(s);
 	if (opt->format == GP_EXPORT_GEOJSON)
 		gp_buf_puts(&r.b, "\n]}\n");
+	if (r.gpkg) {
+		if ((rc = gp_store_gpkg_finish(r.gpkg)))
+			goto out;
+		if (tmp[0] && (rc = send_file(&r, tmp)))
+			goto out;
+	}
 	rc = flush(&r, 1);
 	if (out_count)
 		*out_count = r.n;
 out:
 	gp_store_read_end(s);
+	gp_store_read_mapped(s, 1);
+	gp_store_gpkg_free(r.gpkg);
+	if (tmp[0])
+		unlink(tmp);
 	gp_buf_free(&r.b);
 	return rc;
 }

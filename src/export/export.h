@@ -1,9 +1,12 @@
 /*
  * export.h — streaming exports of points as files for GIS and office tools:
- * GeoJSON and CSV (GeoPackage follows with the GIS issue).
+ * GeoJSON, CSV and GeoPackage.
  *
  * Streaming: rows go from one read transaction through a fixed-size buffer
- * to the sink, so memory stays flat whatever the number of points.
+ * to the sink, so memory stays flat whatever the number of points.  A
+ * GeoPackage is an SQLite file and cannot be written as a stream: it is
+ * written to a file (the caller's, or a temporary one whose bytes then go
+ * to the sink in pieces and which is removed afterwards).
  *
  * Axis order: export files use the GIS order (easting/longitude first) in
  * every CRS, because that is what GIS tools read from files; the API
@@ -22,11 +25,16 @@
 
 typedef enum gp_export_format {
 	GP_EXPORT_GEOJSON = 0,
-	GP_EXPORT_CSV
+	GP_EXPORT_CSV,
+	GP_EXPORT_GPKG
 } gp_export_format;
 
-/* Parses "geojson" / "csv"; 0 or GP_INVALID. */
+/* Parses "geojson" / "csv" / "gpkg"; 0 or GP_INVALID. */
 int gp_export_format_parse(gp_export_format *out, const char *s);
+/* The media type of a format, e.g. "text/csv; charset=utf-8; header=present". */
+const char *gp_export_media_type(gp_export_format f);
+/* The file name suffix of a format: "geojson", "csv", "gpkg". */
+const char *gp_export_suffix(gp_export_format f);
 
 /* Receives the export in pieces; a non-zero return stops it. */
 typedef int (*gp_export_sink)(void *ctx, const void *data, size_t len);
@@ -37,14 +45,16 @@ typedef struct gp_export_options {
 	int status;  /* gp_status to export, or -1 for every status */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
 	int staff;   /* include what only staff see (notes, flag counts) */
+	const char *path; /* GeoPackage: write this file (replaced) instead of the sink */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
 } gp_export_options;
 
 /*
- * Writes every matching point to the sink.  Sets *out_count to the number
- * of points written.  Returns 0, a sink's non-zero value, or a store/geo
- * failure.
+ * Writes every matching point to the sink (or, for a GeoPackage with
+ * opt->path, to that file).  Sets *out_count to the number of points
+ * written.  Returns 0, a sink's non-zero value, or a store/geo/file
+ * failure.  The temporary file of a GeoPackage lies in $TMPDIR (else /tmp).
  */
 int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count);

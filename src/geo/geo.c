@@ -160,3 +160,44 @@ int gp_geo_transform_bbox(gp_geo *g, gp_crs from, gp_crs to,
 		return GP_INVALID;
 	return 0;
 }
+
+int gp_geo_transform_bbox_inner(gp_geo *g, gp_crs from, gp_crs to,
+                                const gp_bbox *in, double margin, gp_bbox *out)
+{
+	/* Each edge densified like proj_trans_bounds does for the outer box. */
+	enum { STEPS = 21, N = STEPS + 1 };
+	double a[4 * N], b[4 * N];
+	int rc;
+
+	for (int i = 0; i < N; i++) {
+		double t = (double)i / STEPS;
+		double x = in->minx + (in->maxx - in->minx) * t;
+		double y = in->miny + (in->maxy - in->miny) * t;
+
+		a[i] = x, b[i] = in->miny;             /* south */
+		a[N + i] = x, b[N + i] = in->maxy;     /* north */
+		a[2 * N + i] = in->minx, b[2 * N + i] = y; /* west */
+		a[3 * N + i] = in->maxx, b[3 * N + i] = y; /* east */
+	}
+	if ((rc = gp_geo_transform(g, from, to, GP_AXIS_GIS, a, b, 4 * N)))
+		return rc;
+	out->miny = -HUGE_VAL;
+	out->maxy = HUGE_VAL;
+	out->minx = -HUGE_VAL;
+	out->maxx = HUGE_VAL;
+	/*
+	 * A slightly rotated and curved box keeps inside its western edge's
+	 * easternmost point, its eastern edge's westernmost, and so on.
+	 */
+	for (int i = 0; i < N; i++) {
+		out->miny = fmax(out->miny, b[i]);
+		out->maxy = fmin(out->maxy, b[N + i]);
+		out->minx = fmax(out->minx, a[2 * N + i]);
+		out->maxx = fmin(out->maxx, a[3 * N + i]);
+	}
+	out->minx += margin;
+	out->miny += margin;
+	out->maxx -= margin;
+	out->maxy -= margin;
+	return out->minx < out->maxx && out->miny < out->maxy ? 0 : GP_INVALID;
+}

@@ -52,6 +52,16 @@ int gp_geo_transform_bbox(gp_geo *g, gp_crs from, gp_crs to,
                           const gp_bbox *in, gp_bbox *out);
 
 /*
+ * The opposite bound: an axis-aligned box in `to` that lies wholly inside
+ * the image of the box `in` (both in GIS axis order, east/north first),
+ * shrunk by `margin` units of `to`.  Used to find grid cells whose points
+ * certainly lie inside a box given in another CRS.  Returns 0, or
+ * GP_INVALID when no such box is left (a box too thin, or outside the CRS).
+ */
+int gp_geo_transform_bbox_inner(gp_geo *g, gp_crs from, gp_crs to,
+                                const gp_bbox *in, double margin, gp_bbox *out);
+
+/*
  * Writes a WKB geometry (Point, Polygon or MultiPolygon, 2D, in the storage
  * CRS) as a GeoJSON geometry object in CRS `to` (authority axis order) with
  * `decimals` places.  Returns 0, GP_INVALID for WKB it cannot read, or a
@@ -59,6 +69,16 @@ int gp_geo_transform_bbox(gp_geo *g, gp_crs from, gp_crs to,
  */
 int gp_geo_wkb_write_geojson(gp_geo *g, gp_buf *b, const unsigned char *wkb,
                              size_t len, gp_crs to, int decimals);
+
+/*
+ * Measures a WKB geometry (storage CRS) in CRS `to`, authority axis order:
+ * sets *out_extent to its bounding box and, when box is not NULL,
+ * *out_intersects to whether it shares any point with that box (exactly,
+ * after transforming every vertex).  Returns 0, GP_INVALID for WKB GEOS
+ * cannot read, or a transform/GEOS failure.
+ */
+int gp_geo_wkb_measure(gp_geo *g, const unsigned char *wkb, size_t len, gp_crs to,
+                       const gp_bbox *box, gp_bbox *out_extent, int *out_intersects);
 
 /*
  * Turns a GeoJSON geometry text (Polygon or MultiPolygon, GIS axis order,

@@ -207,3 +207,70 @@ out:
 	free(s.b);
 	return rc;
 }
+
+typedef struct vertex_op {
+	gp_geo *g;
+	gp_crs to;
+	int failed;
+} vertex_op;
+
+static int transform_vertex(double *x, double *y, void *userdata)
+{
+	vertex_op *v = userdata;
+
+	if (gp_geo_transform(v->g, GP_CRS_STORAGE, v->to, GP_AXIS_AUTHORITY, x, y, 1)) {
+		v->failed = 1;
+		return 0; /* GEOS stops the walk */
+	}
+	return 1;
+}
+
+int gp_geo_wkb_measure(gp_geo *g, const unsigned char *wkb, size_t len, gp_crs to,
+                       const gp_bbox *box, gp_bbox *out_extent, int *out_intersects)
+{
+	GEOSWKBReader *wkbr = NULL;
+	GEOSGeometry *geom = NULL, *moved = NULL, *rect = NULL;
+	vertex_op op = { g, to, 0 };
+	int rc = 0;
+
+	if (!(wkbr = GEOSWKBReader_create_r(g->geos)))
+		return GP_EFAULT;
+	if (!(geom = GEOSWKBReader_read_r(g->geos, wkbr, wkb, len))) {
+		rc = GP_INVALID;
+		goto out;
+	}
+	moved = GEOSGeom_transformXY_r(g->geos, geom, transform_vertex, &op);
+	if (!moved || op.failed) {
+		rc = op.failed ? GP_INVALID : GP_EFAULT;
+		goto out;
+	}
+	if (!GEOSGeom_getXMin_r(g->geos, moved, &out_extent->minx) ||
+	    !GEOSGeom_getYMin_r(g->geos, moved, &out_extent->miny) ||
+	    !GEOSGeom_getXMax_r(g->geos, moved, &out_extent->maxx) ||
+	    !GEOSGeom_getYMax_r(g->geos, moved, &out_extent->maxy)) {
+		rc = GP_EFAULT;
+		goto out;
+	}
+	if (box) {
+		char hit;
+		if (!(rect = GEOSGeom_createRectangle_r(g->geos, box->minx, box->miny,
+		                                        box->maxx, box->maxy))) {
+			rc = GP_EFAULT;
+			goto out;
+		}
+		if ((hit = GEOSIntersects_r(g->geos, moved, rect)) == 2) {
+			rc = GP_EFAULT;
+			goto out;
+		}
+		*out_intersects = hit == 1;
+	}
+out:
+	if (rect)
+		GEOSGeom_destroy_r(g->geos, rect);
+	if (moved)
+		GEOSGeom_destroy_r(g->geos, moved);
+	if (geom)
+		GEOSGeom_destroy_r(g->geos, geom);
+	GEOSWKBReader_destroy_r(g->geos, wkbr);
+	return rc;
+}

@@ -4,6 +4,13 @@
  *
  * Problem types are URNs (urn:geopart:problem:<slug>): stable identifiers a
  * client can switch on, which promise no web page behind them.
+ *
+ * Every body also carries the two members of the OGC API exception schema
+ * (OGC API - Common, exception.yaml): `code`, a word like
+ * "InvalidParameterValue", and `description`, the same sentence as
+ * `detail`.  RFC 9457 allows extension members, so one body serves both
+ * /api clients and OGC API clients, and no module has an error path of its
+ * own.
  */
 #include <string.h>
 
@@ -14,23 +21,26 @@ static const struct {
 	int status;
 	const char *slug;
 	const char *title;
+	const char *code; /* OGC API exception code */
 } table[GP_RESULT_MAX] = {
-	[GP_OK] = { 200, "ok", "OK" },
-	[GP_NOT_FOUND] = { 404, "not-found", "Not found" },
-	[GP_BAD_REQUEST] = { 400, "bad-request", "Bad request" },
-	[GP_INVALID] = { 422, "invalid-field", "Invalid field" },
-	[GP_TOO_LARGE] = { 413, "too-large", "Request body too large" },
-	[GP_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported media type" },
-	[GP_TIMEOUT] = { 408, "timeout", "Request body not received in time" },
-	[GP_BUSY] = { 503, "busy", "Service busy" },
-	[GP_CONFLICT] = { 409, "conflict", "Conflict" },
-	[GP_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed" },
-	[GP_LENGTH_REQUIRED] = { 411, "length-required", "Length required" },
-	[GP_UNAUTHORIZED] = { 401, "unauthorized", "Unauthorized" },
-	[GP_FORBIDDEN] = { 403, "forbidden", "Forbidden" },
-	[GP_TOO_MANY] = { 429, "too-many-requests", "Too many requests" },
-	[GP_NOT_ACCEPTABLE] = { 406, "not-acceptable", "Not acceptable" },
-	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable" },
+	[GP_OK] = { 200, "ok", "OK", "OK" },
+	[GP_NOT_FOUND] = { 404, "not-found", "Not found", "NotFound" },
+	[GP_BAD_REQUEST] = { 400, "bad-request", "Bad request", "InvalidParameterValue" },
+	[GP_INVALID] = { 422, "invalid-field", "Invalid field", "InvalidValue" },
+	[GP_TOO_LARGE] = { 413, "too-large", "Request body too large", "RequestTooLarge" },
+	[GP_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported media type",
+		                   "UnsupportedMediaType" },
+	[GP_TIMEOUT] = { 408, "timeout", "Request body not received in time", "Timeout" },
+	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable" },
+	[GP_CONFLICT] = { 409, "conflict", "Conflict", "Conflict" },
+	[GP_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed",
+		                    "OperationNotSupported" },
+	[GP_LENGTH_REQUIRED] = { 411, "length-required", "Length required", "LengthRequired" },
+	[GP_UNAUTHORIZED] = { 401, "unauthorized", "Unauthorized", "Unauthorized" },
+	[GP_FORBIDDEN] = { 403, "forbidden", "Forbidden", "Forbidden" },
+	[GP_TOO_MANY] = { 429, "too-many-requests", "Too many requests", "TooManyRequests" },
+	[GP_NOT_ACCEPTABLE] = { 406, "not-acceptable", "Not acceptable", "NotAcceptable" },
+	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable", "ServiceUnavailable" },
 };
 
 int gp_http_status_for(int code)
@@ -41,7 +51,8 @@ int gp_http_status_for(int code)
 }
 
 static void problem_body(gp_buf *b, int status, const char *slug, const char *title,
-                         const char *detail, const char *field, const char *instance)
+                         const char *code, const char *detail, const char *field,
+                         const char *instance)
 {
 	gp_buf_puts(b, "{\"type\":");
 	gp_buf_printf(b, "\"urn:geopart:problem:%s\"", slug);
@@ -52,6 +63,10 @@ static void problem_body(gp_buf *b, int status, const char *slug, const char *ti
 		gp_buf_puts(b, ",\"detail\":");
 		gp_json_put_str(b, detail);
 	}
+	gp_buf_puts(b, ",\"code\":");
+	gp_json_put_str(b, code);
+	gp_buf_puts(b, ",\"description\":");
+	gp_json_put_str(b, detail && *detail ? detail : title);
 	if (field && *field) {
 		gp_buf_puts(b, ",\"field\":");
 		gp_json_put_str(b, field);
@@ -67,15 +82,17 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 {
 	int status = gp_http_status_for(code);
 	const char *slug = "internal", *title = "Internal server error";
+	const char *ogc = "NoApplicableCode";
 	const char *detail = "the server failed; the error was logged";
 
 	if (code > 0 && code < GP_RESULT_MAX) {
 		slug = table[code].slug;
 		title = table[code].title;
+		ogc = table[code].code;
 		detail = err && err->detail[0] ? err->detail : NULL;
 	}
 	gp_buf_reset(&x->out);
-	problem_body(&x->out, status, slug, title, detail,
+	problem_body(&x->out, status, slug, title, ogc, detail,
 	             code > 0 && err ? err->field : NULL, x->path);
 	x->status = status;
 	x->type = GP_PROBLEM_TYPE;
@@ -86,28 +103,30 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 	gp_http_send(x);
 }
 
-static const char *slug_for_status(int status, const char **title)
+static const char *slug_for_status(int status, const char **title, const char **code)
 {
 	for (int i = 1; i < GP_RESULT_MAX; i++) {
 		if (table[i].status == status) {
 			*title = table[i].title;
+			*code = table[i].code;
 			return table[i].slug;
 		}
 	}
 	*title = status >= 500 ? "Server error" : "Client error";
+	*code = "NoApplicableCode";
 	return status >= 500 ? "internal" : "client-error";
 }
 
 int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
 {
 	const struct mg_request_info *ri = mg_get_request_info(conn);
-	const char *title, *slug = slug_for_status(status, &title);
+	const char *title, *code, *slug = slug_for_status(status, &title, &code);
 	const char *field = status == 413 || status == 408 || status == 411 ? "body" : NULL;
 	char len[32];
 	gp_buf b;
 
 	gp_buf_init(&b, 4096);
-	problem_body(&b, status, slug, title, msg, field, NULL);
+	problem_body(&b, status, slug, title, code, msg, field, NULL);
 	if (gp_buf_status(&b)) {
 		gp_buf_free(&b);
 		return 1; /* let civetweb answer in its own words */

@@ -213,7 +213,12 @@ answer:
 		x.headers_len = 0;
 		x.headers[0] = '\0';
 		if (x.streaming)
-			gp_http_send(&x); /* cannot change the status any more */
+			/*
+			 * Too late for a status.  Ending the stream without its last
+			 * chunk and closing makes clients report a broken download
+			 * instead of keeping a short file that looks whole.
+			 */
+			mg_disable_connection_keep_alive(conn);
 		else
 			gp_http_send_problem(&x, rc, &err);
 	} else {

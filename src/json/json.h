@@ -75,6 +75,14 @@ void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 /* The same for staff: adds the note and the number of citizen flags. */
 void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
                                  int decimals, const char *crs_uri);
+/* The same, left open after its properties so the caller can add members. */
+void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri);
+
+/* The properties object of a district: id, name, layer and point counts. */
+void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
+                                 const char *layer, int64_t favourite,
+                                 int64_t improvement);
 
 /*
  * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON

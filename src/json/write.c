@@ -60,8 +60,9 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 	gp_buf_puts(b, "}},");
 }
 
-static void point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
-                          int decimals, const char *crs_uri, int staff)
+/* A point Feature up to and including its properties, the Feature left open. */
+static void feature_open(gp_buf *b, const gp_point *p, double c0, double c1, int decimals,
+                         const char *crs_uri, int staff)
 {
 	gp_buf_putc(b, '{');
 	if (crs_uri)
@@ -102,17 +103,40 @@ static void point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 		gp_buf_puts(b, ",\"flags\":");
 		gp_buf_put_i64(b, p->flags);
 	}
-	gp_buf_puts(b, "}}");
+	gp_buf_putc(b, '}');
+}
+
+void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri)
+{
+	feature_open(b, p, c0, c1, decimals, crs_uri, 0);
+}
+
+void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
+                                 const char *layer, int64_t favourite,
+                                 int64_t improvement)
+{
+	gp_buf_puts(b, "{\"id\":");
+	gp_json_put_str(b, id);
+	gp_buf_puts(b, ",\"name\":");
+	gp_json_put_str(b, name);
+	gp_buf_puts(b, ",\"layer\":");
+	gp_json_put_str(b, layer);
+	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}",
+	              (long long)favourite, (long long)improvement,
+	              (long long)(favourite + improvement));
 }
 
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri)
 {
-	point_feature(b, p, c0, c1, decimals, crs_uri, 0);
+	feature_open(b, p, c0, c1, decimals, crs_uri, 0);
+	gp_buf_putc(b, '}');
 }
 
 void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
                                  int decimals, const char *crs_uri)
 {
-	point_feature(b, p, c0, c1, decimals, crs_uri, 1);
+	feature_open(b, p, c0, c1, decimals, crs_uri, 1);
+	gp_buf_putc(b, '}');
 }

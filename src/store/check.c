@@ -26,6 +26,23 @@ static const probe probes[] = {
 	  " OR geom IS NULL LIMIT 20", NULL, "coordinates" },
 	{ "SELECT 'district ' || id || ': invalid boundary' FROM districts"
 	  " WHERE ST_IsValid(geom) IS NOT 1", NULL, "boundaries" },
+	/* The per-cell counts that answer bbox counts must match the points. */
+	{ "SELECT 'cell ' || cell || ' (' || status || '): counted ' || favourite || '/' ||"
+	  " improvement || ', holds ' || f || '/' || i FROM ("
+	  " SELECT c.status, c.cell, c.favourite, c.improvement,"
+	  "  coalesce(p.f, 0) AS f, coalesce(p.i, 0) AS i FROM point_cells c LEFT JOIN"
+	  "  (SELECT status, cell, sum(category = 'favourite') AS f,"
+	  "   sum(category = 'improvement') AS i FROM points GROUP BY status, cell) p"
+	  "  ON p.status = c.status AND p.cell = c.cell"
+	  " UNION ALL SELECT p.status, p.cell, 0, 0, 1, 1 FROM points p"
+	  "  WHERE NOT EXISTS (SELECT 1 FROM point_cells c WHERE c.status = p.status"
+	  "  AND c.cell = p.cell))"
+	  " WHERE favourite != f OR improvement != i LIMIT 20", NULL, "cell counts" },
+	{ "SELECT 'totals (' || t.status || ', ' || t.category || '): counted ' || t.n ||"
+	  " ', holds ' || (SELECT count(*) FROM points p WHERE p.status = t.status"
+	  " AND p.category = t.category) FROM point_totals t WHERE t.n != (SELECT count(*)"
+	  " FROM points p WHERE p.status = t.status AND p.category = t.category)", NULL,
+	  "totals" },
 };
 
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx)

@@ -19,6 +19,22 @@
 /* The 19th column: citizen flags, counted for staff reads only. */
 #define FLAGS_COLUMN ", (SELECT count(*) FROM flags f WHERE f.point_id = p.id)"
 #define NO_FLAGS_COLUMN ", 0"
+/*
+ * The same without the district names: listings and exports find them in
+ * a small table read once per query (names_load) — two joins per row cost
+ * more than everything else SQLite does for an export.
+ */
+#define POINT_COLUMNS_BARE                                                    \
+	"p.id, p.category, p.comment, p.topic, p.status, p.created, p.updated," \
+	" p.supporters, p.ortsbezirk_id, NULL, p.stadtteil_id, NULL,"           \
+	" p.x, p.y, p.lon, p.lat, p.channel, p.note"
+
+/* "SELECT <bare columns, flags>" for a filter (staff reads count flags). */
+static void select_bare(gp_buf *sql, const gp_point_filter *f)
+{
+	gp_buf_puts(sql, "SELECT " POINT_COLUMNS_BARE);
+	gp_buf_puts(sql, f->staff ? FLAGS_COLUMN : NO_FLAGS_COLUMN);
+}
 #define POINT_FROM                                                            \
 	" FROM points p"                                                       \
 	" LEFT JOIN districts ob ON ob.id = p.ortsbezirk_id"                   \
@@ -136,12 +152,117 @@ int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb
 	return rc;
 }
 
-/* Appends the WHERE clause for f to sql; binds are made by bind_filter(). */
-static void where_clause(gp_buf *sql, const gp_point_filter *f)
+/* ---- filtered queries ----------------------------------------------------
+ *
+ * Without a spatial filter, rows come from the table in id order (the
+ * status test is written `+p.status` so SQLite never picks the status index
+ * and then sorts the whole result: an export must stream, not sort).
+ *
+ * With one, candidates come from the grid (0002_grid.sql): one range of
+ * cell numbers per row of cells, read from the covering index points_grid.
+ * Counts add the per-cell totals of cells wholly inside the inner box and
+ * test only the points of the cells along the border.
+ */
+
+/* The grid of 0002_grid.sql; the SQL there must compute the same numbers. */
+#define GRID_STEP 0.0005
+#define GRID_SHIFT 20
+
+static int64_t grid_row(double lat)
 {
-	gp_buf_puts(sql, " WHERE 1");
-	if (f->status >= 0)
-		gp_buf_puts(sql, " AND p.status = :status");
+	return (int64_t)((lat + 90.0) / GRID_STEP);
+}
+
+static int64_t grid_col(double lon)
+{
+	return (int64_t)((lon + 180.0) / GRID_STEP);
+}
+
+int64_t gp_store_point_cell(double lon, double lat)
+{
+	return grid_row(lat) << GRID_SHIFT | grid_col(lon);
+}
+
+static int64_t cell_of(int64_t row, int64_t col)
+{
+	return row << GRID_SHIFT | col;
+}
+
+/* The cells a filter's grid covers, and those wholly inside its inner box. */
+typedef struct cells {
+	int64_t r0, r1, c0, c1;
+	int inner;
+	int64_t ir0, ir1, ic0, ic1;
+} cells;
+
+static int clamp_box(gp_bbox b, gp_bbox *out)
+{
+	if (!(b.minx <= b.maxx && b.miny <= b.maxy))
+		return 0;
+	out->minx = b.minx < -180 ? -180 : b.minx > 180 ? 180 : b.minx;
+	out->maxx = b.maxx < -180 ? -180 : b.maxx > 180 ? 180 : b.maxx;
+	out->miny = b.miny < -90 ? -90 : b.miny > 90 ? 90 : b.miny;
+	out->maxy = b.maxy < -90 ? -90 : b.maxy > 90 ? 90 : b.maxy;
+	return 1;
+}
+
+/*
+ * Returns 1 and fills c when f can use the grid.  A cell strictly between
+ * the first and the last row and column of a box holds only points inside
+ * it: the cell numbers grow with lon and lat, so a point in such a cell
+ * cannot lie at or beyond the box's edges.
+ */
+static int grid_of(const gp_point_filter *f, cells *c)
+{
+	gp_bbox outer, inner;
+	int has_inner;
+
+	if (f->status < 0)
+		return 0;
+	if (f->has_grid) {
+		if (!clamp_box(f->grid_outer, &outer))
+			return 0;
+		has_inner = f->has_inner && clamp_box(f->grid_inner, &inner);
+	} else if (f->has_lonlat) {
+		if (!clamp_box(f->lonlat, &outer))
+			return 0;
+		inner = outer;
+		has_inner = !f->has_xy && !f->keep;
+	} else {
+		return 0;
+	}
+	c->r0 = grid_row(outer.miny);
+	c->r1 = grid_row(outer.maxy);
+	c->c0 = grid_col(outer.minx);
+	c->c1 = grid_col(outer.maxx);
+	c->inner = 0;
+	if (has_inner) {
+		c->ir0 = grid_row(inner.miny) + 1;
+		c->ir1 = grid_row(inner.maxy) - 1;
+		c->ic0 = grid_col(inner.minx) + 1;
+		c->ic1 = grid_col(inner.maxx) - 1;
+		if (c->ir0 < c->r0)
+			c->ir0 = c->r0;
+		if (c->ir1 > c->r1)
+			c->ir1 = c->r1;
+		if (c->ic0 < c->c0)
+			c->ic0 = c->c0;
+		if (c->ic1 > c->c1)
+			c->ic1 = c->c1;
+		c->inner = c->ir0 <= c->ir1 && c->ic0 <= c->ic1;
+	}
+	return 1;
+}
+
+/* The filters that per-cell totals cannot answer. */
+static int needs_rows(const gp_point_filter *f)
+{
+	return f->district || f->topic || f->since || f->until || f->channel >= 0;
+}
+
+/* Appends " AND …" for every filter but status and paging. */
+static void filter_terms(gp_buf *sql, const gp_point_filter *f)
+{
 	if (f->category >= 0)
 		gp_buf_puts(sql, " AND p.category = :category");
 	if (f->channel >= 0)
@@ -152,10 +273,8 @@ static void where_clause(gp_buf *sql, const gp_point_filter *f)
 		gp_buf_puts(sql, " AND p.topic = :topic");
 	if (f->since)
 		gp_buf_puts(sql, " AND p.created >= :since");
-	if (f->has_envelope)
-		gp_buf_puts(sql, " AND p.id IN (SELECT pkid FROM idx_points_geom WHERE"
-		                 " xmin <= :emaxx AND xmax >= :eminx AND"
-		                 " ymin <= :emaxy AND ymax >= :eminy)");
+	if (f->until)
+		gp_buf_puts(sql, " AND p.created <= :until");
 	if (f->has_lonlat)
 		gp_buf_puts(sql, " AND p.lon BETWEEN :lminx AND :lmaxx"
 		                 " AND p.lat BETWEEN :lminy AND :lmaxy");
@@ -178,6 +297,14 @@ static void bind_double(sqlite3_stmt *st, const char *name, double v)
 
 	if (i)
 		sqlite3_bind_double(st, i, v);
+}
+
+static void bind_i64(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i)
+		sqlite3_bind_int64(st, i, v);
 }
 
 static void bind_box(sqlite3_stmt *st, const char *prefix, const gp_bbox *b)
@@ -208,39 +335,342 @@ static void bind_filter(sqlite3_stmt *st, const gp_point_filter *f)
 		bind_text(st, ":topic", f->topic);
 	if (f->since)
 		bind_text(st, ":since", f->since);
-	if (f->has_envelope)
-		bind_box(st, "e", &f->envelope);
+	if (f->until)
+		bind_text(st, ":until", f->until);
 	if (f->has_lonlat)
 		bind_box(st, "l", &f->lonlat);
 	if (f->has_xy)
 		bind_box(st, "x", &f->xy);
 }
 
+/* Prepares (from the cache) the statement built in sql, bound to f. */
+static sqlite3_stmt *prepare(gp_store *s, gp_buf *sql, const gp_point_filter *f, int *rc)
+{
+	sqlite3_stmt *st;
+
+	if ((*rc = gp_buf_status(sql)))
+		return NULL;
+	if (!(st = gp_store_stmt(s, gp_buf_cstr(sql)))) {
+		*rc = GP_EFAULT;
+		return NULL;
+	}
+	bind_filter(st, f);
+	return st;
+}
+
+/* Steps a statement that returns one row of integers into out[0..n). */
+static int step_numbers(gp_store *s, sqlite3_stmt *st, int64_t *out, int n)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		for (int i = 0; i < n; i++)
+			out[i] = sqlite3_column_int64(st, i);
+		rc = 0;
+	} else {
+		rc = STORE_FAIL(s, rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+typedef struct grid_count {
+	gp_store *s;
+	const gp_point_filter *f;
+	sqlite3_stmt *exact;  /* count (or x/y rows, with keep) in a cell range */
+	sqlite3_stmt *totals; /* per-cell totals over a cell range */
+	int64_t n;
+} grid_count;
+
+/* Counts the points of cells lo..hi that pass every test. */
+static int count_exact(grid_count *g, int64_t lo, int64_t hi)
+{
+	int64_t n = 0;
+	int rc;
+
+	sqlite3_bind_int64(g->exact, sqlite3_bind_parameter_index(g->exact, ":lo"), lo);
+	sqlite3_bind_int64(g->exact, sqlite3_bind_parameter_index(g->exact, ":hi"), hi);
+	if (!g->f->keep) {
+		if ((rc = step_numbers(g->s, g->exact, &n, 1)))
+			return rc;
+		g->n += n;
+		return 0;
+	}
+	while ((rc = sqlite3_step(g->exact)) == SQLITE_ROW)
+		g->n += g->f->keep(g->f->keep_ctx, sqlite3_column_double(g->exact, 0),
+		                   sqlite3_column_double(g->exact, 1)) != 0;
+	sqlite3_reset(g->exact);
+	return rc == SQLITE_DONE ? 0 : STORE_FAIL(g->s, rc);
+}
+
+/* Adds the per-cell totals of cells lo..hi. */
+static int count_totals(grid_count *g, int64_t lo, int64_t hi)
+{
+	int64_t n[2];
+	int rc;
+
+	sqlite3_bind_int64(g->totals, 2, lo);
+	sqlite3_bind_int64(g->totals, 3, hi);
+	if ((rc = step_numbers(g->s, g->totals, n, 2)))
+		return rc;
+	if (g->f->category < 0)
+		g->n += n[0] + n[1];
+	else
+		g->n += n[g->f->category == GP_CATEGORY_IMPROVEMENT];
+	return 0;
+}
+
+static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
+{
+	grid_count g = { s, f, NULL, NULL, 0 };
+	int inner = c->inner && !needs_rows(f);
+	gp_buf sql;
+	int rc = 0;
+
+	gp_buf_init(&sql, 4096);
+	gp_buf_puts(&sql, f->keep ? "SELECT p.x, p.y" : "SELECT count(*)");
+	gp_buf_puts(&sql, " FROM points p INDEXED BY points_grid WHERE p.status = :status"
+	                  " AND p.cell BETWEEN :lo AND :hi");
+	filter_terms(&sql, f);
+	if (!(g.exact = prepare(s, &sql, f, &rc)))
+		goto out;
+	if (inner) {
+		g.totals = gp_store_stmt(s, "SELECT coalesce(sum(favourite), 0),"
+		                            " coalesce(sum(improvement), 0) FROM point_cells"
+		                            " WHERE status = ?1 AND cell BETWEEN ?2 AND ?3");
+		if (!g.totals) {
+			rc = GP_EFAULT;
+			goto out;
+		}
+		sqlite3_bind_text(g.totals, 1, gp_status_name((gp_status)f->status), -1,
+		                  SQLITE_STATIC);
+	}
+	for (int64_t r = c->r0; r <= c->r1 && !rc; r++) {
+		if (!inner || r < c->ir0 || r > c->ir1) {
+			rc = count_exact(&g, cell_of(r, c->c0), cell_of(r, c->c1));
+			continue;
+		}
+		if (c->ic0 > c->c0)
+			rc = count_exact(&g, cell_of(r, c->c0), cell_of(r, c->ic0 - 1));
+		if (!rc)
+			rc = count_totals(&g, cell_of(r, c->ic0), cell_of(r, c->ic1));
+		if (!rc && c->ic1 < c->c1)
+			rc = count_exact(&g, cell_of(r, c->ic1 + 1), cell_of(r, c->c1));
+	}
+	*out = g.n;
+out:
+	gp_buf_free(&sql);
+	return rc;
+}
+
 int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
+{
+	sqlite3_stmt *st;
+	gp_buf sql;
+	cells c;
+	int rc;
+
+	*out = 0;
+	if (grid_of(f, &c))
+		return count_grid(s, f, &c, out);
+	if (f->keep)
+		return GP_EFAULT; /* a keep test needs a grid (see store.h) */
+	if (f->status >= 0 && !needs_rows(f) && !f->has_lonlat && !f->has_xy) {
+		/* Kept by triggers (0002_grid.sql): no need to count rows. */
+		st = gp_store_stmt(s, "SELECT coalesce(sum(n), 0) FROM point_totals"
+		                      " WHERE status = ?1 AND (?2 IS NULL OR category = ?2)");
+		if (!st)
+			return GP_EFAULT;
+		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
+		if (f->category >= 0)
+			sqlite3_bind_text(st, 2, gp_category_name((gp_category)f->category), -1,
+			                  SQLITE_STATIC);
+		return step_numbers(s, st, out, 1);
+	}
+	gp_buf_init(&sql, 4096);
+	gp_buf_puts(&sql, "SELECT count(*) FROM points p WHERE 1");
+	if (f->status >= 0)
+		gp_buf_puts(&sql, " AND p.status = :status");
+	filter_terms(&sql, f);
+	if ((st = prepare(s, &sql, f, &rc)))
+		rc = step_numbers(s, st, out, 1);
+	gp_buf_free(&sql);
+	return rc;
+}
+
+/* District ids and names, read once per query. */
+typedef struct names {
+	size_t n;
+	char **id, **name;
+} names;
+
+static void names_free(names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++) {
+		free(nm->id[i]);
+		free(nm->name[i]);
+	}
+	free(nm->id);
+	free(nm->name);
+	memset(nm, 0, sizeof(*nm));
+}
+
+static int names_load(gp_store *s, names *nm)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT id, name FROM districts");
+	size_t cap = 0;
+	int rc;
+
+	memset(nm, 0, sizeof(*nm));
+	if (!st)
+		return GP_EFAULT;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (nm->n == cap) {
+			size_t ncap = cap ? cap * 2 : 32;
+			char **id = realloc(nm->id, ncap * sizeof(*id));
+			char **name = id ? realloc(nm->name, ncap * sizeof(*name)) : NULL;
+			if (id)
+				nm->id = id;
+			if (name)
+				nm->name = name;
+			if (!id || !name) {
+				rc = GP_ENOMEM;
+				goto fail;
+			}
+			cap = ncap;
+		}
+		nm->id[nm->n] = gp_strdup(col_text(st, 0));
+		nm->name[nm->n] = gp_strdup(col_text(st, 1));
+		nm->n++;
+		if (!nm->id[nm->n - 1] || !nm->name[nm->n - 1]) {
+			rc = GP_ENOMEM;
+			goto fail;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
+fail:
+	sqlite3_reset(st);
+	names_free(nm);
+	return rc;
+}
+
+static const char *names_find(const names *nm, const char *id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = 0; i < nm->n; i++)
+		if (strcmp(nm->id[i], id) == 0)
+			return nm->name[i];
+	return NULL;
+}
+
+/* Calls cb for rows of a prepared POINT_COLUMNS_BARE statement. */
+typedef struct walk {
+	names names;
+	const gp_point_filter *f;
+	gp_store_point_cb cb;
+	void *ctx;
+	int64_t skip; /* offset still to pass (counted in C where SQL cannot) */
+	int64_t left; /* rows still wanted; -1 for all */
+} walk;
+
+static int walk_rows(gp_store *s, sqlite3_stmt *st, walk *w)
+{
+	gp_point p;
+	int rc = 0, src = SQLITE_DONE;
+
+	while (w->left != 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = read_row(st, &p)))
+			break;
+		p.ortsbezirk.name = names_find(&w->names, p.ortsbezirk.id);
+		p.stadtteil.name = names_find(&w->names, p.stadtteil.id);
+		if (w->f->keep && !w->f->keep(w->f->keep_ctx, p.x, p.y))
+			continue;
+		if (w->skip > 0) {
+			w->skip--;
+			continue;
+		}
+		if ((rc = w->cb(w->ctx, &p)))
+			break;
+		if (w->left > 0)
+			w->left--;
+	}
+	if (w->left != 0 && !rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Grid cells in (cell, id) order, one row of cells at a time. */
+static int query_cells(gp_store *s, const gp_point_filter *f, const cells *c,
+                       walk *w)
+{
+	int64_t r = c->r0;
+	sqlite3_stmt *st;
+	gp_buf sql;
+	int rc;
+
+	gp_buf_init(&sql, 4096);
+	select_bare(&sql, f);
+	gp_buf_puts(&sql, " FROM points p INDEXED BY points_grid"
+	                  " WHERE p.status = :status AND p.cell BETWEEN :lo AND :hi");
+	filter_terms(&sql, f);
+	if (f->after_id > 0) {
+		gp_buf_puts(&sql, " AND (p.cell > :acell OR (p.cell = :acell AND p.id > :aid))");
+		if ((f->after_cell >> GRID_SHIFT) > r)
+			r = f->after_cell >> GRID_SHIFT;
+	}
+	gp_buf_puts(&sql, " ORDER BY p.cell, p.id");
+	if (!(st = prepare(s, &sql, f, &rc)))
+		goto out;
+	bind_i64(st, ":acell", f->after_cell);
+	bind_i64(st, ":aid", f->after_id);
+	for (; r <= c->r1 && !rc && w->left != 0; r++) {
+		bind_i64(st, ":lo", cell_of(r, c->c0));
+		bind_i64(st, ":hi", cell_of(r, c->c1));
+		rc = walk_rows(s, st, w);
+	}
+out:
+	gp_buf_free(&sql);
+	return rc;
+}
+
+/*
+ * Grid candidates in id order: the ids are chosen and sorted from the
+ * index alone (SQLite keeps only limit + offset of them), then their rows
+ * are read.
+ */
+static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *c,
+                            walk *w)
 {
 	sqlite3_stmt *st;
 	gp_buf sql;
 	int rc;
 
 	gp_buf_init(&sql, 4096);
-	gp_buf_puts(&sql, "SELECT count(*) FROM points p");
-	where_clause(&sql, f);
-	if ((rc = gp_buf_status(&sql)))
-		goto out;
-	if (!(st = gp_store_stmt(s, gp_buf_cstr(&sql)))) {
-		rc = GP_EFAULT;
-		goto out;
+	gp_buf_puts(&sql, "WITH RECURSIVE rows(r) AS (SELECT :r0 UNION ALL"
+	                  " SELECT r + 1 FROM rows WHERE r < :r1),"
+	                  " k(id) AS (SELECT p.id FROM rows CROSS JOIN points p"
+	                  " INDEXED BY points_grid ON p.status = :status AND p.cell BETWEEN"
+	                  " (rows.r << 20) | :c0 AND (rows.r << 20) | :c1 WHERE 1");
+	filter_terms(&sql, f);
+	if (f->after_id > 0)
+		gp_buf_puts(&sql, " AND p.id > :aid");
+	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset) ");
+	select_bare(&sql, f);
+	gp_buf_puts(&sql, " FROM k CROSS JOIN points p ON p.id = k.id ORDER BY p.id");
+	if ((st = prepare(s, &sql, f, &rc))) {
+		bind_i64(st, ":r0", c->r0);
+		bind_i64(st, ":r1", c->r1);
+		bind_i64(st, ":c0", c->c0);
+		bind_i64(st, ":c1", c->c1);
+		bind_i64(st, ":aid", f->after_id);
+		bind_i64(st, ":limit", f->limit);
+		bind_i64(st, ":offset", f->offset);
+		w->skip = 0;
+		rc = walk_rows(s, st, w);
 	}
-	bind_filter(st, f);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else {
-		rc = STORE_FAIL(s, rc);
-	}
-	sqlite3_reset(st);
-out:
 	gp_buf_free(&sql);
 	return rc;
 }
@@ -248,37 +678,89 @@ out:
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx)
 {
+	walk w = { { 0, NULL, NULL }, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
 	sqlite3_stmt *st;
 	gp_buf sql;
-	gp_point p;
-	int rc, src;
+	cells c;
+	int grid = grid_of(f, &c), rc;
 
+	if (f->limit == 0)
+		return 0;
+	if ((f->keep && (!grid || f->order != GP_ORDER_CELL)) ||
+	    (!grid && f->order == GP_ORDER_CELL))
+		return GP_EFAULT; /* see store.h */
+	if ((rc = names_load(s, &w.names)))
+		return rc;
+	if (grid) {
+		rc = f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
+		                               : query_grid_by_id(s, f, &c, &w);
+		names_free(&w.names);
+		return rc;
+	}
 	gp_buf_init(&sql, 4096);
-	gp_buf_puts(&sql, "SELECT " POINT_COLUMNS);
-	gp_buf_puts(&sql, f->staff ? FLAGS_COLUMN : NO_FLAGS_COLUMN);
-	gp_buf_puts(&sql, POINT_FROM);
-	where_clause(&sql, f);
+	select_bare(&sql, f);
+	gp_buf_puts(&sql, " FROM points p WHERE 1");
+	if (f->status >= 0)
+		gp_buf_puts(&sql, " AND +p.status = :status");
+	filter_terms(&sql, f);
+	if (f->after_id > 0)
+		gp_buf_puts(&sql, " AND p.id > :aid");
 	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset");
-	if ((rc = gp_buf_status(&sql)))
-		goto out;
-	if (!(st = gp_store_stmt(s, gp_buf_cstr(&sql)))) {
-		rc = GP_EFAULT;
-		goto out;
+	if ((st = prepare(s, &sql, f, &rc))) {
+		bind_i64(st, ":aid", f->after_id);
+		bind_i64(st, ":limit", f->limit);
+		bind_i64(st, ":offset", f->offset);
+		w.skip = 0;
+		rc = walk_rows(s, st, &w);
 	}
-	bind_filter(st, f);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), f->limit);
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":offset"), f->offset);
-	rc = 0;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = read_row(st, &p)) || (rc = cb(ctx, &p)))
-			break;
-	}
-	if (!rc && src != SQLITE_DONE)
-		rc = STORE_FAIL(s, src);
-	sqlite3_reset(st);
-out:
 	gp_buf_free(&sql);
+	names_free(&w.names);
 	return rc;
+}
+
+int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
+                          char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
+                          int64_t *out_count)
+{
+	/* min() and max() each alone let SQLite answer from the index ends. */
+	static const char *const time_sql[2] = {
+		"SELECT min(created) FROM points WHERE status = ?1",
+		"SELECT max(created) FROM points WHERE status = ?1",
+	};
+	const char *name = gp_status_name((gp_status)status);
+	sqlite3_stmt *st;
+	int rc;
+
+	/* One pass over the covering grid index, never over the rows. */
+	st = gp_store_stmt(s, "SELECT count(*), min(lon), min(lat), max(lon), max(lat)"
+	                      " FROM points INDEXED BY points_grid WHERE status = ?1");
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return STORE_FAIL(s, rc);
+	}
+	*out_count = sqlite3_column_int64(st, 0);
+	*out_lonlat = (gp_bbox){ sqlite3_column_double(st, 1), sqlite3_column_double(st, 2),
+		                 sqlite3_column_double(st, 3), sqlite3_column_double(st, 4) };
+	sqlite3_reset(st);
+	if (*out_count == 0)
+		return GP_NOT_FOUND;
+	for (int i = 0; i < 2; i++) {
+		char *out = i ? out_last : out_first;
+		if (!(st = gp_store_stmt(s, time_sql[i])))
+			return GP_EFAULT;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			gp_strlcpy(out, col_text(st, 0) ? col_text(st, 0) : "", GP_TIME_LEN);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return STORE_FAIL(s, rc);
+	}
+	return 0;
 }
 
 int gp_store_point_positions(gp_store *s, gp_store_position_cb cb, void *ctx)

@@ -48,6 +48,15 @@ int gp_store_schema_version(gp_store *s, int *out_applied, int *out_known);
 int gp_store_begin_write(gp_store *s);
 int gp_store_commit(gp_store *s);
 void gp_store_rollback(gp_store *s);
+/*
+ * Whether this connection reads through the shared memory map of the file
+ * (the default: fast for queries touching scattered pages) or through
+ * read() into its small page cache (for a walk over the whole table, which
+ * would otherwise map, and count as resident, every page of the file).
+ * Call outside a transaction.
+ */
+int gp_store_read_mapped(gp_store *s, int mapped);
+
 /* A read transaction: every query until read_end sees one snapshot. */
 int gp_store_read_begin(gp_store *s);
 void gp_store_read_end(gp_store *s);
@@ -105,6 +114,18 @@ int gp_store_district_list(gp_store *s, int layer, const char *id,
 
 /* ---- points -------------------------------------------------------------- */
 
+/* The order of a filtered query's rows. */
+enum {
+	GP_ORDER_ID = 0,  /* by id */
+	GP_ORDER_CELL = 1 /* by grid cell, then id: needs a spatial filter */
+};
+
+/*
+ * An exact test on a point's storage coordinates that SQL cannot state (a
+ * box in a CRS the table has no columns for); returns 1 to keep the point.
+ */
+typedef int (*gp_store_keep_cb)(void *ctx, double x, double y);
+
 typedef struct gp_point_filter {
 	int status;             /* gp_status, or -1 for any */
 	int category;           /* gp_category, or -1 for any */
@@ -113,12 +134,32 @@ typedef struct gp_point_filter {
 	const char *district;   /* district id in either layer, or NULL */
 	const char *topic;      /* or NULL */
 	const char *since;      /* canonical time: created >= since, or NULL */
-	int has_envelope;       /* prefilter through the spatial index */
-	gp_bbox envelope;       /* EPSG:25832, enclosing the exact box */
-	int has_lonlat;         /* exact filter on CRS84 lon/lat */
+	const char *until;      /* canonical time: created <= until, or NULL */
+	/* Exact spatial tests; every one that is set must hold. */
+	int has_lonlat;         /* CRS84 lon/lat inside lonlat */
 	gp_bbox lonlat;
-	int has_xy;             /* exact filter on EPSG:25832 x/y */
+	int has_xy;             /* EPSG:25832 x/y inside xy */
 	gp_bbox xy;
+	gp_store_keep_cb keep;  /* or NULL; needs a grid and status >= 0 */
+	void *keep_ctx;
+	/*
+	 * The grid over CRS84 (data/migrations/0002_grid.sql) that makes
+	 * spatial queries fast: grid_outer encloses every point the exact tests
+	 * admit; grid_inner, when has_inner, lies inside what they admit, so
+	 * its cells are counted from per-cell totals without looking at their
+	 * points.  Without has_grid, a lonlat test alone serves as both.
+	 */
+	int has_grid;
+	gp_bbox grid_outer;
+	int has_inner;
+	gp_bbox grid_inner;
+	int order;              /* GP_ORDER_ID or GP_ORDER_CELL */
+	/*
+	 * Keyset paging: only points after (after_cell, after_id) in `order`
+	 * (after_cell is ignored in id order); after_id 0 starts at the top.
+	 */
+	int64_t after_cell;
+	int64_t after_id;
 	int64_t limit;          /* -1 for no limit */
 	int64_t offset;
 } gp_point_filter;
@@ -138,12 +179,28 @@ int gp_store_point_insert(gp_store *s, gp_point *p);
 int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb,
                        void *ctx);
 
-/* Number of points matching f, ignoring limit and offset. */
+/* Number of points matching f, ignoring paging (limit, offset, after_*). */
 int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out);
 
-/* Calls cb for each matching point in id order; a non-zero return stops. */
+/*
+ * Calls cb for each matching point in f->order; a non-zero return stops.
+ * Memory stays flat whatever the number of rows (no sort of the whole
+ * result), except for id order with a grid, which sorts the candidates
+ * inside the grid.
+ */
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx);
+
+/* The grid cell a point at lon/lat is filed under (for paging cursors). */
+int64_t gp_store_point_cell(double lon, double lat);
+
+/*
+ * Extent of the points with `status`: CRS84 box, first and last creation
+ * time and their number.  GP_NOT_FOUND when there are none.
+ */
+int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
+                          char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
+                          int64_t *out_count);
 
 /*
  * Walks every point's id, storage position and current district ids (for
@@ -245,6 +302,23 @@ int gp_store_backup(gp_store *s, const char *dest,
 
 /* Numbers for /metrics: points per status and the database size in bytes. */
 int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes);
+/* ---- GeoPackage exports (gpkg.c) ------------------------------------------ */
+
+typedef struct gp_store_gpkg gp_store_gpkg;
+
+/*
+ * Starts a GeoPackage at `path` (a new or empty file) holding one feature
+ * table `points` in EPSG `srid`, whose definition is copied from src's
+ * spatial_ref_sys.  Caller owns *out: finish with gp_store_gpkg_finish(),
+ * then free with gp_store_gpkg_free() (which alone abandons the file).
+ */
+int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
+                      gp_err *err);
+/* Adds one point at x/y (east/north first, in the GeoPackage's SRS). */
+int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y);
+/* Records the extent, adds the spatial index's triggers, commits, closes. */
+int gp_store_gpkg_finish(gp_store_gpkg *g);
+void gp_store_gpkg_free(gp_store_gpkg *g);
 
 /* ---- integrity ------------------------------------------------------------ */
 

@@ -149,6 +149,11 @@ const char *gp_crs_uri(gp_crs c)
 	return crs_table[c].uri;
 }
 
+int gp_crs_epsg(gp_crs c)
+{
+	return crs_table[c].epsg;
+}
+
 int gp_crs_decimals(gp_crs c)
 {
 	return crs_table[c].decimals;

@@ -29,6 +29,12 @@ class TestGeoJsonValid(ServerTest):
             'district.json': self.server.get('/api/districts/st-6').body,
             'district-points.json': self.server.get('/api/districts/ob-0/points').body,
             'export.json': self.server.geopart('export', '--format', 'geojson').stdout,
+            'export-http.json': self.server.get('/api/export?format=geojson').body,
+            'ogc-items.json': self.server.get('/ogc/collections/points/items').body,
+            'ogc-items-bbox.json': self.server.get('/ogc/collections/points/items?bbox=7,49,8,50&limit=1').body,
+            'ogc-item.json': self.server.get('/ogc/collections/points/items/1').body,
+            'ogc-districts.json': self.server.get('/ogc/collections/stadtteile/items').body,
+            'ogc-district.json': self.server.get('/ogc/collections/ortsbezirke/items/0').body,
         }
         paths = []
         for name, body in docs.items():

@@ -39,6 +39,7 @@ class TestPreModeration(ServerTest):
             'points': s.get('/api/points?limit=1').json()['numberMatched'],
             'stats': s.get('/api/stats').json()['total']['total'],
             'district': s.get('/api/districts/ob-0').json()['properties']['total'],
+            'ogc': s.get('/ogc/collections/points/items?limit=1').json()['numberMatched'],
         }
         r = s.post_point(*CENTRE, comment='Bitte mehr Bänke', category='improvement')
         self.assertEqual(r.status, 201, r)
@@ -55,6 +56,13 @@ class TestPreModeration(ServerTest):
         self.assertNotIn(b'Bitte mehr B', s.get('/api/districts/ob-0/points?limit=10000').body)
         export = s.geopart('export', '--format', 'geojson').stdout
         self.assertNotIn(b'Bitte mehr B', export)
+        for fmt in ('geojson', 'csv'):
+            self.assertNotIn('Bitte mehr B'.encode(), s.get(f'/api/export?format={fmt}').body)
+        self.assertEqual(s.get('/ogc/collections/points/items?limit=1').json()['numberMatched'],
+                         before['ogc'])
+        self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 404)
+        self.assertNotIn('Bitte mehr B'.encode(),
+                         s.get('/ogc/collections/points/items?limit=10000').body)
         self.assertEqual(s.request('POST', f'/api/points/{pid}/support').status, 404)
         # the planner sees it in the queue
         q = s.get('/api/admin/points?status=pending&limit=100', headers=self.planner)
@@ -66,6 +74,7 @@ class TestPreModeration(ServerTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()['properties']['status'], 'published')
         self.assertEqual(s.get(f'/api/points/{pid}').status, 200)
+        self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 200)
         self.assertEqual(s.get('/api/stats').json()['total']['total'], before['stats'] + 1)
         self.assertEqual(s.get('/api/districts/ob-0').json()['properties']['total'], before['district'] + 1)
         log = s.get('/api/admin/log', headers=self.admin).json()['entries']

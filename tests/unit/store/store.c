@@ -56,6 +56,160 @@ static void report(void *ctx, const char *problem)
 	(*n)++;
 }
 
+/* ---- the grid against brute force ---------------------------------------- */
+
+typedef struct mini {
+	int64_t id;
+	double lon, lat;
+	int status, category;
+} mini;
+
+static uint32_t rnd_state = 7;
+static double rnd(void)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) / 16777216.0;
+}
+
+typedef struct collect {
+	int64_t ids[4096];
+	int64_t cells[4096];
+	int n;
+} collect;
+
+static int collect_cb(void *ctx, const gp_point *p)
+{
+	collect *c = ctx;
+
+	if (c->n < 4096) {
+		c->cells[c->n] = gp_store_point_cell(p->lon, p->lat);
+		c->ids[c->n++] = p->id;
+	}
+	return 0;
+}
+
+/* Keeps points east of a line: a stand-in for a box in another CRS. */
+static int keep_east(void *ctx, double x, double y)
+{
+	(void)y;
+	return x >= *(double *)ctx;
+}
+
+/*
+ * Random points (several per grid cell, on cell edges too) and random
+ * boxes: counts through per-cell totals and queries in both orders must
+ * equal a plain loop over the points.
+ */
+static void grid_matches_brute_force(gp_store *s)
+{
+	static mini pts[3000];
+	const int npts = 3000;
+	gp_point p;
+
+	CHECK_INT(gp_store_begin_write(s), 0);
+	for (int i = 0; i < npts; i++) {
+		memset(&p, 0, sizeof(p));
+		p.category = rnd() < 0.4 ? GP_CATEGORY_IMPROVEMENT : GP_CATEGORY_FAVOURITE;
+		p.status = rnd() < 0.8 ? GP_STATUS_PUBLISHED : GP_STATUS_HIDDEN;
+		p.comment = "grid";
+		strcpy(p.created, "2026-11-01T10:00:00.000Z");
+		strcpy(p.updated, p.created);
+		/* a third exactly on grid lines, the rest anywhere */
+		p.lon = 7.70 + (i % 3 ? rnd() * 0.02 : (int)(rnd() * 40) * 0.0005);
+		p.lat = 49.40 + (i % 3 ? rnd() * 0.02 : (int)(rnd() * 40) * 0.0005);
+		/* a fake but monotone projection: x/y grow with lon/lat */
+		p.x = 400000 + (p.lon - 7.7) * 72000;
+		p.y = 5470000 + (p.lat - 49.4) * 111000;
+		CHECK_INT(gp_store_point_insert(s, &p), 0);
+		pts[i] = (mini){ p.id, p.lon, p.lat, (int)p.status, (int)p.category };
+	}
+	CHECK_INT(gp_store_commit(s), 0);
+
+	for (int round = 0; round < 60; round++) {
+		double lon0 = 7.695 + rnd() * 0.02, lat0 = 49.395 + rnd() * 0.02;
+		double lon1 = lon0 + rnd() * (round % 2 ? 0.02 : 0.003);
+		double lat1 = lat0 + rnd() * (round % 2 ? 0.02 : 0.003);
+		double east, east_x;
+		int category = round % 3 == 0 ? GP_CATEGORY_IMPROVEMENT : -1;
+		int kind = round % 4; /* 0 lonlat, 1 lonlat + inner grid, 2 keep, 3 xy */
+		int64_t want = 0, got = -1;
+		collect byid = { .n = 0 }, bycell = { .n = 0 };
+		gp_point_filter f;
+
+		if (round % 5 == 0) { /* box edges on grid lines */
+			lon0 = 7.70 + 0.0005 * (int)(rnd() * 30);
+			lat0 = 49.40 + 0.0005 * (int)(rnd() * 30);
+			lon1 = lon0 + 0.0005 * (int)(1 + rnd() * 8);
+			lat1 = lat0 + 0.0005 * (int)(1 + rnd() * 8);
+		}
+		east = lon0 + (lon1 - lon0) / 3;
+		east_x = 400000 + (east - 7.7) * 72000;
+		gp_point_filter_init(&f);
+		f.status = GP_STATUS_PUBLISHED;
+		f.category = category;
+		f.has_lonlat = 1;
+		f.lonlat = (gp_bbox){ lon0, lat0, lon1, lat1 };
+		if (kind == 1 || kind == 2 || kind == 3) {
+			f.has_grid = 1;
+			f.grid_outer = (gp_bbox){ lon0 - 0.001, lat0 - 0.001, lon1 + 0.001, lat1 + 0.001 };
+			f.has_inner = 1;
+			f.grid_inner = (gp_bbox){ kind == 2 ? east : lon0, lat0, lon1, lat1 };
+		}
+		if (kind == 2) {
+			f.keep = keep_east;
+			f.keep_ctx = &east_x;
+		}
+		if (kind == 3) {
+			f.has_lonlat = 0;
+			f.has_xy = 1;
+			f.xy = (gp_bbox){ 400000 + (lon0 - 7.7) * 72000, 5470000 + (lat0 - 49.4) * 111000,
+				          400000 + (lon1 - 7.7) * 72000, 5470000 + (lat1 - 49.4) * 111000 };
+			f.grid_inner = (gp_bbox){ lon0 + 1e-6, lat0 + 1e-6, lon1 - 1e-6, lat1 - 1e-6 };
+		}
+		for (int i = 0; i < npts; i++) {
+			double x = 400000 + (pts[i].lon - 7.7) * 72000;
+			double y = 5470000 + (pts[i].lat - 49.4) * 111000;
+			int in = kind == 3 ? x >= f.xy.minx && x <= f.xy.maxx && y >= f.xy.miny && y <= f.xy.maxy
+			                   : pts[i].lon >= lon0 && pts[i].lon <= lon1 &&
+			                             pts[i].lat >= lat0 && pts[i].lat <= lat1;
+			if (kind == 2)
+				in = in && x >= east_x;
+			want += in && pts[i].status == GP_STATUS_PUBLISHED &&
+			        (category < 0 || pts[i].category == category);
+		}
+		CHECK_INT(gp_store_point_count(s, &f, &got), 0);
+		if (got != want)
+			fprintf(stderr, "round %d kind %d box %.6f,%.6f,%.6f,%.6f\n", round, kind,
+			        lon0, lat0, lon1, lat1);
+		CHECK_INT(got, want);
+		f.order = GP_ORDER_CELL;
+		CHECK_INT(gp_store_point_query(s, &f, collect_cb, &bycell), 0);
+		CHECK_INT(bycell.n, want);
+		for (int i = 1; i < bycell.n; i++)
+			CHECK(bycell.cells[i - 1] < bycell.cells[i] ||
+			      (bycell.cells[i - 1] == bycell.cells[i] && bycell.ids[i - 1] < bycell.ids[i]));
+		if (bycell.n > 3) { /* keyset paging resumes after the second point */
+			collect rest = { .n = 0 };
+			f.after_cell = bycell.cells[1];
+			f.after_id = bycell.ids[1];
+			f.limit = 2;
+			CHECK_INT(gp_store_point_query(s, &f, collect_cb, &rest), 0);
+			CHECK_INT(rest.n, 2);
+			CHECK_INT(rest.ids[0], bycell.ids[2]);
+			CHECK_INT(rest.ids[1], bycell.ids[3]);
+			f.after_cell = f.after_id = 0;
+			f.limit = -1;
+		}
+		if (!f.keep) {
+			f.order = GP_ORDER_ID;
+			CHECK_INT(gp_store_point_query(s, &f, collect_cb, &byid), 0);
+			CHECK_INT(byid.n, want);
+			for (int i = 1; i < byid.n; i++)
+				CHECK(byid.ids[i - 1] < byid.ids[i]);
+		}
+	}
+}
+
 int main(void)
 {
 	char path[] = "/tmp/gp-store-test-XXXXXX";
@@ -134,10 +288,14 @@ int main(void)
 	CHECK_INT(gp_store_point_count(s, &f, &n), 0);
 	CHECK_INT(n, 1);
 	gp_point_filter_init(&f);
-	f.has_envelope = 1;
-	f.envelope = (gp_bbox){ 400000, 5470000, 401000, 5471000 };
 	f.has_xy = 1;
-	f.xy = f.envelope;
+	f.xy = (gp_bbox){ 400000, 5470000, 401000, 5471000 };
+	CHECK_INT(gp_store_point_count(s, &f, &n), 0);
+	CHECK_INT(n, 1);
+	/* The same through the grid. */
+	f.status = GP_STATUS_PUBLISHED;
+	f.has_grid = 1;
+	f.grid_outer = (gp_bbox){ 7.5, 49.3, 7.7, 49.5 };
 	CHECK_INT(gp_store_point_count(s, &f, &n), 0);
 	CHECK_INT(n, 1);
 	gp_point_filter_init(&f);
@@ -175,6 +333,7 @@ int main(void)
 	CHECK_INT(gp_store_point_count(s, &f, &n), 0);
 	CHECK_INT(n, 0);
 
+	grid_matches_brute_force(s);
 	CHECK_INT(gp_store_check(s, report, &problems), 0);
 	CHECK_INT(problems, 0);
 	gp_store_close(s);

@@ -1,0 +1,320 @@
+/*
+ * gpkg.c — writing points into a new OGC GeoPackage (1.3): an SQLite file
+ * with gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns, one
+ * feature table `points` whose geometries are GeoPackage binary blobs
+ * (header "GP" + WKB), and the gpkg_rtree_index spatial index QGIS uses.
+ *
+ * The SRS definitions (WKT) are copied from this database's SpatiaLite
+ * spatial_ref_sys, so no PROJ call is needed here.  Coordinates are written
+ * east/north first in every SRS (GeoPackage geometries are x/y; EPSG:4326
+ * means x = longitude there).
+ *
+ * The file is an export: it is written without journal or fsync (a
+ * half-written export is thrown away, never repaired) in one transaction.
+ * Must never: write into the geopart database, or keep rows in memory.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+struct gp_store_gpkg {
+	sqlite3 *db;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *rtree;
+	int srid;
+	gp_bbox extent;
+	int64_t n;
+};
+
+static int gpkg_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		gp_log_error("geopackage: %s", msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
+	}
+	return 0;
+}
+
+/* Copies an SRS (name and WKT) from the geopart database. */
+static int copy_srs(gp_store *src, sqlite3 *db, int srid)
+{
+	sqlite3_stmt *get = gp_store_stmt(src, "SELECT ref_sys_name, srtext FROM spatial_ref_sys"
+	                                       " WHERE srid = ?1");
+	sqlite3_stmt *put = NULL;
+	int rc;
+
+	if (!get)
+		return GP_EFAULT;
+	sqlite3_bind_int(get, 1, srid);
+	if ((rc = sqlite3_step(get)) != SQLITE_ROW) {
+		sqlite3_reset(get);
+		gp_log_error("geopackage: SRID %d is not in spatial_ref_sys", srid);
+		return rc == SQLITE_DONE ? GP_EFAULT : STORE_FAIL(src, rc);
+	}
+	rc = sqlite3_prepare_v2(db, "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id,"
+	                            " organization, organization_coordsys_id, definition)"
+	                            " VALUES (?1, ?2, 'EPSG', ?2, ?3)", -1, &put, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(put, 1, (const char *)sqlite3_column_text(get, 0), -1,
+		                  SQLITE_TRANSIENT);
+		sqlite3_bind_int(put, 2, srid);
+		sqlite3_bind_text(put, 3, (const char *)sqlite3_column_text(get, 1), -1,
+		                  SQLITE_TRANSIENT);
+		rc = sqlite3_step(put);
+	}
+	sqlite3_finalize(put);
+	sqlite3_reset(get);
+	if (rc != SQLITE_DONE) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(db));
+		return GP_EFAULT;
+	}
+	return 0;
+}
+
+/* The tables of the GeoPackage core and of the feature table `points`. */
+static const char schema[] =
+	"PRAGMA application_id = 1196444487;" /* 'GPKG' */
+	"PRAGMA user_version = 10300;"
+	"CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL,"
+	" srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,"
+	" organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,"
+	" description TEXT);"
+	"INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1,"
+	" 'undefined', 'undefined cartesian coordinate reference system');"
+	"INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0,"
+	" 'undefined', 'undefined geographic coordinate reference system');"
+	"CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY,"
+	" data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',"
+	" last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	" min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,"
+	" CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id)"
+	" REFERENCES gpkg_spatial_ref_sys(srs_id));"
+	"CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL,"
+	" column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,"
+	" srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,"
+	" CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),"
+	" CONSTRAINT uk_gc_table_name UNIQUE (table_name),"
+	" CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),"
+	" CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));"
+	"CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
+	" extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
+	" CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));"
+	"CREATE TABLE points (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,"
+	" category TEXT NOT NULL, comment TEXT NOT NULL, topic TEXT, status TEXT NOT NULL,"
+	" created DATETIME NOT NULL, updated DATETIME NOT NULL, supporters INTEGER NOT NULL,"
+	" ortsbezirk_id TEXT, ortsbezirk_name TEXT, stadtteil_id TEXT, stadtteil_name TEXT,"
+	" lon DOUBLE NOT NULL, lat DOUBLE NOT NULL);"
+	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);";
+
+/*
+ * The triggers the gpkg_rtree_index extension requires (GeoPackage 1.3,
+ * annex on the RTree Spatial Indexes extension), created after the bulk
+ * load; ST_* are the functions GeoPackage readers provide.
+ */
+static const char rtree_triggers[] =
+	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
+	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
+	"CREATE TRIGGER rtree_points_geom_update1 AFTER UPDATE OF geom ON points"
+	" WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
+	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
+	"CREATE TRIGGER rtree_points_geom_update2 AFTER UPDATE OF geom ON points"
+	" WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
+	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
+	"CREATE TRIGGER rtree_points_geom_update3 AFTER UPDATE ON points"
+	" WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
+	" DELETE FROM rtree_points_geom WHERE id = OLD.fid;"
+	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
+	"CREATE TRIGGER rtree_points_geom_update4 AFTER UPDATE ON points"
+	" WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
+	" DELETE FROM rtree_points_geom WHERE id IN (OLD.fid, NEW.fid); END;"
+	"CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
+	" WHEN old.geom NOT NULL BEGIN"
+	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
+	"INSERT INTO gpkg_extensions VALUES ('points', 'geom', 'gpkg_rtree_index',"
+	" 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');";
+
+int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
+                      gp_err *err)
+{
+	gp_store_gpkg *g = calloc(1, sizeof(*g));
+	char sql[512];
+	int rc;
+
+	*out = NULL;
+	if (!g)
+		return GP_ENOMEM;
+	g->srid = srid;
+	rc = sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                                        SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		gp_err_set(err, GP_EIO, "output", "cannot create %s: %s", path,
+		           g->db ? sqlite3_errmsg(g->db) : sqlite3_errstr(rc));
+		gp_store_gpkg_free(g);
+		return GP_EIO;
+	}
+	if ((rc = gpkg_exec(g->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+	                           "BEGIN")) ||
+	    (rc = gpkg_exec(g->db, schema)) || (rc = copy_srs(src, g->db, 4326)) ||
+	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))))
+		goto fail;
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,"
+	         " srs_id) VALUES ('points', 'features', 'points', 'geopart: participation"
+	         " points', %d);"
+	         "INSERT INTO gpkg_geometry_columns VALUES ('points', 'geom', 'POINT', %d, 0, 0);",
+	         srid, srid);
+	if ((rc = gpkg_exec(g->db, sql)))
+		goto fail;
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO points VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	                               " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &g->insert,
+	                        NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
+		                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
+	if (rc != SQLITE_OK) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		rc = GP_EFAULT;
+		goto fail;
+	}
+	*out = g;
+	return 0;
+fail:
+	gp_err_set(err, rc, "output", "cannot write the GeoPackage %s", path);
+	gp_store_gpkg_free(g);
+	return rc;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put_f64(unsigned char *p, double v)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &v, 8);
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(bits >> (8 * i));
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
+{
+	/*
+	 * GeoPackage binary: "GP", version 0, flags 0x01 (little-endian, no
+	 * envelope — a point is its own), srs_id, then an ISO WKB point.
+	 */
+	unsigned char blob[8 + 21];
+	int rc;
+
+	blob[0] = 'G';
+	blob[1] = 'P';
+	blob[2] = 0;
+	blob[3] = 0x01;
+	put_u32(blob + 4, (uint32_t)g->srid);
+	blob[8] = 1;
+	put_u32(blob + 9, 1);
+	put_f64(blob + 13, x);
+	put_f64(blob + 21, y);
+	sqlite3_bind_int64(g->insert, 1, p->id);
+	sqlite3_bind_blob(g->insert, 2, blob, sizeof(blob), SQLITE_STATIC);
+	sqlite3_bind_text(g->insert, 3, gp_category_name(p->category), -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->insert, 4, p->comment ? p->comment : "", -1, SQLITE_STATIC);
+	bind_text_or_null(g->insert, 5, p->topic);
+	sqlite3_bind_text(g->insert, 6, gp_status_name(p->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->insert, 7, p->created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->insert, 8, p->updated, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g->insert, 9, p->supporters);
+	bind_text_or_null(g->insert, 10, p->ortsbezirk.id);
+	bind_text_or_null(g->insert, 11, p->ortsbezirk.name);
+	bind_text_or_null(g->insert, 12, p->stadtteil.id);
+	bind_text_or_null(g->insert, 13, p->stadtteil.name);
+	sqlite3_bind_double(g->insert, 14, p->lon);
+	sqlite3_bind_double(g->insert, 15, p->lat);
+	rc = sqlite3_step(g->insert);
+	sqlite3_reset(g->insert);
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_int64(g->rtree, 1, p->id);
+		sqlite3_bind_double(g->rtree, 2, x);
+		sqlite3_bind_double(g->rtree, 3, y);
+		rc = sqlite3_step(g->rtree);
+		sqlite3_reset(g->rtree);
+	}
+	if (rc != SQLITE_DONE) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
+	}
+	if (g->n++ == 0) {
+		g->extent = (gp_bbox){ x, y, x, y };
+	} else {
+		g->extent.minx = x < g->extent.minx ? x : g->extent.minx;
+		g->extent.miny = y < g->extent.miny ? y : g->extent.miny;
+		g->extent.maxx = x > g->extent.maxx ? x : g->extent.maxx;
+		g->extent.maxy = y > g->extent.maxy ? y : g->extent.maxy;
+	}
+	return 0;
+}
+
+int gp_store_gpkg_finish(gp_store_gpkg *g)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (g->n) {
+		rc = sqlite3_prepare_v2(g->db, "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2,"
+		                               " max_x = ?3, max_y = ?4", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_double(st, 1, g->extent.minx);
+			sqlite3_bind_double(st, 2, g->extent.miny);
+			sqlite3_bind_double(st, 3, g->extent.maxx);
+			sqlite3_bind_double(st, 4, g->extent.maxy);
+			rc = sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+			return GP_EFAULT;
+		}
+	}
+	if ((rc = gpkg_exec(g->db, rtree_triggers)) || (rc = gpkg_exec(g->db, "COMMIT")))
+		return rc;
+	sqlite3_finalize(g->insert);
+	sqlite3_finalize(g->rtree);
+	g->insert = g->rtree = NULL;
+	if (sqlite3_close(g->db) != SQLITE_OK)
+		return GP_EIO;
+	g->db = NULL;
+	return 0;
+}
+
+void gp_store_gpkg_free(gp_store_gpkg *g)
+{
+	if (!g)
+		return;
+	sqlite3_finalize(g->insert);
+	sqlite3_finalize(g->rtree);
+	if (g->db)
+		sqlite3_close(g->db);
+	free(g);
+}
