@@ -183,9 +183,12 @@ static void handle(void *arg)
 			rc = gp_err_set(&err, GP_NOT_FOUND, "", "no such resource");
 			goto answer;
 		}
-		if (x.nparams) {
-			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[0].name,
-			                "static files take no query parameters");
+		/* The one parameter pages take: ?lang=en, read by the page's script. */
+		for (size_t i = 0; i < x.nparams; i++) {
+			if (strcmp(x.params[i].name, "lang") == 0)
+				continue;
+			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[i].name,
+			                "static files take no query parameters but lang");
 			goto answer;
 		}
 		rc = gp_http_serve_static(&x, &err);

@@ -147,6 +147,15 @@ class TestStatic(unittest.TestCase):
         self.assertIsNone(self.server.get('/healthz', headers={'Accept-Encoding': 'gzip'})
                           .header('Content-Encoding'))
 
+    def test_pages_take_lang_and_nothing_else(self):
+        r = self.server.get('/?lang=en')
+        self.assertEqual(r.status, 200)
+        self.assertIn(b'<html', r.body)
+        self.assertEqual(self.server.get('/index.html?lang=de').status, 200)
+        r = self.server.get('/index.html?lang=en&debug=1')
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json()['field'], 'debug')
+
     def test_page_in_subfolder(self):
         self.assertEqual(self.server.get('/sub/page.html').status, 200)
 

@@ -128,7 +128,6 @@ export function pointPopup(feature, config, onSupported) {
   button.type = 'button';
   button.className = 'support';
   button.textContent = t('support');
-  button.setAttribute('aria-label', t('supportLabel'));
   const note = document.createElement('p');
   note.className = 'popup-note';
   note.setAttribute('role', 'status');
