@@ -151,6 +151,7 @@ function drawMap(c) {
     onEachFeature: (f, layer) => {
       const row = byId.get(f.properties.id);
       if (row) layer.bindTooltip(tooltipFor(row), { sticky: true });
+      layer.on('add', () => { layer.getElement().dataset.id = f.properties.id; });
     }
   }).addTo(state.map);
   state.labels = districtLabels(state.geometry[c.layer]).addTo(state.map);

@@ -159,7 +159,21 @@ export function pointMarker(feature, config, extraClass) {
   });
   marker.feature = feature;
   marker.bindPopup(() => pointPopup(feature, config), { maxWidth: 280 });
+  // Leaflet opens the popup on Enter; a role=button also answers Space.
+  onKeys(marker, [' '], () => marker.openPopup());
   return marker;
+}
+
+// Keys that act on a focused marker like a click (role=button).
+function onKeys(marker, keys, fn) {
+  marker.on('add', () => {
+    marker.getElement().addEventListener('keydown', (e) => {
+      if (!keys.includes(e.key)) return;
+      e.preventDefault();
+      e.stopPropagation();
+      fn();
+    });
+  });
 }
 
 export function clusterMarker(feature, map) {
@@ -183,11 +197,13 @@ export function clusterMarker(feature, map) {
     }),
     keyboard: true
   });
-  marker.on('click', () => {
+  const expand = () => {
     const zoom = Math.min(Math.max(p.expansion_zoom ?? map.getZoom() + 2, map.getZoom() + 1),
       map.getMaxZoom());
     map.setView([lat, lon], zoom);
-  });
+  };
+  marker.on('click', expand);
+  onKeys(marker, ['Enter', ' '], expand);
   return marker;
 }
 
