@@ -59,6 +59,21 @@ function debounce(fn, ms) {
   };
 }
 
+// The lat/lon bounds of a FeatureCollection of (Multi)Polygons.
+function extentOf(fc) {
+  let w = 180, s = 90, e = -180, n = -90;
+  const walk = (c) => {
+    if (typeof c[0] === 'number') {
+      w = Math.min(w, c[0]); e = Math.max(e, c[0]);
+      s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+    } else {
+      for (const x of c) walk(x);
+    }
+  };
+  for (const f of fc.features) walk(f.geometry.coordinates);
+  return L.latLngBounds([s, w], [n, e]);
+}
+
 function addCrosshair(container) {
   const cross = document.createElement('div');
   cross.className = 'crosshair';
@@ -355,6 +370,9 @@ function renderTexts() {
 }
 
 async function start() {
+  // The boundaries do not depend on the configuration: ask for both at once.
+  const districtsAnswer = fetchDistricts('ortsbezirk');
+  districtsAnswer.catch(() => {});
   try {
     state.config = await getJSON('/api/config');
   } catch (e) {
@@ -383,18 +401,20 @@ async function start() {
       choose(map.getCenter());
     }
   });
-  map.on('moveend', debounce(reloadView, 120));
 
   try {
-    const districts = await fetchDistricts('ortsbezirk');
-    const outline = L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map);
-    outline.bringToBack();
+    const districts = await districtsAnswer;
+    // Ask for the points first, then draw the boundaries while they travel.
+    map.fitBounds(extentOf(districts), { animate: false });
+    reloadView();
+    L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
     districtLabels(districts).addTo(map);
-    map.fitBounds(outline.getBounds(), { animate: false });
   } catch (e) {
     say(t('loadFailed'));
+    reloadView();
   }
-  reloadView();
+  // Later moves load their view; the first one is loading already.
+  map.on('moveend', debounce(reloadView, 120));
 
   $('place-centre').addEventListener('click', () => choose(map.getCenter()));
   $('entry').addEventListener('submit', submit);
