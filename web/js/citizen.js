@@ -92,13 +92,18 @@ function addCrosshair(container) {
 
 // ---- choosing a place -------------------------------------------------------
 
+// A server that does not say (older configuration) takes entries.
+function isOpen() {
+  return state.config.participation?.open !== false;
+}
+
 function positionText() {
   if (!state.chosen) return t('noPosition');
   return t('position', { lat: state.chosen.lat.toFixed(5), lon: state.chosen.lng.toFixed(5) });
 }
 
 async function choose(latlng) {
-  if (!state.config.participation.open) {
+  if (!isOpen()) {
     say(t('errClosed'));
     return;
   }
@@ -360,7 +365,7 @@ function initLocate() {
 function renderTexts() {
   applyTexts({ city: state.config.city });
   $('period').textContent = participationText(state.config.participation, formatDate);
-  $('privacy-note').textContent = state.config.privacy_note;
+  $('privacy-note').textContent = state.config.privacy_note || '';
   renderSources($('source-list'), state.config);
   renderChoices();
   renderTopics();
@@ -385,7 +390,7 @@ async function start() {
     state.map.fire('gp:language');
     reloadView();
   });
-  if (!state.config.participation.open) {
+  if (!isOpen()) {
     $('place-centre').disabled = true;
     $('locate').disabled = true;
   }

@@ -260,18 +260,28 @@ export function label(obj) {
   return (obj && (obj[lang] || obj.de)) || '';
 }
 
+// Intl formatters are costly to make (milliseconds each): one per kind and
+// language, made on first use.
+const formatters = new Map();
+function formatter(kind, options) {
+  const key = `${lang} ${kind}`;
+  if (!formatters.has(key)) {
+    const locale = lang === 'de' ? 'de-DE' : 'en-GB';
+    formatters.set(key, kind.startsWith('date')
+      ? new Intl.DateTimeFormat(locale, options) : new Intl.NumberFormat(locale, options));
+  }
+  return formatters.get(key);
+}
+
 export function formatDate(iso, withTime = false) {
-  const d = new Date(iso);
-  const opts = withTime
-    ? { dateStyle: 'long', timeStyle: 'short' }
-    : { dateStyle: 'long' };
-  return new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', opts).format(d);
+  return withTime
+    ? formatter('datetime', { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso))
+    : formatter('date', { dateStyle: 'long' }).format(new Date(iso));
 }
 
 export function formatNumber(n, digits = 0) {
-  return new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB', {
-    minimumFractionDigits: digits, maximumFractionDigits: digits
-  }).format(n);
+  return formatter(`number${digits}`, { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    .format(n);
 }
 
 // Fills every element marked with data-i18n / data-i18n-attr.
