@@ -4,8 +4,10 @@
 // device's location after asking.
 
 import { ApiError, getJSON, postJSON } from './api.js';
-import { applyTexts, formatDate, initLanguageSwitch, label, t } from './i18n.js';
-import { createMap, districtLabels, fetchDistricts, participationText, renderSources } from './map.js';
+import { applyTexts, formatDate, label, t } from './i18n.js';
+import {
+  createMap, districtLabels, fetchDistricts, participationText, renderSources, startPage
+} from './map.js';
 import { categoryBadge, drawFeatures, loadVisible, pointMarker } from './points.js';
 
 const L = window.L;
@@ -378,18 +380,14 @@ async function start() {
   // The boundaries do not depend on the configuration: ask for both at once.
   const districtsAnswer = fetchDistricts('ortsbezirk');
   districtsAnswer.catch(() => {});
-  try {
-    state.config = await getJSON('/api/config');
-  } catch (e) {
-    $('status').textContent = t('loadFailed');
-    return;
-  }
-  renderTexts();
-  initLanguageSwitch($('lang'), () => {
+  state.config = await startPage((config) => {
+    state.config = config;
     renderTexts();
+  }, () => {
     state.map.fire('gp:language');
     reloadView();
   });
+  if (!state.config) return;
   if (!isOpen()) {
     $('place-centre').disabled = true;
     $('locate').disabled = true;

@@ -6,7 +6,7 @@
 // Leaflet is loaded as a classic script before the modules (global L).
 
 import { getJSON, query } from './api.js';
-import { t } from './i18n.js';
+import { initLanguageSwitch, t } from './i18n.js';
 
 const L = window.L;
 
@@ -96,4 +96,23 @@ export function participationText(p, formatDate) {
   if (!p.open) return t('periodClosed');
   if (p.open_until) return t('periodUntil', { until: formatDate(p.open_until, true) });
   return t('periodOpen');
+}
+
+// What both pages do first: read /api/config (null when the server does not
+// answer, after saying so in #status), call render(config) and wire the
+// language button to render again and then onLanguage().
+export async function startPage(render, onLanguage) {
+  let config;
+  try {
+    config = await getJSON('/api/config');
+  } catch (e) {
+    document.getElementById('status').textContent = t('loadFailed');
+    return null;
+  }
+  render(config);
+  initLanguageSwitch(document.getElementById('lang'), () => {
+    render(config);
+    onLanguage();
+  });
+  return config;
 }

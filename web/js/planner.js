@@ -11,8 +11,8 @@
 // `since` counts, because /api/points has `since` but no upper bound.
 
 import { getJSON, query } from './api.js';
-import { applyTexts, formatDate, formatNumber, initLanguageSwitch, label, t } from './i18n.js';
-import { createMap, districtLabels, fetchDistricts, renderSources } from './map.js';
+import { applyTexts, formatDate, formatNumber, label, t } from './i18n.js';
+import { createMap, districtLabels, fetchDistricts, renderSources, startPage } from './map.js';
 import { categoryBadge, categoryLabel, topicLabel } from './points.js';
 
 const L = window.L;
@@ -354,19 +354,15 @@ function renderTexts() {
 }
 
 async function start() {
-  try {
-    state.config = await getJSON('/api/config');
-  } catch (e) {
-    $('status').textContent = t('loadFailed');
-    return;
-  }
-  renderTexts();
-  state.map = createMap($('map'), state.config);
-  initLanguageSwitch($('lang'), () => {
+  state.config = await startPage((config) => {
+    state.config = config;
     renderTexts();
+  }, () => {
     state.map.fire('gp:language');
     refresh();
   });
+  if (!state.config) return;
+  state.map = createMap($('map'), state.config);
   const form = $('controls');
   form.addEventListener('change', () => refresh().catch(() => { $('status').textContent = t('loadFailed'); }));
   form.addEventListener('reset', () => setTimeout(() => refresh(), 0));
