@@ -120,3 +120,37 @@ test('server clusters (the /api/clusters contract) are drawn and zoom in when ch
   assert.equal(asked.searchParams.get('zoom'), '14', 'choosing the cluster zooms to its expansion_zoom');
   await page.close();
 });
+
+test('a quick citizen is not taken for a robot: the page waits out form_min_seconds', async () => {
+  const server = await serve({ form_min_seconds: '2' });
+  const page = await open(server);
+  const t0 = Date.now();
+  await enter(page, 'Schnell getippt');
+  await page.locator('#status').filter({ hasText: 'Danke! Ihr Beitrag liegt im Ortsbezirk' }).waitFor();
+  assert.ok(Date.now() - t0 >= 1900, 'sent no earlier than the minimum');
+  assert.equal(await server.count(), 1, 'stored, not silently dropped');
+  await page.context().close();
+});
+
+test('"use my location" asks first, sends nothing, and proposes the place', async () => {
+  const server = await serve({});
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 }, geolocation: { latitude: 49.4447, longitude: 7.7689 },
+    permissions: ['geolocation'], locale: 'de-DE'
+  });
+  const page = await context.newPage();
+  const posts = [];
+  page.on('request', (r) => { if (r.method() !== 'GET') posts.push(r.url()); });
+  await page.goto(`${server.url}/`);
+  await mapLoaded(page);
+  await page.locator('#locate').click();
+  assert.equal(await page.locator('#locate').getAttribute('aria-expanded'), 'true');
+  assert.match(await page.locator('#locate-ask').textContent(), /gesendet wird erst/);
+  assert.ok(await page.locator('#entry').isHidden(), 'nothing happens before consent');
+  await page.locator('#locate-yes').click();
+  await page.locator('#entry').waitFor();
+  assert.equal(await page.locator('#pos').textContent(), 'Gewählter Ort: 49.44470° N, 7.76890° O');
+  assert.deepEqual(posts, [], 'no data sent');
+  assert.equal(await server.count(), 0);
+  await context.close();
+});
