@@ -45,7 +45,7 @@ async function reloadView() {
     drawFeatures(state.points, features.filter((f) => f.properties.cluster || f.id !== mineId),
       state.map, state.config);
     const note = $('view-note');
-    note.textContent = complete ? t('shownCount', { n: total })
+    note.textContent = complete ? t(total === 1 ? 'shownOne' : 'shownCount', { n: total })
       : t('shownSome', { shown: features.length, total });
     state.map.getContainer().dataset.loaded = String(Date.now());
   } catch (e) {
