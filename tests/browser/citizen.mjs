@@ -168,6 +168,18 @@ test('a point outside the city shows the API problem at the place and stores not
   await page.context().close();
 });
 
+test('a skip link passes the map and its markers to the entry panel', async () => {
+  const page = await open();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), '#panel');
+  assert.ok(await page.locator('a.skip[href="#panel"]').isVisible(), 'visible while focused');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'place-centre');
+  await page.context().close();
+});
+
 test('empty fields are named before anything is sent', async () => {
   const page = await open();
   await page.locator('#place-centre').click();

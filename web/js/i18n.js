@@ -9,6 +9,7 @@ const TEXTS = {
   de: {
     skip: 'Zur Karte springen',
     skipTable: 'Zur Tabelle springen',
+    skipPanel: 'Zu Eingabe und Hinweisen springen',
     title: 'Mitmachkarte',
     tagline: 'Markieren Sie Lieblingsorte und Orte, die besser werden sollen.',
     switchLang: 'English',
@@ -125,6 +126,7 @@ const TEXTS = {
   en: {
     skip: 'Skip to the map',
     skipTable: 'Skip to the table',
+    skipPanel: 'Skip to the entry form and help',
     title: 'Participation map',
     tagline: 'Mark favourite places and places that should get better.',
     switchLang: 'Deutsch',
