@@ -168,6 +168,27 @@ test('a point outside the city shows the API problem at the place and stores not
   await page.context().close();
 });
 
+test('keyboard: a marker opens its popup, +1 inside it, Escape returns to the marker', async () => {
+  const page = await open();
+  const marker = page.locator('.pin').first();
+  await marker.focus();
+  const before = await page.evaluate(() => document.activeElement.title);
+  await page.keyboard.press('Enter');
+  const popup = page.locator('.leaflet-popup-content');
+  await popup.waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains('popup')),
+    'focus moves into the popup');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => document.activeElement.classList.contains('support')));
+  await page.keyboard.press('Enter');
+  await popup.locator('.popup-note').filter({ hasText: /Unterstützung|unterstützt/ }).waitFor();
+  await page.keyboard.press('Escape');
+  await popup.waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.title), before, 'focus is back on the marker');
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
 test('a skip link passes the map and its markers to the entry panel', async () => {
   const page = await open();
   await page.keyboard.press('Tab');

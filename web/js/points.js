@@ -138,6 +138,8 @@ export function pointPopup(feature, config, onSupported) {
       p.supporters = body.supporters;
       count.textContent = t('supporters', { n: formatNumber(body.supporters) });
       note.textContent = body.counted ? t('supported') : t('supportedBefore');
+      // The button stays disabled; keep the focus in the popup.
+      box.focus();
       if (onSupported) onSupported(feature);
     } catch (e) {
       note.textContent = t('supportFailed');
@@ -161,6 +163,26 @@ export function pointMarker(feature, config, extraClass) {
   marker.bindPopup(() => pointPopup(feature, config), { maxWidth: 280 });
   // Leaflet opens the popup on Enter; a role=button also answers Space.
   onKeys(marker, [' '], () => marker.openPopup());
+  // Keyboard users land in the popup and return to the marker from it
+  // (Escape closes it: Leaflet's own Escape works only while the map
+  // itself has focus).
+  const escape = (e) => {
+    if (e.key === 'Escape') marker.closePopup();
+  };
+  marker.on('popupopen', () => {
+    const box = marker.getPopup().getElement().querySelector('.popup');
+    box.tabIndex = -1;
+    box.focus();
+    document.addEventListener('keydown', escape);
+  });
+  marker.on('popupclose', () => {
+    document.removeEventListener('keydown', escape);
+    const icon = marker.getElement();
+    const popup = marker.getPopup().getElement();
+    const lost = !document.activeElement || document.activeElement === document.body ||
+      (popup && popup.contains(document.activeElement));
+    if (icon && lost) icon.focus();
+  });
   return marker;
 }
 
