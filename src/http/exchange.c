@@ -442,9 +442,15 @@ static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
 	              keep ? "keep-alive" : "close");
 }
 
+/* Below this, gzip saves too little to pay for itself. */
+#define GZIP_MIN_BYTES 1024
+
 void gp_http_send(gp_http_exchange *x)
 {
 	gp_buf out;
+	const char *body;
+	char *zipped = NULL;
+	size_t body_len, zipped_len = 0;
 
 	if (x->streaming) {
 		/* Too late for a status: end the stream where it stands. */
@@ -466,18 +472,32 @@ void gp_http_send(gp_http_exchange *x)
 	}
 	if (!x->status)
 		x->status = 200;
+	body = x->out.data;
+	body_len = x->out.len;
+	/* Bodies worth it go gzip-compressed to clients that take it (gzip.c). */
+	if (body_len >= GZIP_MIN_BYTES) {
+		gp_http_add_header(x, "Vary", "Accept-Encoding");
+		if (gp_http_accepts_gzip(x) &&
+		    gp_http_gzip(&zipped, &zipped_len, body, body_len) == 0 &&
+		    zipped_len < body_len &&
+		    gp_http_add_header(x, "Content-Encoding", "gzip") == 0) {
+			body = zipped;
+			body_len = zipped_len;
+		}
+	}
 	gp_buf_init(&out, HEADER_SPACE * 3 + 65536);
-	head(x, &out, (long long)x->out.len);
+	head(x, &out, (long long)body_len);
 	/* Small bodies travel in the same write as the headers. */
-	if (!x->is_head && x->out.len <= 65536)
-		gp_buf_append(&out, x->out.data, x->out.len);
+	if (!x->is_head && body_len <= 65536)
+		gp_buf_append(&out, body, body_len);
 	if (gp_buf_status(&out) == 0) {
 		mg_write(x->conn, out.data, out.len);
-		if (!x->is_head && x->out.len > 65536)
-			mg_write(x->conn, x->out.data, x->out.len);
+		if (!x->is_head && body_len > 65536)
+			mg_write(x->conn, body, body_len);
 	}
 	gp_buf_free(&out);
-	x->bytes_sent = (long long)x->out.len;
+	free(zipped);
+	x->bytes_sent = (long long)body_len;
 }
 
 int gp_http_stream_flush(gp_http_exchange *x)

@@ -73,6 +73,15 @@ typedef struct http_thread {
 	void *worker; /* from gp_http_hooks.worker_new */
 } http_thread;
 
+/* gzip.c */
+/* Does the request's Accept-Encoding take gzip (q > 0)? */
+int gp_http_accepts_gzip(const gp_http_exchange *x);
+/*
+ * Compresses data as one gzip member into *out (caller owns it, free with
+ * free()).
+ */
+int gp_http_gzip(char **out, size_t *out_len, const void *data, size_t len);
+
 /* problem.c */
 int gp_http_status_for(int code);
 /* Sends code + err as problem+json (or a bare 500 for negative codes). */

@@ -188,7 +188,14 @@ static void handle(void *arg)
 			rc = gp_err_set(&err, GP_NOT_FOUND, "", "no such resource");
 			goto answer;
 		}
-		/* A page's query string is for the page's script, not for us. */
+		/* The one parameter pages take: ?lang=en, read by the page's script. */
+		for (size_t i = 0; i < x.nparams; i++) {
+			if (strcmp(x.params[i].name, "lang") == 0)
+				continue;
+			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[i].name,
+			                "static files take no query parameters but lang");
+			goto answer;
+		}
 		rc = gp_http_serve_static(&x, &err);
 		goto answer;
 	}

@@ -5,7 +5,14 @@
  * meets the file system: every decoded segment is checked (no "..", no
  * hidden names, no backslashes), only known file types are served, and the
  * resolved real path must still lie under the real web root, so symlinks
- * cannot lead out.  Directories are never listed.
+ * cannot lead out.  Directories are never listed.  npm's node_modules/ may
+ * sit in the web root (web/package.json) but is never served: the page
+ * loads its third-party files from web/vendor/, which tools/web-assets
+ * fills with exactly what it needs.
+ *
+ * A client that accepts gzip gets "<file>.gz" instead when that sibling
+ * exists and is not older than the file (tools/web-assets writes them;
+ * an edited file is served plain until they are written again).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -74,10 +81,27 @@ static void csp_for(const gp_config *cfg, char *out, size_t outsz)
 	         tiles);
 }
 
+/*
+ * Sets out to the precompressed sibling of real (same directory, ".gz"
+ * appended) and returns 1 when that is a regular file (not a symlink) not
+ * older than real; 0 when there is none to use.
+ */
+static int gzip_sibling(const char *real, const struct stat *st, char *out, size_t outsz)
+{
+	struct stat gz;
+
+	if ((size_t)snprintf(out, outsz, "%s.gz", real) >= outsz)
+		return 0;
+	if (lstat(out, &gz) != 0 || !S_ISREG(gz.st_mode))
+		return 0;
+	return gz.st_mtime >= st->st_mtime;
+}
+
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 {
-	char path[PATH_MAX], real[PATH_MAX], csp[768];
+	char path[PATH_MAX], real[PATH_MAX], gz[PATH_MAX + 4], csp[768];
 	const char *type;
+	int have_gz;
 	size_t len, root_len;
 	struct stat st;
 
@@ -86,7 +110,8 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	len = (size_t)snprintf(path, sizeof(path), "%s", x->srv->web_root);
 	for (size_t i = 0; i < x->nsegments; i++) {
 		const char *seg = x->segments[i];
-		if (seg[0] == '.' || strchr(seg, '\\') || strchr(seg, '/'))
+		if (seg[0] == '.' || strchr(seg, '\\') || strchr(seg, '/') ||
+		    strcmp(seg, "node_modules") == 0)
 			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 		if (!seg[0] && i + 1 < x->nsegments)
 			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
@@ -117,10 +142,20 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 		csp_for(x->srv->cfg, csp, sizeof(csp));
 		gp_buf_printf(&x->out, "Content-Security-Policy: %s\r\n", csp);
 	}
+	have_gz = gzip_sibling(real, &st, gz, sizeof(gz));
+	if (have_gz)
+		gp_buf_puts(&x->out, "Vary: Accept-Encoding\r\n");
+	if (have_gz && gp_http_accepts_gzip(x))
+		gp_buf_puts(&x->out, "Content-Encoding: gzip\r\n");
+	else
+		have_gz = 0;
 	if (gp_buf_status(&x->out))
 		return GP_ENOMEM;
-	/* civetweb handles HEAD, ranges and If-None-Match/ETag here. */
-	mg_send_mime_file2(x->conn, real, type, x->out.data);
+	/*
+	 * civetweb handles HEAD, ranges and If-None-Match/ETag here (for the
+	 * compressed copy: its ETag differs from the plain file's, as it must).
+	 */
+	mg_send_mime_file2(x->conn, have_gz ? gz : real, type, x->out.data);
 	gp_buf_reset(&x->out);
 	x->status = 200;
 	return HTTP_ANSWERED;

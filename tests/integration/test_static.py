@@ -1,6 +1,7 @@
 """Static files come from the web root and nowhere else; civetweb's own
 directory listing, CGI and CORS answers are off; every response carries the
 security headers."""
+import gzip
 import os
 import shutil
 import socket
@@ -45,6 +46,18 @@ class TestStatic(unittest.TestCase):
         with open(os.path.join(cls.server.dir, 'secret.html'), 'w') as f:
             f.write('TOP-SECRET-CONTENT-42')
         os.symlink(os.path.join(cls.server.dir, 'secret.html'), os.path.join(root, 'link.html'))
+        # npm's folder may sit in the web root, but only web/vendor/ is served
+        os.makedirs(os.path.join(root, 'node_modules', 'pkg'))
+        with open(os.path.join(root, 'node_modules', 'pkg', 'index.js'), 'w') as f:
+            f.write('NODE-MODULES-CONTENT')
+        # a page file with its precompressed sibling, and one whose sibling is stale
+        cls.big = ('const x = "geopart";\n' * 400).encode()
+        for name in ('big.js', 'stale.js'):
+            with open(os.path.join(root, name), 'wb') as f:
+                f.write(cls.big)
+            with open(os.path.join(root, name + '.gz'), 'wb') as f:
+                f.write(gzip.compress(cls.big if name == 'big.js' else b'OLD CONTENT'))
+        os.utime(os.path.join(root, 'stale.js.gz'), (1_000_000_000, 1_000_000_000))
         with open(cls.server.config_path, 'a') as f:
             f.write(f'web_root = {root}\n')
         cls.server.start()
@@ -93,6 +106,55 @@ class TestStatic(unittest.TestCase):
                 self.assertNotIn(b'[core]', out)
                 self.assertNotIn(b'SQLite format', out)
                 self.assertNotIn(b'<title>Index of', out)
+
+    def test_node_modules_is_never_served(self):
+        for path in ('/node_modules/pkg/index.js', '/sub/../node_modules/pkg/index.js'):
+            with self.subTest(path=path):
+                r = self.server.get(path)
+                self.assertEqual(r.status, 404)
+                self.assertNotIn(b'NODE-MODULES-CONTENT', r.body)
+
+    def test_precompressed_sibling_for_gzip_clients(self):
+        r = self.server.get('/big.js', headers={'Accept-Encoding': 'gzip, deflate'})
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header('Content-Encoding'), 'gzip')
+        self.assertEqual(r.header('Vary'), 'Accept-Encoding')
+        self.assertTrue(r.header('Content-Type').startswith('text/javascript'))
+        self.assertEqual(gzip.decompress(r.body), self.big)
+        for ae in (None, 'identity', 'gzip;q=0'):
+            with self.subTest(accept_encoding=ae):
+                r = self.server.get('/big.js', headers={'Accept-Encoding': ae} if ae else {})
+                self.assertIsNone(r.header('Content-Encoding'))
+                self.assertEqual(r.body, self.big)
+        # the .gz file itself is not a page file
+        self.assertEqual(self.server.get('/big.js.gz').status, 404)
+
+    def test_stale_sibling_is_ignored(self):
+        r = self.server.get('/stale.js', headers={'Accept-Encoding': 'gzip'})
+        self.assertIsNone(r.header('Content-Encoding'))
+        self.assertEqual(r.body, self.big)
+
+    def test_api_responses_gzip_when_asked(self):
+        plain = self.server.get('/api/districts')
+        self.assertIsNone(plain.header('Content-Encoding'))
+        self.assertEqual(plain.header('Vary'), 'Accept-Encoding')
+        zipped = self.server.get('/api/districts', headers={'Accept-Encoding': 'br, gzip'})
+        self.assertEqual(zipped.header('Content-Encoding'), 'gzip')
+        self.assertEqual(int(zipped.header('Content-Length')), len(zipped.body))
+        self.assertLess(len(zipped.body), len(plain.body) // 2)
+        self.assertEqual(gzip.decompress(zipped.body), plain.body)
+        # small answers are not worth it
+        self.assertIsNone(self.server.get('/healthz', headers={'Accept-Encoding': 'gzip'})
+                          .header('Content-Encoding'))
+
+    def test_pages_take_lang_and_nothing_else(self):
+        r = self.server.get('/?lang=en')
+        self.assertEqual(r.status, 200)
+        self.assertIn(b'<html', r.body)
+        self.assertEqual(self.server.get('/index.html?lang=de').status, 200)
+        r = self.server.get('/index.html?lang=en&debug=1')
+        self.assertEqual(r.status, 400)
+        self.assertEqual(r.json()['field'], 'debug')
 
     def test_page_in_subfolder(self):
         self.assertEqual(self.server.get('/sub/page.html').status, 200)

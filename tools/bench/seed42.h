@@ -24,17 +24,23 @@ static inline uint32_t seed42_next(seed42 *r)
 	return t ^ (t >> 14);
 }
 
+/* The next point of the sequence r (start with seed42 r = { 42 }). */
+static inline void seed42_point(seed42 *r, double *lon, double *lat)
+{
+	double u0 = seed42_next(r) / 4294967296.0;
+	double u1 = seed42_next(r) / 4294967296.0;
+
+	*lon = 7.65 + (7.90 - 7.65) * u0;
+	*lat = 49.35 + (49.52 - 49.35) * u1;
+}
+
 /* Fills lon[i], lat[i] for i < n. */
 static inline void seed42_points(double *lon, double *lat, size_t n)
 {
 	seed42 r = { 42 };
 
-	for (size_t i = 0; i < n; i++) {
-		double u0 = seed42_next(&r) / 4294967296.0;
-		double u1 = seed42_next(&r) / 4294967296.0;
-		lon[i] = 7.65 + (7.90 - 7.65) * u0;
-		lat[i] = 49.35 + (49.52 - 49.35) * u1;
-	}
+	for (size_t i = 0; i < n; i++)
+		seed42_point(&r, &lon[i], &lat[i]);
 }
 
 #endif

@@ -1,0 +1,184 @@
+// The planner view: the table equals /api/stats (and what the test itself
+// posted), sorting, filters by category, topic and date, the choropleth
+// classes, the CSV link, the list view, English, and axe-core.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Server, assertClean, axe, fixture, launch, openPage, screenshot } from './lib.mjs';
+
+let server;
+let browser;
+const posted = [];
+
+// [fixture point index, category, topic]: places with known districts.
+const SEEDS = [
+  [0, 'improvement', 'mobility'], [0, 'improvement', 'housing'], [10, 'favourite', 'mobility'],
+  [11, 'improvement', null], [1, 'favourite', 'green_space'], [2, 'improvement', 'mobility'],
+  [6, 'favourite', null], [6, 'favourite', 'mobility'], [9, 'improvement', 'climate']
+];
+
+before(async () => {
+  server = await new Server().start();
+  browser = await launch();
+  const points = fixture('kaiserslautern-testpunkte.geojson').features;
+  for (const [i, category, topic] of SEEDS) {
+    const [lon, lat] = points[i].geometry.coordinates;
+    const r = await server.post(lon, lat, category, `Beitrag ${posted.length} (${category})`, topic);
+    assert.equal(r.status, 201);
+    posted.push({ ...points[i].properties, category, topic, comment: r.body.properties.comment });
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function open(path = '/planner.html', viewport = { width: 1280, height: 900 }) {
+  const page = await openPage(browser, server.url + path, { viewport });
+  await page.waitForFunction(() => document.body.dataset.ready);
+  return page;
+}
+
+// Waits for the refresh a control change starts.
+async function changed(page, action) {
+  const before = await page.evaluate(() => Number(document.body.dataset.ready));
+  await action();
+  await page.waitForFunction((n) => Number(document.body.dataset.ready) > n, before);
+}
+
+async function tableRows(page) {
+  return page.locator('#table-body tr').evaluateAll((trs) => trs.map((tr) => {
+    const v = [...tr.querySelectorAll('td')].map((td) => td.dataset.value);
+    return { id: tr.dataset.id, name: tr.querySelector('th').textContent,
+      favourite: Number(v[0]), improvement: Number(v[1]), total: Number(v[2]) };
+  }));
+}
+
+function byId(rows) {
+  return Object.fromEntries(rows.map((r) => [r.id, r]));
+}
+
+test('the Ortsbezirk table equals /api/stats and what was posted', async () => {
+  const page = await open();
+  const stats = await server.get('/api/stats?layer=ortsbezirk');
+  const rows = byId(await tableRows(page));
+  assert.equal(Object.keys(rows).length, stats.districts.length);
+  for (const d of stats.districts) {
+    assert.deepEqual(rows[d.id], { id: d.id, name: d.name, favourite: d.favourite,
+      improvement: d.improvement, total: d.total });
+  }
+  // independently: the fixture's expected Ortsbezirk of every posted point
+  const expected = {};
+  for (const p of posted) {
+    expected[p.expected_ortsbezirk] ??= { favourite: 0, improvement: 0 };
+    expected[p.expected_ortsbezirk][p.category]++;
+  }
+  for (const r of Object.values(rows)) {
+    const e = expected[r.name] || { favourite: 0, improvement: 0 };
+    assert.equal(r.favourite, e.favourite, r.name);
+    assert.equal(r.improvement, e.improvement, r.name);
+  }
+  const foot = await page.locator('#table-foot td').evaluateAll((tds) => tds.map((td) => td.dataset.value));
+  assert.deepEqual(foot.slice(0, 3).map(Number), [stats.total.favourite, stats.total.improvement, stats.total.total]);
+  assert.equal(await page.locator('#csv').getAttribute('href'), '/api/stats?layer=ortsbezirk&format=csv');
+  const csv = await page.evaluate(async () => {
+    const r = await fetch(document.getElementById('csv').href);
+    return { status: r.status, type: r.headers.get('Content-Type'), text: await r.text() };
+  });
+  assert.equal(csv.status, 200);
+  assert.match(csv.type, /text\/csv/);
+  assert.match(csv.text, /^district_id,district_name,favourite,improvement,total/);
+  // the list view holds every published point
+  assert.equal(await page.locator('#point-list li').count(), posted.length);
+  assert.match(await page.locator('#list-count').textContent(), new RegExp(`^${posted.length} Beiträge`));
+  await screenshot(page, 'planner-start');
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('Stadtteile: the table switches with the layer and equals /api/stats', async () => {
+  const page = await open();
+  await changed(page, () => page.locator('input[name="layer"][value="stadtteil"]').check());
+  const stats = await server.get('/api/stats?layer=stadtteil');
+  const rows = byId(await tableRows(page));
+  assert.equal(Object.keys(rows).length, 18);
+  for (const d of stats.districts) {
+    assert.deepEqual(rows[d.id], { id: d.id, name: d.name, favourite: d.favourite,
+      improvement: d.improvement, total: d.total });
+  }
+  assert.equal(await page.locator('path.choro').count(), 18);
+  assert.equal(await page.locator('#csv').getAttribute('href'), '/api/stats?layer=stadtteil&format=csv');
+  await page.context().close();
+});
+
+test('columns sort both ways with aria-sort', async () => {
+  const page = await open();
+  const total = page.locator('button.sort[data-key="total"]');
+  await total.click();
+  await page.locator('button.sort[data-key="total"]').click();
+  const th = page.locator('th', { has: page.locator('button.sort[data-key="total"]') });
+  assert.equal(await th.getAttribute('aria-sort'), 'descending');
+  const rows = await tableRows(page);
+  const totals = rows.map((r) => r.total);
+  assert.deepEqual(totals, [...totals].sort((a, b) => b - a));
+  assert.equal(rows[0].name, 'Innenstadt');
+  // keyboard: the focus stays on the header button after sorting
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'total');
+  await page.keyboard.press('Enter');
+  assert.equal(await th.getAttribute('aria-sort'), 'ascending');
+  await page.context().close();
+});
+
+test('filters by category, topic and date change map, table and list alike', async () => {
+  const page = await open();
+  await changed(page, () => page.locator('#f-category').selectOption('improvement'));
+  await changed(page, () => page.locator('#f-topic').selectOption('mobility'));
+  const want = posted.filter((p) => p.category === 'improvement' && p.topic === 'mobility');
+  const rows = await tableRows(page);
+  for (const r of rows) {
+    const n = want.filter((p) => p.expected_ortsbezirk === r.name).length;
+    assert.equal(r.improvement, n, r.name);
+    assert.equal(r.favourite, 0, r.name);
+  }
+  const items = await page.locator('#point-list li').allTextContents();
+  assert.equal(items.length, want.length);
+  for (const p of want) assert.ok(items.some((text) => text.includes(p.comment)), p.comment);
+  assert.match(await page.locator('#filter-note').textContent(), /Gefiltert/);
+  await screenshot(page, 'planner-filtered');
+
+  const today = new Date().toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+  await changed(page, () => page.locator('#f-from').fill(today));
+  assert.equal((await tableRows(page)).reduce((s, r) => s + r.total, 0), want.length, 'today holds all');
+  await changed(page, () => page.locator('#f-from').fill(''));
+  await changed(page, () => page.locator('#f-to').fill(yesterday));
+  assert.equal((await tableRows(page)).reduce((s, r) => s + r.total, 0), 0, 'nothing before today');
+  assert.equal(await page.locator('#point-list li').count(), 0);
+  assert.match(await page.locator('#list-count').textContent(), /Keine Beiträge/);
+  await changed(page, () => page.locator('#f-to').fill(today));
+  assert.equal((await tableRows(page)).reduce((s, r) => s + r.total, 0), want.length, 'up to today holds all');
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('the choropleth colours by count and by share of "needs improvement"', async () => {
+  const page = await open();
+  const cls = (id) => page.locator(`path.choro[data-id="${id}"]`).getAttribute('class');
+  assert.match(await cls('ob-0'), /choro-4/, 'Innenstadt has the most entries');
+  assert.match(await cls('ob-4'), /choro-0/, 'Erfenbach has none');
+  await changed(page, () => page.locator('input[name="measure"][value="share"]').check());
+  assert.match(await cls('ob-2'), /choro-4/, 'Dansenberg: all need improvement');
+  assert.match(await cls('ob-6'), /choro-0/, 'Morlautern: none needs improvement');
+  assert.match(await page.locator('#choro-legend').textContent(), /Anteil verbesserungswürdig/);
+  await page.context().close();
+});
+
+test('in English, the planner view names its columns in English', async () => {
+  const page = await open('/planner.html?lang=en');
+  assert.equal(await page.locator('h1').textContent(), 'Analysis by district');
+  assert.equal(await page.locator('button.sort[data-key="total"]').textContent(), 'Total');
+  assert.deepEqual(await axe(page), []);
+  await page.context().close();
+});

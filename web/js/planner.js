@@ -1,0 +1,379 @@
+// planner.js — the planner view (planner.html): Ortsbezirke or Stadtteile
+// coloured by their number of entries or by the share of "needs
+// improvement", the same numbers as a sortable table, filters, the CSV
+// download and the entries as a list (the accessible alternative to the
+// map).
+//
+// Without filters the numbers are /api/stats.  With filters they are
+// counted through /api/points (numberMatched with limit=1, per district and
+// category): /api/stats has no topic or date filter.  The end of a date
+// range is "created before the next day", counted as the difference of two
+// `since` counts, because /api/points has `since` but no upper bound.
+
+import { getJSON, query } from './api.js';
+import { applyTexts, formatDate, formatNumber, label, t } from './i18n.js';
+import { createMap, districtLabels, fetchDistricts, renderSources, startPage } from './map.js';
+import { categoryBadge, categoryLabel, topicLabel } from './points.js';
+
+const L = window.L;
+const $ = (id) => document.getElementById(id);
+const LIST_PAGE = 50;
+const CLASSES = 5;
+
+const state = {
+  config: null,
+  map: null,
+  shapes: null,      // the choropleth layer
+  labels: null,
+  geometry: {},      // layer → FeatureCollection
+  rows: [],          // [{id, name, favourite, improvement, total}]
+  sort: { key: 'name', dir: 'ascending' },
+  run: 0,            // increments per refresh; late answers are dropped
+  list: { offset: 0, done: false }
+};
+
+// ---- the filters ------------------------------------------------------------------
+
+function controls() {
+  const form = $('controls');
+  return {
+    layer: form.elements.layer.value,
+    measure: form.elements.measure.value,
+    category: $('f-category').value,
+    topic: $('f-topic').value,
+    from: $('f-from').value,
+    to: $('f-to').value
+  };
+}
+
+function isFiltered(c) {
+  return Boolean(c.category || c.topic || c.from || c.to);
+}
+
+// The day after yyyy-mm-dd (the exclusive end of a range).
+function nextDay(date) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+async function matched(params) {
+  const fc = await getJSON(`/api/points${query({ ...params, limit: 1 })}`);
+  return fc.numberMatched;
+}
+
+// Points matching the filters, counted by the server.
+async function countFiltered(params, to) {
+  const from = await matched(params);
+  if (!to) return from;
+  return from - await matched({ ...params, since: nextDay(to) });
+}
+
+// Runs fns with at most `n` at a time.
+async function pool(fns, n) {
+  const out = new Array(fns.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < fns.length) {
+      const i = next++;
+      out[i] = await fns[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, fns.length) }, worker));
+  return out;
+}
+
+async function loadRows(c) {
+  if (!isFiltered(c)) {
+    const stats = await getJSON(`/api/stats${query({ layer: c.layer })}`);
+    return stats.districts.map((d) => ({
+      id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total
+    }));
+  }
+  const districts = state.geometry[c.layer].features.map((f) => f.properties);
+  const categories = c.category ? [c.category] : ['favourite', 'improvement'];
+  const jobs = [];
+  for (const d of districts) {
+    for (const cat of categories) {
+      jobs.push(() => countFiltered({ district: d.id, category: cat, topic: c.topic, since: c.from }, c.to));
+    }
+  }
+  const counts = await pool(jobs, 6);
+  return districts.map((d, i) => {
+    const row = { id: d.id, name: d.name, favourite: 0, improvement: 0 };
+    categories.forEach((cat, k) => { row[cat] = counts[i * categories.length + k]; });
+    row.total = row.favourite + row.improvement;
+    return row;
+  });
+}
+
+// ---- the choropleth ------------------------------------------------------------------
+
+function share(row) {
+  return row.total ? row.improvement / row.total : 0;
+}
+
+function classOf(value, max) {
+  if (max <= 0) return 0;
+  return Math.min(CLASSES - 1, Math.floor((value / max) * CLASSES));
+}
+
+function measureOf(row, measure) {
+  return measure === 'share' ? share(row) : row.total;
+}
+
+function maxOf(measure) {
+  if (measure === 'share') return 1;
+  return Math.max(0, ...state.rows.map((r) => r.total));
+}
+
+function tooltipFor(row) {
+  const box = document.createElement('div');
+  const name = document.createElement('strong');
+  name.textContent = row.name;
+  const nums = document.createElement('div');
+  nums.textContent = `${t('colFav')}: ${formatNumber(row.favourite)} · ${t('colImp')}: ${formatNumber(row.improvement)} · ${t('colTotal')}: ${formatNumber(row.total)}`;
+  box.append(name, nums);
+  return box;
+}
+
+function drawMap(c) {
+  const byId = new Map(state.rows.map((r) => [r.id, r]));
+  const max = maxOf(c.measure);
+  if (state.shapes) state.shapes.remove();
+  if (state.labels) state.labels.remove();
+  state.shapes = L.geoJSON(state.geometry[c.layer], {
+    style: (f) => {
+      const row = byId.get(f.properties.id);
+      const k = row ? classOf(measureOf(row, c.measure), max) : 0;
+      return { className: `choro choro-${k}` };
+    },
+    onEachFeature: (f, layer) => {
+      const row = byId.get(f.properties.id);
+      if (row) layer.bindTooltip(tooltipFor(row), { sticky: true });
+      layer.on('add', () => { layer.getElement().dataset.id = f.properties.id; });
+    }
+  }).addTo(state.map);
+  state.labels = districtLabels(state.geometry[c.layer]).addTo(state.map);
+  drawLegend(c, max);
+}
+
+function drawLegend(c, max) {
+  const list = $('choro-legend');
+  list.replaceChildren();
+  const title = document.createElement('li');
+  title.textContent = c.measure === 'share' ? t('legendShare') : t('legendCount');
+  list.append(title);
+  for (let k = 0; k < CLASSES; k++) {
+    const lo = (max * k) / CLASSES;
+    const hi = (max * (k + 1)) / CLASSES;
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = `swatch swatch-${k}`;
+    sw.setAttribute('aria-hidden', 'true');
+    const text = c.measure === 'share'
+      ? `${formatNumber(lo * 100)}–${formatNumber(hi * 100)} %`
+      : `${formatNumber(Math.ceil(lo))}–${formatNumber(Math.floor(hi))}`;
+    li.append(sw, text);
+    list.append(li);
+  }
+}
+
+// ---- the table ----------------------------------------------------------------------------
+
+const COLUMNS = [
+  { key: 'name', text: 'colDistrict' },
+  { key: 'favourite', text: 'colFav' },
+  { key: 'improvement', text: 'colImp' },
+  { key: 'total', text: 'colTotal' },
+  { key: 'share', text: 'colShare' }
+];
+
+function sortValue(row, key) {
+  return key === 'share' ? share(row) : row[key];
+}
+
+function sortedRows() {
+  const { key, dir } = state.sort;
+  const sign = dir === 'ascending' ? 1 : -1;
+  const lang = document.documentElement.lang;
+  return [...state.rows].sort((a, b) => {
+    const va = sortValue(a, key);
+    const vb = sortValue(b, key);
+    const d = typeof va === 'string' ? va.localeCompare(vb, lang) : va - vb;
+    return sign * (d || a.name.localeCompare(b.name, lang));
+  });
+}
+
+function cell(tag, text, attrs = {}) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function percent(row) {
+  return row.total ? t('share', { p: formatNumber(share(row) * 100, 1) }) : '–';
+}
+
+function drawTable(c) {
+  $('table-caption').textContent = t('tableCaption', { layer: t(c.layer) });
+  const head = $('table-head');
+  head.replaceChildren();
+  for (const col of COLUMNS) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.dataset.key = col.key;
+    button.textContent = t(col.text);
+    if (state.sort.key === col.key) {
+      th.setAttribute('aria-sort', state.sort.dir);
+      button.dataset.dir = state.sort.dir;
+    }
+    button.addEventListener('click', () => {
+      const dir = state.sort.key === col.key && state.sort.dir === 'ascending' ? 'descending' : 'ascending';
+      state.sort = { key: col.key, dir };
+      drawTable(controls());
+      head.querySelector(`button[data-key="${col.key}"]`).focus();
+    });
+    th.append(button);
+    head.append(th);
+  }
+  const body = $('table-body');
+  body.replaceChildren();
+  for (const row of sortedRows()) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = row.id;
+    tr.append(cell('th', row.name, { scope: 'row' }),
+      cell('td', formatNumber(row.favourite), { 'data-value': row.favourite }),
+      cell('td', formatNumber(row.improvement), { 'data-value': row.improvement }),
+      cell('td', formatNumber(row.total), { 'data-value': row.total }),
+      cell('td', percent(row)));
+    body.append(tr);
+  }
+  const sum = state.rows.reduce((s, r) => ({
+    favourite: s.favourite + r.favourite, improvement: s.improvement + r.improvement, total: s.total + r.total
+  }), { favourite: 0, improvement: 0, total: 0 });
+  const tr = document.createElement('tr');
+  tr.append(cell('th', t('totalRow'), { scope: 'row' }),
+    cell('td', formatNumber(sum.favourite), { 'data-value': sum.favourite }),
+    cell('td', formatNumber(sum.improvement), { 'data-value': sum.improvement }),
+    cell('td', formatNumber(sum.total), { 'data-value': sum.total }),
+    cell('td', percent(sum)));
+  $('table-foot').replaceChildren(tr);
+  $('csv').href = `/api/stats${query({ layer: c.layer, format: 'csv' })}`;
+  $('filter-note').textContent = isFiltered(c) ? t('filtered') : t('unfiltered');
+  return sum.total;
+}
+
+// ---- the list ---------------------------------------------------------------------------------
+
+function listItem(f) {
+  const p = f.properties;
+  const li = document.createElement('li');
+  li.dataset.id = f.id;
+  const head = document.createElement('p');
+  head.append(categoryBadge(p.category, categoryLabel(state.config, p.category)));
+  const comment = document.createElement('p');
+  comment.className = 'popup-comment';
+  comment.textContent = p.comment;
+  const meta = document.createElement('p');
+  meta.className = 'meta';
+  const parts = [formatDate(p.created), t('districtLine', { ob: p.ortsbezirk_name, st: p.stadtteil_name }),
+    t('supporters', { n: formatNumber(p.supporters || 0) })];
+  if (p.topic) parts.push(t('topicLine', { topic: topicLabel(state.config, p.topic) }));
+  meta.textContent = parts.join(' · ');
+  li.append(head, comment, meta);
+  return li;
+}
+
+async function loadListPage(c, run) {
+  const end = c.to ? nextDay(c.to) : null;
+  const fc = await getJSON(`/api/points${query({
+    category: c.category, topic: c.topic, since: c.from, limit: LIST_PAGE, offset: state.list.offset
+  })}`);
+  if (run !== state.run) return;
+  state.list.offset += fc.features.length;
+  state.list.done = state.list.offset >= fc.numberMatched || fc.features.length === 0;
+  const list = $('point-list');
+  for (const f of fc.features) {
+    if (end && f.properties.created >= end) continue;
+    list.append(listItem(f));
+  }
+  $('list-more').hidden = state.list.done;
+}
+
+// ---- refresh ---------------------------------------------------------------------------------------
+
+function validRange(c) {
+  const bad = c.from && c.to && c.to < c.from;
+  const err = $('f-error');
+  err.hidden = !bad;
+  err.textContent = bad ? t('invalidRange') : '';
+  if (bad) $('f-to').setAttribute('aria-invalid', 'true');
+  else $('f-to').removeAttribute('aria-invalid');
+  return !bad;
+}
+
+async function refresh() {
+  const c = controls();
+  if (!validRange(c)) return;
+  const run = ++state.run;
+  if (!state.geometry[c.layer]) state.geometry[c.layer] = await fetchDistricts(c.layer);
+  const rows = await loadRows(c);
+  if (run !== state.run) return;
+  state.rows = rows;
+  drawMap(c);
+  const total = drawTable(c);
+  $('list-count').textContent = total ? t('listCount', { n: formatNumber(total) }) : t('listEmpty');
+  $('point-list').replaceChildren();
+  state.list = { offset: 0, done: false };
+  await loadListPage(c, run);
+  if (run !== state.run) return;
+  $('status').textContent = t('updated', { n: formatNumber(total) });
+  document.body.dataset.ready = String(run);
+}
+
+function fillSelects() {
+  const cat = $('f-category');
+  const topic = $('f-topic');
+  const keep = [cat.value, topic.value];
+  cat.replaceChildren(new Option(t('allCategories'), ''));
+  for (const c of state.config.categories) cat.append(new Option(label(c.label), c.id));
+  topic.replaceChildren(new Option(t('allTopics'), ''));
+  for (const tp of state.config.topics) topic.append(new Option(label(tp.label), tp.id));
+  [cat.value, topic.value] = keep;
+}
+
+function renderTexts() {
+  applyTexts({ city: state.config.city });
+  fillSelects();
+  renderSources($('source-list'), state.config);
+}
+
+async function start() {
+  state.config = await startPage((config) => {
+    state.config = config;
+    renderTexts();
+  }, () => {
+    state.map.fire('gp:language');
+    refresh();
+  });
+  if (!state.config) return;
+  state.map = createMap($('map'), state.config);
+  const form = $('controls');
+  form.addEventListener('change', () => refresh().catch(() => { $('status').textContent = t('loadFailed'); }));
+  form.addEventListener('reset', () => setTimeout(() => refresh(), 0));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  $('list-more').addEventListener('click', () => loadListPage(controls(), state.run));
+  try {
+    await refresh();
+    state.map.fitBounds(state.shapes.getBounds(), { animate: false });
+  } catch (e) {
+    $('status').textContent = t('loadFailed');
+  }
+}
+
+start();
