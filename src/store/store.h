@@ -143,7 +143,7 @@ typedef struct gp_point_filter {
 	gp_store_keep_cb keep;  /* or NULL; needs a grid and status >= 0 */
 	void *keep_ctx;
 	/*
-	 * The grid over CRS84 (data/migrations/0002_grid.sql) that makes
+	 * The grid over CRS84 (data/migrations/0004_grid.sql) that makes
 	 * spatial queries fast: grid_outer encloses every point the exact tests
 	 * admit; grid_inner, when has_inner, lies inside what they admit, so
 	 * its cells are counted from per-cell totals without looking at their
