@@ -158,13 +158,13 @@ int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb
  * status test is written `+p.status` so SQLite never picks the status index
  * and then sorts the whole result: an export must stream, not sort).
  *
- * With one, candidates come from the grid (0002_grid.sql): one range of
+ * With one, candidates come from the grid (0004_grid.sql): one range of
  * cell numbers per row of cells, read from the covering index points_grid.
  * Counts add the per-cell totals of cells wholly inside the inner box and
  * test only the points of the cells along the border.
  */
 
-/* The grid of 0002_grid.sql; the SQL there must compute the same numbers. */
+/* The grid of 0004_grid.sql; the SQL there must compute the same numbers. */
 #define GRID_STEP 0.0005
 #define GRID_SHIFT 20
 
@@ -476,7 +476,7 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 	if (f->keep)
 		return GP_EFAULT; /* a keep test needs a grid (see store.h) */
 	if (f->status >= 0 && !needs_rows(f) && !f->has_lonlat && !f->has_xy) {
-		/* Kept by triggers (0002_grid.sql): no need to count rows. */
+		/* Kept by triggers (0004_grid.sql): no need to count rows. */
 		st = gp_store_stmt(s, "SELECT coalesce(sum(n), 0) FROM point_totals"
 		                      " WHERE status = ?1 AND (?2 IS NULL OR category = ?2)");
 		if (!st)
