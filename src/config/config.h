@@ -34,6 +34,14 @@ typedef struct gp_config {
 	int keep_alive_ms;
 	int access_log;        /* 1: one line per request on stderr */
 	gp_log_level log_level;
+	/* map clusters (supercluster's options) and hotspot defaults */
+	int cluster_radius;
+	int cluster_extent;
+	int cluster_min_zoom;
+	int cluster_max_zoom;
+	int cluster_min_points;
+	int hotspot_eps_m;
+	int hotspot_min_points;
 	gp_topic *topics;
 	size_t ntopics;
 	int topics_replaced; /* while reading a source: defaults already dropped */
