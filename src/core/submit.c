@@ -153,6 +153,10 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	}
 	if ((rc = gp_store_commit(w->store)))
 		goto fail_all;
+	/* Committed: now the cluster index may read the new rows. */
+	for (submit_job *j = batch; j; j = j->next)
+		if (j->rc == 0)
+			gp_core_point_changed(w->core, j->point.id);
 	return;
 fail_all:
 	for (submit_job *j = batch; j; j = j->next) {

@@ -30,6 +30,7 @@ void gp_core_free(gp_core *c)
 {
 	if (!c)
 		return;
+	gp_core_clusters_stop(c);
 	pthread_cond_destroy(&c->queue.done);
 	pthread_mutex_destroy(&c->queue.mu);
 	free(c);

@@ -74,8 +74,9 @@ int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
  * Writes the convex hull of n storage-CRS points as a GeoJSON Polygon in
  * CRS `to` (authority axis order, exterior ring counter-clockwise) with
  * `decimals` places, and its area in m² to *out_area (may be NULL).  When
- * the points lie on one spot or one line, the polygon is the hull buffered
- * by `pad` metres, so every outline has an area.  Returns 0, GP_INVALID for
+ * the points lie on one spot or (nearly) one line — a hull smaller than
+ * pad² — the polygon is the hull buffered by `pad` metres, so every
+ * outline has a visible area.  Returns 0, GP_INVALID for
  * n = 0 or pad ≤ 0, GP_EFAULT when GEOS fails, or a buffer/transform
  * failure.  Borrows x and y for the call.
  */

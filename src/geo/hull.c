@@ -60,23 +60,27 @@ int gp_geo_hull_write_geojson(gp_geo *g, gp_buf *b, const double *x, const doubl
 	GEOSWKBWriter *writer = NULL;
 	unsigned char *wkb = NULL;
 	size_t len = 0;
+	double area = 0;
 	int rc = GP_EFAULT;
 
 	if (!n || n > (size_t)UINT32_MAX || !(pad > 0))
 		return GP_INVALID;
 	if (!(pts = multipoint(h, x, y, n)) || !(hull = GEOSConvexHull_r(h, pts)))
 		goto out;
-	if (GEOSGeomTypeId_r(h, hull) == GEOS_POLYGON) {
+	if (GEOSGeomTypeId_r(h, hull) == GEOS_POLYGON && GEOSArea_r(h, hull, &area) &&
+	    area >= pad * pad) {
 		poly = hull;
 		hull = NULL;
 	} else if (!(poly = GEOSBuffer_r(h, hull, pad, 8))) {
-		/* one spot or one line: a thin outline around it still has an area */
+		/* one spot or (nearly) one line: an outline pad wide has an area */
 		goto out;
 	}
 	if (counter_clockwise(h, &poly))
 		goto out;
-	if (out_area && !GEOSArea_r(h, poly, out_area))
+	if (!GEOSArea_r(h, poly, &area))
 		goto out;
+	if (out_area)
+		*out_area = area;
 	if (!(writer = GEOSWKBWriter_create_r(h)))
 		goto out;
 	GEOSWKBWriter_setOutputDimension_r(h, writer, 2);

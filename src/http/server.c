@@ -111,8 +111,14 @@ static void handle(void *arg)
 				if (!seen && !strcmp(r->method, "GET"))
 					methods[nmethods++] = "HEAD";
 			}
-			if (strcmp(r->method, method) == 0 ||
-			    (x.is_head && strcmp(r->method, "GET") == 0)) {
+			/*
+			 * Of two routes for one path, the one with fewer
+			 * captures wins ("/api/points/nearby" over
+			 * "/api/points/{id}"), whatever the table order.
+			 */
+			if ((strcmp(r->method, method) == 0 ||
+			     (x.is_head && strcmp(r->method, "GET") == 0)) &&
+			    (!found || probe.nargs < x.nargs)) {
 				found = r;
 				x.nargs = probe.nargs;
 				memcpy(x.arg_names, probe.arg_names, sizeof(x.arg_names));

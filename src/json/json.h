@@ -56,6 +56,12 @@ void gp_json_put_str_or_null(gp_buf *b, const char *s);
  */
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri);
+/*
+ * The same with `extra` — members written as they are, e.g.
+ * "\"distance\":12.5" — appended to the properties (NULL: none).
+ */
+void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri, const char *extra);
 
 /*
  * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON

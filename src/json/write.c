@@ -63,6 +63,12 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri)
 {
+	gp_json_point_feature_with(b, p, c0, c1, decimals, crs_uri, NULL);
+}
+
+void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri, const char *extra)
+{
 	gp_buf_putc(b, '{');
 	if (crs_uri)
 		gp_json_put_crs_member(b, crs_uri);
@@ -94,5 +100,9 @@ void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 	gp_json_put_str_or_null(b, p->stadtteil.id);
 	gp_buf_puts(b, ",\"stadtteil_name\":");
 	gp_json_put_str_or_null(b, p->stadtteil.name);
+	if (extra) {
+		gp_buf_putc(b, ',');
+		gp_buf_puts(b, extra);
+	}
 	gp_buf_puts(b, "}}");
 }
