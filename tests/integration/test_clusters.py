@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import Server, ServerTest, run_parallel
+from harness import Server, ServerTest, geojson_problems, run_parallel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ORACLE = os.path.join(HERE, 'cluster_oracle.mjs')
@@ -303,6 +303,14 @@ class TestClusterApi(ServerTest):
         self.assertEqual({f['properties']['category'] for f in leaves['features']}, {'improvement'})
         self.assertEqual(len(self.server.get('/api/clusters?zoom=17&category=favourite')
                              .json()['features']), 4)
+
+    def test_outputs_are_valid_geojson(self):
+        [c] = self.group()
+        docs = {f'clusters-{z}.json': self.server.get(f'/api/clusters?zoom={z}').body
+                for z in (0, 12, 17)}
+        docs['leaves.json'] = self.server.get(
+            f'/api/clusters/{c["properties"]["cluster_id"]}/leaves').body
+        self.assertEqual(geojson_problems(self.server.dir, docs), {k: [] for k in docs})
 
     def test_bbox_limits_what_is_returned(self):
         fc = self.server.get('/api/clusters?zoom=17&bbox=7.69,49.40,7.70,49.41').json()
