@@ -38,22 +38,6 @@ static int cluster_index(gp_worker *w, gp_cluster_index **out, gp_err *err)
 	return 0;
 }
 
-/* supercluster's point_count_abbreviated: 999, "1.2k", "12k". */
-static void put_abbreviated(gp_buf *b, uint32_t count)
-{
-	if (count >= 10000) {
-		gp_buf_printf(b, "\"%uk\"", (unsigned)((count + 500) / 1000));
-	} else if (count >= 1000) {
-		unsigned tenths = (count + 50) / 100;
-		if (tenths % 10)
-			gp_buf_printf(b, "\"%u.%uk\"", tenths / 10, tenths % 10);
-		else
-			gp_buf_printf(b, "\"%uk\"", tenths / 10);
-	} else {
-		gp_buf_printf(b, "%u", (unsigned)count);
-	}
-}
-
 typedef struct cluster_out {
 	gp_http_exchange *x;
 	gp_buf *b;
@@ -62,25 +46,6 @@ typedef struct cluster_out {
 	int64_t n;
 } cluster_out;
 
-static void put_cluster(gp_buf *b, int64_t id, const gp_cluster_node *node)
-{
-	int decimals = gp_crs_decimals(GP_CRS_CRS84);
-
-	gp_buf_puts(b, "{\"type\":\"Feature\",\"id\":");
-	gp_buf_put_i64(b, id);
-	gp_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
-	gp_buf_put_fixed(b, node->lon, decimals);
-	gp_buf_putc(b, ',');
-	gp_buf_put_fixed(b, node->lat, decimals);
-	gp_buf_puts(b, "]},\"properties\":{\"cluster\":true,\"cluster_id\":");
-	gp_buf_put_i64(b, id);
-	gp_buf_printf(b, ",\"point_count\":%u,\"point_count_abbreviated\":", node->count);
-	put_abbreviated(b, node->count);
-	for (int c = 0; c < GP_CATEGORY_COUNT; c++)
-		gp_buf_printf(b, ",\"%s\":%u", gp_category_name((gp_category)c), node->counts[c]);
-	gp_buf_printf(b, ",\"expansion_zoom\":%d}}", node->expansion_zoom);
-}
-
 static int put_node(void *ctx, const gp_cluster_node *node)
 {
 	cluster_out *o = ctx;
@@ -88,7 +53,9 @@ static int put_node(void *ctx, const gp_cluster_node *node)
 	if (o->n++)
 		gp_buf_putc(o->b, ',');
 	if (node->is_cluster) {
-		put_cluster(o->b, gp_cluster_snapshot_cluster_id(o->s, o->set, node->id), node);
+		gp_json_cluster_feature(o->b, gp_cluster_snapshot_cluster_id(o->s, o->set, node->id),
+		                        node->lon, node->lat, node->count, node->counts,
+		                        node->expansion_zoom);
 	} else {
 		const gp_point *p = gp_cluster_snapshot_point(o->s, node->id);
 		gp_json_point_feature(o->b, p, p->lon, p->lat, gp_crs_decimals(GP_CRS_CRS84), NULL);

@@ -64,6 +64,14 @@ void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double 
                                 int decimals, const char *crs_uri, const char *extra);
 
 /*
+ * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
+ * `id`, point_count (and supercluster's point_count_abbreviated), the count
+ * of each category (counts[GP_CATEGORY_COUNT]) and expansion_zoom.
+ */
+void gp_json_cluster_feature(gp_buf *b, int64_t id, double lon, double lat,
+                             uint32_t count, const uint32_t *counts, int expansion_zoom);
+
+/*
  * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON
  * 2008 member, which GDAL and QGIS honour, for output that is not CRS84.
  */
