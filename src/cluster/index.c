@@ -294,54 +294,85 @@ static void snapshot_free(gp_cluster_snapshot *s)
 	free(s);
 }
 
+typedef struct build_job {
+	const gp_cluster_options *o;
+	gp_cluster_snapshot *s;
+	int first, last; /* the hierarchies this job builds */
+	int rc;
+} build_job;
+
+/* Builds hierarchies first … last of s (each needs its own arrays). */
+static void *build_trees(void *arg)
+{
+	build_job *j = arg;
+	gp_cluster_snapshot *s = j->s;
+	size_t k = s->n ? s->n : 1;
+	double *lon = malloc(k * sizeof(*lon)), *lat = malloc(k * sizeof(*lat));
+	uint8_t *cat = malloc(k);
+
+	j->rc = GP_ENOMEM;
+	if (!lon || !lat || !cat)
+		goto out;
+	for (int set = j->first; set <= j->last; set++) {
+		size_t m = 0;
+		if (set != GP_CLUSTER_ALL &&
+		    !(s->map[set] = malloc(k * sizeof(*s->map[set]))))
+			goto out;
+		for (size_t i = 0; i < s->n; i++) {
+			const gp_point *p = &s->pts[i]->p;
+			if (set != GP_CLUSTER_ALL && p->category != (gp_category)(set - 1))
+				continue;
+			if (s->map[set])
+				s->map[set][m] = (uint32_t)i;
+			lon[m] = p->lon;
+			lat[m] = p->lat;
+			cat[m] = (uint8_t)p->category;
+			m++;
+		}
+		if ((j->rc = gp_cluster_tree_new(&s->tree[set], j->o, lon, lat, cat, m)))
+			goto out;
+	}
+	j->rc = 0;
+out:
+	free(lon);
+	free(lat);
+	free(cat);
+	return NULL;
+}
+
+/* Above this many points the category hierarchies are built on a second
+ * thread while this one builds the one of all points: the wall time of a
+ * rebuild halves, which keeps a million points inside the one second. */
+#define PARALLEL_FROM 50000
+
 /* Builds the trees of every hierarchy over the current set. */
 static int snapshot_build(gp_cluster_index *idx, gp_cluster_snapshot **out)
 {
 	gp_cluster_snapshot *s = calloc(1, sizeof(*s));
-	size_t n = idx->n, k = n ? n : 1;
-	double *lon = malloc(k * sizeof(*lon)), *lat = malloc(k * sizeof(*lat));
-	uint8_t *cat = malloc(k);
-	int rc = GP_ENOMEM;
+	size_t n = idx->n;
+	build_job all = { &idx->o, s, GP_CLUSTER_ALL, GP_CLUSTER_ALL, 0 };
+	build_job cats = { &idx->o, s, GP_CLUSTER_ALL + 1, GP_CLUSTER_SET_COUNT - 1, 0 };
+	pthread_t helper;
+	int rc = GP_ENOMEM, threaded = 0;
 
 	*out = NULL;
-	if (!s || !lon || !lat || !cat || !(s->pts = malloc(k * sizeof(*s->pts))))
+	if (!s || !(s->pts = malloc((n ? n : 1) * sizeof(*s->pts))))
 		goto out;
 	memcpy(s->pts, idx->set, n * sizeof(*s->pts));
 	s->n = n;
 	s->generation = idx->generation + 1;
-	for (size_t i = 0; i < n; i++) {
-		lon[i] = s->pts[i]->p.lon;
-		lat[i] = s->pts[i]->p.lat;
-		cat[i] = (uint8_t)s->pts[i]->p.category;
-	}
-	if ((rc = gp_cluster_tree_new(&s->tree[GP_CLUSTER_ALL], &idx->o, lon, lat, cat, n)))
+	threaded = n >= PARALLEL_FROM && !pthread_create(&helper, NULL, build_trees, &cats);
+	build_trees(&all);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else
+		build_trees(&cats);
+	if ((rc = all.rc) || (rc = cats.rc))
 		goto out;
-	for (int c = 0; c < GP_CATEGORY_COUNT; c++) {
-		int set = 1 + c;
-		size_t m = 0;
-		rc = GP_ENOMEM;
-		if (!(s->map[set] = malloc(k * sizeof(*s->map[set]))))
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			if (s->pts[i]->p.category != (gp_category)c)
-				continue;
-			s->map[set][m] = (uint32_t)i;
-			lon[m] = s->pts[i]->p.lon;
-			lat[m] = s->pts[i]->p.lat;
-			cat[m] = (uint8_t)c;
-			m++;
-		}
-		if ((rc = gp_cluster_tree_new(&s->tree[set], &idx->o, lon, lat, cat, m)))
-			goto out;
-	}
 	*out = s;
 	s = NULL;
-	rc = 0;
 out:
 	snapshot_free(s);
-	free(lon);
-	free(lat);
-	free(cat);
 	return rc;
 }
 

@@ -310,6 +310,7 @@ static int push(scratch *s, size_t nn, uint32_t v)
 typedef struct sorted {
 	int32_t *x, *y;
 	uint32_t *num;
+	uint32_t *cnt;
 	uint8_t *done;
 	uint32_t *pos; /* node index → position in grid order */
 } sorted;
@@ -319,6 +320,7 @@ static void sorted_free(sorted *v)
 	free(v->x);
 	free(v->y);
 	free(v->num);
+	free(v->cnt);
 	free(v->done);
 	free(v->pos);
 }
@@ -330,15 +332,18 @@ static int sorted_new(sorted *v, const level *P, const grid *g)
 	v->x = malloc(k * sizeof(*v->x));
 	v->y = malloc(k * sizeof(*v->y));
 	v->num = malloc(k * sizeof(*v->num));
+	v->cnt = malloc(k * GP_CATEGORY_COUNT * sizeof(*v->cnt));
 	v->done = calloc(k, 1);
 	v->pos = malloc(k * sizeof(*v->pos));
-	if (!v->x || !v->y || !v->num || !v->done || !v->pos)
+	if (!v->x || !v->y || !v->num || !v->cnt || !v->done || !v->pos)
 		return GP_ENOMEM;
 	for (size_t i = 0; i < P->n; i++) {
 		uint32_t j = g->items[i];
 		v->x[i] = P->x[j];
 		v->y[i] = P->y[j];
 		v->num[i] = P->num[j];
+		memcpy(&v->cnt[i * GP_CATEGORY_COUNT], &P->cnt[(size_t)j * GP_CATEGORY_COUNT],
+		       GP_CATEGORY_COUNT * sizeof(*v->cnt));
 		v->pos[j] = (uint32_t)i;
 	}
 	return 0;
@@ -387,7 +392,7 @@ static int cluster_step(gp_cluster_tree *t, level *P, int zoom, level *Q,
 {
 	const double r = radius_at(&t->o, zoom), r2 = r * r;
 	const uint64_t min_points = (uint64_t)t->o.min_points;
-	sorted v = { NULL, NULL, NULL, NULL, NULL };
+	sorted v = { NULL, NULL, NULL, NULL, NULL, NULL };
 	grid g;
 	size_t c = 0;
 	uint32_t *up = NULL;
@@ -421,7 +426,7 @@ static int cluster_step(gp_cluster_tree *t, level *P, int zoom, level *Q,
 				wx += (int64_t)v.x[at] * v.num[at];
 				wy += (int64_t)v.y[at] * v.num[at];
 				for (int cat = 0; cat < GP_CATEGORY_COUNT; cat++)
-					cnt[cat] += P->cnt[j * GP_CATEGORY_COUNT + cat];
+					cnt[cat] += v.cnt[(size_t)at * GP_CATEGORY_COUNT + cat];
 				up[j] = (uint32_t)c;
 			}
 			up[i] = (uint32_t)c;
