@@ -62,6 +62,17 @@ int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
                         const uint8_t *category, size_t n);
 void gp_cluster_tree_free(gp_cluster_tree *t);
 
+/*
+ * A CRS84 position on supercluster's fixed-point grid, as
+ * gp_cluster_tree_new() computes it; GP_INVALID when not finite.
+ */
+int gp_cluster_encode(double lon, double lat, int32_t *out_x, int32_t *out_y);
+
+/* The same as gp_cluster_tree_new() from positions gp_cluster_encode() made. */
+int gp_cluster_tree_new_encoded(gp_cluster_tree **out, const gp_cluster_options *o,
+                                const int32_t *x, const int32_t *y,
+                                const uint8_t *category, size_t n);
+
 /* Number of points the tree was built over. */
 size_t gp_cluster_tree_size(const gp_cluster_tree *t);
 /* Bytes the tree holds (all levels, links and grids). */

@@ -42,6 +42,7 @@
 
 typedef struct record {
 	gp_point p;              /* its strings point into text[] */
+	int32_t gx, gy;          /* p's position on the cluster grid, computed once */
 	uint64_t dead_after;     /* newest generation that may show it */
 	struct record *next_dead;
 	char text[];
@@ -113,6 +114,10 @@ static record *record_new(const gp_point *p)
 
 	if (!r)
 		return NULL;
+	if (gp_cluster_encode(p->lon, p->lat, &r->gx, &r->gy)) {
+		free(r);
+		return NULL;
+	}
 	r->p = *p;
 	r->dead_after = 0;
 	r->next_dead = NULL;
@@ -307,11 +312,11 @@ static void *build_trees(void *arg)
 	build_job *j = arg;
 	gp_cluster_snapshot *s = j->s;
 	size_t k = s->n ? s->n : 1;
-	double *lon = malloc(k * sizeof(*lon)), *lat = malloc(k * sizeof(*lat));
+	int32_t *x = malloc(k * sizeof(*x)), *y = malloc(k * sizeof(*y));
 	uint8_t *cat = malloc(k);
 
 	j->rc = GP_ENOMEM;
-	if (!lon || !lat || !cat)
+	if (!x || !y || !cat)
 		goto out;
 	for (int set = j->first; set <= j->last; set++) {
 		size_t m = 0;
@@ -319,23 +324,23 @@ static void *build_trees(void *arg)
 		    !(s->map[set] = malloc(k * sizeof(*s->map[set]))))
 			goto out;
 		for (size_t i = 0; i < s->n; i++) {
-			const gp_point *p = &s->pts[i]->p;
-			if (set != GP_CLUSTER_ALL && p->category != (gp_category)(set - 1))
+			const record *r = s->pts[i];
+			if (set != GP_CLUSTER_ALL && r->p.category != (gp_category)(set - 1))
 				continue;
 			if (s->map[set])
 				s->map[set][m] = (uint32_t)i;
-			lon[m] = p->lon;
-			lat[m] = p->lat;
-			cat[m] = (uint8_t)p->category;
+			x[m] = r->gx;
+			y[m] = r->gy;
+			cat[m] = (uint8_t)r->p.category;
 			m++;
 		}
-		if ((j->rc = gp_cluster_tree_new(&s->tree[set], j->o, lon, lat, cat, m)))
+		if ((j->rc = gp_cluster_tree_new_encoded(&s->tree[set], j->o, x, y, cat, m)))
 			goto out;
 	}
 	j->rc = 0;
 out:
-	free(lon);
-	free(lat);
+	free(x);
+	free(y);
 	free(cat);
 	return NULL;
 }

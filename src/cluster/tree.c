@@ -521,41 +521,23 @@ void gp_cluster_tree_free(gp_cluster_tree *t)
 	free(t);
 }
 
-int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
-                        const double *lon, const double *lat,
-                        const uint8_t *category, size_t n)
+int gp_cluster_encode(double lon, double lat, int32_t *out_x, int32_t *out_y)
 {
-	gp_cluster_tree *t = NULL;
-	scratch s = { NULL, 0 };
-	int rc;
-
-	*out = NULL;
-	if (check_options(o) || n > GP_CLUSTER_POINTS_MAX)
+	if (!isfinite(lon) || !isfinite(lat))
 		return GP_INVALID;
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(lon[i]) || !isfinite(lat[i]) || category[i] >= GP_CATEGORY_COUNT)
-			return GP_INVALID;
-	rc = GP_ENOMEM;
-	if (!(t = calloc(1, sizeof(*t))))
-		goto out;
-	t->o = *o;
-	t->n = n;
-	t->lv = calloc((size_t)(o->max_zoom - o->min_zoom + 2), sizeof(*t->lv));
-	if (!t->lv)
-		goto out;
-	if ((rc = level_alloc(&t->lv[0], n)))
-		goto out;
-	t->nlevels = 1;
-	t->lv[0].n = n;
-	for (size_t i = 0; i < n; i++) {
-		level *L = &t->lv[0];
-		L->x[i] = (int32_t)encode(lng_x(lon[i]));
-		L->y[i] = (int32_t)encode(lat_y(lat[i]));
-		L->num[i] = 1;
-		L->ref[i] = (uint32_t)i;
-		for (int cat = 0; cat < GP_CATEGORY_COUNT; cat++)
-			L->cnt[i * GP_CATEGORY_COUNT + cat] = category[i] == cat;
-	}
+	*out_x = (int32_t)encode(lng_x(lon));
+	*out_y = (int32_t)encode(lat_y(lat));
+	return 0;
+}
+
+/* Builds every level from level 0, whose positions the caller filled. */
+static int build(gp_cluster_tree *t)
+{
+	const gp_cluster_options *o = &t->o;
+	scratch s = { NULL, 0 };
+	level *top;
+	int rc = 0;
+
 	t->at[o->max_zoom + 1] = 0;
 	for (int z = o->max_zoom; z >= o->min_zoom; z--) {
 		int prev = t->at[z + 1], formed;
@@ -563,18 +545,91 @@ int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
 			goto out;
 		t->at[z] = formed ? t->nlevels++ : prev;
 	}
-	{
-		level *top = &t->lv[t->at[o->min_zoom]];
-		if (!top->g.start && (rc = grid_build(&top->g, top, 2 * radius_at(o, o->min_zoom))))
-			goto out;
-	}
-	*out = t;
-	t = NULL;
-	rc = 0;
+	top = &t->lv[t->at[o->min_zoom]];
+	if (!top->g.start)
+		rc = grid_build(&top->g, top, 2 * radius_at(o, o->min_zoom));
 out:
 	free(s.nb);
-	gp_cluster_tree_free(t);
 	return rc;
+}
+
+/* A tree whose level 0 holds n points with num, ref and counts set. */
+static int tree_alloc(gp_cluster_tree **out, const gp_cluster_options *o,
+                      const uint8_t *category, size_t n)
+{
+	gp_cluster_tree *t;
+	level *L;
+
+	*out = NULL;
+	if (check_options(o) || n > GP_CLUSTER_POINTS_MAX)
+		return GP_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (category[i] >= GP_CATEGORY_COUNT)
+			return GP_INVALID;
+	if (!(t = calloc(1, sizeof(*t))))
+		return GP_ENOMEM;
+	t->o = *o;
+	t->n = n;
+	t->lv = calloc((size_t)(o->max_zoom - o->min_zoom + 2), sizeof(*t->lv));
+	if (!t->lv || level_alloc(&t->lv[0], n)) {
+		gp_cluster_tree_free(t);
+		return GP_ENOMEM;
+	}
+	t->nlevels = 1;
+	L = &t->lv[0];
+	L->n = n;
+	for (size_t i = 0; i < n; i++) {
+		L->num[i] = 1;
+		L->ref[i] = (uint32_t)i;
+		for (int cat = 0; cat < GP_CATEGORY_COUNT; cat++)
+			L->cnt[i * GP_CATEGORY_COUNT + cat] = category[i] == cat;
+	}
+	*out = t;
+	return 0;
+}
+
+int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
+                        const double *lon, const double *lat,
+                        const uint8_t *category, size_t n)
+{
+	gp_cluster_tree *t;
+	int rc;
+
+	*out = NULL;
+	if ((rc = tree_alloc(&t, o, category, n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = gp_cluster_encode(lon[i], lat[i], &t->lv[0].x[i], &t->lv[0].y[i]))) {
+			gp_cluster_tree_free(t);
+			return rc;
+		}
+	}
+	if ((rc = build(t))) {
+		gp_cluster_tree_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+int gp_cluster_tree_new_encoded(gp_cluster_tree **out, const gp_cluster_options *o,
+                                const int32_t *x, const int32_t *y,
+                                const uint8_t *category, size_t n)
+{
+	gp_cluster_tree *t;
+	int rc;
+
+	*out = NULL;
+	if ((rc = tree_alloc(&t, o, category, n)))
+		return rc;
+	memcpy(t->lv[0].x, x, n * sizeof(*x));
+	memcpy(t->lv[0].y, y, n * sizeof(*y));
+	if ((rc = build(t))) {
+		gp_cluster_tree_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
 }
 
 size_t gp_cluster_tree_size(const gp_cluster_tree *t)
