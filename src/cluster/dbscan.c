@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster.h"
+#include "cluster_int.h"
 
 #define UNVISITED (-2)
 
@@ -101,14 +101,8 @@ typedef struct vec {
 
 static int vec_push(vec *q, uint32_t v)
 {
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 256;
-		uint32_t *p = realloc(q->v, cap * sizeof(*p));
-		if (!p)
-			return GP_ENOMEM;
-		q->v = p;
-		q->cap = cap;
-	}
+	if (gp_cluster_grow(&q->v, &q->cap, q->n + 1, sizeof(*q->v), 256))
+		return GP_ENOMEM;
 	q->v[q->n++] = v;
 	return 0;
 }

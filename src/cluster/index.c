@@ -33,7 +33,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cluster.h"
+#include "cluster_int.h"
 
 #define TICK_MS 1000     /* version check and garbage collection */
 #define KEEP_MS 60000    /* replaced snapshots stay answerable this long */
@@ -170,14 +170,8 @@ static int set_put(gp_cluster_index *idx, record *r)
 		idx->set[at] = r;
 		return 0;
 	}
-	if (idx->n == idx->setcap) {
-		size_t cap = idx->setcap ? 2 * idx->setcap : 1024;
-		record **p = realloc(idx->set, cap * sizeof(*p));
-		if (!p)
-			return GP_ENOMEM;
-		idx->set = p;
-		idx->setcap = cap;
-	}
+	if (gp_cluster_grow(&idx->set, &idx->setcap, idx->n + 1, sizeof(*idx->set), 1024))
+		return GP_ENOMEM;
 	memmove(&idx->set[at + 1], &idx->set[at], (idx->n - at) * sizeof(*idx->set));
 	idx->set[at] = r;
 	idx->n++;
@@ -238,14 +232,8 @@ static int load_point(void *ctx, const gp_point *p)
 
 	if (p->status != GP_STATUS_PUBLISHED)
 		return 0; /* the source promised published points; never trust it */
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 1024;
-		record **pts = realloc(l->pts, cap * sizeof(*pts));
-		if (!pts)
-			return GP_ENOMEM;
-		l->pts = pts;
-		l->cap = cap;
-	}
+	if (gp_cluster_grow(&l->pts, &l->cap, l->n + 1, sizeof(*l->pts), 1024))
+		return GP_ENOMEM;
 	if (!(l->pts[l->n] = record_new(p)))
 		return GP_ENOMEM;
 	l->n++;
@@ -656,15 +644,8 @@ int gp_cluster_index_notify(gp_cluster_index *idx, int64_t id)
 	int rc = 0;
 
 	pthread_mutex_lock(&idx->mu);
-	if (idx->npending == idx->cap) {
-		size_t cap = idx->cap ? 2 * idx->cap : 64;
-		int64_t *p = realloc(idx->pending, cap * sizeof(*p));
-		if (p) {
-			idx->pending = p;
-			idx->cap = cap;
-		}
-	}
-	if (idx->npending < idx->cap) {
+	if (!gp_cluster_grow(&idx->pending, &idx->cap, idx->npending + 1, sizeof(*idx->pending),
+	                     64)) {
 		idx->pending[idx->npending++] = id;
 	} else {
 		idx->reload = 1; /* cannot remember the id: re-read everything */

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster.h"
+#include "cluster_int.h"
 
 #define SCALE 1073741824.0 /* 2^30: supercluster's fixed-point scale */
 #define STOP_WALK 0x7fffffff
@@ -289,14 +289,8 @@ typedef struct scratch {
 
 static int push(scratch *s, size_t nn, uint32_t v)
 {
-	if (nn == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 256;
-		uint32_t *nb = realloc(s->nb, cap * sizeof(*nb));
-		if (!nb)
-			return GP_ENOMEM;
-		s->nb = nb;
-		s->cap = cap;
-	}
+	if (gp_cluster_grow(&s->nb, &s->cap, nn + 1, sizeof(*s->nb), 256))
+		return GP_ENOMEM;
 	s->nb[nn] = v;
 	return 0;
 }
@@ -588,6 +582,17 @@ static int tree_alloc(gp_cluster_tree **out, const gp_cluster_options *o,
 	return 0;
 }
 
+/* Builds t (level 0 filled unless rc says otherwise) into *out, or frees it. */
+static int finish(gp_cluster_tree **out, gp_cluster_tree *t, int rc)
+{
+	if (rc || (rc = build(t))) {
+		gp_cluster_tree_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
 int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
                         const double *lon, const double *lat,
                         const uint8_t *category, size_t n)
@@ -598,18 +603,9 @@ int gp_cluster_tree_new(gp_cluster_tree **out, const gp_cluster_options *o,
 	*out = NULL;
 	if ((rc = tree_alloc(&t, o, category, n)))
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if ((rc = gp_cluster_encode(lon[i], lat[i], &t->lv[0].x[i], &t->lv[0].y[i]))) {
-			gp_cluster_tree_free(t);
-			return rc;
-		}
-	}
-	if ((rc = build(t))) {
-		gp_cluster_tree_free(t);
-		return rc;
-	}
-	*out = t;
-	return 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = gp_cluster_encode(lon[i], lat[i], &t->lv[0].x[i], &t->lv[0].y[i]);
+	return finish(out, t, rc);
 }
 
 int gp_cluster_tree_new_encoded(gp_cluster_tree **out, const gp_cluster_options *o,
@@ -624,11 +620,24 @@ int gp_cluster_tree_new_encoded(gp_cluster_tree **out, const gp_cluster_options 
 		return rc;
 	memcpy(t->lv[0].x, x, n * sizeof(*x));
 	memcpy(t->lv[0].y, y, n * sizeof(*y));
-	if ((rc = build(t))) {
-		gp_cluster_tree_free(t);
-		return rc;
-	}
-	*out = t;
+	return finish(out, t, 0);
+}
+
+int gp_cluster_grow(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+	void *old, *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	/* p points to a T* of any T: copied as bytes, which C allows for any object. */
+	memcpy(&old, p, sizeof(old));
+	if (!(grown = realloc(old, c * size)))
+		return GP_ENOMEM;
+	memcpy(p, &grown, sizeof(grown));
+	*cap = c;
 	return 0;
 }
 
