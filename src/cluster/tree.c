@@ -139,12 +139,38 @@ static uint32_t cell_of(const grid *g, double v, int64_t min, uint32_t count)
 }
 
 /*
+ * A copy of the clustered level in grid order, position, point count and
+ * "processed" mark side by side: the neighbour scan then reads three
+ * contiguous runs of one array per query instead of jumping through
+ * several arrays in input order, which at a million points is the
+ * difference between cache hits and misses.
+ */
+typedef struct entry {
+	int32_t x, y;
+	uint32_t num;
+	uint32_t done;
+} entry;
+
+typedef struct sorted {
+	entry *e;
+	uint32_t *cnt;
+	uint32_t *pos; /* node index → position in grid order */
+} sorted;
+
+static void sorted_free(sorted *v)
+{
+	free(v->e);
+	free(v->cnt);
+	free(v->pos);
+}
+
+/*
  * Sorts the level's nodes into square cells of at least r + 2 units, so a
  * neighbour within r is never more than one cell away even after the
  * rounding of (v − min) · inv; cells double in size until there are about
  * as many as nodes, which keeps sparse levels small.
  */
-static int grid_build(grid *g, const level *L, double r)
+static int grid_build(grid *g, const level *L, double r, sorted *v)
 {
 	int32_t minx = INT32_MAX, miny = INT32_MAX, maxx = INT32_MIN, maxy = INT32_MIN;
 	uint64_t budget = 2 * (uint64_t)L->n + 64, cells;
@@ -186,9 +212,18 @@ static int grid_build(grid *g, const level *L, double r)
 	for (uint64_t c = 0; c < cells; c++)
 		g->start[c + 1] += g->start[c];
 	/* Placing in index order keeps each cell's items ascending; each
-	 * start[c] advances to its end, so shift them back afterwards. */
-	for (size_t i = 0; i < L->n; i++)
-		g->items[g->start[where[i]]++] = (uint32_t)i;
+	 * start[c] advances to its end, so shift them back afterwards.  The
+	 * grid-order copy for clustering is written in the same pass. */
+	for (size_t i = 0; i < L->n; i++) {
+		uint32_t slot = g->start[where[i]]++;
+		g->items[slot] = (uint32_t)i;
+		if (!v)
+			continue;
+		v->e[slot] = (entry){ L->x[i], L->y[i], L->num[i], 0 };
+		memcpy(&v->cnt[(size_t)slot * GP_CATEGORY_COUNT], &L->cnt[i * GP_CATEGORY_COUNT],
+		       GP_CATEGORY_COUNT * sizeof(*v->cnt));
+		v->pos[i] = slot;
+	}
 	for (uint64_t c = cells; c > 0; c--)
 		g->start[c] = g->start[c - 1];
 	g->start[0] = 0;
@@ -295,49 +330,14 @@ static int push(scratch *s, size_t nn, uint32_t v)
 	return 0;
 }
 
-/*
- * A copy of the clustered level in grid order, position, point count and
- * "processed" mark side by side: the neighbour scan then reads three
- * contiguous runs of one array per query instead of jumping through
- * several arrays in input order, which at a million points is the
- * difference between cache hits and misses.
- */
-typedef struct entry {
-	int32_t x, y;
-	uint32_t num;
-	uint32_t done;
-} entry;
-
-typedef struct sorted {
-	entry *e;
-	uint32_t *cnt;
-	uint32_t *pos; /* node index → position in grid order */
-} sorted;
-
-static void sorted_free(sorted *v)
+static int sorted_alloc(sorted *v, size_t n)
 {
-	free(v->e);
-	free(v->cnt);
-	free(v->pos);
-}
-
-static int sorted_new(sorted *v, const level *P, const grid *g)
-{
-	size_t k = P->n ? P->n : 1;
+	size_t k = n ? n : 1;
 
 	v->e = malloc(k * sizeof(*v->e));
 	v->cnt = malloc(k * GP_CATEGORY_COUNT * sizeof(*v->cnt));
 	v->pos = malloc(k * sizeof(*v->pos));
-	if (!v->e || !v->cnt || !v->pos)
-		return GP_ENOMEM;
-	for (size_t i = 0; i < P->n; i++) {
-		uint32_t j = g->items[i];
-		v->e[i] = (entry){ P->x[j], P->y[j], P->num[j], 0 };
-		memcpy(&v->cnt[i * GP_CATEGORY_COUNT], &P->cnt[(size_t)j * GP_CATEGORY_COUNT],
-		       GP_CATEGORY_COUNT * sizeof(*v->cnt));
-		v->pos[j] = (uint32_t)i;
-	}
-	return 0;
+	return v->e && v->cnt && v->pos ? 0 : GP_ENOMEM;
 }
 
 /*
@@ -420,9 +420,9 @@ static int cluster_step(gp_cluster_tree *t, level *P, int zoom, level *Q,
 	int rc;
 
 	*out_formed = 0;
-	if ((rc = grid_build(&g, P, r)))
-		return rc;
-	if ((rc = level_alloc(Q, P->n)) || (rc = sorted_new(&v, P, &g)))
+	memset(&g, 0, sizeof(g));
+	if ((rc = sorted_alloc(&v, P->n)) || (rc = grid_build(&g, P, r, &v)) ||
+	    (rc = level_alloc(Q, P->n)))
 		goto out;
 	rc = GP_ENOMEM;
 	if (!(up = malloc((P->n ? P->n : 1) * sizeof(*up))))
@@ -541,7 +541,7 @@ static int build(gp_cluster_tree *t)
 	}
 	top = &t->lv[t->at[o->min_zoom]];
 	if (!top->g.start)
-		rc = grid_build(&top->g, top, 2 * radius_at(o, o->min_zoom));
+		rc = grid_build(&top->g, top, 2 * radius_at(o, o->min_zoom), NULL);
 out:
 	free(s.nb);
 	return rc;
