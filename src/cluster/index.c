@@ -82,52 +82,89 @@ struct gp_cluster_index {
 	record *dead;
 	uint64_t generation;
 	int64_t version;
+	char **words; /* interned strings: an open-addressing set */
+	size_t nwords, wordcap;
 };
 
 /* ---- records ----------------------------------------------------------------- */
 
-static size_t text_len(const char *s)
+/*
+ * District ids and names and topics repeat across every point: each is
+ * kept once, for the life of the index (a city has a few dozen of them, so
+ * old names left after a boundary import cost nothing worth reclaiming).
+ * Maintainer only; readers just read the strings.
+ */
+static uint64_t hash_text(const char *s)
 {
-	return s ? strlen(s) + 1 : 0;
+	uint64_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
 }
 
-static const char *put_text(char **at, const char *s)
+static const char *intern(gp_cluster_index *idx, const char *s)
 {
-	char *start = *at;
-	size_t n = text_len(s);
+	size_t mask, at;
+	char *copy;
 
 	if (!s)
 		return NULL;
-	memcpy(start, s, n);
-	*at += n;
-	return start;
+	if (2 * (idx->nwords + 1) > idx->wordcap) {
+		size_t cap = idx->wordcap ? 2 * idx->wordcap : 64;
+		char **grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return NULL;
+		for (size_t i = 0; i < idx->wordcap; i++) {
+			if (!idx->words[i])
+				continue;
+			for (at = hash_text(idx->words[i]) & (cap - 1); grown[at]; at = (at + 1) & (cap - 1))
+				;
+			grown[at] = idx->words[i];
+		}
+		free(idx->words);
+		idx->words = grown;
+		idx->wordcap = cap;
+	}
+	mask = idx->wordcap - 1;
+	for (at = hash_text(s) & mask; idx->words[at]; at = (at + 1) & mask)
+		if (!strcmp(idx->words[at], s))
+			return idx->words[at];
+	if (!(copy = strdup(s)))
+		return NULL;
+	idx->nwords++;
+	return idx->words[at] = copy;
 }
 
-/* A deep copy of p in one allocation. */
-static record *record_new(const gp_point *p)
+/* Interns *s in place; 0, or GP_ENOMEM. */
+static int intern_into(gp_cluster_index *idx, const char **s)
 {
-	size_t n = text_len(p->comment) + text_len(p->topic) + text_len(p->ortsbezirk.id) +
-	           text_len(p->ortsbezirk.name) + text_len(p->stadtteil.id) +
-	           text_len(p->stadtteil.name);
+	const char *v = *s;
+
+	*s = intern(idx, v);
+	return v && !*s ? GP_ENOMEM : 0;
+}
+
+/* A copy of p: the comment in the record, the repeated strings interned. */
+static record *record_new(gp_cluster_index *idx, const gp_point *p)
+{
+	size_t n = p->comment ? strlen(p->comment) + 1 : 0;
 	record *r = malloc(sizeof(*r) + n);
-	char *at;
 
 	if (!r)
 		return NULL;
-	if (gp_cluster_encode(p->lon, p->lat, &r->gx, &r->gy)) {
-		free(r);
-		return NULL;
-	}
 	r->p = *p;
 	r->dead_after = 0;
 	r->next_dead = NULL;
-	at = r->text;
-	r->p.comment = put_text(&at, p->comment);
-	r->p.topic = put_text(&at, p->topic);
-	r->p.ortsbezirk.id = put_text(&at, p->ortsbezirk.id);
-	r->p.ortsbezirk.name = put_text(&at, p->ortsbezirk.name);
-	r->p.stadtteil.id = put_text(&at, p->stadtteil.id);
-	r->p.stadtteil.name = put_text(&at, p->stadtteil.name);
+	if (p->comment)
+		r->p.comment = memcpy(r->text, p->comment, n);
+	if (gp_cluster_encode(p->lon, p->lat, &r->gx, &r->gy) ||
+	    intern_into(idx, &r->p.topic) || intern_into(idx, &r->p.ortsbezirk.id) ||
+	    intern_into(idx, &r->p.ortsbezirk.name) || intern_into(idx, &r->p.stadtteil.id) ||
+	    intern_into(idx, &r->p.stadtteil.name)) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -211,7 +248,7 @@ static int apply_point(void *ctx, const gp_point *p)
 		a->changed |= set_remove(a->idx, p->id);
 		return 0;
 	}
-	if (!(r = record_new(p)))
+	if (!(r = record_new(a->idx, p)))
 		return GP_ENOMEM;
 	if ((rc = set_put(a->idx, r))) {
 		free(r);
@@ -222,6 +259,7 @@ static int apply_point(void *ctx, const gp_point *p)
 }
 
 typedef struct load_ctx {
+	gp_cluster_index *idx;
 	record **pts;
 	size_t n, cap;
 } load_ctx;
@@ -234,7 +272,7 @@ static int load_point(void *ctx, const gp_point *p)
 		return 0; /* the source promised published points; never trust it */
 	if (gp_cluster_grow(&l->pts, &l->cap, l->n + 1, sizeof(*l->pts), 1024))
 		return GP_ENOMEM;
-	if (!(l->pts[l->n] = record_new(p)))
+	if (!(l->pts[l->n] = record_new(l->idx, p)))
 		return GP_ENOMEM;
 	l->n++;
 	return 0;
@@ -250,7 +288,7 @@ static int cmp_record(const void *a, const void *b)
 /* Replaces the whole set by the source's published points. */
 static int reload_all(gp_cluster_index *idx)
 {
-	load_ctx l = { NULL, 0, 0 };
+	load_ctx l = { idx, NULL, 0, 0 };
 	int64_t version = 0;
 	int rc;
 
@@ -631,6 +669,9 @@ void gp_cluster_index_free(gp_cluster_index *idx)
 		free(idx->dead);
 		idx->dead = next;
 	}
+	for (size_t i = 0; i < idx->wordcap; i++)
+		free(idx->words[i]);
+	free(idx->words);
 	free(idx->set);
 	free(idx->pending);
 	pthread_cond_destroy(&idx->done);

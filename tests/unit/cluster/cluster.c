@@ -295,6 +295,9 @@ static void fake_add(fake *f, double lon, double lat, gp_status status)
 	p->category = GP_CATEGORY_IMPROVEMENT;
 	snprintf(f->comments[f->n], sizeof(f->comments[0]), "Punkt %d", f->n + 1);
 	p->comment = f->comments[f->n];
+	p->topic = f->n % 2 ? "mobility" : NULL;
+	p->ortsbezirk.id = "ob-0";
+	p->ortsbezirk.name = "Innenstadt";
 	p->lon = lon;
 	p->lat = lat;
 	f->n++;
@@ -366,6 +369,10 @@ static void test_index_follows_changes_and_keeps_old_snapshots(void)
 	/* the older snapshot is still whole and its strings valid */
 	CHECK_INT(gp_cluster_snapshot_size(before), 2);
 	CHECK_STR(gp_cluster_snapshot_point(before, 0)->comment, "Punkt 1");
+	CHECK_STR(gp_cluster_snapshot_point(after, 2)->ortsbezirk.name, "Innenstadt");
+	CHECK(gp_cluster_snapshot_point(after, 2)->topic == NULL);
+	CHECK_STR(gp_cluster_snapshot_point(after, 1)->topic, "mobility");
+	CHECK(gp_cluster_snapshot_point(after, 1)->stadtteil.id == NULL);
 
 	/* a cluster id of the previous snapshot still answers there, not here */
 	CHECK_INT(gp_cluster_snapshot_cluster(after, cluster_id, &node, &set), GP_NOT_FOUND);
