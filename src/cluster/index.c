@@ -38,6 +38,7 @@
 #define TICK_MS 1000     /* version check and garbage collection */
 #define KEEP_MS 60000    /* replaced snapshots stay answerable this long */
 #define KEEP_MAX 2       /* … but at most this many of them */
+#define RETRY_MS 200     /* pause after the source failed */
 #define GEN_MOD 65535u   /* generations in public ids: 1 … 65535 */
 
 typedef struct record {
@@ -525,10 +526,25 @@ static int source_moved(gp_cluster_index *idx)
 	return v != idx->version;
 }
 
+/* Waits on cond (with mu held) for at most ms milliseconds. */
+static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(cond, mu, &until);
+}
+
 static void *maintain(void *arg)
 {
 	gp_cluster_index *idx = arg;
-	int64_t next_tick = gp_time_mono_ms() + TICK_MS;
+	int64_t next_tick = gp_time_mono_ms() + TICK_MS, retry_at = 0;
 	int rc;
 
 	if ((idx->src.open && (rc = idx->src.open(idx->src.ctx))) || (rc = reload_all(idx)) ||
@@ -551,16 +567,14 @@ static void *maintain(void *arg)
 		int reload, changed = 0, failed = 0;
 		uint64_t asked;
 
-		if (!idx->stop && !idx->npending && !idx->reload && now < next_tick) {
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_sec += (next_tick - now) / 1000;
-			until.tv_nsec += (long)((next_tick - now) % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&idx->wake, &idx->mu, &until);
+		/* After a failed round, work waits RETRY_MS: a source that keeps
+		 * failing must not make this thread spin. */
+		int work = (idx->npending || idx->reload) && now >= retry_at;
+		if (!idx->stop && !work && now < next_tick) {
+			int64_t until = next_tick;
+			if ((idx->npending || idx->reload) && retry_at < until)
+				until = retry_at;
+			wait_ms(&idx->wake, &idx->mu, until - now);
 			continue;
 		}
 		if (idx->stop)
@@ -601,6 +615,7 @@ static void *maintain(void *arg)
 			pthread_cond_broadcast(&idx->done);
 			pthread_mutex_unlock(&idx->mu);
 		}
+		retry_at = failed ? gp_time_mono_ms() + RETRY_MS : 0;
 		collect(idx);
 		pthread_mutex_lock(&idx->mu);
 	}
@@ -751,18 +766,11 @@ int gp_cluster_index_sync(gp_cluster_index *idx, int timeout_ms)
 	pthread_mutex_lock(&idx->mu);
 	want = idx->asked;
 	while (idx->applied < want) {
-		struct timespec until;
 		if (gp_time_mono_ms() >= deadline) {
 			rc = GP_TIMEOUT;
 			break;
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 10000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&idx->done, &idx->mu, &until);
+		wait_ms(&idx->done, &idx->mu, 10);
 	}
 	pthread_mutex_unlock(&idx->mu);
 	return rc;

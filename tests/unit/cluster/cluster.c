@@ -235,6 +235,7 @@ typedef struct fake {
 	/* While hold is set, get() parks the maintainer mid-update (holding = 1). */
 	pthread_cond_t cond;
 	int hold, holding;
+	int failures; /* get() answers GP_BUSY this many more times */
 } fake;
 
 static int fake_load(void *ctx, gp_cluster_point_cb cb, void *cb_ctx)
@@ -257,6 +258,11 @@ static int fake_get(void *ctx, int64_t id, gp_cluster_point_cb cb, void *cb_ctx)
 	int found = 0;
 
 	pthread_mutex_lock(&f->mu);
+	if (f->failures > 0) {
+		f->failures--;
+		pthread_mutex_unlock(&f->mu);
+		return GP_BUSY;
+	}
 	for (int i = 0; i < f->n; i++)
 		if (f->pts[i].id == id) {
 			copy = f->pts[i];
@@ -453,6 +459,37 @@ static void test_readers_never_wait_for_a_rebuild(void)
 	gp_cluster_index_free(idx);
 }
 
+static void test_failed_reads_are_retried(void)
+{
+	fake f = { .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	gp_cluster_source src = { NULL, NULL, fake_load, fake_get, NULL, &f };
+	gp_cluster_options o;
+	gp_cluster_index *idx;
+	gp_cluster_snapshot *s;
+	int64_t t0;
+
+	gp_cluster_options_default(&o);
+	CHECK_INT(gp_cluster_index_new(&idx, &o, &src), 0);
+	fake_add(&f, 7.75, 49.44, GP_STATUS_PUBLISHED);
+	pthread_mutex_lock(&f.mu);
+	f.failures = 3;
+	pthread_mutex_unlock(&f.mu);
+	gp_cluster_index_notify(idx, 1);
+	t0 = mono_ms();
+	for (;;) {
+		s = gp_cluster_index_acquire(idx);
+		if (gp_cluster_snapshot_size(s) == 1 || mono_ms() - t0 > 5000)
+			break;
+		gp_cluster_snapshot_release(s);
+		usleep(10000);
+	}
+	CHECK_INT(gp_cluster_snapshot_size(s), 1);
+	CHECK_INT(f.failures, 0);
+	CHECK(mono_ms() - t0 >= 3 * 200 - 50); /* each retry waited */
+	gp_cluster_snapshot_release(s);
+	gp_cluster_index_free(idx);
+}
+
 int main(void)
 {
 	test_two_points_merge_below_their_zoom();
@@ -463,5 +500,6 @@ int main(void)
 	test_dbscan_finds_known_clusters_and_noise();
 	test_index_follows_changes_and_keeps_old_snapshots();
 	test_readers_never_wait_for_a_rebuild();
+	test_failed_reads_are_retried();
 	CHECK_DONE();
 }
