@@ -13,8 +13,9 @@
  *   - A full rebuild was chosen over incremental updates on measurement:
  *     greedy clustering is order-dependent, so one point can change
  *     clusters on every zoom, and only a rebuild stays exactly equal to
- *     supercluster; it takes ~2 ms per 10,000 points (~0.5 s per million
- *     for all three hierarchies), well inside the one-second promise.
+ *     supercluster; it takes 10–20 ms for 10,000 points and about half
+ *     a second for a million (tools/bench/README.md), inside the
+ *     one-second promise for any realistic city.
  *   - Snapshots share the point records.  A record the set drops is freed
  *     only once every snapshot that may show it is gone: it is tagged with
  *     the newest generation published when it left, and freed when the
