@@ -42,7 +42,7 @@ typedef struct gp_cluster_options {
 /* More points would overflow the 32-bit cluster ids supercluster defines. */
 #define GP_CLUSTER_POINTS_MAX 100000000u
 
-/* Fills o with supercluster's defaults. */
+/* Fills the caller's o with supercluster's defaults. */
 void gp_cluster_options_default(gp_cluster_options *o);
 
 typedef struct gp_cluster_tree gp_cluster_tree;
@@ -99,7 +99,8 @@ typedef int (*gp_cluster_node_cb)(void *ctx, const gp_cluster_node *node);
 int gp_cluster_tree_query(const gp_cluster_tree *t, const gp_bbox *lonlat, int zoom,
                           gp_cluster_node_cb cb, void *ctx);
 
-/* The node of a cluster id; GP_NOT_FOUND when the tree has no such cluster. */
+/* The node of a cluster id; GP_NOT_FOUND when the tree has no such cluster.
+ * Fills the caller's *out; borrows nothing. */
 int gp_cluster_tree_cluster(const gp_cluster_tree *t, uint32_t id, gp_cluster_node *out);
 
 typedef int (*gp_cluster_leaf_cb)(void *ctx, uint32_t point);
@@ -108,7 +109,7 @@ typedef int (*gp_cluster_leaf_cb)(void *ctx, uint32_t point);
  * Calls cb with the index of each point below cluster `id`, skipping the
  * first `offset` and stopping after `limit`, in a fixed order (children in
  * storage order, depth first).  GP_NOT_FOUND for an unknown id.  A
- * non-zero return of cb stops the walk and is returned.
+ * non-zero return of cb stops the walk and is returned.  Borrows nothing.
  */
 int gp_cluster_tree_leaves(const gp_cluster_tree *t, uint32_t id, uint64_t offset,
                            uint64_t limit, gp_cluster_leaf_cb cb, void *ctx);
@@ -227,7 +228,8 @@ size_t gp_cluster_snapshot_memory(const gp_cluster_snapshot *s);
 
 /*
  * Queries one hierarchy like gp_cluster_tree_query; for single points
- * node->id is the snapshot's point index (gp_cluster_snapshot_point).
+ * node->id is the snapshot's point index (gp_cluster_snapshot_point).  The
+ * caller keeps its reference to s for the call.
  */
 int gp_cluster_snapshot_query(const gp_cluster_snapshot *s, gp_cluster_set set,
                               const gp_bbox *lonlat, int zoom, gp_cluster_node_cb cb,
@@ -245,6 +247,7 @@ int64_t gp_cluster_snapshot_cluster_id(const gp_cluster_snapshot *s, gp_cluster_
 /*
  * The cluster a public id names in this snapshot: fills *out (node->id is
  * the public id's low 32 bits) and *out_set; GP_NOT_FOUND otherwise.
+ * Borrows nothing.
  */
 int gp_cluster_snapshot_cluster(const gp_cluster_snapshot *s, int64_t full_id,
                                 gp_cluster_node *out, gp_cluster_set *out_set);
@@ -252,6 +255,7 @@ int gp_cluster_snapshot_cluster(const gp_cluster_snapshot *s, int64_t full_id,
 /*
  * The points below a public cluster id, as gp_cluster_tree_leaves, with
  * snapshot point indexes.  GP_NOT_FOUND when it names no cluster here.
+ * The indexes stay valid while the caller holds its reference to s.
  */
 int gp_cluster_snapshot_leaves(const gp_cluster_snapshot *s, int64_t full_id,
                                uint64_t offset, uint64_t limit,

@@ -66,7 +66,8 @@ void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double 
 /*
  * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
  * `id`, point_count (and supercluster's point_count_abbreviated), the count
- * of each category (counts[GP_CATEGORY_COUNT]) and expansion_zoom.
+ * of each category (counts[GP_CATEGORY_COUNT]) and expansion_zoom.  Borrows
+ * counts for the call; appends to b, which the caller owns.
  */
 void gp_json_cluster_feature(gp_buf *b, int64_t id, double lon, double lat,
                              uint32_t count, const uint32_t *counts, int expansion_zoom);
