@@ -335,6 +335,21 @@ static int64_t mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* The current snapshot once it holds n points, or after timeout_ms; the caller releases it. */
+static gp_cluster_snapshot *wait_size(gp_cluster_index *idx, size_t n, int64_t timeout_ms)
+{
+	int64_t t0 = mono_ms();
+	gp_cluster_snapshot *s;
+
+	for (;;) {
+		s = gp_cluster_index_acquire(idx);
+		if (gp_cluster_snapshot_size(s) == n || mono_ms() - t0 > timeout_ms)
+			return s;
+		gp_cluster_snapshot_release(s);
+		usleep(10000);
+	}
+}
+
 static void test_index_follows_changes_and_keeps_old_snapshots(void)
 {
 	fake f = { .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
@@ -406,14 +421,7 @@ static void test_index_follows_changes_and_keeps_old_snapshots(void)
 	pthread_mutex_lock(&f.mu);
 	f.version++;
 	pthread_mutex_unlock(&f.mu);
-	t0 = mono_ms();
-	for (;;) {
-		after = gp_cluster_index_acquire(idx);
-		if (gp_cluster_snapshot_size(after) == 3 || mono_ms() - t0 > 3000)
-			break;
-		gp_cluster_snapshot_release(after);
-		usleep(20000);
-	}
+	after = wait_size(idx, 3, 3000);
 	CHECK_INT(gp_cluster_snapshot_size(after), 3);
 	gp_cluster_snapshot_release(after);
 	gp_cluster_index_free(idx);
@@ -476,13 +484,7 @@ static void test_failed_reads_are_retried(void)
 	pthread_mutex_unlock(&f.mu);
 	gp_cluster_index_notify(idx, 1);
 	t0 = mono_ms();
-	for (;;) {
-		s = gp_cluster_index_acquire(idx);
-		if (gp_cluster_snapshot_size(s) == 1 || mono_ms() - t0 > 5000)
-			break;
-		gp_cluster_snapshot_release(s);
-		usleep(10000);
-	}
+	s = wait_size(idx, 1, 5000);
 	CHECK_INT(gp_cluster_snapshot_size(s), 1);
 	CHECK_INT(f.failures, 0);
 	CHECK(mono_ms() - t0 >= 3 * 200 - 50); /* each retry waited */
