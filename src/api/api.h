@@ -20,6 +20,9 @@ extern const gp_http_route gp_api_district_routes[];
 extern const gp_http_route gp_api_ops_routes[];
 extern const gp_http_route gp_api_moderation_routes[];
 extern const gp_http_route gp_api_export_routes[];
+extern const gp_http_route gp_api_cluster_routes[];
+extern const gp_http_route gp_api_hotspot_routes[];
+extern const gp_http_route gp_api_nearby_routes[];
 
 /* Body limit for citizen writes. */
 #define GP_API_BODY_MAX (16 * 1024)

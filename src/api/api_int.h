@@ -38,6 +38,26 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
  */
 int api_actor(gp_http_exchange *x, gp_worker *w, gp_role min_role, gp_actor *out,
               gp_err *err);
+/* "minlon,minlat,maxlon,maxlat" in CRS84 → out; GP_BAD_REQUEST naming bbox. */
+int api_parse_bbox(const char *v, gp_bbox *out, gp_err *err);
+
+/* The optional category parameter: a gp_category, or -1 when absent. */
+int api_category_param(gp_http_exchange *x, int *out, gp_err *err);
+
+/* The optional district parameter, checked to exist; NULL when absent. Borrowed from x. */
+int api_district_param(gp_http_exchange *x, gp_worker *w, const char **out, gp_err *err);
+
+/* limit (1–10000) and offset (≥ 0) when present; the outputs keep their defaults otherwise. */
+int api_page_params(gp_http_exchange *x, int64_t *limit, int64_t *offset, gp_err *err);
+
+/*
+ * Writes one link object {"rel","type","href"} to the current URL with
+ * `offset` replaced (offset < 0: unchanged), preceded by a comma unless first.
+ */
+void api_put_link(gp_http_exchange *x, gp_buf *b, const char *rel, int64_t offset,
+                  int first);
+
+
 
 /* Periods and rate limits for a citizen's write; sets Retry-After on 429. */
 int api_citizen_write(gp_http_exchange *x, gp_worker *w, const gp_actor *a, gp_err *err);

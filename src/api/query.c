@@ -47,6 +47,74 @@ static int bbox_numbers(const char *v, double n[4])
 	return 0;
 }
 
+int api_parse_bbox(const char *v, gp_bbox *out, gp_err *err)
+{
+	double n[4];
+
+	if (bbox_numbers(v, n))
+		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+		                  "bbox must be four numbers: minlon,minlat,maxlon,maxlat (CRS84)");
+	if (n[0] < -180 || n[2] > 180 || n[1] < -90 || n[3] > 90 || n[0] > n[2] || n[1] > n[3])
+		return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+		                  "bbox must lie within lon ±180, lat ±90 with min ≤ max");
+	*out = (gp_bbox){ n[0], n[1], n[2], n[3] };
+	return 0;
+}
+
+int api_category_param(gp_http_exchange *x, int *out, gp_err *err)
+{
+	const char *v = gp_http_param(x, "category");
+	gp_category c;
+
+	*out = -1;
+	if (!v)
+		return 0;
+	if (gp_category_parse(&c, v))
+		return gp_err_set(err, GP_BAD_REQUEST, "category",
+		                  "category must be favourite or improvement");
+	*out = (int)c;
+	return 0;
+}
+
+int api_district_param(gp_http_exchange *x, gp_worker *w, const char **out, gp_err *err)
+{
+	const char *v = gp_http_param(x, "district");
+	int rc;
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	rc = gp_store_district_list(gp_worker_store(w), -1, v, 0, NULL, NULL);
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_BAD_REQUEST, "district",
+		                  "unknown district \"%.40s\"; GET /api/districts lists them", v);
+	if (rc)
+		return rc;
+	*out = v;
+	return 0;
+}
+
+int api_page_params(gp_http_exchange *x, int64_t *limit, int64_t *offset, gp_err *err)
+{
+	const char *v;
+	int64_t n;
+
+	if ((v = gp_http_param(x, "limit"))) {
+		if (gp_parse_i64(&n, v, 1, API_LIMIT_MAX))
+			return gp_err_set(err, GP_BAD_REQUEST, "limit",
+			                  "limit must be a whole number from 1 to %d", API_LIMIT_MAX);
+		*limit = n;
+	}
+	if ((v = gp_http_param(x, "offset"))) {
+		if (gp_parse_i64(&n, v, 0, INT64_MAX / 2))
+			return gp_err_set(err, GP_BAD_REQUEST, "offset",
+			                  "offset must be a whole number ≥ 0");
+		*offset = n;
+	}
+	return 0;
+}
+
+
 /* Exact test for boxes in a CRS the table has no columns for (EPSG:31467). */
 static int keep_in_area(void *ctx, double x, double y)
 {
@@ -140,13 +208,9 @@ int gp_api_point_filters(gp_http_exchange *x, gp_worker *w, gp_point_filter *f,
 	const char *v;
 	int rc;
 
-	if ((v = gp_http_param(x, "category"))) {
-		gp_category c;
-		if (gp_category_parse(&c, v))
-			return gp_err_set(err, GP_BAD_REQUEST, "category",
-			                  "category must be favourite or improvement");
-		f->category = (int)c;
-	}
+	if ((rc = api_category_param(x, &f->category, err)) ||
+	    (rc = api_district_param(x, w, &f->district, err)))
+		return rc;
 	if ((v = gp_http_param(x, "channel"))) {
 		gp_channel c;
 		if (gp_channel_parse(&c, v))
@@ -160,15 +224,6 @@ int gp_api_point_filters(gp_http_exchange *x, gp_worker *w, gp_point_filter *f,
 			                  "unknown topic \"%.40s\"; GET /api/config lists the topics", v);
 		f->topic = v;
 	}
-	if ((v = gp_http_param(x, "district"))) {
-		rc = gp_store_district_list(gp_worker_store(w), -1, v, 0, NULL, NULL);
-		if (rc == GP_NOT_FOUND)
-			return gp_err_set(err, GP_BAD_REQUEST, "district",
-			                  "unknown district \"%.40s\"; GET /api/districts lists them", v);
-		if (rc)
-			return rc;
-		f->district = v;
-	}
 	return 0;
 }
 
@@ -177,7 +232,6 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 {
 	gp_point_filter *f = &q->filter;
 	const char *v;
-	int64_t n;
 	int rc;
 
 	memset(q, 0, sizeof(*q));
@@ -193,18 +247,8 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 			                  "since must be an RFC 3339 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z");
 		f->since = q->since;
 	}
-	if ((v = gp_http_param(x, "limit"))) {
-		if (gp_parse_i64(&n, v, 1, API_LIMIT_MAX))
-			return gp_err_set(err, GP_BAD_REQUEST, "limit",
-			                  "limit must be a whole number from 1 to %d", API_LIMIT_MAX);
-		f->limit = n;
-	}
-	if ((v = gp_http_param(x, "offset"))) {
-		if (gp_parse_i64(&n, v, 0, INT64_MAX / 2))
-			return gp_err_set(err, GP_BAD_REQUEST, "offset",
-			                  "offset must be a whole number ≥ 0");
-		f->offset = n;
-	}
+	if ((rc = api_page_params(x, &f->limit, &f->offset, err)))
+		return rc;
 	/* /api speaks CRS84 boxes only (OGC API adds bbox-crs). */
 	if ((v = gp_http_param(x, "bbox")) &&
 	    (rc = gp_api_bbox_parse(w, v, GP_CRS_CRS84, &q->area, f, err)))
@@ -285,8 +329,8 @@ static int put_feature(void *ctx, const gp_point *p)
 	return api_put_point(lc->w, lc->b, p, lc->crs, lc->staff, NULL);
 }
 
-static void put_link(gp_http_exchange *x, gp_buf *b, const char *rel, int64_t offset,
-                     int first)
+void api_put_link(gp_http_exchange *x, gp_buf *b, const char *rel, int64_t offset,
+                  int first)
 {
 	char num[32];
 
@@ -343,11 +387,11 @@ int api_point_listing(gp_http_exchange *x, gp_worker *w, const api_point_query *
 		goto out;
 	}
 	gp_buf_puts(b, "],\"links\":[");
-	put_link(x, b, "self", -1, 1);
+	api_put_link(x, b, "self", -1, 1);
 	if (q->filter.offset + lc.returned < matched)
-		put_link(x, b, "next", q->filter.offset + q->filter.limit, 0);
+		api_put_link(x, b, "next", q->filter.offset + q->filter.limit, 0);
 	if (q->filter.offset > 0)
-		put_link(x, b, "prev",
+		api_put_link(x, b, "prev",
 		         q->filter.offset > q->filter.limit ? q->filter.offset - q->filter.limit : 0,
 		         0);
 	gp_buf_puts(b, "]}\n");

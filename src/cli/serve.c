@@ -116,7 +116,8 @@ int gp_cli_serve(int argc, char **argv)
 	};
 	static const gp_http_route *const tables[] = {
 		gp_api_point_routes, gp_api_moderation_routes, gp_api_district_routes,
-		gp_api_ops_routes, gp_api_export_routes, gp_ogc_routes, NULL
+		gp_api_ops_routes, gp_api_export_routes, gp_api_cluster_routes,
+		gp_api_hotspot_routes, gp_api_nearby_routes, gp_ogc_routes, NULL
 	};
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;
@@ -169,6 +170,10 @@ int gp_cli_serve(int argc, char **argv)
 	w = NULL;
 	if (created)
 		gp_log_info("created %s with the bundled Kaiserslautern districts", cfg.db_path);
+	if ((c = gp_core_clusters_start(core))) {
+		gp_cli_error("cannot build the cluster index: %s", gp_result_name(c));
+		goto out;
+	}
 
 	/* Threads started from here inherit the mask; only sigwait sees these. */
 	sigemptyset(&stop);

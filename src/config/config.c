@@ -95,6 +95,20 @@ static const setting settings[] = {
 	  "privacy note shown by the web page" },
 	{ "secret_file", K_STRING, AT(secret_file), "", 0, 0,
 	  "the server secret (keys staff token hashes and form timestamps); empty: <db>.secret" },
+	{ "cluster_radius", K_INT, AT(cluster_radius), "40", 1, 512,
+	  "map clusters: merge radius in pixels of a map tile (as supercluster's radius)" },
+	{ "cluster_extent", K_INT, AT(cluster_extent), "512", 64, 8192,
+	  "map clusters: tile size in pixels the radius refers to (supercluster's extent)" },
+	{ "cluster_min_zoom", K_INT, AT(cluster_min_zoom), "0", 0, 30,
+	  "map clusters: lowest zoom with its own clusters" },
+	{ "cluster_max_zoom", K_INT, AT(cluster_max_zoom), "16", 0, 30,
+	  "map clusters: highest zoom that clusters; above it every point stands alone" },
+	{ "cluster_min_points", K_INT, AT(cluster_min_points), "2", 2, 1000,
+	  "map clusters: fewest points that form a cluster" },
+	{ "hotspot_eps_m", K_INT, AT(hotspot_eps_m), "100", 1, 1000,
+	  "hotspots: default neighbourhood radius in metres (the eps parameter)" },
+	{ "hotspot_min_points", K_INT, AT(hotspot_min_points), "5", 2, 1000,
+	  "hotspots: default number of points within eps that make a dense spot" },
 	{ "topic", K_TOPIC, AT(topics), NULL, 0, 0,
 	  "a topic as `id | German label | English label`; repeat the key for each topic; "
 	  "the first one replaces the default list" },
@@ -348,6 +362,10 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 	    strncmp(cfg->public_url, "https://", 8) != 0)
 		return gp_err_set(err, GP_INVALID, "public_url",
 		                  "public_url must start with http:// or https://");
+	if (cfg->cluster_min_zoom > cfg->cluster_max_zoom)
+		return gp_err_set(err, GP_INVALID, "cluster_min_zoom",
+		                  "cluster_min_zoom (%d) must not exceed cluster_max_zoom (%d)",
+		                  cfg->cluster_min_zoom, cfg->cluster_max_zoom);
 	if (cfg->ntopics == 0)
 		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
 	if (strcmp(cfg->moderation, "pre") && strcmp(cfg->moderation, "post"))

@@ -53,6 +53,14 @@ typedef struct gp_config {
 	char *cors_origins;    /* origins allowed to call the API from a browser */
 	char *privacy_note;
 	char *secret_file;     /* empty: the database path + ".secret" */
+	/* map clusters (supercluster's options) and hotspot defaults */
+	int cluster_radius;
+	int cluster_extent;
+	int cluster_min_zoom;
+	int cluster_max_zoom;
+	int cluster_min_points;
+	int hotspot_eps_m;
+	int hotspot_min_points;
 	gp_topic *topics;
 	size_t ntopics;
 	int topics_replaced; /* while reading a source: defaults already dropped */

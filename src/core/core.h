@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "cluster/cluster.h"
 #include "config/config.h"
 #include "geo/geo.h"
 #include "guard/guard.h"
@@ -136,6 +137,28 @@ int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flag
 /* Staff tokens: the new secret is returned once and never stored. */
 int gp_core_token_create(gp_worker *w, const char *name, const char *role,
                          char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
+
+/* ---- the cluster index ---------------------------------------------------- */
+
+/*
+ * Loads every published point into the process-wide cluster index and
+ * starts its maintainer thread (which opens its own database connection).
+ * Returns when the first snapshot is readable.  Stopped by
+ * gp_core_clusters_stop() or gp_core_free(), after every reader is done.
+ */
+int gp_core_clusters_start(gp_core *c);
+void gp_core_clusters_stop(gp_core *c);
+/* The index, or NULL when not started. Borrowed, valid until stopped. */
+gp_cluster_index *gp_core_clusters(gp_core *c);
+gp_cluster_index *gp_worker_clusters(gp_worker *w);
+
+/*
+ * Tells the cluster index that point `id` was added, changed (status,
+ * category, comment, …) or deleted.  Call after the change has committed;
+ * the index re-reads the point and shows the change within a second (only
+ * while it is published).  Any thread; never blocks on a rebuild.
+ */
+void gp_core_point_changed(gp_core *c, int64_t id);
 
 /* ---- databases and boundaries -------------------------------------------- */
 

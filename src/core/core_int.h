@@ -17,6 +17,8 @@ typedef struct write_queue {
 	int leader_active;
 } write_queue;
 
+typedef struct cluster_source cluster_source; /* see clusters.c */
+
 struct gp_core {
 	const gp_config *cfg;
 	write_queue queue;
@@ -28,6 +30,9 @@ struct gp_core {
 	pthread_mutex_t write_mu;
 	unsigned char secret[GP_SECRET_LEN];
 	gp_guard *guard;
+	gp_cluster_index *clusters; /* NULL until gp_core_clusters_start() */
+	gp_cluster_options cluster_options;
+	cluster_source *cluster_src;
 };
 
 struct gp_worker {

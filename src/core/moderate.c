@@ -187,6 +187,8 @@ int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
 		goto out;
 out:
 	rc = gp_core_write_end(w, rc);
+	if (!rc) /* published, hidden or edited: the map's clusters follow */
+		gp_core_point_changed(w->core, id);
 out_nolock:
 	gp_buf_free(&fields);
 	return rc;
@@ -205,7 +207,9 @@ int gp_core_point_delete(gp_worker *w, const gp_actor *actor, int64_t id, gp_err
 		gp_err_set(err, GP_NOT_FOUND, "id", "no point %lld", (long long)id);
 	if (!rc)
 		rc = gp_store_log_add(w->store, now, actor->name, "delete", id, "", 1);
-	return gp_core_write_end(w, rc);
+	if (!(rc = gp_core_write_end(w, rc)))
+		gp_core_point_changed(w->core, id);
+	return rc;
 }
 
 /* ---- citizens' reactions ---------------------------------------------------- */
@@ -244,8 +248,10 @@ int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
 		gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
 	rc = gp_core_write_end(w, rc);
 	*out_counted = rc == 0;
-	if (*out_counted)
+	if (*out_counted) {
 		gp_metric_add(GP_METRIC_SUPPORTS, 1);
+		gp_core_point_changed(w->core, id); /* single points show their count */
+	}
 	return rc;
 }
 
@@ -286,7 +292,9 @@ int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const ch
 				rc = gp_store_log_add(w->store, now, "system", "auto-hide", id, fields, 1);
 		}
 	}
-	return gp_core_write_end(w, rc);
+	if (!(rc = gp_core_write_end(w, rc)))
+		gp_core_point_changed(w->core, id);
+	return rc;
 }
 
 int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flags,

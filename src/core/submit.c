@@ -236,6 +236,10 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	for (submit_job *j = batch; j; j = j->next)
 		if (j->rc == 0)
 			gp_metric_add(GP_METRIC_POINTS_STORED, 1);
+	/* Committed: now the cluster index may read the new rows. */
+	for (submit_job *j = batch; j; j = j->next)
+		if (j->rc == 0)
+			gp_core_point_changed(w->core, j->out->point.id);
 	return;
 fail_all:
 	for (submit_job *j = batch; j; j = j->next) {

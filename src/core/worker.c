@@ -45,6 +45,7 @@ void gp_core_free(gp_core *c)
 {
 	if (!c)
 		return;
+	gp_core_clusters_stop(c);
 	gp_guard_free(c->guard);
 	memset(c->secret, 0, sizeof(c->secret));
 	pthread_mutex_destroy(&c->write_mu);

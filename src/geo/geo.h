@@ -90,6 +90,20 @@ int gp_geo_wkb_measure(gp_geo *g, const unsigned char *wkb, size_t len, gp_crs t
 int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
                            const char *geojson, gp_crs from, gp_err *err);
 
+/*
+ * Writes the convex hull of n storage-CRS points as a GeoJSON Polygon in
+ * CRS `to` (authority axis order, exterior ring counter-clockwise) with
+ * `decimals` places, and its area in m² to *out_area (may be NULL).  When
+ * the points lie on one spot or (nearly) one line — a hull smaller than
+ * pad² — the polygon is the hull buffered by `pad` metres, so every
+ * outline has a visible area.  Returns 0, GP_INVALID for
+ * n = 0 or pad ≤ 0, GP_EFAULT when GEOS fails, or a buffer/transform
+ * failure.  Borrows x and y for the call.
+ */
+int gp_geo_hull_write_geojson(gp_geo *g, gp_buf *b, const double *x, const double *y,
+                              size_t n, double pad, gp_crs to, int decimals,
+                              double *out_area);
+
 /* ---- district index ---------------------------------------------------- */
 
 /*

@@ -141,9 +141,15 @@ static void handle(void *arg)
 				if (!seen && !strcmp(r->method, "GET"))
 					methods[nmethods++] = "HEAD";
 			}
-			/* The first matching route wins: tables list literals first. */
-			if (!found && (strcmp(r->method, method) == 0 ||
-			               (x.is_head && strcmp(r->method, "GET") == 0))) {
+			/*
+			 * Of two routes for one path, the one with fewer
+			 * captures wins ("/api/points/nearby" over
+			 * "/api/points/{id}"), whatever the table order; among
+			 * equally specific routes the first listed.
+			 */
+			if ((strcmp(r->method, method) == 0 ||
+			     (x.is_head && strcmp(r->method, "GET") == 0)) &&
+			    (!found || c.n < x.nargs)) {
 				found = r;
 				x.nargs = c.n;
 				memcpy(x.arg_names, c.names, sizeof(x.arg_names));

@@ -83,6 +83,21 @@ void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double 
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
                                  int64_t improvement);
+/*
+ * The same with `extra` — members written as they are, e.g.
+ * "\"distance\":12.5" — appended to the properties (NULL: none).
+ */
+void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri, const char *extra);
+
+/*
+ * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
+ * `id`, point_count (and supercluster's point_count_abbreviated), the count
+ * of each category (counts[GP_CATEGORY_COUNT]) and expansion_zoom.  Borrows
+ * counts for the call; appends to b, which the caller owns.
+ */
+void gp_json_cluster_feature(gp_buf *b, int64_t id, double lon, double lat,
+                             uint32_t count, const uint32_t *counts, int expansion_zoom);
 
 /*
  * Writes `"crs":{"type":"name","properties":{"name":uri}},` — the GeoJSON

@@ -60,9 +60,12 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 	gp_buf_puts(b, "}},");
 }
 
-/* A point Feature up to and including its properties, the Feature left open. */
+/*
+ * A point Feature up to and including its properties (staff members and
+ * `extra` members last), the Feature itself left open.
+ */
 static void feature_open(gp_buf *b, const gp_point *p, double c0, double c1, int decimals,
-                         const char *crs_uri, int staff)
+                         const char *crs_uri, int staff, const char *extra)
 {
 	gp_buf_putc(b, '{');
 	if (crs_uri)
@@ -103,13 +106,24 @@ static void feature_open(gp_buf *b, const gp_point *p, double c0, double c1, int
 		gp_buf_puts(b, ",\"flags\":");
 		gp_buf_put_i64(b, p->flags);
 	}
+	if (extra) {
+		gp_buf_putc(b, ',');
+		gp_buf_puts(b, extra);
+	}
+	gp_buf_putc(b, '}');
+}
+
+void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
+                                int decimals, const char *crs_uri, const char *extra)
+{
+	feature_open(b, p, c0, c1, decimals, crs_uri, 0, extra);
 	gp_buf_putc(b, '}');
 }
 
 void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
                                 int decimals, const char *crs_uri)
 {
-	feature_open(b, p, c0, c1, decimals, crs_uri, 0);
+	feature_open(b, p, c0, c1, decimals, crs_uri, 0, NULL);
 }
 
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
@@ -130,13 +144,57 @@ void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri)
 {
-	feature_open(b, p, c0, c1, decimals, crs_uri, 0);
+	feature_open(b, p, c0, c1, decimals, crs_uri, 0, NULL);
 	gp_buf_putc(b, '}');
 }
 
 void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
                                  int decimals, const char *crs_uri)
 {
-	feature_open(b, p, c0, c1, decimals, crs_uri, 1);
+	feature_open(b, p, c0, c1, decimals, crs_uri, 1, NULL);
 	gp_buf_putc(b, '}');
+}
+
+/* supercluster's point_count_abbreviated: 999, "1.2k", "12k". */
+static void put_abbreviated(gp_buf *b, uint32_t count)
+{
+	if (count >= 10000) {
+		gp_buf_printf(b, "\"%uk\"", (unsigned)((count + 500) / 1000));
+	} else if (count >= 1000) {
+		unsigned tenths = (count + 50) / 100;
+		if (tenths % 10)
+			gp_buf_printf(b, "\"%u.%uk\"", tenths / 10, tenths % 10);
+		else
+			gp_buf_printf(b, "\"%uk\"", tenths / 10);
+	} else {
+		gp_buf_put_i64(b, count);
+	}
+}
+
+void gp_json_cluster_feature(gp_buf *b, int64_t id, double lon, double lat,
+                             uint32_t count, const uint32_t *counts, int expansion_zoom)
+{
+	int decimals = gp_crs_decimals(GP_CRS_CRS84);
+
+	gp_buf_puts(b, "{\"type\":\"Feature\",\"id\":");
+	gp_buf_put_i64(b, id);
+	gp_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
+	gp_buf_put_fixed(b, lon, decimals);
+	gp_buf_putc(b, ',');
+	gp_buf_put_fixed(b, lat, decimals);
+	gp_buf_puts(b, "]},\"properties\":{\"cluster\":true,\"cluster_id\":");
+	gp_buf_put_i64(b, id);
+	gp_buf_puts(b, ",\"point_count\":");
+	gp_buf_put_i64(b, count);
+	gp_buf_puts(b, ",\"point_count_abbreviated\":");
+	put_abbreviated(b, count);
+	for (int c = 0; c < GP_CATEGORY_COUNT; c++) {
+		gp_buf_puts(b, ",\"");
+		gp_buf_puts(b, gp_category_name((gp_category)c));
+		gp_buf_puts(b, "\":");
+		gp_buf_put_i64(b, counts[c]);
+	}
+	gp_buf_puts(b, ",\"expansion_zoom\":");
+	gp_buf_put_i64(b, expansion_zoom);
+	gp_buf_puts(b, "}}");
 }

@@ -6,6 +6,7 @@
  * every combination of filters maps to one SQL text and one cached
  * statement; values are always bound, never pasted.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -761,6 +762,53 @@ int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
 			return STORE_FAIL(s, rc);
 	}
 	return 0;
+}
+
+int gp_store_point_nearby(gp_store *s, double x, double y, double radius, int status,
+                          int category, int64_t limit, int64_t *out_matched,
+                          gp_store_nearby_cb cb, void *ctx)
+{
+	/*
+	 * The R*Tree narrows to the square around the circle (its float32
+	 * bounds are rounded outward; a metre of slack covers that), the exact
+	 * circle test and the order use the plain x/y columns.
+	 */
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT " POINT_COLUMNS NO_FLAGS_COLUMN
+		   ", (p.x - ?1) * (p.x - ?1) + (p.y - ?2) * (p.y - ?2) AS d2"
+		   POINT_FROM
+		   " WHERE p.id IN (SELECT pkid FROM idx_points_geom WHERE xmin <= ?1 + ?3 + 1"
+		   " AND xmax >= ?1 - ?3 - 1 AND ymin <= ?2 + ?3 + 1 AND ymax >= ?2 - ?3 - 1)"
+		   " AND (?4 IS NULL OR p.status = ?4) AND (?5 IS NULL OR p.category = ?5)"
+		   " AND (p.x - ?1) * (p.x - ?1) + (p.y - ?2) * (p.y - ?2) <= ?6"
+		   " ORDER BY d2, p.id");
+	int64_t matched = 0;
+	gp_point p;
+	int rc = 0, src;
+
+	*out_matched = 0;
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_double(st, 1, x);
+	sqlite3_bind_double(st, 2, y);
+	sqlite3_bind_double(st, 3, radius);
+	if (status >= 0)
+		sqlite3_bind_text(st, 4, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	if (category >= 0)
+		sqlite3_bind_text(st, 5, gp_category_name((gp_category)category), -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 6, radius * radius);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (matched++ >= limit && limit >= 0)
+			continue; /* still counted */
+		if ((rc = read_row(st, &p)) ||
+		    (rc = cb(ctx, &p, sqrt(sqlite3_column_double(st, 19)))))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+	*out_matched = matched;
+	return rc;
 }
 
 int gp_store_point_positions(gp_store *s, gp_store_position_cb cb, void *ctx)

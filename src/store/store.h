@@ -203,6 +203,18 @@ int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
                           int64_t *out_count);
 
 /*
+ * Calls cb for the points of `status` and `category` (-1: any) within
+ * `radius` metres of (x, y) in EPSG:25832, nearest first (ties by id), at
+ * most `limit` of them (-1: all), with the planar distance in metres; sets
+ * *out_matched to how many lie within the radius in all.  Point strings are
+ * borrowed for the callback; a non-zero return stops and is returned.
+ */
+typedef int (*gp_store_nearby_cb)(void *ctx, const gp_point *p, double distance);
+int gp_store_point_nearby(gp_store *s, double x, double y, double radius, int status,
+                          int category, int64_t limit, int64_t *out_matched,
+                          gp_store_nearby_cb cb, void *ctx);
+
+/*
  * Walks every point's id, storage position and current district ids (for
  * reassignment; the ids are NULL when unset and borrowed for the call).
  */

@@ -232,3 +232,21 @@ def run_parallel(fn, items, workers):
     for t in threads:
         t.join()
     return results
+
+
+def geojson_problems(workdir, docs):
+    """Runs the npm GeoJSON validator (check_geojson.mjs) over docs, a dict of
+    name → bytes; returns name → list of problems (empty when valid)."""
+    paths = []
+    for name, body in docs.items():
+        path = os.path.join(workdir, name)
+        with open(path, 'wb') as f:
+            f.write(body)
+        paths.append(path)
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = subprocess.run(['node', os.path.join(here, 'check_geojson.mjs')] + paths,
+                         capture_output=True, cwd=os.path.join(SOURCE, 'tests'))
+    results = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    if len(results) != len(paths):
+        raise AssertionError(out.stderr.decode())
+    return {os.path.basename(r['file']): r['problems'] for r in results}

@@ -63,6 +63,11 @@ class TestPreModeration(ServerTest):
         self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 404)
         self.assertNotIn('Bitte mehr B'.encode(),
                          s.get('/ogc/collections/points/items?limit=10000').body)
+        time.sleep(0.5)  # the cluster index has had its chance to see the row
+        self.assertNotIn(pid, [f['id'] for f in s.get('/api/clusters?zoom=17').json()['features']])
+        near = s.get(f'/api/points/nearby?lon={CENTRE[0]}&lat={CENTRE[1]}&radius=50').json()
+        self.assertNotIn(pid, [f['id'] for f in near['features']])
+        self.assertNotIn(b'Bitte mehr B', s.get('/api/hotspots?eps=50&min_points=2').body)
         self.assertEqual(s.request('POST', f'/api/points/{pid}/support').status, 404)
         # the planner sees it in the queue
         q = s.get('/api/admin/points?status=pending&limit=100', headers=self.planner)
@@ -75,6 +80,10 @@ class TestPreModeration(ServerTest):
         self.assertEqual(r.json()['properties']['status'], 'published')
         self.assertEqual(s.get(f'/api/points/{pid}').status, 200)
         self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 200)
+        deadline = time.time() + 3
+        while pid not in [f['id'] for f in s.get('/api/clusters?zoom=17').json()['features']]:
+            self.assertLess(time.time(), deadline, 'published point not in the clusters')
+            time.sleep(0.05)
         self.assertEqual(s.get('/api/stats').json()['total']['total'], before['stats'] + 1)
         self.assertEqual(s.get('/api/districts/ob-0').json()['properties']['total'], before['district'] + 1)
         log = s.get('/api/admin/log', headers=self.admin).json()['entries']

@@ -1,15 +1,20 @@
 /*
- * load.c — fills a database with the seed-42 benchmark points (seed42.h)
- * through the store/ and geo/ APIs, fast: one PROJ call for all
- * coordinates, the district index for both districts of every point, and
- * one transaction per 20,000 rows.  HTTP would take minutes for what this
- * does in seconds, and the benchmarks measure reading, not loading.
+ * load.c — fills a database with seed-42 benchmark points (seed42.h)
+ * through the store/ and geo/ APIs: one PROJ call per batch, the district
+ * index for both districts of every point, one transaction per batch.
+ * HTTP would take many minutes (and rate limits) for what this does in
+ * seconds to minutes; the benchmarks measure reading, not loading.
  *
- * Every point is published; points outside the city get their nearest
- * districts (the seed-42 box is larger than Kaiserslautern).  Categories,
- * topics, comments and creation times vary deterministically with the index.
+ *   bench-load DB [N] [--city] [--raw FILE]
  *
- * usage: bench-load DB [N]   (default N = 1000000; DB is created if missing)
+ * Without --city: seed-42 points 0 … N−1, every one, published; those
+ * outside the city (the seed box is larger than Kaiserslautern) get their
+ * nearest districts.  With --city: the first N seed-42 points that lie
+ * inside the city, i.e. those POST /api/points would accept.  --raw also
+ * writes the stored points' lon/lat as little-endian doubles (lon0 lat0 lon1
+ * lat1 …) for the JavaScript peers.  Properties: bench_point.h.  DB is
+ * created with the bundled districts when missing.
+ *
  * Must never: be used on a production database (it writes test data).
  */
 #include <stdio.h>
@@ -17,24 +22,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_point.h"
 #include "core/core.h"
 #include "seed42.h"
 
 #define BATCH 20000
-
-static const char *const topics[] = {
-	NULL, "housing", "mobility", "green_space", "climate", "retail", "culture", "social", "other"
-};
-
-/* 2025-06-01T00:00:00Z plus 20 s per point: a year of participation. */
-static void created_at(char out[GP_TIME_LEN], size_t i)
-{
-	time_t t = (time_t)1748736000 + (time_t)(i * 20);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, GP_TIME_LEN, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-}
 
 static double now(void)
 {
@@ -46,84 +38,94 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	size_t n = argc > 2 ? (size_t)atol(argv[2]) : 1000000;
+	const char *db = NULL, *raw = NULL;
+	size_t want = 1000000, stored = 0, seen = 0;
+	double lon[BATCH], lat[BATCH], x[BATCH], y[BATCH], t0 = now();
 	const gp_geo_districts *idx;
+	int city = 0, created = 0, positional = 0;
+	seed42 r = { 42 };
 	gp_config cfg;
 	gp_core *core = NULL;
 	gp_worker *w = NULL;
-	gp_store *s;
-	double *lon, *lat, *x, *y, t0;
-	char comment[160];
+	FILE *out = NULL;
 	gp_err err;
-	int created = 0;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: bench-load DB [N]\n");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--city"))
+			city = 1;
+		else if (!strcmp(argv[i], "--raw") && i + 1 < argc)
+			raw = argv[++i];
+		else if (positional == 0 && argv[i][0] != '-')
+			db = argv[i], positional++;
+		else if (positional == 1 && argv[i][0] != '-')
+			want = strtoul(argv[i], NULL, 10), positional++;
+		else
+			db = NULL, i = argc;
+	}
+	if (!db || want == 0) {
+		fputs("usage: bench-load DB [N] [--city] [--raw FILE]\n", stderr);
 		return 2;
 	}
 	gp_err_clear(&err);
 	gp_log_set_level(GP_LOG_WARN);
-	if (gp_config_defaults(&cfg) || gp_config_set(&cfg, "db", argv[1], &err) ||
+	if (gp_config_defaults(&cfg) || gp_config_set(&cfg, "db", db, &err) ||
 	    gp_core_new(&core, &cfg, 1, &err) || gp_worker_new(&w, core, &err) ||
 	    gp_core_prepare_database(w, &created, &err) || gp_worker_districts(w, &idx)) {
 		fprintf(stderr, "bench-load: %s\n", err.detail[0] ? err.detail : "cannot start");
 		return 1;
 	}
-	s = gp_worker_store(w);
-	lon = malloc(n * sizeof(double));
-	lat = malloc(n * sizeof(double));
-	x = malloc(n * sizeof(double));
-	y = malloc(n * sizeof(double));
-	if (!lon || !lat || !x || !y)
-		return 1;
-	t0 = now();
-	seed42_points(lon, lat, n);
-	memcpy(x, lon, n * sizeof(double));
-	memcpy(y, lat, n * sizeof(double));
-	if (gp_geo_transform(gp_worker_geo(w), GP_CRS_CRS84, GP_CRS_STORAGE,
-	                     GP_AXIS_AUTHORITY, x, y, n)) {
-		fprintf(stderr, "bench-load: transform failed\n");
+	if (raw && !(out = fopen(raw, "wb"))) {
+		fprintf(stderr, "bench-load: cannot write %s\n", raw);
 		return 1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		gp_geo_assignment a;
-		gp_point p;
+	while (stored < want) {
+		gp_store *s = gp_worker_store(w);
+		size_t n = 0;
 
-		if (i % BATCH == 0 && gp_store_begin_write(s))
-			return 1;
-		memset(&p, 0, sizeof(p));
-		p.category = i % 5 < 2 ? GP_CATEGORY_IMPROVEMENT : GP_CATEGORY_FAVOURITE;
-		p.status = GP_STATUS_PUBLISHED;
-		snprintf(comment, sizeof(comment),
-		         "Benchmark-Punkt %zu: hier ist es %s, bitte prüfen", i,
-		         p.category == GP_CATEGORY_IMPROVEMENT ? "zu laut" : "schön");
-		p.comment = comment;
-		p.topic = topics[i % (sizeof(topics) / sizeof(topics[0]))];
-		created_at(p.created, i);
-		memcpy(p.updated, p.created, sizeof(p.created));
-		p.lon = lon[i];
-		p.lat = lat[i];
-		p.x = x[i];
-		p.y = y[i];
-		if (gp_geo_districts_assign(idx, x[i], y[i], 1, &a))
-			return 1;
-		p.ortsbezirk.id = gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]);
-		p.stadtteil.id = gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]);
-		if (gp_store_point_insert(s, &p)) {
-			fprintf(stderr, "bench-load: insert %zu failed\n", i);
-			return 1;
+		/* The next batch of seed points, in the generator's order. */
+		for (; n < BATCH && (city || seen + n < want); n++) {
+			lon[n] = 7.65 + (7.90 - 7.65) * (seed42_next(&r) / 4294967296.0);
+			lat[n] = 49.35 + (49.52 - 49.35) * (seed42_next(&r) / 4294967296.0);
+			x[n] = lon[n];
+			y[n] = lat[n];
 		}
-		if ((i + 1) % BATCH == 0 || i + 1 == n) {
-			if (gp_store_commit(s))
+		seen += n;
+		if (gp_geo_transform(gp_worker_geo(w), GP_CRS_CRS84, GP_CRS_STORAGE, GP_AXIS_AUTHORITY,
+		                     x, y, n) || gp_store_begin_write(s))
+			return 1;
+		for (size_t i = 0; i < n && stored < want; i++) {
+			gp_geo_assignment a;
+			char comment[64];
+			gp_point p;
+
+			if (gp_geo_districts_assign(idx, x[i], y[i], !city, &a))
 				return 1;
-			fprintf(stderr, "\rbench-load: %zu/%zu", i + 1, n);
+			if (city && !a.in_city)
+				continue;
+			bench_point(&p, comment, sizeof(comment), stored);
+			p.ortsbezirk.id = gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]);
+			p.stadtteil.id = gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]);
+			p.lon = lon[i];
+			p.lat = lat[i];
+			p.x = x[i];
+			p.y = y[i];
+			if (gp_store_point_insert(s, &p)) {
+				fprintf(stderr, "bench-load: insert %zu failed\n", stored);
+				return 1;
+			}
+			if (out && (fwrite(&lon[i], sizeof(double), 1, out) != 1 ||
+			            fwrite(&lat[i], sizeof(double), 1, out) != 1))
+				return 1;
+			stored++;
 		}
+		if (gp_store_commit(s))
+			return 1;
+		fprintf(stderr, "\rbench-load: %zu of %zu points (%zu seed points read)", stored,
+		        want, seen);
 	}
-	fprintf(stderr, "\nbench-load: %zu points in %.1f s into %s\n", n, now() - t0, argv[1]);
-	free(lon);
-	free(lat);
-	free(x);
-	free(y);
+	fprintf(stderr, "\nbench-load: %zu points in %.1f s into %s\n", stored, now() - t0, db);
+	if (out && fclose(out) != 0)
+		return 1;
 	gp_worker_free(w);
 	gp_core_free(core);
 	gp_config_clear(&cfg);

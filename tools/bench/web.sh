@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tools/bench/web.sh [N] [RUNS] — the map page's first view with N (100,000)
-# published seed-42 points: loads them with bench-web-points (kept in
+# published seed-42 points: loads them with bench-load --city (kept in
 # var/bench-web-N.db for the next run), serves them on loopback and lets
 # tools/bench/web.mjs measure time to the first clusters/points drawn and
 # the bytes transferred.  Goals (issue 3): < 1 s, < 200 KB.
@@ -12,7 +12,7 @@ tools/build
 build=${GEOPART_BUILD:-build}
 mkdir -p var
 db=var/bench-web-$n.db
-[ -f "$db" ] || "$build/tools/bench/bench-web-points" "$db" "$n"
+[ -f "$db" ] || "$build/tools/bench/bench-load" "$db" "$n" --city
 work=$(mktemp -d)
 cat > "$work/geopart.conf" <<CONF
 access_log = off

@@ -210,6 +210,30 @@ static void test_index(gp_geo *g)
 	}
 }
 
+static void test_hull(gp_geo *g)
+{
+	/* A 10 m square with two points inside: the outline is the square. */
+	double x[6] = { 410000, 410010, 410010, 410000, 410005, 410002 };
+	double y[6] = { 5480000, 5480000, 5480010, 5480010, 5480005, 5480008 };
+	double area = 0;
+	gp_buf b;
+
+	gp_buf_init(&b, 1 << 16);
+	CHECK_INT(gp_geo_hull_write_geojson(g, &b, x, y, 6, 1, GP_CRS_EPSG25832, 4, &area), 0);
+	CHECK_NEAR(area, 100, 1e-6);
+	/* counter-clockwise, starting anywhere: (x0,y0) is followed by (x1,y0) */
+	CHECK(strstr(gp_buf_cstr(&b), "[410000,5480000],[410010,5480000]") != NULL);
+	CHECK(strncmp(gp_buf_cstr(&b), "{\"type\":\"Polygon\"", 17) == 0);
+	/* two points: a line, outlined 1 m wide on each side */
+	gp_buf_reset(&b);
+	CHECK_INT(gp_geo_hull_write_geojson(g, &b, x, y, 2, 1, GP_CRS_CRS84, 9, &area), 0);
+	CHECK(area > 2 * 10 * 0.99 && area < 2 * 10 + 3.2);
+	CHECK(strncmp(gp_buf_cstr(&b), "{\"type\":\"Polygon\"", 17) == 0);
+	CHECK_INT(gp_geo_hull_write_geojson(g, &b, x, y, 0, 1, GP_CRS_CRS84, 9, &area),
+	          GP_INVALID);
+	gp_buf_free(&b);
+}
+
 int main(void)
 {
 	gp_geo *g = NULL;
@@ -218,6 +242,7 @@ int main(void)
 	test_transform(g);
 	test_boundary_refusals(g);
 	test_index(g);
+	test_hull(g);
 	gp_geo_free(g);
 	CHECK_DONE();
 }
