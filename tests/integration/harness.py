@@ -4,6 +4,7 @@ Every test file gets its own temporary directory with a fresh database and
 config; the server listens on 127.0.0.1 with an ephemeral port (port 0) and
 is stopped by its PID.  Only the Python standard library is used.
 """
+import atexit
 import http.client
 import json
 import os
@@ -72,6 +73,9 @@ class Server:
         self.log_path = os.path.join(workdir, 'server.log')
 
     def start(self, timeout=30):
+        if not getattr(self, '_atexit', False):
+            atexit.register(self.stop)  # the last resort if a test dies
+            self._atexit = True
         self.log = open(self.log_path, 'ab')
         self.proc = subprocess.Popen(
             [BIN, 'serve', '--config', self.config_path, '--db', self.db,
@@ -188,11 +192,11 @@ class ServerTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(config=cls.config).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
+        # A class cleanup runs even when setUpClass fails later on, so a
+        # failing set-up never leaves a server running.
+        cls.server = Server(config=cls.config)
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
 
     def assertProblem(self, r, status, field=None, detail=None):
         self.assertEqual(r.status, status, r)

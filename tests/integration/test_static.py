@@ -28,6 +28,7 @@ class TestStatic(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = Server()
+        cls.addClassCleanup(cls.server.cleanup)
         root = os.path.join(cls.server.dir, 'web')
         shutil.copytree(os.path.join(SOURCE, 'web'), root,
                         ignore=shutil.ignore_patterns('node_modules'))
@@ -61,10 +62,6 @@ class TestStatic(unittest.TestCase):
         with open(cls.server.config_path, 'a') as f:
             f.write(f'web_root = {root}\n')
         cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def test_index_is_served_with_csp(self):
         for path in ('/', '/index.html'):
