@@ -65,10 +65,11 @@ static void common_close(common *c)
 	"  --db FILE       the database file (default geopart.db)\n"
 
 /*
- * Parses a verb that takes only the common flags.  Returns -1 to go on, or
- * the exit code to return (after --help or a usage error).
+ * Parses a verb that takes only the common flags and `positional` plain
+ * arguments (left at argv[optind]…).  Returns -1 to go on, or the exit code
+ * to return (after --help or a usage error).
  */
-static int parse_common_only(common *c, int argc, char **argv, const char *usage)
+static int parse_common(common *c, int argc, char **argv, const char *usage, int positional)
 {
 	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	int ch;
@@ -81,7 +82,7 @@ static int parse_common_only(common *c, int argc, char **argv, const char *usage
 		default: fputs(usage, stderr); return GP_EXIT_USAGE;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc - positional) {
 		fputs(usage, stderr);
 		return GP_EXIT_USAGE;
 	}
@@ -104,7 +105,7 @@ int gp_cli_init(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	gp_err_clear(&err);
-	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
 	if ((rc = common_open(&c, 0)))
 		goto out;
@@ -371,7 +372,7 @@ int gp_cli_check(int argc, char **argv)
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
 	if ((rc = common_open(&c, 1)))
 		goto out;
@@ -520,7 +521,7 @@ int gp_cli_purge(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	gp_err_clear(&err);
-	if ((rc = parse_common_only(&c, argc, argv, usage)) >= 0)
+	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
 	if ((rc = common_open(&c, 1)))
 		goto out;
@@ -557,25 +558,14 @@ int gp_cli_backup(int argc, char **argv)
 		"server secret (<db>.secret) is not part of the copy; back it up\n"
 		"separately, or staff tokens must be created anew.\n"
 		"\n" COMMON_USAGE;
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	common c;
 	gp_err err;
-	int ch, rc;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
 	gp_err_clear(&err);
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': c.config_path = optarg; break;
-		case 'd': c.db = optarg; break;
-		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
-		default: fputs(usage, stderr); return GP_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(usage, stderr);
-		return GP_EXIT_USAGE;
-	}
+	if ((rc = parse_common(&c, argc, argv, usage, 1)) >= 0)
+		return rc;
 	if ((rc = common_open(&c, 1)))
 		goto out;
 	if (gp_store_backup(gp_worker_store(c.w), argv[optind], backup_progress, NULL, &err)) {
