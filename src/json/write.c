@@ -6,18 +6,29 @@
 
 #include "json.h"
 
+/* Bytes JSON strings must escape: controls, '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+	[0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+	[0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+	[0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
 void gp_json_put_strn(gp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0;
 
 	gp_buf_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
 		const char *esc = NULL;
-		char u[6];
+		char x[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!needs_escape[c])
 			continue;
 		gp_buf_append(b, s + start, i - start);
 		start = i + 1;
@@ -28,13 +39,13 @@ void gp_json_put_strn(gp_buf *b, const char *s, size_t n)
 		case '\t': esc = "\\t"; break;
 		case '\r': esc = "\\r"; break;
 		default:
-			memcpy(u, "\\u00", 4);
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			gp_buf_append(b, u, 6);
+			memcpy(x, "\\u00", 4);
+			x[4] = hex[c >> 4];
+			x[5] = hex[c & 15];
+			gp_buf_append(b, x, 6);
 			continue;
 		}
-		gp_buf_puts(b, esc);
+		gp_buf_append(b, esc, 2);
 	}
 	gp_buf_append(b, s + start, n - start);
 	gp_buf_putc(b, '"');

@@ -500,10 +500,44 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 }
 
 /* District ids and names, read once per query. */
+/*
+ * District names by id.  Every row asks twice, so ids are hashed into
+ * `slot` (open addressing, index + 1, at most a quarter full) rather than
+ * compared one by one — they share prefixes like "ob-".
+ */
 typedef struct names {
 	size_t n;
 	char **id, **name;
+	size_t *slot, mask;
 } names;
+
+static size_t names_hash(const names *nm, const char *id)
+{
+	size_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h & nm->mask;
+}
+
+/* Builds the table once every row is read. */
+static int names_index(names *nm)
+{
+	size_t cap = 16;
+
+	while (cap < 4 * nm->n)
+		cap *= 2;
+	if (!(nm->slot = calloc(cap, sizeof(*nm->slot))))
+		return GP_ENOMEM;
+	nm->mask = cap - 1;
+	for (size_t i = 0; i < nm->n; i++)
+		for (size_t h = names_hash(nm, nm->id[i]);; h = (h + 1) & nm->mask)
+			if (nm->slot[h] == 0) {
+				nm->slot[h] = i + 1;
+				break;
+			}
+	return 0;
+}
 
 static void names_free(names *nm)
 {
@@ -513,6 +547,7 @@ static void names_free(names *nm)
 	}
 	free(nm->id);
 	free(nm->name);
+	free(nm->slot);
 	memset(nm, 0, sizeof(*nm));
 }
 
@@ -549,7 +584,10 @@ static int names_load(gp_store *s, names *nm)
 		}
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
+	if (rc != SQLITE_DONE)
+		rc = STORE_FAIL(s, rc);
+	else if ((rc = names_index(nm)) == 0)
+		return 0;
 fail:
 	sqlite3_reset(st);
 	names_free(nm);
@@ -560,10 +598,13 @@ static const char *names_find(const names *nm, const char *id)
 {
 	if (!id)
 		return NULL;
-	for (size_t i = 0; i < nm->n; i++)
-		if (strcmp(nm->id[i], id) == 0)
-			return nm->name[i];
-	return NULL;
+	for (size_t h = names_hash(nm, id);; h = (h + 1) & nm->mask) {
+		size_t i = nm->slot[h];
+		if (i == 0)
+			return NULL;
+		if (strcmp(nm->id[i - 1], id) == 0)
+			return nm->name[i - 1];
+	}
 }
 
 /* Calls cb for rows of a prepared POINT_COLUMNS_BARE statement. */
@@ -679,7 +720,7 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx)
 {
-	walk w = { { 0, NULL, NULL }, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
+	walk w = { { 0, NULL, NULL, NULL, 0 }, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
 	sqlite3_stmt *st;
 	gp_buf sql;
 	cells c;

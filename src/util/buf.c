@@ -69,31 +69,12 @@ static int reserve(gp_buf *b, size_t n)
 	return 0;
 }
 
-void gp_buf_append(gp_buf *b, const void *p, size_t n)
+void gp_buf_append_slow(gp_buf *b, const void *p, size_t n)
 {
 	if (n == 0 || (b->len + n >= b->cap && reserve(b, n) < 0) || b->failed)
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void gp_buf_puts(gp_buf *b, const char *s)
-{
-	gp_buf_append(b, s, strlen(s));
-}
-
-void gp_buf_putc(gp_buf *b, char c)
-{
-	/* Serialisers call this per character: skip reserve() when there is room. */
-	if (b->len + 1 < b->cap && !b->failed) {
-		b->data[b->len++] = c;
-		b->data[b->len] = '\0';
-		return;
-	}
-	if (reserve(b, 1) < 0)
-		return;
-	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
 

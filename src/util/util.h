@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "geopart/error.h"
 
@@ -35,9 +36,34 @@ void gp_buf_init(gp_buf *b, size_t max);
 void gp_buf_free(gp_buf *b);
 /* Forgets the content and the failure, keeps the allocation. */
 void gp_buf_reset(gp_buf *b);
-void gp_buf_append(gp_buf *b, const void *p, size_t n);
-void gp_buf_puts(gp_buf *b, const char *s);
-void gp_buf_putc(gp_buf *b, char c);
+/* Grows the buffer first; the inline appends below call it when full. */
+void gp_buf_append_slow(gp_buf *b, const void *p, size_t n);
+
+/*
+ * Serialisers append a few bytes at a time, millions of times per export:
+ * the common case (room left, no failure) is inline, so appending a string
+ * literal costs a compile-time length and a memcpy.
+ */
+static inline void gp_buf_append(gp_buf *b, const void *p, size_t n)
+{
+	if (n && !b->failed && b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	gp_buf_append_slow(b, p, n);
+}
+
+static inline void gp_buf_puts(gp_buf *b, const char *s)
+{
+	gp_buf_append(b, s, strlen(s));
+}
+
+static inline void gp_buf_putc(gp_buf *b, char c)
+{
+	gp_buf_append(b, &c, 1);
+}
 void gp_buf_printf(gp_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Fixed-point decimal with trailing zeros trimmed ("7.79", "-3", "0.5"). */

@@ -26,7 +26,7 @@ const char *gp_category_name(gp_category c)
 int gp_category_parse(gp_category *out, const char *s)
 {
 	for (int i = 0; i < GP_CATEGORY_COUNT; i++) {
-		if (s && strcmp(s, category_names[i]) == 0) {
+		if (s && s[0] == category_names[i][0] && strcmp(s, category_names[i]) == 0) {
 			*out = (gp_category)i;
 			return 0;
 		}
@@ -42,7 +42,7 @@ const char *gp_status_name(gp_status s)
 int gp_status_parse(gp_status *out, const char *s)
 {
 	for (int i = 0; i < GP_STATUS_COUNT; i++) {
-		if (s && strcmp(s, status_names[i]) == 0) {
+		if (s && s[0] == status_names[i][0] && strcmp(s, status_names[i]) == 0) {
 			*out = (gp_status)i;
 			return 0;
 		}
@@ -60,7 +60,7 @@ const char *gp_channel_name(gp_channel c)
 int gp_channel_parse(gp_channel *out, const char *s)
 {
 	for (int i = 0; i < GP_CHANNEL_COUNT; i++) {
-		if (s && strcmp(s, channel_names[i]) == 0) {
+		if (s && s[0] == channel_names[i][0] && strcmp(s, channel_names[i]) == 0) {
 			*out = (gp_channel)i;
 			return 0;
 		}
