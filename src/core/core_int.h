@@ -28,6 +28,17 @@ struct gp_core {
 	 * timeout still covers other processes (CLI imports).
 	 */
 	pthread_mutex_t write_mu;
+	/*
+	 * The one connection every write transaction uses, lent to the worker
+	 * holding write_mu.  A connection that sees another one's commit drops
+	 * its page cache and memory map at its next transaction; writing
+	 * through one connection keeps both warm from batch to batch (this
+	 * alone lifted durable POSTs by about a tenth, tools/bench/post.sh).
+	 * NULL until the first write, or when it could not be opened (then
+	 * each worker writes through its own).
+	 */
+	gp_store *writer;
+	int writer_failed;
 	unsigned char secret[GP_SECRET_LEN];
 	gp_guard *guard;
 	gp_cluster_index *clusters; /* NULL until gp_core_clusters_start() */
@@ -37,13 +48,18 @@ struct gp_core {
 
 struct gp_worker {
 	gp_core *core;
-	gp_store *store;
+	gp_store *store; /* the core's writer between write_begin and write_end */
+	gp_store *own_store; /* the worker's own connection while it lends */
 	gp_geo *geo;
 	gp_geo_districts *districts;
 	int64_t districts_version; /* of the database when the index was built */
 };
 
-/* Begins a write transaction under the process's write mutex. */
+/*
+ * Begins a write transaction under the process's write mutex, on the
+ * core's writer connection: until gp_core_write_end, w->store is that
+ * connection.
+ */
 int gp_core_write_begin(gp_worker *w);
 /* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
 int gp_core_write_end(gp_worker *w, int rc);

@@ -46,6 +46,7 @@ void gp_core_free(gp_core *c)
 	if (!c)
 		return;
 	gp_core_clusters_stop(c);
+	gp_store_close(c->writer);
 	gp_guard_free(c->guard);
 	memset(c->secret, 0, sizeof(c->secret));
 	pthread_mutex_destroy(&c->write_mu);
@@ -55,11 +56,25 @@ void gp_core_free(gp_core *c)
 
 int gp_core_write_begin(gp_worker *w)
 {
+	gp_core *c = w->core;
 	int rc;
 
-	pthread_mutex_lock(&w->core->write_mu);
+	pthread_mutex_lock(&c->write_mu);
+	if (!c->writer && !c->writer_failed) {
+		gp_err err;
+		if (gp_store_open(&c->writer, c->cfg->db_path, 0, &err)) {
+			gp_log_warn("no shared writer connection (%s); workers write on their own",
+			            err.detail);
+			c->writer = NULL;
+			c->writer_failed = 1;
+		}
+	}
+	if (c->writer) {
+		w->own_store = w->store;
+		w->store = c->writer;
+	}
 	if ((rc = gp_store_begin_write(w->store)))
-		pthread_mutex_unlock(&w->core->write_mu);
+		gp_core_write_end(w, -1);
 	return rc;
 }
 
@@ -69,6 +84,10 @@ int gp_core_write_end(gp_worker *w, int rc)
 		gp_store_rollback(w->store);
 	else
 		rc = gp_store_commit(w->store);
+	if (w->own_store) {
+		w->store = w->own_store;
+		w->own_store = NULL;
+	}
 	pthread_mutex_unlock(&w->core->write_mu);
 	return rc;
 }

@@ -2,6 +2,7 @@
 answer is known — two dense spots (one with a border point), lone points
 as noise — with outlines, areas, counts by category and topic, districts,
 filters and refusals."""
+import time
 import unittest
 
 from harness import ServerTest, geojson_problems
@@ -41,6 +42,12 @@ class TestHotspots(ServerTest):
             posted.append(cls.server.post_point(x, y, query=CRS, comment=f'allein {k}'))
         assert all(r.status == 201 for r in posted), [r for r in posted if r.status != 201]
         cls.ids = [r.json()['id'] for r in posted]
+        # Hotspots read the cluster index, which promises new points within
+        # one second.
+        deadline = time.monotonic() + 1.0
+        while cls.server.get('/api/hotspots?eps=10&min_points=4').json()['points'] < 26:
+            assert time.monotonic() < deadline, 'new points not in the hotspots after 1 s'
+            time.sleep(0.02)
 
     def hot(self, q):
         r = self.server.get('/api/hotspots?' + q)
