@@ -375,90 +375,87 @@ static int step_numbers(gp_store *s, sqlite3_stmt *st, int64_t *out, int n)
 	return rc;
 }
 
-typedef struct grid_count {
-	gp_store *s;
-	const gp_point_filter *f;
-	sqlite3_stmt *exact;  /* count (or x/y rows, with keep) in a cell range */
-	sqlite3_stmt *totals; /* per-cell totals over a cell range */
-	int64_t n;
-} grid_count;
-
-/* Counts the points of cells lo..hi that pass every test. */
-static int count_exact(grid_count *g, int64_t lo, int64_t hi)
-{
-	int64_t n = 0;
-	int rc;
-
-	sqlite3_bind_int64(g->exact, sqlite3_bind_parameter_index(g->exact, ":lo"), lo);
-	sqlite3_bind_int64(g->exact, sqlite3_bind_parameter_index(g->exact, ":hi"), hi);
-	if (!g->f->keep) {
-		if ((rc = step_numbers(g->s, g->exact, &n, 1)))
-			return rc;
-		g->n += n;
-		return 0;
-	}
-	while ((rc = sqlite3_step(g->exact)) == SQLITE_ROW)
-		g->n += g->f->keep(g->f->keep_ctx, sqlite3_column_double(g->exact, 0),
-		                   sqlite3_column_double(g->exact, 1)) != 0;
-	sqlite3_reset(g->exact);
-	return rc == SQLITE_DONE ? 0 : STORE_FAIL(g->s, rc);
-}
-
-/* Adds the per-cell totals of cells lo..hi. */
-static int count_totals(grid_count *g, int64_t lo, int64_t hi)
-{
-	int64_t n[2];
-	int rc;
-
-	sqlite3_bind_int64(g->totals, 2, lo);
-	sqlite3_bind_int64(g->totals, 3, hi);
-	if ((rc = step_numbers(g->s, g->totals, n, 2)))
-		return rc;
-	if (g->f->category < 0)
-		g->n += n[0] + n[1];
-	else
-		g->n += n[g->f->category == GP_CATEGORY_IMPROVEMENT];
-	return 0;
-}
+/*
+ * The ranges of cell numbers of a box that need their points tested: every
+ * row without inner cells whole, and the border cells left and right of
+ * the inner ones.  One statement for the whole box rather than one per
+ * row of cells: a viewport has dozens of rows, and each statement run
+ * costs a reset, a cursor and a descent from the root.
+ */
+#define BORDER_RANGES                                                                  \
+	"WITH RECURSIVE rows(r) AS (SELECT :r0 UNION ALL SELECT r + 1 FROM rows"           \
+	" WHERE r < :r1),"                                                                 \
+	" ranges(lo, hi) AS ("                                                             \
+	"SELECT (r << 20) | :c0, (r << 20) | :c1 FROM rows WHERE r < :ir0 OR r > :ir1"     \
+	" UNION ALL SELECT (r << 20) | :c0, (r << 20) | (:ic0 - 1) FROM rows"              \
+	" WHERE r BETWEEN :ir0 AND :ir1 AND :ic0 > :c0"                                    \
+	" UNION ALL SELECT (r << 20) | (:ic1 + 1), (r << 20) | :c1 FROM rows"              \
+	" WHERE r BETWEEN :ir0 AND :ir1 AND :ic1 < :c1) "
 
 static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
 {
-	grid_count g = { s, f, NULL, NULL, 0 };
 	int inner = c->inner && !needs_rows(f);
+	/* Without inner cells every row is a border row. */
+	int64_t ir0 = inner ? c->ir0 : c->r1 + 1, ir1 = inner ? c->ir1 : c->r1;
+	int64_t n = 0, sums[2];
+	sqlite3_stmt *st;
 	gp_buf sql;
 	int rc = 0;
 
 	gp_buf_init(&sql, 4096);
+	gp_buf_puts(&sql, BORDER_RANGES);
 	gp_buf_puts(&sql, f->keep ? "SELECT p.x, p.y" : "SELECT count(*)");
-	gp_buf_puts(&sql, " FROM points p INDEXED BY points_grid WHERE p.status = :status"
-	                  " AND p.cell BETWEEN :lo AND :hi");
+	gp_buf_puts(&sql, " FROM ranges CROSS JOIN points p INDEXED BY points_grid"
+	                  " ON p.status = :status AND p.cell BETWEEN ranges.lo AND ranges.hi"
+	                  " WHERE 1");
 	filter_terms(&sql, f);
-	if (!(g.exact = prepare(s, &sql, f, &rc)))
+	if (!(st = prepare(s, &sql, f, &rc)))
 		goto out;
+	bind_i64(st, ":r0", c->r0);
+	bind_i64(st, ":r1", c->r1);
+	bind_i64(st, ":c0", c->c0);
+	bind_i64(st, ":c1", c->c1);
+	bind_i64(st, ":ir0", ir0);
+	bind_i64(st, ":ir1", ir1);
+	bind_i64(st, ":ic0", c->ic0);
+	bind_i64(st, ":ic1", c->ic1);
+	if (!f->keep) {
+		if ((rc = step_numbers(s, st, &n, 1)))
+			goto out;
+	} else {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			n += f->keep(f->keep_ctx, sqlite3_column_double(st, 0),
+			             sqlite3_column_double(st, 1)) != 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			rc = STORE_FAIL(s, rc);
+			goto out;
+		}
+		rc = 0;
+	}
 	if (inner) {
-		g.totals = gp_store_stmt(s, "SELECT coalesce(sum(favourite), 0),"
-		                            " coalesce(sum(improvement), 0) FROM point_cells"
-		                            " WHERE status = ?1 AND cell BETWEEN ?2 AND ?3");
-		if (!g.totals) {
+		/* Cells wholly inside: their totals, kept by triggers (0004_grid.sql). */
+		st = gp_store_stmt(s, "WITH RECURSIVE rows(r) AS (SELECT ?2 UNION ALL"
+		                      " SELECT r + 1 FROM rows WHERE r < ?3)"
+		                      " SELECT coalesce(sum(c.favourite), 0),"
+		                      " coalesce(sum(c.improvement), 0) FROM rows CROSS JOIN"
+		                      " point_cells c ON c.status = ?1 AND c.cell BETWEEN"
+		                      " (rows.r << 20) | ?4 AND (rows.r << 20) | ?5");
+		if (!st) {
 			rc = GP_EFAULT;
 			goto out;
 		}
-		sqlite3_bind_text(g.totals, 1, gp_status_name((gp_status)f->status), -1,
-		                  SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c->ir0);
+		sqlite3_bind_int64(st, 3, c->ir1);
+		sqlite3_bind_int64(st, 4, c->ic0);
+		sqlite3_bind_int64(st, 5, c->ic1);
+		if ((rc = step_numbers(s, st, sums, 2)))
+			goto out;
+		n += f->category < 0 ? sums[0] + sums[1]
+		                     : sums[f->category == GP_CATEGORY_IMPROVEMENT];
 	}
-	for (int64_t r = c->r0; r <= c->r1 && !rc; r++) {
-		if (!inner || r < c->ir0 || r > c->ir1) {
-			rc = count_exact(&g, cell_of(r, c->c0), cell_of(r, c->c1));
-			continue;
-		}
-		if (c->ic0 > c->c0)
-			rc = count_exact(&g, cell_of(r, c->c0), cell_of(r, c->ic0 - 1));
-		if (!rc)
-			rc = count_totals(&g, cell_of(r, c->ic0), cell_of(r, c->ic1));
-		if (!rc && c->ic1 < c->c1)
-			rc = count_exact(&g, cell_of(r, c->ic1 + 1), cell_of(r, c->c1));
-	}
-	*out = g.n;
+	*out = n;
 out:
 	gp_buf_free(&sql);
 	return rc;
@@ -499,9 +496,8 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 	return rc;
 }
 
-/* District ids and names, read once per query. */
 /*
- * District names by id.  Every row asks twice, so ids are hashed into
+ * District names by id, read once per query.  Every row asks twice, so ids are hashed into
  * `slot` (open addressing, index + 1, at most a quarter full) rather than
  * compared one by one — they share prefixes like "ob-".
  */
