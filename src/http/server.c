@@ -377,6 +377,9 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		"keep_alive_timeout_ms", keepalive,
 		"enable_keep_alive", cfg->keep_alive_ms > 0 ? "yes" : "no",
 		"enable_directory_listing", "no",
+		/* The page's files change with every deployment and carry ETags:
+		 * revalidate each time (one Cache-Control, civetweb's only). */
+		"static_file_cache_control", "no-cache",
 		"cgi_pattern", "",
 		"ssi_pattern", "",
 		"access_control_allow_origin", "",

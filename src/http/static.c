@@ -136,8 +136,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	gp_buf_reset(&x->out);
 	gp_buf_puts(&x->out, "X-Content-Type-Options: nosniff\r\n"
 	                     "Referrer-Policy: no-referrer\r\n"
-	                     "X-Frame-Options: DENY\r\n"
-	                     "Cache-Control: no-cache\r\n");
+	                     "X-Frame-Options: DENY\r\n");
 	if (strncmp(type, "text/html", 9) == 0) {
 		csp_for(x->srv->cfg, csp, sizeof(csp));
 		gp_buf_printf(&x->out, "Content-Security-Policy: %s\r\n", csp);

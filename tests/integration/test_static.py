@@ -82,6 +82,16 @@ class TestStatic(unittest.TestCase):
         self.assertTrue(r.header('Content-Type').startswith('text/css'))
         self.assertIsNone(r.header('Content-Security-Policy'))
 
+    def test_files_are_revalidated_by_one_cache_control(self):
+        # Two Cache-Control headers (say max-age=3600 and no-cache) leave
+        # each cache to pick; the page must be revalidated after a deployment.
+        for path in ('/style.css', '/', '/index.html'):
+            with self.subTest(path=path):
+                r = self.server.get(path)
+                self.assertEqual([v for k, v in r.headers if k.lower() == 'cache-control'],
+                                 ['no-cache'])
+                self.assertIsNotNone(r.header('ETag'))
+
     def test_head_has_no_body(self):
         r = self.server.request('HEAD', '/index.html')
         self.assertEqual(r.status, 200)
