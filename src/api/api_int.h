@@ -16,15 +16,15 @@ typedef struct api_point_query {
 	gp_point_filter filter;
 	gp_crs crs;
 	gp_api_area area;
-	char since[GP_TIME_LEN];
+	char since[GP_TIME_LEN], until[GP_TIME_LEN];
 	int staff; /* the staff view: notes, flag counts, any status */
 } api_point_query;
 
-#define API_POINT_PARAMS "bbox category district topic channel since limit offset crs"
+#define API_POINT_PARAMS "bbox category district topic channel since until limit offset crs"
 
 /*
  * Parses the listing parameters into q; the filter admits published points
- * only.  Unknown district/topic, malformed bbox/since, limit outside
+ * only.  Unknown district/topic, malformed bbox/since/until, limit outside
  * 1..10000 → GP_BAD_REQUEST naming the parameter.
  */
 int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
@@ -46,6 +46,15 @@ int api_category_param(gp_http_exchange *x, int *out, gp_err *err);
 
 /* The optional district parameter, checked to exist; NULL when absent. Borrowed from x. */
 int api_district_param(gp_http_exchange *x, gp_worker *w, const char **out, gp_err *err);
+
+/*
+ * The optional since and until parameters (RFC 3339 date or date-time, both
+ * inclusive; an until date means the end of that day) into the buffers and
+ * f->since / f->until.  GP_BAD_REQUEST naming the parameter when malformed
+ * or when until lies before since.
+ */
+int api_time_range_params(gp_http_exchange *x, char since[GP_TIME_LEN],
+                          char until[GP_TIME_LEN], gp_point_filter *f, gp_err *err);
 
 /* limit (1–10000) and offset (≥ 0) when present; the outputs keep their defaults otherwise. */
 int api_page_params(gp_http_exchange *x, int64_t *limit, int64_t *offset, gp_err *err);

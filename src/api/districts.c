@@ -181,22 +181,22 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_buf *b = gp_http_out(x);
-	const char *format = gp_http_param(x, "format"), *v;
+	const char *format = gp_http_param(x, "format");
 	int64_t all[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT] = { { 0 } };
+	char since[GP_TIME_LEN], until[GP_TIME_LEN];
 	stats_ctx sc = { NULL, 0 };
-	int layer, channel = -1, csv, rc;
+	gp_point_filter f;
+	int layer, csv, rc;
 
+	gp_point_filter_init(&f);
 	if ((rc = layer_param(x, &layer, GP_LAYER_ORTSBEZIRK, err)))
 		return rc;
 	if (format && strcmp(format, "json") && strcmp(format, "csv"))
 		return gp_err_set(err, GP_BAD_REQUEST, "format", "format must be json or csv");
-	if ((v = gp_http_param(x, "channel"))) {
-		gp_channel c;
-		if (gp_channel_parse(&c, v))
-			return gp_err_set(err, GP_BAD_REQUEST, "channel",
-			                  "channel must be online, walk or workshop");
-		channel = (int)c;
-	}
+	/* The planner view's filters, so its table and its CSV show the same. */
+	if ((rc = gp_api_point_filters(x, w, &f, err)) ||
+	    (rc = api_time_range_params(x, since, until, &f, err)))
+		return rc;
 	csv = format && !strcmp(format, "csv");
 	if (!(sc.rows = malloc(STATS_MAX * sizeof(*sc.rows))))
 		return GP_ENOMEM;
@@ -205,8 +205,8 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 		goto out;
 	rc = gp_store_district_list(gp_worker_store(w), layer, NULL, 0, stats_district, &sc);
 	if (!rc)
-		rc = gp_store_district_tally(gp_worker_store(w), (gp_layer)layer, channel,
-		                             stats_tally, &sc);
+		rc = gp_store_district_tally(gp_worker_store(w), (gp_layer)layer, &f, stats_tally,
+		                             &sc);
 	gp_store_read_end(gp_worker_store(w));
 	if (rc)
 		goto out;
@@ -217,7 +217,17 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 		gp_buf_puts(b, "{\"layer\":");
 		gp_json_put_str(b, gp_layer_name((gp_layer)layer));
 		gp_buf_puts(b, ",\"channel\":");
-		gp_json_put_str_or_null(b, channel >= 0 ? gp_channel_name((gp_channel)channel) : NULL);
+		gp_json_put_str_or_null(b, f.channel >= 0 ? gp_channel_name((gp_channel)f.channel)
+		                                          : NULL);
+		gp_buf_puts(b, ",\"category\":");
+		gp_json_put_str_or_null(b, f.category >= 0 ? gp_category_name((gp_category)f.category)
+		                                           : NULL);
+		gp_buf_puts(b, ",\"topic\":");
+		gp_json_put_str_or_null(b, f.topic);
+		gp_buf_puts(b, ",\"since\":");
+		gp_json_put_str_or_null(b, f.since);
+		gp_buf_puts(b, ",\"until\":");
+		gp_json_put_str_or_null(b, f.until);
 		gp_buf_puts(b, ",\"districts\":[");
 	}
 	for (size_t i = 0; i < sc.n; i++) {
@@ -259,7 +269,8 @@ const gp_http_route gp_api_district_routes[] = {
 	{ "GET", "/api/districts", get_districts, "layer crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/districts/{id}", get_district, "crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/districts/{id}/points", district_points,
-	  "bbox category topic channel since limit offset crs", GP_HTTP_NO_BODY, 0 },
-	{ "GET", "/api/stats", get_stats, "layer format channel", GP_HTTP_NO_BODY, 0 },
+	  "bbox category topic channel since until limit offset crs", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/stats", get_stats, "layer format category topic channel since until",
+	  GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

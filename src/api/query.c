@@ -227,6 +227,31 @@ int gp_api_point_filters(gp_http_exchange *x, gp_worker *w, gp_point_filter *f,
 	return 0;
 }
 
+int api_time_range_params(gp_http_exchange *x, char since[GP_TIME_LEN],
+                          char until[GP_TIME_LEN], gp_point_filter *f, gp_err *err)
+{
+	const char *v;
+
+	if ((v = gp_http_param(x, "since"))) {
+		if (gp_time_parse(since, v))
+			return gp_err_set(err, GP_BAD_REQUEST, "since",
+			                  "since must be an RFC 3339 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z");
+		f->since = since;
+	}
+	if ((v = gp_http_param(x, "until"))) {
+		if (gp_time_parse(until, v))
+			return gp_err_set(err, GP_BAD_REQUEST, "until",
+			                  "until must be an RFC 3339 date or date-time, e.g. 2026-11-30 or 2026-11-30T18:00:00Z");
+		/* A date names a whole day: the stored times have this fixed form. */
+		if (strlen(v) == 10)
+			memcpy(until + 11, "23:59:59.999Z", 14);
+		if (f->since && strcmp(until, f->since) < 0)
+			return gp_err_set(err, GP_BAD_REQUEST, "until", "until lies before since");
+		f->until = until;
+	}
+	return 0;
+}
+
 int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
                           gp_err *err)
 {
@@ -241,13 +266,8 @@ int api_point_query_parse(gp_http_exchange *x, gp_worker *w, api_point_query *q,
 	if ((rc = gp_api_crs_param(x, "crs", &q->crs, err)) ||
 	    (rc = gp_api_point_filters(x, w, f, err)))
 		return rc;
-	if ((v = gp_http_param(x, "since"))) {
-		if (gp_time_parse(q->since, v))
-			return gp_err_set(err, GP_BAD_REQUEST, "since",
-			                  "since must be an RFC 3339 date or date-time, e.g. 2026-11-01 or 2026-11-01T08:00:00Z");
-		f->since = q->since;
-	}
-	if ((rc = api_page_params(x, &f->limit, &f->offset, err)))
+	if ((rc = api_time_range_params(x, q->since, q->until, f, err)) ||
+	    (rc = api_page_params(x, &f->limit, &f->offset, err)))
 		return rc;
 	/* /api speaks CRS84 boxes only (OGC API adds bbox-crs). */
 	if ((v = gp_http_param(x, "bbox")) &&

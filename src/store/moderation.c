@@ -274,25 +274,38 @@ int gp_store_token_revoke(gp_store *s, const char *name, const char *at)
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }
 
-int gp_store_district_tally(gp_store *s, gp_layer layer, int channel,
+int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *f,
                             int (*cb)(void *ctx, const char *district_id, gp_category cat,
                                       gp_channel chan, int64_t n),
                             void *ctx)
 {
+	/* One statement per layer; absent filters are NULL and pass everything. */
+#define TALLY_WHERE                                                                  \
+	" WHERE status = 'published' AND (?1 IS NULL OR channel = ?1)"                  \
+	" AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR topic = ?3)"             \
+	" AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created <= ?5)"
 	sqlite3_stmt *st = gp_store_stmt(
 		s, layer == GP_LAYER_ORTSBEZIRK
 			   ? "SELECT ortsbezirk_id, category, channel, count(*) FROM points"
-			     " WHERE status = 'published' AND (?1 IS NULL OR channel = ?1)"
-			     " AND ortsbezirk_id IS NOT NULL GROUP BY 1, 2, 3"
+			     TALLY_WHERE " AND ortsbezirk_id IS NOT NULL GROUP BY 1, 2, 3"
 			   : "SELECT stadtteil_id, category, channel, count(*) FROM points"
-			     " WHERE status = 'published' AND (?1 IS NULL OR channel = ?1)"
-			     " AND stadtteil_id IS NOT NULL GROUP BY 1, 2, 3");
+			     TALLY_WHERE " AND stadtteil_id IS NOT NULL GROUP BY 1, 2, 3");
+#undef TALLY_WHERE
 	int rc = 0, src;
 
 	if (!st)
 		return GP_EFAULT;
-	if (channel >= 0)
-		sqlite3_bind_text(st, 1, gp_channel_name((gp_channel)channel), -1, SQLITE_STATIC);
+	if (f->channel >= 0)
+		sqlite3_bind_text(st, 1, gp_channel_name((gp_channel)f->channel), -1, SQLITE_STATIC);
+	if (f->category >= 0)
+		sqlite3_bind_text(st, 2, gp_category_name((gp_category)f->category), -1,
+		                  SQLITE_STATIC);
+	if (f->topic)
+		sqlite3_bind_text(st, 3, f->topic, -1, SQLITE_STATIC);
+	if (f->since)
+		sqlite3_bind_text(st, 4, f->since, -1, SQLITE_STATIC);
+	if (f->until)
+		sqlite3_bind_text(st, 5, f->until, -1, SQLITE_STATIC);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		gp_category cat;
 		gp_channel chan;

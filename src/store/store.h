@@ -293,9 +293,11 @@ int gp_store_token_revoke(gp_store *s, const char *name, const char *at);
 
 /*
  * Calls cb once per (district of `layer`, category, channel) with the number
- * of published points, optionally only of one channel (-1: all).
+ * of published points that pass f: its category, channel, topic, since and
+ * until (inclusive) count; status is always published, and any other
+ * member of f is ignored.
  */
-int gp_store_district_tally(gp_store *s, gp_layer layer, int channel,
+int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *f,
                             int (*cb)(void *ctx, const char *district_id, gp_category cat,
                                       gp_channel chan, int64_t n),
                             void *ctx);

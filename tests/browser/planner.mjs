@@ -145,6 +145,15 @@ test('filters by category, topic and date change map, table and list alike', asy
   assert.equal(items.length, want.length);
   for (const p of want) assert.ok(items.some((text) => text.includes(p.comment)), p.comment);
   assert.match(await page.locator('#filter-note').textContent(), /Gefiltert/);
+  // the download is the table as filtered, not everything
+  assert.equal(await page.locator('#csv').getAttribute('href'),
+    '/api/stats?layer=ortsbezirk&category=improvement&topic=mobility&format=csv');
+  const csvTotal = await page.evaluate(async () => {
+    const text = await (await fetch(document.getElementById('csv').href)).text();
+    return text.split('\r\n').slice(1).filter(Boolean)
+      .reduce((s, line) => s + Number(line.split(',').at(-4)), 0);
+  });
+  assert.equal(csvTotal, want.length);
   await screenshot(page, 'planner-filtered');
 
   const today = new Date().toISOString().slice(0, 10);

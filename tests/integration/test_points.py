@@ -1,6 +1,7 @@
 """Citizen points end to end: every shared test point lands in its expected
 Ortsbezirk and Stadtteil, shows up in listings, per-district queries and
 statistics; listings page and filter correctly."""
+import time
 import unittest
 import urllib.parse
 
@@ -170,6 +171,44 @@ class TestPoints(ServerTest):
                     n = self.server.get(f'/api/points?limit=1&district={d["id"]}&category=improvement').json()
                     self.assertEqual(d['improvement'], n['numberMatched'])
         self.assertEqual(self.server.get('/api/stats').json()['layer'], 'ortsbezirk')
+
+    def test_stats_count_what_the_filters_admit(self):
+        today = time.strftime('%Y-%m-%d', time.gmtime())
+        yesterday = time.strftime('%Y-%m-%d', time.gmtime(time.time() - 86400))
+        cases = [{'category': 'improvement'}, {'topic': 'mobility'},
+                 {'category': 'favourite', 'topic': 'housing'}, {'since': today},
+                 {'until': today},  # a date includes its whole day
+                 {'until': yesterday},  # nothing was created before today
+                 {'since': yesterday, 'until': f'{today}T23:59:59Z'}]
+        for case in cases:
+            with self.subTest(case=case):
+                q = urllib.parse.urlencode(case)
+                st = self.server.get(f'/api/stats?{q}')
+                self.assertEqual(st.status, 200, st)
+                st = st.json()
+                everything = self.server.get(f'/api/points?limit=1&{q}').json()['numberMatched']
+                self.assertEqual(st['total']['total'], everything)
+                if 'until' in case:
+                    self.assertEqual(everything == 0, case == {'until': yesterday})
+                for d in st['districts']:
+                    for cat in ('favourite', 'improvement'):
+                        one = urllib.parse.urlencode({**case, 'district': d['id'], 'category': cat})
+                        n = self.server.get(f'/api/points?limit=1&{one}').json()['numberMatched']
+                        want = n if case.get('category', cat) == cat else 0
+                        self.assertEqual(d[cat], want, (d['id'], cat))
+        named = self.server.get('/api/stats?category=improvement&topic=mobility'
+                                f'&since={today}').json()
+        self.assertEqual((named['category'], named['topic'], named['since'][:10]),
+                         ('improvement', 'mobility', today))
+        csv = self.server.get('/api/stats?format=csv&category=improvement').body.decode()
+        total = sum(int(line.split(',')[-5]) for line in csv.split('\r\n')[1:] if line)
+        self.assertEqual(total, self.server.get('/api/points?limit=1&category=improvement')
+                         .json()['numberMatched'])
+        self.assertProblem(self.server.get(f'/api/stats?since={today}&until={yesterday}'), 400,
+                           field='until')
+        self.assertProblem(self.server.get('/api/stats?until=tomorrow'), 400, field='until')
+        self.assertProblem(self.server.get('/api/stats?topic=weather'), 400, field='topic')
+        self.assertProblem(self.server.get('/api/points?until=2026-02-30'), 400, field='until')
 
     def test_config_describes_categories_topics_and_attribution(self):
         c = self.server.get('/api/config').json()

@@ -4,11 +4,9 @@
 // download and the entries as a list (the accessible alternative to the
 // map).
 //
-// Without filters the numbers are /api/stats.  With filters they are
-// counted through /api/points (numberMatched with limit=1, per district and
-// category): /api/stats has no topic or date filter.  The end of a date
-// range is "created before the next day", counted as the difference of two
-// `since` counts, because /api/points has `since` but no upper bound.
+// The numbers are /api/stats, which applies the filters itself (kind,
+// topic, date range with both ends included), so the table, the map and the
+// CSV download always agree.
 
 import { getJSON, query } from './api.js';
 import { applyTexts, formatDate, formatNumber, label, t } from './i18n.js';
@@ -50,61 +48,17 @@ function isFiltered(c) {
   return Boolean(c.category || c.topic || c.from || c.to);
 }
 
-// The day after yyyy-mm-dd (the exclusive end of a range).
-function nextDay(date) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
-async function matched(params) {
-  const fc = await getJSON(`/api/points${query({ ...params, limit: 1 })}`);
-  return fc.numberMatched;
-}
-
-// Points matching the filters, counted by the server.
-async function countFiltered(params, to) {
-  const from = await matched(params);
-  if (!to) return from;
-  return from - await matched({ ...params, since: nextDay(to) });
-}
-
-// Runs fns with at most `n` at a time.
-async function pool(fns, n) {
-  const out = new Array(fns.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < fns.length) {
-      const i = next++;
-      out[i] = await fns[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, fns.length) }, worker));
-  return out;
+// The filters as /api/stats and /api/points take them (an `until` date
+// includes that whole day).
+function filterParams(c) {
+  return { category: c.category, topic: c.topic, since: c.from, until: c.to };
 }
 
 async function loadRows(c) {
-  if (!isFiltered(c)) {
-    const stats = await getJSON(`/api/stats${query({ layer: c.layer })}`);
-    return stats.districts.map((d) => ({
-      id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total
-    }));
-  }
-  const districts = state.geometry[c.layer].features.map((f) => f.properties);
-  const categories = c.category ? [c.category] : ['favourite', 'improvement'];
-  const jobs = [];
-  for (const d of districts) {
-    for (const cat of categories) {
-      jobs.push(() => countFiltered({ district: d.id, category: cat, topic: c.topic, since: c.from }, c.to));
-    }
-  }
-  const counts = await pool(jobs, 6);
-  return districts.map((d, i) => {
-    const row = { id: d.id, name: d.name, favourite: 0, improvement: 0 };
-    categories.forEach((cat, k) => { row[cat] = counts[i * categories.length + k]; });
-    row.total = row.favourite + row.improvement;
-    return row;
-  });
+  const stats = await getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c) })}`);
+  return stats.districts.map((d) => ({
+    id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total
+  }));
 }
 
 // ---- the choropleth ------------------------------------------------------------------
@@ -263,7 +217,7 @@ function drawTable(c) {
     cell('td', formatNumber(sum.total), { 'data-value': sum.total }),
     cell('td', percent(sum)));
   $('table-foot').replaceChildren(tr);
-  $('csv').href = `/api/stats${query({ layer: c.layer, format: 'csv' })}`;
+  $('csv').href = `/api/stats${query({ layer: c.layer, ...filterParams(c), format: 'csv' })}`;
   $('filter-note').textContent = isFiltered(c) ? t('filtered') : t('unfiltered');
   return sum.total;
 }
@@ -290,18 +244,14 @@ function listItem(f) {
 }
 
 async function loadListPage(c, run) {
-  const end = c.to ? nextDay(c.to) : null;
   const fc = await getJSON(`/api/points${query({
-    category: c.category, topic: c.topic, since: c.from, limit: LIST_PAGE, offset: state.list.offset
+    ...filterParams(c), limit: LIST_PAGE, offset: state.list.offset
   })}`);
   if (run !== state.run) return;
   state.list.offset += fc.features.length;
   state.list.done = state.list.offset >= fc.numberMatched || fc.features.length === 0;
   const list = $('point-list');
-  for (const f of fc.features) {
-    if (end && f.properties.created >= end) continue;
-    list.append(listItem(f));
-  }
+  for (const f of fc.features) list.append(listItem(f));
   $('list-more').hidden = state.list.done;
 }
 
