@@ -1,6 +1,7 @@
 /*
  * api.h — the citizen-facing JSON API under /api and the operational
- * endpoints (/healthz), as route tables for the HTTP server.
+ * endpoints (/healthz, /metrics), as route tables for the HTTP server, and
+ * the OpenAPI description of /api (GET /api/openapi.json, openapi.h).
  *
  * Handlers translate between HTTP and core/store: they parse and check
  * query parameters (400 on anything unknown or malformed), call core for
@@ -23,6 +24,13 @@ extern const gp_http_route gp_api_export_routes[];
 extern const gp_http_route gp_api_cluster_routes[];
 extern const gp_http_route gp_api_hotspot_routes[];
 extern const gp_http_route gp_api_nearby_routes[];
+extern const gp_http_route gp_api_openapi_routes[];
+
+/*
+ * All of the above, NULL-terminated: what the server serves for /api and
+ * /healthz, and what the OpenAPI description (openapi.c) must cover.
+ */
+extern const gp_http_route *const gp_api_tables[];
 
 /* Body limit for citizen writes. */
 #define GP_API_BODY_MAX (16 * 1024)

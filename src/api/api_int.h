@@ -8,8 +8,16 @@
 #include "core/core.h"
 #include "query.h"
 
+/*
+ * The limits of the query parameters live here, not in their handlers,
+ * because the OpenAPI description (openapi.c) states them too.
+ */
 #define API_LIMIT_DEFAULT 100
 #define API_LIMIT_MAX 10000
+#define API_NEARBY_RADIUS_DEFAULT 50
+#define API_NEARBY_RADIUS_MAX 500
+#define API_HOTSPOT_EPS_MAX 1000
+#define API_HOTSPOT_MIN_POINTS_MAX 1000
 
 /* The parsed query of any point listing. */
 typedef struct api_point_query {

@@ -13,8 +13,6 @@
 
 #include "api_int.h"
 
-#define EPS_MAX 1000
-#define MIN_POINTS_MAX 1000
 /* Outline width around a hotspot whose points lie on one spot or line. */
 #define HULL_PAD_M 1.0
 
@@ -236,14 +234,15 @@ static int get_hotspots(gp_http_exchange *x, gp_err *err)
 	    (rc = api_district_param(x, w, &district, err)))
 		return rc;
 	if ((v = gp_http_param(x, "eps")) && (gp_parse_double(&eps, v) || !(eps > 0) ||
-	                                      eps > EPS_MAX))
+	                                      eps > API_HOTSPOT_EPS_MAX))
 		return gp_err_set(err, GP_BAD_REQUEST, "eps",
 		                  "eps must be a distance in metres above 0 and at most %d",
-		                  EPS_MAX);
+		                  API_HOTSPOT_EPS_MAX);
 	if ((v = gp_http_param(x, "min_points")) &&
-	    gp_parse_i64(&min_points, v, 2, MIN_POINTS_MAX))
+	    gp_parse_i64(&min_points, v, 2, API_HOTSPOT_MIN_POINTS_MAX))
 		return gp_err_set(err, GP_BAD_REQUEST, "min_points",
-		                  "min_points must be a whole number from 2 to %d", MIN_POINTS_MAX);
+		                  "min_points must be a whole number from 2 to %d",
+		                  API_HOTSPOT_MIN_POINTS_MAX);
 	if (!idx)
 		return gp_err_set(err, GP_UNAVAILABLE, "", "the cluster index is not running");
 	memset(&sc, 0, sizeof(sc));

@@ -9,9 +9,9 @@
  */
 #include "api_int.h"
 
-#define RADIUS_MAX 500
-#define RADIUS_DEFAULT 50
-#define RADIUS_RULE "a distance in metres above 0 and at most 500"
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define RADIUS_RULE "a distance in metres above 0 and at most " STR(API_NEARBY_RADIUS_MAX)
 
 static int number_param(gp_http_exchange *x, const char *name, double min, double max,
                         double *out, const char *what, gp_err *err)
@@ -50,7 +50,7 @@ static int put_nearby(void *ctx, const gp_point *p, double distance)
 static int get_nearby(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	double lon, lat, radius = RADIUS_DEFAULT, px, py;
+	double lon, lat, radius = API_NEARBY_RADIUS_DEFAULT, px, py;
 	int64_t limit = API_LIMIT_DEFAULT, offset = 0, matched = 0;
 	nearby_out o = { gp_http_out(x), 0 };
 	int category, rc;
@@ -63,7 +63,8 @@ static int get_nearby(gp_http_exchange *x, gp_err *err)
 	    (rc = api_page_params(x, &limit, &offset, err)))
 		return rc;
 	if (gp_http_param(x, "radius")) {
-		if ((rc = number_param(x, "radius", 0, RADIUS_MAX, &radius, RADIUS_RULE, err)))
+		if ((rc = number_param(x, "radius", 0, API_NEARBY_RADIUS_MAX, &radius, RADIUS_RULE,
+		                       err)))
 			return rc;
 		if (!(radius > 0))
 			return gp_err_set(err, GP_BAD_REQUEST, "radius", "radius must be %s",

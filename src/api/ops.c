@@ -2,11 +2,13 @@
  * ops.c — /healthz for operators and load balancers, and /api/config,
  * which tells the web page everything it must not hard-code: categories
  * and topics with their labels, limits, the tile layer and the data
- * attribution.
+ * attribution.  It is also where a client finds the API's description:
+ * its Link header points to /api/openapi.json (RFC 8631 service-desc).
  */
 #include <string.h>
 
 #include "api_int.h"
+#include "openapi.h"
 #include "util/metrics.h"
 
 static int healthz(gp_http_exchange *x, gp_err *err)
@@ -35,12 +37,31 @@ static const char *const attributions[] = {
 	"übernommen aus github.com/vika279/gdv; Daten verändert.",
 };
 
+/*
+ * Link: <…/api/openapi.json>; rel="service-desc"; type="…".  Only a pointer:
+ * when it does not fit (an absurdly long public_url) the page still gets
+ * its configuration, without it.
+ */
+static void link_description(gp_http_exchange *x)
+{
+	gp_buf v;
+
+	gp_buf_init(&v, 1024);
+	gp_buf_putc(&v, '<');
+	gp_http_base_url(x, &v);
+	gp_buf_puts(&v, "/api/openapi.json>; rel=\"service-desc\"; type=\"" GP_OPENAPI_TYPE "\"");
+	if (gp_buf_status(&v) == 0)
+		gp_http_add_header(x, "Link", gp_buf_cstr(&v));
+	gp_buf_free(&v);
+}
+
 static int get_config(gp_http_exchange *x, gp_err *err)
 {
 	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
 	gp_buf *b = gp_http_out(x);
 
 	(void)err;
+	link_description(x);
 	gp_buf_puts(b, "{\"city\":");
 	gp_json_put_str(b, cfg->city_name);
 	gp_buf_puts(b, ",\"categories\":["

@@ -114,11 +114,9 @@ int gp_cli_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const gp_http_route *const tables[] = {
-		gp_api_point_routes, gp_api_moderation_routes, gp_api_district_routes,
-		gp_api_ops_routes, gp_api_export_routes, gp_api_cluster_routes,
-		gp_api_hotspot_routes, gp_api_nearby_routes, gp_ogc_routes, NULL
-	};
+	/* /api's tables (the ones its OpenAPI description covers), then /ogc's. */
+	static const gp_http_route *tables[16];
+	size_t ntables = 0;
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
 	gp_config cfg;
 	gp_core *core = NULL;
@@ -147,6 +145,15 @@ int gp_cli_serve(int argc, char **argv)
 		fputs(usage, stderr);
 		return GP_EXIT_USAGE;
 	}
+	for (size_t i = 0; gp_api_tables[i]; i++) {
+		if (ntables + 2 >= sizeof(tables) / sizeof(tables[0])) {
+			gp_cli_error("too many route tables");
+			goto out;
+		}
+		tables[ntables++] = gp_api_tables[i];
+	}
+	tables[ntables++] = gp_ogc_routes;
+	tables[ntables] = NULL;
 	if (gp_cli_load_config(&cfg, config_path))
 		goto out;
 	if ((listen && gp_config_set(&cfg, "listen", listen, &err)) ||

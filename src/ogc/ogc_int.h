@@ -4,6 +4,7 @@
 #ifndef GP_OGC_INT_H
 #define GP_OGC_INT_H
 
+#include "api/openapi.h"
 #include "api/query.h"
 #include "ogc.h"
 
@@ -14,7 +15,7 @@
 /* Media types in links name no charset. */
 #define OGC_JSON "application/json"
 #define OGC_GEOJSON "application/geo+json"
-#define OGC_OPENAPI_TYPE "application/vnd.oai.openapi+json;version=3.0"
+#define OGC_OPENAPI_TYPE GP_OPENAPI_TYPE
 #define OGC_SCHEMA_TYPE "application/schema+json"
 #define OGC_HTML_TYPE "text/html; charset=utf-8"
 

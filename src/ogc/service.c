@@ -2,7 +2,8 @@
  * service.c — the OGC API's description of itself: landing page,
  * conformance, the OpenAPI definition (a template compiled into the
  * binary, src/ogc/openapi.json, completed with this server's URL, topics
- * and districts), a documentation page, the collections and their
+ * and districts through api/openapi.h, the mechanism /api's own
+ * description uses), a documentation page, the collections and their
  * queryables; and the route table.
  *
  * Every link is absolute (public_url, else http:// + Host), because OGC API
@@ -139,35 +140,15 @@ static int conformance(gp_http_exchange *x, gp_err *err)
 
 /* ---- the OpenAPI definition ----------------------------------------------- */
 
-typedef struct ids_ctx {
-	gp_buf *b;
-	int n;
-} ids_ctx;
-
-static int put_district_id(void *ctx, const gp_store_district_row *row)
+/*
+ * The placeholders of openapi.json that are /ogc's own; SERVER, TOPICS and
+ * DISTRICTS are filled by api/'s template mechanism, shared with /api.
+ */
+static int put_placeholder(void *ctx, gp_buf *b, const char *name, size_t len)
 {
-	ids_ctx *ic = ctx;
-
-	if (ic->n++)
-		gp_buf_putc(ic->b, ',');
-	gp_json_put_str(ic->b, row->id);
-	return 0;
-}
-
-/* Writes the value a {{NAME}} placeholder of openapi.json stands for. */
-static int put_placeholder(gp_http_exchange *x, gp_worker *w, gp_buf *b, const char *name,
-                           size_t len)
-{
-	const gp_config *cfg = gp_worker_config(w);
-
+	(void)ctx;
 #define IS(s) (len == sizeof(s) - 1 && strncmp(name, s, len) == 0)
-	if (IS("SERVER")) {
-		gp_buf url;
-		gp_buf_init(&url, 4096);
-		ogc_base(x, &url);
-		gp_json_put_str(b, gp_buf_cstr(&url));
-		gp_buf_free(&url);
-	} else if (IS("CRS_URIS")) {
+	if (IS("CRS_URIS")) {
 		gp_buf_putc(b, '[');
 		for (size_t i = 0; i < sizeof(offered) / sizeof(offered[0]); i++) {
 			if (i)
@@ -175,55 +156,25 @@ static int put_placeholder(gp_http_exchange *x, gp_worker *w, gp_buf *b, const c
 			gp_json_put_str(b, gp_crs_uri(offered[i]));
 		}
 		gp_buf_putc(b, ']');
-	} else if (IS("TOPICS")) {
-		gp_buf_putc(b, '[');
-		for (size_t i = 0; i < cfg->ntopics; i++) {
-			if (i)
-				gp_buf_putc(b, ',');
-			gp_json_put_str(b, cfg->topics[i].id);
-		}
-		gp_buf_putc(b, ']');
-	} else if (IS("DISTRICTS")) {
-		ids_ctx ic = { b, 0 };
-		int rc;
-		gp_buf_putc(b, '[');
-		if ((rc = gp_store_district_list(gp_worker_store(w), -1, NULL, 0, put_district_id,
-		                                 &ic)))
-			return rc;
-		gp_buf_putc(b, ']');
 	} else if (IS("LIMIT_MAX")) {
 		gp_buf_put_i64(b, OGC_LIMIT_MAX);
 	} else if (IS("LIMIT_DEFAULT")) {
 		gp_buf_put_i64(b, OGC_LIMIT_DEFAULT);
 	} else {
-		gp_log_error("openapi.json: unknown placeholder {{%.*s}}", (int)len, name);
-		return GP_EFAULT;
+		return GP_NOT_FOUND;
 	}
 #undef IS
-	return 0;
+	return gp_buf_status(b);
 }
 
 static int openapi(gp_http_exchange *x, gp_err *err)
 {
-	gp_worker *w = gp_http_worker(x);
-	const char *t = (const char *)gp_ogc_openapi[0].data, *p;
-	gp_buf *b = gp_http_out(x);
 	int rc;
 
 	if ((rc = ogc_format(x, err)))
 		return rc;
-	while ((p = strstr(t, "{{"))) {
-		const char *end = strstr(p + 2, "}}");
-		if (!end)
-			return GP_EFAULT;
-		gp_buf_append(b, t, (size_t)(p - t));
-		if ((rc = put_placeholder(x, w, b, p + 2, (size_t)(end - p - 2))))
-			return rc;
-		t = end + 2;
-	}
-	gp_buf_puts(b, t);
-	gp_http_set_type(x, OGC_OPENAPI_TYPE);
-	return gp_buf_status(b);
+	return gp_api_openapi_answer(x, (const char *)gp_ogc_openapi[0].data, "/ogc",
+	                             put_placeholder, NULL);
 }
 
 /* A page for people, linked from the landing page as service-doc. */

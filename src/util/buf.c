@@ -1,6 +1,6 @@
 /*
  * buf.c — gp_buf, the bounded growable buffer behind every response body
- * and every serialiser.
+ * and every serialiser, and filling {{NAME}} templates into one.
  *
  * Invariant: len < cap whenever data != NULL, so there is always room for
  * the terminating NUL; len never exceeds max.
@@ -202,4 +202,22 @@ char *gp_buf_steal(gp_buf *b, size_t *out_len)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+int gp_buf_fill(gp_buf *b, const char *tmpl, gp_buf_fill_fn put, void *ctx)
+{
+	const char *t = tmpl, *p;
+	int rc;
+
+	while ((p = strstr(t, "{{"))) {
+		const char *end = strstr(p + 2, "}}");
+		if (!end)
+			return GP_EFAULT;
+		gp_buf_append(b, t, (size_t)(p - t));
+		if ((rc = put(ctx, b, p + 2, (size_t)(end - p - 2))))
+			return rc;
+		t = end + 2;
+	}
+	gp_buf_puts(b, t);
+	return gp_buf_status(b);
 }

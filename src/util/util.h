@@ -76,6 +76,16 @@ int gp_buf_status(const gp_buf *b);
 /* Hands the bytes to the caller (free with free()); the buffer is emptied. */
 char *gp_buf_steal(gp_buf *b, size_t *out_len);
 
+/*
+ * Templates: text with {{NAME}} placeholders (NAME without braces).
+ * gp_buf_fill appends tmpl to b, and for each placeholder whatever put
+ * appends when called with its name (len bytes, not NUL-terminated).  The
+ * first non-zero result of put stops the fill and is returned; a "{{"
+ * without its "}}" is GP_EFAULT.  b keeps what was appended so far.
+ */
+typedef int (*gp_buf_fill_fn)(void *ctx, gp_buf *b, const char *name, size_t len);
+int gp_buf_fill(gp_buf *b, const char *tmpl, gp_buf_fill_fn put, void *ctx);
+
 /* ---- logging ------------------------------------------------------------
  * One line per event to stderr: time, level, file:line, message.  Never
  * given client addresses, comment text or secrets.

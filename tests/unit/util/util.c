@@ -53,6 +53,41 @@ static void test_buf_limits(void)
 	gp_buf_free(&b);
 }
 
+/* A template's placeholders: NAME → its length, "STOP" → GP_NOT_FOUND. */
+static int put_len(void *ctx, gp_buf *b, const char *name, size_t len)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	if (len == 4 && !strncmp(name, "STOP", 4))
+		return GP_NOT_FOUND;
+	gp_buf_printf(b, "%.*s=%zu", (int)len, name, len);
+	return 0;
+}
+
+static void test_buf_fill(void)
+{
+	gp_buf b;
+	int calls = 0;
+
+	gp_buf_init(&b, 1024);
+	CHECK_INT(gp_buf_fill(&b, "{\"a\":{{AB}},\"b\":[{{C}}{{}}]}", put_len, &calls), 0);
+	CHECK_STR(gp_buf_cstr(&b), "{\"a\":AB=2,\"b\":[C=1=0]}");
+	CHECK_INT(calls, 3);
+	gp_buf_reset(&b);
+	CHECK_INT(gp_buf_fill(&b, "no placeholders { } }}", put_len, &calls), 0);
+	CHECK_STR(gp_buf_cstr(&b), "no placeholders { } }}");
+	gp_buf_reset(&b);
+	CHECK_INT(gp_buf_fill(&b, "x{{STOP}}y{{A}}", put_len, &calls), GP_NOT_FOUND);
+	CHECK_STR(gp_buf_cstr(&b), "x");
+	gp_buf_reset(&b);
+	CHECK_INT(gp_buf_fill(&b, "x{{OPEN", put_len, &calls), GP_EFAULT);
+	gp_buf_free(&b);
+	gp_buf_init(&b, 4);
+	CHECK_INT(gp_buf_fill(&b, "{{LONG}}", put_len, &calls), GP_TOO_LARGE);
+	gp_buf_free(&b);
+}
+
 static void test_time(void)
 {
 	char t[25];
@@ -128,6 +163,7 @@ int main(void)
 {
 	test_fixed();
 	test_buf_limits();
+	test_buf_fill();
 	test_time();
 	test_utf8();
 	test_vocab();
