@@ -105,8 +105,6 @@ static int district_points(gp_http_exchange *x, gp_err *err)
 
 /* ---- /api/stats ---------------------------------------------------------- */
 
-#define STATS_MAX 256
-
 typedef struct stats_row {
 	char id[64];
 	char name[256];
@@ -115,15 +113,22 @@ typedef struct stats_row {
 
 typedef struct stats_ctx {
 	stats_row *rows;
-	size_t n;
+	size_t n, cap;
 } stats_ctx;
 
 static int stats_district(void *ctx, const gp_store_district_row *row)
 {
 	stats_ctx *sc = ctx;
 
-	if (sc->n == STATS_MAX)
-		return GP_TOO_LARGE;
+	if (sc->n == sc->cap) {
+		/* A layer has as many districts as an import gave it. */
+		size_t cap = sc->cap ? 2 * sc->cap : 32;
+		stats_row *rows = realloc(sc->rows, cap * sizeof(*rows));
+		if (!rows)
+			return GP_ENOMEM;
+		sc->rows = rows;
+		sc->cap = cap;
+	}
 	memset(&sc->rows[sc->n], 0, sizeof(sc->rows[0]));
 	gp_strlcpy(sc->rows[sc->n].id, row->id, sizeof(sc->rows[0].id));
 	gp_strlcpy(sc->rows[sc->n].name, row->name, sizeof(sc->rows[0].name));
@@ -184,7 +189,7 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 	const char *format = gp_http_param(x, "format");
 	int64_t all[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT] = { { 0 } };
 	char since[GP_TIME_LEN], until[GP_TIME_LEN];
-	stats_ctx sc = { NULL, 0 };
+	stats_ctx sc = { NULL, 0, 0 };
 	gp_point_filter f;
 	int layer, csv, rc;
 
@@ -198,8 +203,6 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 	    (rc = api_time_range_params(x, since, until, &f, err)))
 		return rc;
 	csv = format && !strcmp(format, "csv");
-	if (!(sc.rows = malloc(STATS_MAX * sizeof(*sc.rows))))
-		return GP_ENOMEM;
 	/* One snapshot for the district list and the counts. */
 	if ((rc = gp_store_read_begin(gp_worker_store(w))))
 		goto out;

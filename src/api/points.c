@@ -69,7 +69,8 @@ static int post_point(gp_http_exchange *x, gp_err *err)
 		return rc;
 	rc = gp_core_point_submit(w, &in, crs, &actor, &stored, &discarded, err);
 	if (!rc && discarded) {
-		/* What a person would see too; the bot learns nothing. */
+		/* No error naming the check it failed (honeypot or form time),
+		 * so a bot learns nothing to adjust; nothing was stored. */
 		gp_buf_puts(gp_http_out(x), "{\"status\":\"received\"}\n");
 		gp_http_set_status(x, 202);
 	} else if (!rc) {
