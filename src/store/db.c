@@ -6,6 +6,7 @@
  * COMMIT survives a crash of the process and of the machine.  Callers
  * acknowledge writes only after gp_store_commit() returned 0.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,10 @@ int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
 		return GP_ENOMEM;
 	}
 	spatialite_init_ex(s->db, s->spatialite, 0);
+	if ((rc = gp_store_grid_register(s))) {
+		gp_store_close(s);
+		return rc;
+	}
 	/*
 	 * secure_delete: text a planner redacts or deletes must not linger in
 	 * freed pages of the file (privacy, not just tidiness).
@@ -145,7 +150,7 @@ const char *gp_store_path(const gp_store *s)
 
 sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 {
-	cached_stmt *slot = &s->cache[0];
+	cached_stmt *slot = NULL;
 	sqlite3_stmt *stmt;
 	char *copy;
 	int rc;
@@ -153,13 +158,20 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 	for (int i = 0; i < STMT_CACHE; i++) {
 		cached_stmt *c = &s->cache[i];
 		if (c->sql && strcmp(c->sql, sql) == 0) {
+			/* The reentrancy rule (store_int.h): never while it steps. */
+			assert(!sqlite3_stmt_busy(c->stmt));
 			c->used = ++s->tick;
 			sqlite3_reset(c->stmt);
 			sqlite3_clear_bindings(c->stmt);
 			return c->stmt;
 		}
-		if (c->used < slot->used)
+		/* A statement still stepping belongs to a caller up the stack. */
+		if ((!slot || c->used < slot->used) && !(c->stmt && sqlite3_stmt_busy(c->stmt)))
 			slot = c;
+	}
+	if (!slot) {
+		gp_log_error("statement cache: all %d statements are stepping", STMT_CACHE);
+		return NULL;
 	}
 	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	if (rc != SQLITE_OK) {

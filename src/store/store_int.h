@@ -28,8 +28,19 @@ struct gp_store {
  * Returns a reset, unbound statement for sql from the connection's cache,
  * preparing it on first use.  Borrowed; do not finalize.  NULL on error
  * (logged).
+ *
+ * Reentrancy: the cache hands out one statement per SQL text, and asking
+ * again resets it.  So while a statement steps (a query whose rows go to a
+ * callback), code running inside that callback on the same connection may
+ * ask for any other statement but never for the same SQL text (asserted);
+ * a statement that is stepping is never evicted to make room, and when
+ * all STMT_CACHE are stepping the call fails.  Every function here resets
+ * its statement before it returns, so the rule concerns callbacks only.
  */
 sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql);
+
+/* Registers geopart_cell(lon, lat) (grid.h) on the connection. */
+int gp_store_grid_register(gp_store *s);
 
 /* Maps a SQLite result to a geopart code, logging unexpected failures. */
 int gp_store_fail(gp_store *s, int sqlite_rc, const char *file, int line);
