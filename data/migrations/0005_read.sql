@@ -13,10 +13,12 @@
 --   point_counts  per Ortsbezirk × Stadtteil × category × topic × channel:
 --                 /api/stats, district counts and every numberMatched
 --                 without a box, without counting rows;
---   point_days    the same per UTC day of creation (with the lowest and
---                 highest id seen that day, a range that holds the day's
---                 points): periods are counted from whole days plus the
---                 points of the partial days at their ends;
+--   point_days    the same per UTC day of creation: periods are counted
+--                 from whole days plus the points of the partial days at
+--                 their ends;
+--   point_day_totals  per day alone, with the lowest and highest id seen
+--                 that day (a range that holds the day's points): how much
+--                 a period holds, and where in the table it lies;
 --   point_blocks  per block of 1024 ids, category and channel: an offset
 --                 deep into a listing is found by adding blocks, not by
 --                 stepping over rows.
@@ -30,7 +32,10 @@ ALTER TABLE points DROP COLUMN cell;
 ALTER TABLE points ADD COLUMN cell INTEGER;
 UPDATE points SET cell = geopart_cell(lon, lat);
 
-CREATE INDEX points_grid ON points (status, cell, id, category, lon, lat, x, y);
+-- The grid index now also holds every filter's column, so a box with a
+-- topic, channel, district or period is counted without reading rows.
+CREATE INDEX points_grid ON points (status, cell, id, category, lon, lat, x, y, channel,
+                                    topic, ortsbezirk_id, stadtteil_id, created);
 
 DELETE FROM point_cells;
 INSERT INTO point_cells (status, cell, favourite, improvement)
@@ -77,16 +82,26 @@ CREATE TABLE point_days (
     topic         TEXT NOT NULL,
     channel       TEXT NOT NULL,
     n             INTEGER NOT NULL CHECK (n >= 0),
-    min_id        INTEGER NOT NULL,
-    max_id        INTEGER NOT NULL,
     PRIMARY KEY (status, day, ortsbezirk_id, stadtteil_id, category, topic, channel)
 ) WITHOUT ROWID;
 
 INSERT INTO point_days
     SELECT status, substr(created, 1, 10), coalesce(ortsbezirk_id, ''),
-           coalesce(stadtteil_id, ''), category, coalesce(topic, ''), channel, count(*),
-           min(id), max(id)
+           coalesce(stadtteil_id, ''), category, coalesce(topic, ''), channel, count(*)
     FROM points GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+CREATE TABLE point_day_totals (
+    status TEXT NOT NULL,
+    day    TEXT NOT NULL,
+    n      INTEGER NOT NULL CHECK (n >= 0),
+    min_id INTEGER NOT NULL,
+    max_id INTEGER NOT NULL,
+    PRIMARY KEY (status, day)
+) WITHOUT ROWID;
+
+INSERT INTO point_day_totals
+    SELECT status, substr(created, 1, 10), count(*), min(id), max(id)
+    FROM points GROUP BY 1, 2;
 
 CREATE TABLE point_blocks (
     status   TEXT NOT NULL,
@@ -114,7 +129,10 @@ CREATE TRIGGER points_counts_insert AFTER INSERT ON points BEGIN
         ON CONFLICT DO UPDATE SET n = n + 1;
     INSERT INTO point_days VALUES (NEW.status, substr(NEW.created, 1, 10),
             coalesce(NEW.ortsbezirk_id, ''), coalesce(NEW.stadtteil_id, ''), NEW.category,
-            coalesce(NEW.topic, ''), NEW.channel, 1, NEW.id, NEW.id)
+            coalesce(NEW.topic, ''), NEW.channel, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO point_day_totals VALUES (NEW.status, substr(NEW.created, 1, 10), 1, NEW.id,
+            NEW.id)
         ON CONFLICT DO UPDATE SET n = n + 1, min_id = min(min_id, excluded.min_id),
             max_id = max(max_id, excluded.max_id);
     INSERT INTO point_blocks VALUES (NEW.status, NEW.id >> 10, NEW.category, NEW.channel, 1)
@@ -136,6 +154,8 @@ CREATE TRIGGER points_counts_delete AFTER DELETE ON points BEGIN
         AND ortsbezirk_id = coalesce(OLD.ortsbezirk_id, '')
         AND stadtteil_id = coalesce(OLD.stadtteil_id, '') AND category = OLD.category
         AND topic = coalesce(OLD.topic, '') AND channel = OLD.channel;
+    UPDATE point_day_totals SET n = n - 1 WHERE status = OLD.status
+        AND day = substr(OLD.created, 1, 10);
     UPDATE point_blocks SET n = n - 1 WHERE status = OLD.status AND block = OLD.id >> 10
         AND category = OLD.category AND channel = OLD.channel;
 END;
@@ -175,7 +195,12 @@ BEGIN
         AND topic = coalesce(OLD.topic, '') AND channel = OLD.channel;
     INSERT INTO point_days VALUES (NEW.status, substr(NEW.created, 1, 10),
             coalesce(NEW.ortsbezirk_id, ''), coalesce(NEW.stadtteil_id, ''), NEW.category,
-            coalesce(NEW.topic, ''), NEW.channel, 1, NEW.id, NEW.id)
+            coalesce(NEW.topic, ''), NEW.channel, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    UPDATE point_day_totals SET n = n - 1 WHERE status = OLD.status
+        AND day = substr(OLD.created, 1, 10);
+    INSERT INTO point_day_totals VALUES (NEW.status, substr(NEW.created, 1, 10), 1, NEW.id,
+            NEW.id)
         ON CONFLICT DO UPDATE SET n = n + 1, min_id = min(min_id, excluded.min_id),
             max_id = max(max_id, excluded.max_id);
     UPDATE point_blocks SET n = n - 1 WHERE status = OLD.status AND block = OLD.id >> 10

@@ -50,6 +50,7 @@ typedef struct grid {
 typedef struct reach {
 	int dx, dy;
 	int full;
+	double near2; /* the cells' least distance, squared */
 } reach;
 
 typedef struct run {
@@ -149,6 +150,17 @@ static int grid_build(run *r)
 	return 0;
 }
 
+static int cmp_reach(const void *a, const void *b)
+{
+	const reach *x = a, *y = b;
+
+	if (x->near2 != y->near2)
+		return x->near2 < y->near2 ? -1 : 1;
+	if (x->dy != y->dy)
+		return x->dy - y->dy;
+	return x->dx - y->dx;
+}
+
 /* The offsets within reach of eps, and which of them are full. */
 static int stencil_build(run *r)
 {
@@ -166,8 +178,11 @@ static int stencil_build(run *r)
 			/* Generous by a hair: rounding may put a point a hair off its cell. */
 			if (nx * nx + ny * ny > r->eps2 * (1 + 1e-9))
 				continue;
-			r->stencil[r->nstencil++] = (reach){ dx, dy, fx * fx + fy * fy <= r->eps2 };
+			r->stencil[r->nstencil++] = (reach){ dx, dy, fx * fx + fy * fy <= r->eps2,
+				                             nx * nx + ny * ny };
 		}
+	/* Nearest first: an undecided point reaches min_points sooner. */
+	qsort(r->stencil, r->nstencil, sizeof(*r->stencil), cmp_reach);
 	return 0;
 }
 
@@ -184,6 +199,28 @@ static int64_t cell_at(const grid *g, int64_t cx, int64_t cy, const reach *s)
 static uint32_t cell_size(const grid *g, int64_t c)
 {
 	return g->start[c + 1] - g->start[c];
+}
+
+/*
+ * How a cell lies for one point: 0 out of reach, 2 wholly within eps, 1 in
+ * between (its points need testing).
+ */
+static int cell_reach(const run *r, int64_t c, double px, double py)
+{
+	const grid *g = &r->g;
+	double x0 = g->minx + (double)(c % g->cols) * g->cell, y0 = g->miny + (double)(c / g->cols) * g->cell;
+	double x1 = x0 + g->cell, y1 = y0 + g->cell;
+	double nx = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
+	double ny = py < y0 ? y0 - py : py > y1 ? py - y1 : 0;
+	double fx = px - x0 > x1 - px ? px - x0 : x1 - px;
+	double fy = py - y0 > y1 - py ? py - y0 : y1 - py;
+
+	/* A hair of slack both ways: rounding may put a point a hair off its cell. */
+	if (nx * nx + ny * ny > r->eps2 * (1 + 1e-9))
+		return 0;
+	if (fx * fx + fy * fy <= r->eps2 * (1 - 1e-9))
+		return 2;
+	return 1;
 }
 
 /* Points of sorted positions [from, to) within eps of (px, py). */
@@ -234,23 +271,31 @@ static int find_cores(run *r, int estimate)
 		if (upper < r->min_points)
 			continue;
 		if (estimate) {
-			r->work += (uint64_t)size * (upper - lower);
+			/* About half the cells in between straddle a point's circle. */
+			r->work += (uint64_t)size * (upper - lower) / 2;
 			continue;
 		}
 		for (uint32_t i = g->start[c]; i < g->start[c + 1]; i++) {
 			size_t hits = lower;
 			for (size_t s = 0; s < r->nstencil && hits < r->min_points; s++) {
 				int64_t d = cell_at(g, cx, cy, &r->stencil[s]);
-				if (d < 0 || r->stencil[s].full)
+				int how;
+				if (d < 0 || r->stencil[s].full || !cell_size(g, d))
 					continue;
-				hits += count_near(r, g->start[d], g->start[d + 1], g->sx[i], g->sy[i]);
-				r->work += cell_size(g, d);
+				if ((how = cell_reach(r, d, g->sx[i], g->sy[i])) == 2) {
+					hits += cell_size(g, d);
+				} else if (how == 1) {
+					hits += count_near(r, g->start[d], g->start[d + 1], g->sx[i], g->sy[i]);
+					r->work += cell_size(g, d);
+				}
 			}
 			if (hits >= r->min_points) {
 				r->core[i] = 1;
 				r->ncore[c]++;
 			}
 		}
+		if (r->work > r->budget)
+			return GP_TOO_LARGE;
 	}
 	return 0;
 }
@@ -299,8 +344,9 @@ static int join_cells(run *r, int64_t c, int64_t d, int full)
 	if (g->self_full && find(r->parent, first_core(r, c)) == find(r->parent, first_core(r, d)))
 		return 0;
 	for (uint32_t i = g->start[c]; i < g->start[c + 1]; i++) {
-		if (!r->core[i])
+		if (!r->core[i] || (c != d && !cell_reach(r, d, g->sx[i], g->sy[i])))
 			continue;
+		r->work++;
 		for (uint32_t j = g->start[d]; j < g->start[d + 1]; j++) {
 			double dx, dy;
 			if (!r->core[j] || (c == d && j <= i))
@@ -320,36 +366,45 @@ static int join_cells(run *r, int64_t c, int64_t d, int full)
 	return 0;
 }
 
+/*
+ * Full pairs of cells first (one union each), then the partial pairs, most
+ * of which the first pass has already joined through their neighbours.
+ */
 static int join_cores(run *r)
 {
 	const grid *g = &r->g;
 	int rc;
 
-	for (int64_t c = 0; c < g->cols * g->rows; c++) {
-		int64_t cx = c % g->cols, cy = c / g->cols;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int64_t c = 0; c < g->cols * g->rows; c++) {
+			int64_t cx = c % g->cols, cy = c / g->cols;
 
-		if (!r->ncore[c])
-			continue;
-		if (g->self_full) {
-			uint32_t first = first_core(r, c);
-			for (uint32_t i = first + 1; i < g->start[c + 1]; i++)
-				if (r->core[i])
-					join(r->parent, first, i);
-		} else if ((rc = join_cells(r, c, c, 0))) {
-			return rc;
-		}
-		/* Each pair of cells once: the ones after c in cell order. */
-		for (size_t s = 0; s < r->nstencil; s++) {
-			const reach *st = &r->stencil[s];
-			int64_t d = cell_at(g, cx, cy, st);
-			if (d <= c || !r->ncore[d])
+			if (!r->ncore[c])
 				continue;
-			if ((rc = join_cells(r, c, d, st->full)))
+			if (pass == 0 && g->self_full) {
+				uint32_t first = first_core(r, c);
+				for (uint32_t i = first + 1; i < g->start[c + 1]; i++)
+					if (r->core[i])
+						r->parent[i] = first; /* roots of their own until now */
+			} else if (pass == 1 && !g->self_full && (rc = join_cells(r, c, c, 0))) {
 				return rc;
+			}
+			/* Each pair of cells once: the ones after c in cell order. */
+			for (size_t s = 0; s < r->nstencil; s++) {
+				const reach *st = &r->stencil[s];
+				int64_t d;
+				if (st->full != (pass == 0))
+					continue;
+				d = cell_at(g, cx, cy, st);
+				if (d <= c || !r->ncore[d])
+					continue;
+				if ((rc = join_cells(r, c, d, st->full)))
+					return rc;
+			}
+			r->work += r->nstencil;
+			if (r->work > r->budget)
+				return GP_TOO_LARGE;
 		}
-		r->work += r->nstencil;
-		if (r->work > r->budget)
-			return GP_TOO_LARGE;
 	}
 	return 0;
 }
@@ -424,6 +479,8 @@ static int label_points(run *r, int32_t *labels, size_t *out_clusters)
 					best = whole;
 					continue;
 				}
+				if (!cell_reach(r, d, g->sx[i], g->sy[i]))
+					continue;
 				for (uint32_t j = g->start[d]; j < g->start[d + 1]; j++) {
 					double dx, dy;
 					int32_t k;

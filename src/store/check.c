@@ -61,11 +61,13 @@ static const probe probes[] = {
 	  " FROM point_days WHERE n > 0 EXCEPT " DAY_GROUPS ")"
 	  " OR EXISTS (" DAY_GROUPS " EXCEPT SELECT status, day, ortsbezirk_id, stadtteil_id,"
 	  " category, topic, channel, n FROM point_days)", NULL, "day counts" },
+	{ "SELECT 'point_day_totals differ from the points' WHERE EXISTS ("
+	  " SELECT status, day, n FROM point_day_totals WHERE n > 0 EXCEPT"
+	  " SELECT status, substr(created, 1, 10), count(*) FROM points GROUP BY 1, 2)"
+	  " OR EXISTS (SELECT status, substr(created, 1, 10), count(*) FROM points GROUP BY 1, 2"
+	  " EXCEPT SELECT status, day, n FROM point_day_totals)", NULL, "day counts" },
 	{ "SELECT 'point ' || p.id || ' lies outside the ids of its day' FROM points p"
-	  " JOIN point_days d ON d.status = p.status AND d.day = substr(p.created, 1, 10)"
-	  " AND d.ortsbezirk_id = coalesce(p.ortsbezirk_id, '')"
-	  " AND d.stadtteil_id = coalesce(p.stadtteil_id, '') AND d.category = p.category"
-	  " AND d.topic = coalesce(p.topic, '') AND d.channel = p.channel"
+	  " JOIN point_day_totals d ON d.status = p.status AND d.day = substr(p.created, 1, 10)"
 	  " WHERE p.id < d.min_id OR p.id > d.max_id LIMIT 20", NULL, "day counts" },
 	{ "SELECT 'point_blocks differ from the points' WHERE EXISTS ("
 	  " SELECT status, block, category, channel, n FROM point_blocks WHERE n > 0"

@@ -59,15 +59,18 @@ static int64_t day_number(const char *s)
 	return civil_days(y, m, d);
 }
 
-static void day_shift(const char *day, int64_t by, char out[11])
-{
-	civil_from_days(day_number(day) + by, out);
-}
-
 /* ---- the statements ---------------------------------------------------------- */
 
 /* What a tally statement reads and between which bounds. */
-enum source { FROM_COUNTS, FROM_DAYS_IN, FROM_DAYS_BEFORE, FROM_DAYS_AFTER, FROM_ROWS };
+enum source {
+	FROM_COUNTS,      /* everything */
+	FROM_DAYS_IN,     /* whole days d0 … d1 */
+	FROM_DAYS_BEFORE, /* whole days before d0 */
+	FROM_DAYS_AFTER,  /* whole days after d1 */
+	FROM_ROWS,        /* points created t0 … t1 */
+	FROM_ROWS_BEFORE, /* points created t0 … before t1 */
+	FROM_ROWS_AFTER   /* points created after t0 … t1 */
+};
 
 static const char *district_column(int layer)
 {
@@ -75,28 +78,44 @@ static const char *district_column(int layer)
 	       : layer == GP_LAYER_STADTTEIL ? "stadtteil_id" : "NULL";
 }
 
-/* Builds the statement for one source; status is always bound (>= 0 here). */
-static void tally_sql(gp_buf *sql, const gp_point_filter *f, int layer, enum source from)
+/* A count without groups or filters but the status and the period. */
+static int is_plain(const gp_point_filter *f, int layer)
 {
-	const char *count = from == FROM_ROWS ? "count(*)" : "sum(n)";
+	return layer < 0 && f->category < 0 && f->channel < 0 && !f->topic && !f->district;
+}
 
-	gp_buf_printf(sql, "SELECT %s, category, channel, %s FROM ", district_column(layer), count);
+/*
+ * Builds the statement for one source; status is always bound (>= 0 here).
+ * Plain counts read the totals per status and day instead.
+ */
+static void tally_sql(gp_buf *sql, const gp_point_filter *f, int layer, int plain,
+                      enum source from)
+{
+	int rows = from >= FROM_ROWS;
+
+	if (plain)
+		gp_buf_printf(sql, "SELECT NULL, NULL, NULL, %s FROM ", rows ? "count(*)" : "sum(n)");
+	else
+		gp_buf_printf(sql, "SELECT %s, category, channel, %s FROM ", district_column(layer),
+		              rows ? "count(*)" : "sum(n)");
 	switch (from) {
 	case FROM_COUNTS:
-		gp_buf_puts(sql, "point_counts WHERE status = :status");
+		gp_buf_puts(sql, plain ? "point_totals WHERE status = :status"
+		                       : "point_counts WHERE status = :status");
 		break;
 	case FROM_DAYS_IN:
-		gp_buf_puts(sql, "point_days WHERE status = :status AND day BETWEEN :d0 AND :d1");
-		break;
 	case FROM_DAYS_BEFORE:
-		gp_buf_puts(sql, "point_days WHERE status = :status AND day < :d0");
-		break;
 	case FROM_DAYS_AFTER:
-		gp_buf_puts(sql, "point_days WHERE status = :status AND day > :d1");
+		gp_buf_puts(sql, plain ? "point_day_totals" : "point_days");
+		gp_buf_puts(sql, from == FROM_DAYS_IN ? " WHERE status = :status AND day BETWEEN :d0 AND :d1"
+		                 : from == FROM_DAYS_BEFORE ? " WHERE status = :status AND day < :d0"
+		                                            : " WHERE status = :status AND day > :d1");
 		break;
-	case FROM_ROWS:
-		gp_buf_puts(sql, "points INDEXED BY points_created WHERE status = :status"
-		                 " AND created BETWEEN :t0 AND :t1");
+	default:
+		gp_buf_puts(sql, "points INDEXED BY points_created WHERE status = :status");
+		gp_buf_puts(sql, from == FROM_ROWS ? " AND created BETWEEN :t0 AND :t1"
+		                 : from == FROM_ROWS_BEFORE ? " AND created >= :t0 AND created < :t1"
+		                                            : " AND created > :t0 AND created <= :t1");
 		break;
 	}
 	if (f->category >= 0)
@@ -112,7 +131,8 @@ static void tally_sql(gp_buf *sql, const gp_point_filter *f, int layer, enum sou
 		                         ? " AND stadtteil_id = :district"
 		                         : " AND (ortsbezirk_id = :district"
 		                           " OR stadtteil_id = :district)");
-	gp_buf_puts(sql, " GROUP BY 1, 2, 3");
+	if (!plain)
+		gp_buf_puts(sql, " GROUP BY 1, 2, 3");
 }
 
 static void bind_name(sqlite3_stmt *st, const char *name, const char *v)
@@ -128,6 +148,7 @@ typedef struct tally_run {
 	const gp_point_filter *f;
 	int status;
 	int layer;
+	int plain;
 	gp_store_tally_cb cb;
 	void *ctx;
 	/* bounds: whole days d0 … d1, rows t0 … t1 */
@@ -143,7 +164,7 @@ static int tally_from(tally_run *t, enum source from, int sign)
 	int rc = 0, src;
 
 	gp_buf_init(&sql, 2048);
-	tally_sql(&sql, f, t->layer, from);
+	tally_sql(&sql, f, t->layer, t->plain, from);
 	if ((rc = gp_buf_status(&sql)))
 		goto out;
 	if (!(st = gp_store_stmt(t->s, gp_buf_cstr(&sql)))) {
@@ -163,11 +184,13 @@ static int tally_from(tally_run *t, enum source from, int sign)
 	bind_name(st, ":t1", t->t1);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *district = (const char *)sqlite3_column_text(st, 0);
-		gp_category cat;
-		gp_channel chan;
+		gp_category cat = GP_CATEGORY_FAVOURITE;
+		gp_channel chan = GP_CHANNEL_ONLINE;
 
-		if (gp_category_parse(&cat, (const char *)sqlite3_column_text(st, 1)) ||
-		    gp_channel_parse(&chan, (const char *)sqlite3_column_text(st, 2))) {
+		/* A plain count has no groups: its parts come as one. */
+		if (!t->plain &&
+		    (gp_category_parse(&cat, (const char *)sqlite3_column_text(st, 1)) ||
+		     gp_channel_parse(&chan, (const char *)sqlite3_column_text(st, 2)))) {
 			rc = GP_EFAULT;
 			break;
 		}
@@ -184,12 +207,12 @@ out:
 	return rc;
 }
 
-/* The first and last day point_days holds for a status; 0 when none. */
+/* The first and last day point_day_totals holds for a status; 0 when none. */
 static int day_span(gp_store *s, int status, int64_t *first, int64_t *last)
 {
 	sqlite3_stmt *st = gp_store_stmt(
-		s, "SELECT (SELECT min(day) FROM point_days WHERE status = ?1),"
-		   " (SELECT max(day) FROM point_days WHERE status = ?1)");
+		s, "SELECT (SELECT min(day) FROM point_day_totals WHERE status = ?1),"
+		   " (SELECT max(day) FROM point_day_totals WHERE status = ?1)");
 	int rc;
 
 	*first = *last = 0;
@@ -205,84 +228,127 @@ static int day_span(gp_store *s, int status, int64_t *first, int64_t *last)
 	return rc == SQLITE_ROW ? 0 : STORE_FAIL(s, rc);
 }
 
-/* One status: the period split into whole days and the partial days' rows. */
+/* The part of its day a canonical time has gone by, 0 … 1. */
+static double day_fraction(const char *t)
+{
+	int h = 0, m = 0, sec = 0, ms = 0;
+
+	if (sscanf(t + 11, "%2d:%2d:%2d.%3d", &h, &m, &sec, &ms) != 4)
+		return 0;
+	return ((h * 60.0 + m) * 60.0 + sec + ms / 1000.0) / 86400.0;
+}
+
+/* The whole days lo … hi (day numbers): directly, or all minus the days outside. */
+static int tally_days(tally_run *t, int64_t lo, int64_t hi)
+{
+	char d0[11], d1[11];
+	int64_t first, last, in, out;
+	int rc;
+
+	if ((rc = day_span(t->s, t->status, &first, &last)) || first == 0)
+		return rc;
+	if (lo < first)
+		lo = first;
+	if (hi > last)
+		hi = last;
+	if (lo > hi)
+		return 0;
+	civil_from_days(lo, d0);
+	civil_from_days(hi, d1);
+	t->d0 = d0;
+	t->d1 = d1;
+	in = hi - lo + 1;
+	out = (last - first + 1) - in;
+	if (in <= out)
+		rc = tally_from(t, FROM_DAYS_IN, 1);
+	else if (!(rc = tally_from(t, FROM_COUNTS, 1)) && lo > first)
+		rc = tally_from(t, FROM_DAYS_BEFORE, -1);
+	if (!rc && in > out && hi < last)
+		rc = tally_from(t, FROM_DAYS_AFTER, -1);
+	t->d0 = t->d1 = NULL;
+	return rc;
+}
+
+/* Rows created between t0 and t1 (as `from` bounds them), with sign. */
+static int tally_rows(tally_run *t, enum source from, const char *t0, const char *t1, int sign)
+{
+	int rc;
+
+	t->t0 = t0;
+	t->t1 = t1;
+	rc = tally_from(t, from, sign);
+	t->t0 = t->t1 = NULL;
+	return rc;
+}
+
+/*
+ * One status: the period split into whole days and the rows of its partial
+ * days — the part of such a day inside the period, or, when that is the
+ * larger part, the whole day minus the rows outside.
+ */
 static int tally_status(tally_run *t)
 {
 	const gp_point_filter *f = t->f;
-	char d0[11] = "", d1[11] = "", day_end[GP_TIME_LEN], day_start[GP_TIME_LEN];
+	char start[GP_TIME_LEN], end[GP_TIME_LEN];
+	int64_t lo = INT64_MIN / 2, hi = INT64_MAX / 2;
 	int since_part = 0, until_part = 0, rc;
 
 	if (!f->since && !f->until)
 		return tally_from(t, FROM_COUNTS, 1);
-	if (f->since) {
-		memcpy(d0, f->since, 10);
-		since_part = strcmp(f->since + 10, "T00:00:00.000Z") != 0;
-		snprintf(day_end, sizeof(day_end), "%.10sT23:59:59.999Z", f->since);
-	}
-	if (f->until) {
-		memcpy(d1, f->until, 10);
-		until_part = strcmp(f->until + 10, "T23:59:59.999Z") != 0;
-		snprintf(day_start, sizeof(day_start), "%.10sT00:00:00.000Z", f->until);
-	}
 	if (f->since && f->until && strcmp(f->since, f->until) > 0)
 		return 0; /* an empty period */
-	/* The partial days, from the rows of the creation index. */
-	if (since_part) {
-		t->t0 = f->since;
-		t->t1 = f->until && strcmp(f->until, day_end) < 0 ? f->until : day_end;
-		if ((rc = tally_from(t, FROM_ROWS, 1)))
-			return rc;
-		day_shift(d0, 1, d0);
+	if (f->since) {
+		lo = day_number(f->since);
+		since_part = strcmp(f->since + 10, "T00:00:00.000Z") != 0;
 	}
-	if (until_part && !(since_part && f->since && memcmp(f->since, f->until, 10) == 0)) {
-		t->t0 = f->since && strcmp(f->since, day_start) > 0 ? f->since : day_start;
-		t->t1 = f->until;
-		if ((rc = tally_from(t, FROM_ROWS, 1)))
-			return rc;
-		day_shift(d1, -1, d1);
+	if (f->until) {
+		hi = day_number(f->until);
+		until_part = strcmp(f->until + 10, "T23:59:59.999Z") != 0;
 	}
-	/* The whole days between: directly, or as all minus the days outside. */
-	{
-		int64_t first, last, lo, hi, in, out;
-
-		if ((rc = day_span(t->s, t->status, &first, &last)) || first == 0)
-			return rc;
-		lo = f->since ? day_number(d0) : first;
-		hi = f->until ? day_number(d1) : last;
-		if (lo < first)
-			lo = first;
-		if (hi > last)
-			hi = last;
-		if (lo > hi)
-			return 0;
-		in = hi - lo + 1;
-		out = (last - first + 1) - in;
-		t->d0 = f->since ? d0 : NULL;
-		t->d1 = f->until ? d1 : NULL;
-		if (in <= out) {
-			if (!t->d0)
-				t->d0 = "0000-00-00";
-			if (!t->d1)
-				t->d1 = "9999-99-99";
-			return tally_from(t, FROM_DAYS_IN, 1);
-		}
-		if ((rc = tally_from(t, FROM_COUNTS, 1)))
-			return rc;
-		if (t->d0 && (rc = tally_from(t, FROM_DAYS_BEFORE, -1)))
-			return rc;
-		if (t->d1 && (rc = tally_from(t, FROM_DAYS_AFTER, -1)))
+	if (f->since && f->until && lo == hi && (since_part || until_part)) {
+		/* Within one day. */
+		snprintf(start, sizeof(start), "%.10sT00:00:00.000Z", f->since);
+		snprintf(end, sizeof(end), "%.10sT23:59:59.999Z", f->since);
+		if (day_fraction(f->until) - day_fraction(f->since) <= 0.5)
+			return tally_rows(t, FROM_ROWS, f->since, f->until, 1);
+		if ((rc = tally_days(t, lo, hi)) ||
+		    (since_part && (rc = tally_rows(t, FROM_ROWS_BEFORE, start, f->since, -1))) ||
+		    (until_part && (rc = tally_rows(t, FROM_ROWS_AFTER, f->until, end, -1))))
 			return rc;
 		return 0;
 	}
+	if (since_part) {
+		snprintf(start, sizeof(start), "%.10sT00:00:00.000Z", f->since);
+		snprintf(end, sizeof(end), "%.10sT23:59:59.999Z", f->since);
+		if (1 - day_fraction(f->since) <= 0.5) {
+			if ((rc = tally_rows(t, FROM_ROWS, f->since, end, 1)))
+				return rc;
+			lo++;
+		} else if ((rc = tally_rows(t, FROM_ROWS_BEFORE, start, f->since, -1))) {
+			return rc;
+		}
+	}
+	if (until_part) {
+		snprintf(start, sizeof(start), "%.10sT00:00:00.000Z", f->until);
+		snprintf(end, sizeof(end), "%.10sT23:59:59.999Z", f->until);
+		if (day_fraction(f->until) <= 0.5) {
+			if ((rc = tally_rows(t, FROM_ROWS, start, f->until, 1)))
+				return rc;
+			hi--;
+		} else if ((rc = tally_rows(t, FROM_ROWS_AFTER, f->until, end, -1))) {
+			return rc;
+		}
+	}
+	return tally_days(t, lo, hi);
 }
 
-int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
-                         gp_store_tally_cb cb, void *ctx)
+static int tally_all(gp_store *s, const gp_point_filter *f, int layer, int plain,
+                     gp_store_tally_cb cb, void *ctx)
 {
 	int rc;
 
 	for (int status = 0; status < GP_STATUS_COUNT; status++) {
-		tally_run t = { s, f, status, layer, cb, ctx, NULL, NULL, NULL, NULL };
+		tally_run t = { s, f, status, layer, plain, cb, ctx, NULL, NULL, NULL, NULL };
 
 		if (f->status >= 0 && status != f->status)
 			continue;
@@ -290,6 +356,28 @@ int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
 			return rc;
 	}
 	return 0;
+}
+
+int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
+                         gp_store_tally_cb cb, void *ctx)
+{
+	return tally_all(s, f, layer, 0, cb, ctx);
+}
+
+static int add_up(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
+                  int64_t n)
+{
+	(void)district_id;
+	(void)cat;
+	(void)chan;
+	*(int64_t *)ctx += n;
+	return 0;
+}
+
+int store_count_tallied(gp_store *s, const gp_point_filter *f, int64_t *out)
+{
+	*out = 0;
+	return tally_all(s, f, -1, is_plain(f, -1), add_up, out);
 }
 
 /* ---- deep offsets -------------------------------------------------------------- */
@@ -374,7 +462,7 @@ int gp_store_point_id_range(gp_store *s, int status, const char *since, const ch
 {
 	char d0[11] = "0000-00-00", d1[11] = "9999-99-99";
 	sqlite3_stmt *st = gp_store_stmt(
-		s, "SELECT min(min_id), max(max_id) FROM point_days"
+		s, "SELECT min(min_id), max(max_id) FROM point_day_totals"
 		   " WHERE (?1 IS NULL OR status = ?1) AND day BETWEEN ?2 AND ?3");
 	int rc;
 

@@ -139,6 +139,7 @@ void gp_store_close(gp_store *s)
 	}
 	if (s->spatialite)
 		spatialite_cleanup_ex(s->spatialite);
+	store_names_free(s->names);
 	free(s->path);
 	free(s);
 }
@@ -152,12 +153,15 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 {
 	cached_stmt *slot = NULL;
 	sqlite3_stmt *stmt;
+	uint64_t hash = 14695981039346656037u;
 	char *copy;
 	int rc;
 
+	for (const char *p = sql; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 1099511628211u;
 	for (int i = 0; i < STMT_CACHE; i++) {
 		cached_stmt *c = &s->cache[i];
-		if (c->sql && strcmp(c->sql, sql) == 0) {
+		if (c->sql && c->hash == hash && strcmp(c->sql, sql) == 0) {
 			/* The reentrancy rule (store_int.h): never while it steps. */
 			assert(!sqlite3_stmt_busy(c->stmt));
 			c->used = ++s->tick;
@@ -185,6 +189,7 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 	sqlite3_finalize(slot->stmt);
 	free(slot->sql);
 	slot->sql = copy;
+	slot->hash = hash;
 	slot->stmt = stmt;
 	slot->used = ++s->tick;
 	return stmt;

@@ -413,12 +413,47 @@ static int step_numbers(gp_store *s, sqlite3_stmt *st, int64_t *out, int n)
 	" UNION ALL SELECT r * :rowstep + :ic1 + 1, r * :rowstep + :c1 FROM rows"          \
 	" WHERE r BETWEEN :ir0 AND :ir1 AND :ic1 < :c1) "
 
-static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
+/* The grid cells the points of a status lie in, from the ends of two indexes. */
+static int data_cells(gp_store *s, int status, cells *out)
 {
-	int inner = c->inner && !needs_rows(f);
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT (SELECT min(lon) FROM points WHERE status = ?1),"
+		   " (SELECT min(lat) FROM points WHERE status = ?1),"
+		   " (SELECT max(lon) FROM points WHERE status = ?1),"
+		   " (SELECT max(lat) FROM points WHERE status = ?1)");
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+			rc = GP_NOT_FOUND;
+		} else {
+			out->c0 = grid_col(sqlite3_column_double(st, 0));
+			out->r0 = grid_row(sqlite3_column_double(st, 1));
+			out->c1 = grid_col(sqlite3_column_double(st, 2));
+			out->r1 = grid_row(sqlite3_column_double(st, 3));
+			rc = 0;
+		}
+	} else {
+		rc = STORE_FAIL(s, rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Counts the candidates in the ranges of `c` (every row outside its inner
+ * rows whole, the others left and right of its inner columns) that pass
+ * f's filters and — with outside set — fail its exact tests.
+ */
+static int count_ranges(gp_store *s, const gp_point_filter *f, const cells *c, int inner,
+                        int outside, int64_t *out)
+{
 	/* Without inner cells every row is a border row. */
-	int64_t ir0 = inner ? c->ir0 : c->r1 + 1, ir1 = inner ? c->ir1 : c->r1;
-	int64_t n = 0, sums[2];
+	int64_t ir0 = inner ? c->ir0 : c->r1 + 1, ir1 = inner ? c->ir1 : c->r1, n = 0;
 	sqlite3_stmt *st;
 	gp_buf sql;
 	int rc = 0;
@@ -429,7 +464,22 @@ static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int
 	gp_buf_puts(&sql, " FROM ranges CROSS JOIN points p INDEXED BY points_grid"
 	                  " ON p.status = :status AND p.cell BETWEEN ranges.lo AND ranges.hi"
 	                  " WHERE 1");
-	filter_terms(&sql, f);
+	if (outside) {
+		gp_point_filter g = *f;
+		/* The spatial tests, negated: the box's points are counted elsewhere. */
+		g.has_lonlat = g.has_xy = 0;
+		filter_terms(&sql, &g);
+		if (f->has_lonlat || f->has_xy) {
+			gp_buf_puts(&sql, " AND NOT (1");
+			g = *f;
+			g.category = g.channel = -1;
+			g.district = g.topic = g.since = g.until = NULL;
+			filter_terms(&sql, &g);
+			gp_buf_putc(&sql, ')');
+		}
+	} else {
+		filter_terms(&sql, f);
+	}
 	if (!(st = prepare(s, &sql, f, &rc)))
 		goto out;
 	bind_i64(st, ":r0", c->r0);
@@ -441,41 +491,13 @@ static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int
 	bind_i64(st, ":ic0", c->ic0);
 	bind_i64(st, ":ic1", c->ic1);
 	if (!f->keep) {
-		if ((rc = step_numbers(s, st, &n, 1)))
-			goto out;
+		rc = step_numbers(s, st, &n, 1);
 	} else {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			n += f->keep(f->keep_ctx, sqlite3_column_double(st, 0),
-			             sqlite3_column_double(st, 1)) != 0;
+			n += (f->keep(f->keep_ctx, sqlite3_column_double(st, 0),
+			              sqlite3_column_double(st, 1)) != 0) != outside;
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			rc = STORE_FAIL(s, rc);
-			goto out;
-		}
-		rc = 0;
-	}
-	if (inner) {
-		/* Cells wholly inside: their totals, kept by triggers (0005_read.sql). */
-		st = gp_store_stmt(s, "WITH RECURSIVE rows(r) AS (SELECT ?2 UNION ALL"
-		                      " SELECT r + 1 FROM rows WHERE r < ?3)"
-		                      " SELECT coalesce(sum(c.favourite), 0),"
-		                      " coalesce(sum(c.improvement), 0) FROM rows CROSS JOIN"
-		                      " point_cells c ON c.status = ?1 AND c.cell BETWEEN"
-		                      " rows.r * ?6 + ?4 AND rows.r * ?6 + ?5");
-		if (!st) {
-			rc = GP_EFAULT;
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, c->ir0);
-		sqlite3_bind_int64(st, 3, c->ir1);
-		sqlite3_bind_int64(st, 4, c->ic0);
-		sqlite3_bind_int64(st, 5, c->ic1);
-		sqlite3_bind_int64(st, 6, grid_cell(1, 0));
-		if ((rc = step_numbers(s, st, sums, 2)))
-			goto out;
-		n += f->category < 0 ? sums[0] + sums[1]
-		                     : sums[f->category == GP_CATEGORY_IMPROVEMENT];
+		rc = rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
 	}
 	*out = n;
 out:
@@ -483,13 +505,60 @@ out:
 	return rc;
 }
 
-static int add_tally(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
-                     int64_t n)
+/*
+ * A box's count: the per-cell totals of its inner cells and the points of
+ * its border cells.  Where filters keep the totals from helping and the box
+ * holds most of the points, it is all points that pass the filters (from
+ * the counts) minus those outside the box, which are fewer to look at.
+ */
+static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
 {
-	(void)district_id;
-	(void)cat;
-	(void)chan;
-	*(int64_t *)ctx += n;
+	int64_t n = 0, sums[2];
+	sqlite3_stmt *st;
+	cells all = { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	int rc;
+
+	if (needs_rows(f) && c->inner && !data_cells(s, f->status, &all)) {
+		int64_t in_cols = c->ic1 - c->ic0 + 1, in_rows = c->ir1 - c->ir0 + 1;
+		int64_t cols = all.c1 - all.c0 + 1, rows = all.r1 - all.r0 + 1;
+		if (2 * in_cols * in_rows > cols * rows) {
+			int64_t outside = 0;
+			all.inner = 1;
+			all.ir0 = c->ir0;
+			all.ir1 = c->ir1;
+			all.ic0 = c->ic0;
+			all.ic1 = c->ic1;
+			if ((rc = store_count_tallied(s, f, &n)) ||
+			    (rc = count_ranges(s, f, &all, 1, 1, &outside)))
+				return rc;
+			*out = n - outside;
+			return 0;
+		}
+	}
+	if ((rc = count_ranges(s, f, c, c->inner && !needs_rows(f), 0, &n)))
+		return rc;
+	if (c->inner && !needs_rows(f)) {
+		/* Cells wholly inside: their totals, kept by triggers (0005_read.sql). */
+		st = gp_store_stmt(s, "WITH RECURSIVE rows(r) AS (SELECT ?2 UNION ALL"
+		                      " SELECT r + 1 FROM rows WHERE r < ?3)"
+		                      " SELECT coalesce(sum(c.favourite), 0),"
+		                      " coalesce(sum(c.improvement), 0) FROM rows CROSS JOIN"
+		                      " point_cells c ON c.status = ?1 AND c.cell BETWEEN"
+		                      " rows.r * ?6 + ?4 AND rows.r * ?6 + ?5");
+		if (!st)
+			return GP_EFAULT;
+		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c->ir0);
+		sqlite3_bind_int64(st, 3, c->ir1);
+		sqlite3_bind_int64(st, 4, c->ic0);
+		sqlite3_bind_int64(st, 5, c->ic1);
+		sqlite3_bind_int64(st, 6, grid_cell(1, 0));
+		if ((rc = step_numbers(s, st, sums, 2)))
+			return rc;
+		n += f->category < 0 ? sums[0] + sums[1]
+		                     : sums[f->category == GP_CATEGORY_IMPROVEMENT];
+	}
+	*out = n;
 	return 0;
 }
 
@@ -518,7 +587,7 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 		return step_numbers(s, st, out, 1);
 	}
 	if (!has_spatial(f))
-		return gp_store_point_tally(s, f, -1, add_tally, out);
+		return store_count_tallied(s, f, out);
 	/* A box in any status: only staff ask, and rarely. */
 	gp_buf_init(&sql, 4096);
 	gp_buf_puts(&sql, "SELECT count(*) FROM points p WHERE 1");
@@ -532,17 +601,20 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 }
 
 /*
- * District names by id, read once per query.  Every row asks twice, so ids are hashed into
- * `slot` (open addressing, index + 1, at most a quarter full) rather than
- * compared one by one — they share prefixes like "ob-".
+ * District names by id, kept on the connection for the boundary version
+ * they were read at (a boundary import bumps districts_version).  Every
+ * row asks twice, so ids are hashed into `slot` (open addressing, index +
+ * 1, at most a quarter full) rather than compared one by one — they share
+ * prefixes like "ob-".
  */
-typedef struct names {
+struct store_names {
+	int64_t version;
 	size_t n;
 	char **id, **name;
 	size_t *slot, mask;
-} names;
+};
 
-static size_t names_hash(const names *nm, const char *id)
+static size_t names_hash(const store_names *nm, const char *id)
 {
 	size_t h = 2166136261u;
 
@@ -552,7 +624,7 @@ static size_t names_hash(const names *nm, const char *id)
 }
 
 /* Builds the table once every row is read. */
-static int names_index(names *nm)
+static int names_index(store_names *nm)
 {
 	size_t cap = 16;
 
@@ -570,8 +642,10 @@ static int names_index(names *nm)
 	return 0;
 }
 
-static void names_free(names *nm)
+void store_names_free(store_names *nm)
 {
+	if (!nm)
+		return;
 	for (size_t i = 0; i < nm->n; i++) {
 		free(nm->id[i]);
 		free(nm->name[i]);
@@ -579,16 +653,15 @@ static void names_free(names *nm)
 	free(nm->id);
 	free(nm->name);
 	free(nm->slot);
-	memset(nm, 0, sizeof(*nm));
+	free(nm);
 }
 
-static int names_load(gp_store *s, names *nm)
+static int names_read(gp_store *s, store_names *nm)
 {
 	sqlite3_stmt *st = gp_store_stmt(s, "SELECT id, name FROM districts");
 	size_t cap = 0;
 	int rc;
 
-	memset(nm, 0, sizeof(*nm));
 	if (!st)
 		return GP_EFAULT;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -616,16 +689,40 @@ static int names_load(gp_store *s, names *nm)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		rc = STORE_FAIL(s, rc);
-	else if ((rc = names_index(nm)) == 0)
-		return 0;
+		return STORE_FAIL(s, rc);
+	return names_index(nm);
 fail:
 	sqlite3_reset(st);
-	names_free(nm);
 	return rc;
 }
 
-static const char *names_find(const names *nm, const char *id)
+/* The connection's names, read again when the boundaries changed. Borrowed. */
+static int names_get(gp_store *s, const store_names **out)
+{
+	store_names *nm;
+	int64_t version;
+	int rc;
+
+	if ((rc = gp_store_districts_version(s, &version)))
+		return rc;
+	if (s->names && s->names->version == version) {
+		*out = s->names;
+		return 0;
+	}
+	if (!(nm = calloc(1, sizeof(*nm))))
+		return GP_ENOMEM;
+	nm->version = version;
+	if ((rc = names_read(s, nm))) {
+		store_names_free(nm);
+		return rc;
+	}
+	store_names_free(s->names);
+	s->names = nm;
+	*out = nm;
+	return 0;
+}
+
+static const char *names_find(const store_names *nm, const char *id)
 {
 	if (!id)
 		return NULL;
@@ -640,7 +737,7 @@ static const char *names_find(const names *nm, const char *id)
 
 /* Calls cb for rows of a prepared POINT_COLUMNS_BARE statement. */
 typedef struct walk {
-	names names;
+	const store_names *names;
 	const gp_point_filter *f;
 	gp_store_point_cb cb;
 	void *ctx;
@@ -656,8 +753,8 @@ static int walk_rows(gp_store *s, sqlite3_stmt *st, walk *w)
 	while (w->left != 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = read_row(st, &p)))
 			break;
-		p.ortsbezirk.name = names_find(&w->names, p.ortsbezirk.id);
-		p.stadtteil.name = names_find(&w->names, p.stadtteil.id);
+		p.ortsbezirk.name = names_find(w->names, p.ortsbezirk.id);
+		p.stadtteil.name = names_find(w->names, p.stadtteil.id);
 		if (w->f->keep && !w->f->keep(w->f->keep_ctx, p.x, p.y))
 			continue;
 		if (w->skip > 0) {
@@ -854,7 +951,7 @@ static int path_from(gp_buf *sql, const gp_point_filter *f)
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx)
 {
-	walk w = { { 0, NULL, NULL, NULL, 0 }, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
+	walk w = { NULL, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
 	sqlite3_stmt *st;
 	gp_buf sql;
 	cells c;
@@ -865,14 +962,11 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 	if ((f->keep && (!grid || f->order != GP_ORDER_CELL)) ||
 	    (!grid && f->order == GP_ORDER_CELL))
 		return GP_EFAULT; /* see store.h */
-	if ((rc = names_load(s, &w.names)))
+	if ((rc = names_get(s, &w.names)))
 		return rc;
-	if (grid) {
-		rc = f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
-		                               : query_grid_by_id(s, f, &c, &w);
-		names_free(&w.names);
-		return rc;
-	}
+	if (grid)
+		return f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
+		                                 : query_grid_by_id(s, f, &c, &w);
 	gp_buf_init(&sql, 4096);
 	select_bare(&sql, f);
 	if ((rc = path_from(&sql, f)))
@@ -892,7 +986,6 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 	}
 out:
 	gp_buf_free(&sql);
-	names_free(&w.names);
 	return rc;
 }
 

@@ -12,9 +12,12 @@
 
 typedef struct cached_stmt {
 	char *sql;
+	uint64_t hash; /* of sql: most lookups compare no text */
 	sqlite3_stmt *stmt;
 	uint64_t used; /* for least-recently-used eviction */
 } cached_stmt;
+
+typedef struct store_names store_names; /* point.c */
 
 struct gp_store {
 	sqlite3 *db;
@@ -22,6 +25,7 @@ struct gp_store {
 	char *path;
 	cached_stmt cache[STMT_CACHE];
 	uint64_t tick;
+	store_names *names; /* district names by id, for the districts_version read */
 };
 
 /*
@@ -38,6 +42,16 @@ struct gp_store {
  * its statement before it returns, so the rule concerns callbacks only.
  */
 sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql);
+
+/*
+ * The number of points that pass f without a spatial test, from the
+ * counts the triggers keep (count.c); a count with only a status and a
+ * period reads the totals per day.
+ */
+int store_count_tallied(gp_store *s, const gp_point_filter *f, int64_t *out);
+
+/* Frees what point.c keeps on a connection (called by gp_store_close). */
+void store_names_free(store_names *nm);
 
 /* Registers geopart_cell(lon, lat) (grid.h) on the connection. */
 int gp_store_grid_register(gp_store *s);
