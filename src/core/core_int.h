@@ -20,6 +20,7 @@ typedef struct submit_job submit_job;
 typedef struct write_queue {
 	pthread_mutex_t mu;
 	submit_job *head, *tail;
+	int waiting;       /* jobs in the queue, not yet taken by a leader */
 	int leader_active;
 } write_queue;
 
