@@ -23,6 +23,10 @@
 --                 deep into a listing is found by adding blocks, not by
 --                 stepping over rows.
 -- Rows whose count fell to 0 stay; readers sum them away.
+--
+-- point_version counts the changes to where points are and which status
+-- and category they have: a copy of the positions made at one version
+-- (read/spatial.c) answers exactly what the table does while it holds.
 
 DROP TRIGGER IF EXISTS points_cells_insert;
 DROP TRIGGER IF EXISTS points_cells_delete;
@@ -115,7 +119,14 @@ CREATE TABLE point_blocks (
 INSERT INTO point_blocks
     SELECT status, id >> 10, category, channel, count(*) FROM points GROUP BY 1, 2, 3, 4;
 
+CREATE TABLE point_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    v  INTEGER NOT NULL
+);
+INSERT INTO point_version (id, v) VALUES (1, 0);
+
 CREATE TRIGGER points_counts_insert AFTER INSERT ON points BEGIN
+    UPDATE point_version SET v = v + 1;
     UPDATE point_totals SET n = n + 1 WHERE status = NEW.status AND category = NEW.category;
     INSERT INTO point_cells (status, cell, favourite, improvement)
         VALUES (NEW.status, NEW.cell, NEW.category = 'favourite',
@@ -140,6 +151,7 @@ CREATE TRIGGER points_counts_insert AFTER INSERT ON points BEGIN
 END;
 
 CREATE TRIGGER points_counts_delete AFTER DELETE ON points BEGIN
+    UPDATE point_version SET v = v + 1;
     UPDATE point_totals SET n = n - 1 WHERE status = OLD.status AND category = OLD.category;
     UPDATE point_cells SET
         favourite = favourite - (OLD.category = 'favourite'),
@@ -162,12 +174,15 @@ END;
 
 -- A change moves the point from its old row of each count to its new one.
 CREATE TRIGGER points_counts_update AFTER UPDATE OF status, category, topic, channel,
-    ortsbezirk_id, stadtteil_id, created, lon, lat, cell ON points
+    ortsbezirk_id, stadtteil_id, created, lon, lat, x, y, cell ON points
 WHEN OLD.status IS NOT NEW.status OR OLD.category IS NOT NEW.category
     OR OLD.topic IS NOT NEW.topic OR OLD.channel IS NOT NEW.channel
     OR OLD.ortsbezirk_id IS NOT NEW.ortsbezirk_id OR OLD.stadtteil_id IS NOT NEW.stadtteil_id
     OR OLD.created IS NOT NEW.created OR OLD.cell IS NOT NEW.cell
+    OR OLD.lon IS NOT NEW.lon OR OLD.lat IS NOT NEW.lat OR OLD.x IS NOT NEW.x
+    OR OLD.y IS NOT NEW.y
 BEGIN
+    UPDATE point_version SET v = v + 1;
     UPDATE point_totals SET n = n - 1 WHERE status = OLD.status AND category = OLD.category;
     UPDATE point_totals SET n = n + 1 WHERE status = NEW.status AND category = NEW.category;
     UPDATE point_cells SET

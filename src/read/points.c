@@ -143,7 +143,7 @@ static int page_point(void *ctx, const gp_point *p)
 	int rc;
 
 	if (pr->limit >= 0 && pr->out->returned == pr->limit) {
-		pr->out->more = 1; /* the one read beyond the page */
+		pr->out->more = 1; /* the one read beyond the page (NULL: not read at all) */
 		return 0;
 	}
 	if ((rc = gp_read_coords(pr->r, p, pr->q->crs, &c0, &c1)))
@@ -167,9 +167,18 @@ int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void
 	memset(out, 0, sizeof(*out));
 	if ((rc = read_filter(q, &f, err)))
 		return rc;
+	if (q->limit > 0)
+		f.limit = q->limit + 1; /* one more tells whether a next page exists */
 	/* One snapshot for the count and the page, so the two always agree. */
 	if ((rc = gp_store_read_begin(r->store)))
 		return rc;
+	if (f.order == GP_ORDER_CELL) {
+		int done = 0;
+		if ((rc = read_spatial_points(r, &f, &out->matched, page_point, &pr, &done)))
+			goto out;
+		if (done)
+			goto paged;
+	}
 	if ((rc = gp_store_point_count(r->store, &f, &out->matched)))
 		goto out;
 	if (q->limit == 0 || out->matched == 0 || (!q->after[0] && f.offset >= out->matched))
@@ -188,10 +197,9 @@ int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void
 		                    f.offset + (q->limit < 0 ? out->matched : q->limit) + 1)))
 			goto out;
 	}
-	if (q->limit > 0)
-		f.limit = q->limit + 1; /* one more tells whether a next page exists */
 	if ((rc = gp_store_point_query(r->store, &f, page_point, &pr)))
 		goto out;
+paged:
 	if (out->more) {
 		if (f.order == GP_ORDER_CELL)
 			snprintf(out->next, sizeof(out->next), "%lld:%lld", (long long)pr.last_cell,

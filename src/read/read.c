@@ -72,6 +72,7 @@ void gp_read_cache_free(gp_read_cache *c)
 {
 	if (!c)
 		return;
+	read_spatial_free(c->spatial);
 	read_districts_free(c->districts);
 	read_hot_free(c->hot);
 	pthread_mutex_destroy(&c->mu);

@@ -14,6 +14,7 @@
 
 typedef struct district_cache district_cache; /* districts.c */
 typedef struct hot_cache hot_cache;           /* hotspots.c */
+typedef struct spatial_cache spatial_cache;   /* spatial.c */
 
 struct gp_read_cache {
 	const gp_config *cfg;
@@ -21,6 +22,8 @@ struct gp_read_cache {
 	gp_cluster_index *clusters;
 	district_cache *districts;
 	hot_cache *hot;
+	spatial_cache *spatial;
+	int spatial_off; /* for tests: every box reads SQL */
 };
 
 struct gp_read {
@@ -65,6 +68,23 @@ void read_names_free(read_names *m);
  * Ortsbezirke together); GP_NOT_FOUND when there is none.
  */
 int read_district_area(gp_read *r, const char *id, double *out);
+
+/*
+ * A page of f (a box in grid-cell order, at most a category besides) and
+ * its count from the in-memory copy of the positions, when that copy is of
+ * the version the read's transaction sees: sets *out_done and calls cb for
+ * the page's points — for the one beyond f->limit, which only tells that a
+ * next page exists, with NULL.  Otherwise leaves *out_done 0 (and asks for a new
+ * copy); the caller then reads SQL.
+ */
+int read_spatial_points(gp_read *r, const gp_point_filter *f, int64_t *out_matched,
+                        gp_store_point_cb cb, void *ctx, int *out_done);
+void read_spatial_free(spatial_cache *sc);
+/*
+ * For tests: waits until the copy holds the version r's connection sees
+ * (asking for one); 0, or GP_TIMEOUT after timeout_ms.
+ */
+int read_spatial_wait(gp_read *r, int status, int timeout_ms);
 
 void read_districts_free(district_cache *dc);
 void read_hot_free(hot_cache *hc);

@@ -7,6 +7,7 @@
  * acknowledge writes only after gp_store_commit() returned 0.
  */
 #include <assert.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,12 +62,24 @@ int gp_store_exec(gp_store *s, const char *sql)
 	return rc == SQLITE_OK ? 0 : STORE_FAIL(s, rc);
 }
 
+/*
+ * Once per process, before the first connection: no allocation statistics,
+ * which would take a process-wide mutex on every malloc of every thread.
+ */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	gp_store *s;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	int rc;
 
+	pthread_once(&once, configure);
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)

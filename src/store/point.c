@@ -162,7 +162,7 @@ int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb
 
 int64_t gp_store_point_cell(double lon, double lat)
 {
-	return grid_cell(grid_row(lat), grid_col(lon));
+	return gp_store_grid_cell(gp_store_grid_row(lat), gp_store_grid_col(lon));
 }
 
 /* geopart_cell(lon, lat): for rows written before the grid lived in C. */
@@ -198,12 +198,7 @@ int gp_store_grid_register(gp_store *s)
  * points of the cells along the border.
  */
 
-/* The cells a filter's grid covers, and those wholly inside its inner box. */
-typedef struct cells {
-	int64_t r0, r1, c0, c1;
-	int inner;
-	int64_t ir0, ir1, ic0, ic1;
-} cells;
+typedef gp_store_cells cells;
 
 static int clamp_box(gp_bbox b, gp_bbox *out)
 {
@@ -222,7 +217,7 @@ static int clamp_box(gp_bbox b, gp_bbox *out)
  * it: the cell numbers grow with lon and lat, so a point in such a cell
  * cannot lie at or beyond the box's edges.
  */
-static int grid_of(const gp_point_filter *f, cells *c)
+int gp_store_grid_cells(const gp_point_filter *f, cells *c)
 {
 	gp_bbox outer, inner;
 	int has_inner;
@@ -241,16 +236,16 @@ static int grid_of(const gp_point_filter *f, cells *c)
 	} else {
 		return 0;
 	}
-	c->r0 = grid_row(outer.miny);
-	c->r1 = grid_row(outer.maxy);
-	c->c0 = grid_col(outer.minx);
-	c->c1 = grid_col(outer.maxx);
+	c->r0 = gp_store_grid_row(outer.miny);
+	c->r1 = gp_store_grid_row(outer.maxy);
+	c->c0 = gp_store_grid_col(outer.minx);
+	c->c1 = gp_store_grid_col(outer.maxx);
 	c->inner = 0;
 	if (has_inner) {
-		c->ir0 = grid_row(inner.miny) + 1;
-		c->ir1 = grid_row(inner.maxy) - 1;
-		c->ic0 = grid_col(inner.minx) + 1;
-		c->ic1 = grid_col(inner.maxx) - 1;
+		c->ir0 = gp_store_grid_row(inner.miny) + 1;
+		c->ir1 = gp_store_grid_row(inner.maxy) - 1;
+		c->ic0 = gp_store_grid_col(inner.minx) + 1;
+		c->ic1 = gp_store_grid_col(inner.maxx) - 1;
 		if (c->ir0 < c->r0)
 			c->ir0 = c->r0;
 		if (c->ir1 > c->r1)
@@ -362,7 +357,7 @@ static void bind_filter(sqlite3_stmt *st, const gp_point_filter *f)
 	if (f->has_xy)
 		bind_box(st, "x", &f->xy);
 	/* The first cell of a row of cells is row × rowstep (grid.h). */
-	bind_i64(st, ":rowstep", grid_cell(1, 0));
+	bind_i64(st, ":rowstep", gp_store_grid_cell(1, 0));
 }
 
 /* Prepares (from the cache) the statement built in sql, bound to f. */
@@ -431,10 +426,10 @@ static int data_cells(gp_store *s, int status, cells *out)
 		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
 			rc = GP_NOT_FOUND;
 		} else {
-			out->c0 = grid_col(sqlite3_column_double(st, 0));
-			out->r0 = grid_row(sqlite3_column_double(st, 1));
-			out->c1 = grid_col(sqlite3_column_double(st, 2));
-			out->r1 = grid_row(sqlite3_column_double(st, 3));
+			out->c0 = gp_store_grid_col(sqlite3_column_double(st, 0));
+			out->r0 = gp_store_grid_row(sqlite3_column_double(st, 1));
+			out->c1 = gp_store_grid_col(sqlite3_column_double(st, 2));
+			out->r1 = gp_store_grid_row(sqlite3_column_double(st, 3));
 			rc = 0;
 		}
 	} else {
@@ -552,7 +547,7 @@ static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int
 		sqlite3_bind_int64(st, 3, c->ir1);
 		sqlite3_bind_int64(st, 4, c->ic0);
 		sqlite3_bind_int64(st, 5, c->ic1);
-		sqlite3_bind_int64(st, 6, grid_cell(1, 0));
+		sqlite3_bind_int64(st, 6, gp_store_grid_cell(1, 0));
 		if ((rc = step_numbers(s, st, sums, 2)))
 			return rc;
 		n += f->category < 0 ? sums[0] + sums[1]
@@ -570,7 +565,7 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 	int rc;
 
 	*out = 0;
-	if (grid_of(f, &c))
+	if (gp_store_grid_cells(f, &c))
 		return count_grid(s, f, &c, out);
 	if (f->keep)
 		return GP_EFAULT; /* a keep test needs a grid (see store.h) */
@@ -794,11 +789,11 @@ static int skip_cells(gp_store *s, const gp_point_filter *f, const cells *c, int
 	                  " ORDER BY p.cell, p.id");
 	if (!(st = prepare(s, &sql, f, &rc)))
 		goto out;
-	if (grid_cell_row(*after_cell) > r)
-		r = grid_cell_row(*after_cell);
+	if (gp_store_grid_cell_row(*after_cell) > r)
+		r = gp_store_grid_cell_row(*after_cell);
 	for (; r <= c->r1 && *skip > 0; r++) {
-		bind_i64(st, ":lo", grid_cell(r, c->c0));
-		bind_i64(st, ":hi", grid_cell(r, c->c1));
+		bind_i64(st, ":lo", gp_store_grid_cell(r, c->c0));
+		bind_i64(st, ":hi", gp_store_grid_cell(r, c->c1));
 		bind_i64(st, ":acell", *after_cell);
 		bind_i64(st, ":aid", *after_id);
 		while (*skip > 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -844,8 +839,8 @@ static int query_cells(gp_store *s, const gp_point_filter *f, const cells *c,
 	filter_terms(&sql, f);
 	if (after_id > 0 || after_cell == INT64_MAX) {
 		gp_buf_puts(&sql, " AND (p.cell > :acell OR (p.cell = :acell AND p.id > :aid))");
-		if (grid_cell_row(after_cell) > r)
-			r = grid_cell_row(after_cell);
+		if (gp_store_grid_cell_row(after_cell) > r)
+			r = gp_store_grid_cell_row(after_cell);
 	}
 	gp_buf_puts(&sql, " ORDER BY p.cell, p.id");
 	if (!(st = prepare(s, &sql, f, &rc)))
@@ -853,8 +848,8 @@ static int query_cells(gp_store *s, const gp_point_filter *f, const cells *c,
 	bind_i64(st, ":acell", after_cell);
 	bind_i64(st, ":aid", after_id);
 	for (; r <= c->r1 && !rc && w->left != 0; r++) {
-		bind_i64(st, ":lo", grid_cell(r, c->c0));
-		bind_i64(st, ":hi", grid_cell(r, c->c1));
+		bind_i64(st, ":lo", gp_store_grid_cell(r, c->c0));
+		bind_i64(st, ":hi", gp_store_grid_cell(r, c->c1));
 		rc = walk_rows(s, st, w);
 	}
 out:
@@ -955,7 +950,7 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 	sqlite3_stmt *st;
 	gp_buf sql;
 	cells c;
-	int grid = grid_of(f, &c), rc;
+	int grid = gp_store_grid_cells(f, &c), rc;
 
 	if (f->limit == 0)
 		return 0;
@@ -1112,6 +1107,82 @@ int gp_store_point_set_district(gp_store *s, int64_t id, gp_layer layer,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
+}
+
+int gp_store_points_version(gp_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT v FROM point_version WHERE id = 1");
+
+	if (!st)
+		return GP_EFAULT;
+	return step_numbers(s, st, out, 1);
+}
+
+int gp_store_point_positions_by_cell(gp_store *s, int status,
+                                     int (*cb)(void *ctx, const gp_store_position *p),
+                                     void *ctx)
+{
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT cell, id, category, lon, lat, x, y FROM points INDEXED BY points_grid"
+		   " WHERE status = ?1 ORDER BY status, cell, id");
+	gp_store_position p;
+	int rc = 0, src;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		p.cell = sqlite3_column_int64(st, 0);
+		p.id = sqlite3_column_int64(st, 1);
+		if (gp_category_parse(&p.category, col_text(st, 2))) {
+			rc = GP_EFAULT;
+			break;
+		}
+		p.lon = sqlite3_column_double(st, 3);
+		p.lat = sqlite3_column_double(st, 4);
+		p.x = sqlite3_column_double(st, 5);
+		p.y = sqlite3_column_double(st, 6);
+		if ((rc = cb(ctx, &p)))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int gp_store_point_rows(gp_store *s, const int64_t *ids, size_t n, int status, int staff,
+                        gp_store_point_cb cb, void *ctx)
+{
+	const store_names *nm;
+	sqlite3_stmt *st;
+	gp_point p;
+	int rc, src;
+
+	if ((rc = names_get(s, &nm)))
+		return rc;
+	st = gp_store_stmt(s, staff ? "SELECT " POINT_COLUMNS_BARE FLAGS_COLUMN
+	                              " FROM points p WHERE p.id = ?1 AND (?2 IS NULL OR p.status = ?2)"
+	                            : "SELECT " POINT_COLUMNS_BARE NO_FLAGS_COLUMN
+	                              " FROM points p WHERE p.id = ?1 AND (?2 IS NULL OR p.status = ?2)");
+	if (!st)
+		return GP_EFAULT;
+	if (status >= 0)
+		sqlite3_bind_text(st, 2, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (!(rc = read_row(st, &p))) {
+				p.ortsbezirk.name = names_find(nm, p.ortsbezirk.id);
+				p.stadtteil.name = names_find(nm, p.stadtteil.id);
+				rc = cb(ctx, &p);
+			}
+		} else if (src != SQLITE_DONE) {
+			rc = STORE_FAIL(s, src);
+		}
+		sqlite3_reset(st);
+	}
+	return rc;
 }
 
 int gp_store_point_total(gp_store *s, int64_t *out)

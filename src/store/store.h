@@ -263,6 +263,35 @@ int gp_store_point_id_range(gp_store *s, int status, const char *since, const ch
 int64_t gp_store_point_cell(double lon, double lat);
 
 /*
+ * The number of changes made so far to where points lie and to their
+ * status and category (kept by triggers, 0005_read.sql): two reads that
+ * see the same number see the same positions.
+ */
+int gp_store_points_version(gp_store *s, int64_t *out);
+
+/*
+ * Calls cb for every point of `status` in grid-cell order (then id), with
+ * what a box and a category test need, from the covering grid index alone.
+ * A non-zero return stops and is returned.
+ */
+typedef struct gp_store_position {
+	int64_t cell, id;
+	double lon, lat, x, y;
+	gp_category category;
+} gp_store_position;
+int gp_store_point_positions_by_cell(gp_store *s, int status,
+                                     int (*cb)(void *ctx, const gp_store_position *p),
+                                     void *ctx);
+
+/*
+ * Calls cb for the points ids[0 … n) in that order, each only while it has
+ * `status` (-1: any; others are passed over), with the staff columns when
+ * staff is set.  Point strings are borrowed for the callback.
+ */
+int gp_store_point_rows(gp_store *s, const int64_t *ids, size_t n, int status, int staff,
+                        gp_store_point_cb cb, void *ctx);
+
+/*
  * Extent of the points with `status`: CRS84 box, first and last creation
  * time and their number, from the ends of indexes.  GP_NOT_FOUND when
  * there are none.

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "geo/geo.h"
 #include "read/read.h"
+#include "read/read_int.h" /* boxes from SQL or from the copy in memory */
 #include "store/store.h"
 
 #define NPTS 2400
@@ -715,6 +716,11 @@ int main(void)
 		CHECK_DONE();
 
 	visibility(r);
+	/* Boxes from SQL, then from the positions kept in memory: the same answers. */
+	cache->spatial_off = 1;
+	listings(r);
+	cache->spatial_off = 0;
+	CHECK_INT(read_spatial_wait(r, GP_STATUS_PUBLISHED, 10000), 0);
 	listings(r);
 	paths(s);
 	counts(r);
