@@ -308,6 +308,8 @@ def main():
     ap.add_argument('--seconds', type=float, default=5.0, help='wall time per family at most')
     ap.add_argument('--warm', type=float, default=2.0, help='wall time per family to warm up')
     ap.add_argument('--json', help='also write the figures to this file')
+    ap.add_argument('--mapserver', help='MapServer config file (MAPSERVER_CONFIG_FILE) whose map '
+                    '"geopart" serves the same points as OGC API - Features')
     args = ap.parse_args()
     client = Client(args.url)
 
@@ -354,10 +356,44 @@ def main():
         over = [x['name'] for x in hot if max(x['max_ms'], x['first_ms']) >= 1000]
         print('goal: hotspots within 1 s of CPU: %d of %d families%s' %
               (len(hot) - len(over), len(hot), ('; not: ' + ', '.join(over)) if over else ''))
+    if args.mapserver:
+        compare_mapserver(args.mapserver, [x for x in results if x['name'] == 'ogc items bbox viewport'])
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(results, f, indent=1)
     return 0
+
+
+def compare_mapserver(config, ours, n=10):
+    """The OGC viewport case through MapServer 8's mapserv, one process per
+    request as CGI runs it, same viewports, same SpatiaLite file: its CPU
+    (user + system of the child) beside geopart's."""
+    import resource
+    import subprocess
+    r = Random(42)
+    times, matched = [], None
+    for _ in range(n):
+        env = dict(os.environ, MAPSERVER_CONFIG_FILE=config, REQUEST_METHOD='GET',
+                   PATH_INFO='/geopart/ogcapi/collections/points/items',
+                   QUERY_STRING=urllib.parse.urlencode({'bbox': viewport(r), 'limit': 100, 'f': 'json'}))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run(['mapserv'], env=env, capture_output=True).stdout.decode('utf-8', 'replace')
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+        if matched is None and '{' in out:
+            try:
+                matched = json.loads(out[out.index('{'):]).get('numberMatched')
+            except ValueError:
+                matched = 'unreadable answer'
+    ms = statistics.median(times)
+    print('MapServer 8 (mapserv, CGI) OGC items viewport: median %.1f ms CPU per request over %d '
+          '(first viewport numberMatched %s)' % (ms, n, matched))
+    if ours:
+        o = ours[0]
+        print('geopart OGC items viewport: median %.2f ms, mean %.2f ms CPU per request' %
+              (o['p50_ms'], o['mean_ms']))
+        print('ratio MapServer / geopart: %.0f x (median), %.0f x (mean); goal: geopart <= 0.4 ms, '
+              '>= 100 x' % (ms / o['p50_ms'], statistics.mean(times) / o['mean_ms']))
 
 
 if __name__ == '__main__':
