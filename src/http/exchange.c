@@ -67,6 +67,25 @@ bad:
 	return (char *)-1;
 }
 
+/*
+ * Appends a decoded segment, taking ownership of seg.  No route or page
+ * file is deeper than MAX_SEGMENTS, so a longer path names nothing: 404,
+ * and never a write past the array.
+ */
+static int add_segment(gp_http_exchange *x, char *seg, gp_err *err)
+{
+	if (!seg)
+		return GP_ENOMEM;
+	if (x->nsegments == MAX_SEGMENTS) {
+		free(seg);
+		return gp_err_set(err, GP_NOT_FOUND, "",
+		                  "no such resource: the path has more than %d segments",
+		                  MAX_SEGMENTS);
+	}
+	x->segments[x->nsegments++] = seg;
+	return 0;
+}
+
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
 {
 	const char *raw = x->ri->local_uri_raw ? x->ri->local_uri_raw : x->ri->local_uri;
@@ -87,21 +106,19 @@ int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int rc;
 
-		if (x->nsegments == MAX_SEGMENTS)
-			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 		d = decode(p, n, 0);
 		if (d == (char *)-1)
 			return gp_err_set(err, GP_BAD_REQUEST, "", "the path is not validly encoded");
-		if (!d)
-			return GP_ENOMEM;
-		x->segments[x->nsegments++] = d;
+		if ((rc = add_segment(x, d, err)))
+			return rc;
 		if (!slash)
 			break;
 		p = slash + 1;
-		if (!*p) /* a trailing slash is an empty last segment */
-			if ((x->segments[x->nsegments++] = strdup("")) == NULL)
-				return GP_ENOMEM;
+		/* a trailing slash is an empty last segment */
+		if (!*p && (rc = add_segment(x, strdup(""), err)))
+			return rc;
 	}
 	if (!q || !*q)
 		return 0;

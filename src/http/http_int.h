@@ -35,8 +35,8 @@ struct gp_http_exchange {
 	gp_http_server *srv;
 	const gp_http_route *route;
 	char *path;                  /* decoded */
-	char *segments[MAX_SEGMENTS];
-	size_t nsegments;
+	char *segments[MAX_SEGMENTS]; /* a deeper path is refused (404) */
+	size_t nsegments;             /* never more than MAX_SEGMENTS */
 	const char *arg_names[MAX_ARGS]; /* not NUL-terminated: see lens */
 	size_t arg_name_lens[MAX_ARGS];
 	const char *arg_values[MAX_ARGS];

@@ -14,6 +14,7 @@
  * exists and is not older than the file (tools/web-assets writes them;
  * an edited file is served plain until they are written again).
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	if (!x->srv->web_root[0])
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	len = (size_t)snprintf(path, sizeof(path), "%s", x->srv->web_root);
+	assert(x->nsegments <= MAX_SEGMENTS);
 	for (size_t i = 0; i < x->nsegments; i++) {
 		const char *seg = x->segments[i];
 		if (seg[0] == '.' || strchr(seg, '\\') || strchr(seg, '/') ||
