@@ -277,7 +277,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		 * Bots fill the hidden field or submit faster than anyone types.
 		 * They get the same answer as everyone, and nothing is stored.
 		 */
-		if ((in->website && in->website[0]) ||
+		if ((in->website && in->website_len > 0) ||
 		    gp_guard_form_check(w->core->guard, in->form_token, cfg->form_min_seconds,
 		                        cfg->form_max_age_s)) {
 			*out_discarded = 1;
