@@ -72,7 +72,8 @@ typedef struct gp_actor {
  * determined it) and its Authorization header (may be NULL).  A present
  * header must be "Bearer <secret>" of an active staff token: otherwise
  * GP_UNAUTHORIZED, and after repeated failures from one client
- * GP_TOO_MANY with *retry_after_s.  Without a header the actor is a citizen.
+ * GP_TOO_MANY with *retry_after_s.  An active token is accepted even then.
+ * Without a header the actor is a citizen.
  */
 int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
                   const char *authorization, int *retry_after_s, gp_err *err);
