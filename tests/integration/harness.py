@@ -238,6 +238,9 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(p['status'], status)
         self.assertIn('title', p)
         self.assertTrue(p['type'].startswith('urn:geopart:problem:'))
+        # every problem says what went wrong in words
+        self.assertTrue(p.get('detail'), p)
+        self.assertEqual(p.get('description'), p.get('detail'), p)
         if field is not None:
             self.assertEqual(p.get('field'), field, p)
         if detail is not None:
