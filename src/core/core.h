@@ -109,6 +109,16 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
                          const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err);
 
+/*
+ * The part of gp_core_point_submit that needs no database: judges the
+ * values (category, comment, topic, staff-only fields) and places the
+ * coordinates, transformed with geo, in out->x/y (EPSG:25832) and
+ * out->lon/lat (CRS84); sets out->channel.  GP_INVALID naming the field.
+ * Borrows everything; sets no strings of out.
+ */
+int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input *in,
+                        gp_crs crs, const gp_actor *actor, gp_point *out, gp_err *err);
+
 /* ---- moderation and citizens' reactions (moderate.c) ---------------------- */
 
 /*
