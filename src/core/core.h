@@ -28,11 +28,23 @@
 typedef struct gp_core gp_core;
 typedef struct gp_worker gp_worker;
 
+enum {
+	GP_CORE_CREATE_SECRET = 1 << 0, /* make the server secret when it is missing */
+	/*
+	 * For verbs that only read (check, export, backup, token list): no
+	 * server secret is loaded or made, and workers open the database
+	 * read-only, so nothing is ever written to it or beside it.  Such a
+	 * core must not write.
+	 */
+	GP_CORE_READ_ONLY = 1 << 1
+};
+
 /*
- * Borrows cfg for its lifetime and loads (with `create`, makes) the server
- * secret next to the database.  Caller owns *out, free with gp_core_free().
+ * Borrows cfg for its lifetime and loads (with GP_CORE_CREATE_SECRET,
+ * makes) the server secret next to the database, unless GP_CORE_READ_ONLY.
+ * Caller owns *out, free with gp_core_free().
  */
-int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err);
+int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err);
 void gp_core_free(gp_core *c);
 const gp_config *gp_core_config(const gp_core *c);
 

@@ -306,9 +306,12 @@ int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *
 
 /*
  * Copies the database to `dest` while it stays in use (SQLite's online
- * backup, a few hundred pages per step so writers are never blocked for
- * long), into a temporary file renamed into place only when complete and
- * synced.  progress (may be NULL) sees pages done and total.
+ * backup), into a temporary file renamed into place only when complete and
+ * synced.  The copy is the snapshot of one read transaction held from the
+ * first page to the last: in WAL mode writers of this and other processes
+ * go on meanwhile, and never make the copy start over.  Needs no write
+ * lock, so s may be read-only.  progress (may be NULL) sees pages done and
+ * total.
  */
 int gp_store_backup(gp_store *s, const char *dest,
                     void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,
