@@ -107,7 +107,8 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * accepted).  Returns 0 and the new id only after the transaction holding it
  * has committed; GP_INVALID naming the field (including a point outside the
  * city); GP_CONFLICT for a comment this client just sent; GP_BUSY when the
- * database stayed locked.  Concurrent submissions are committed together
+ * database stayed locked; GP_STORAGE when it cannot be written (disk full,
+ * I/O error), with nothing of the batch stored.  Concurrent submissions are committed together
  * (group commit), each still all-or-nothing.
  */
 typedef struct gp_submitted {
@@ -149,6 +150,18 @@ int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flag
 /* Staff tokens: the new secret is returned once and never stored. */
 int gp_core_token_create(gp_worker *w, const char *name, const char *role,
                          char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
+
+/* ---- storage health (health.c) ------------------------------------------- */
+
+/*
+ * Whether the database can be written: 0, or GP_STORAGE with *out filled
+ * (reason, since when, whether the disk is full) while a storage fault
+ * lasts.  A fault ends when a write reaches the disk again; so that a
+ * server nobody writes to recovers too, this asks the disk itself by a
+ * write that changes nothing — when the disk was full, only once its file
+ * system has room again.  Caller owns *out.
+ */
+int gp_core_storage_health(gp_worker *w, gp_store_fault *out);
 
 /* ---- the cluster index ---------------------------------------------------- */
 
