@@ -1,13 +1,13 @@
 """Backups and the verbs that only read: `geopart backup` copies a live
-database while another process holds its write lock and while the server
-writes, without migrating it or waiting for that lock; `check`, `export`
-and `token list` on a copy leave the copy and its folder exactly as they
-were (no `.secret`, no WAL, not a byte changed)."""
+database while another process holds its write lock, without migrating it
+or waiting for that lock (test_operations.py backs up while points are
+posted); `check`, `export` and `token list` on a copy leave the copy and
+its folder exactly as they were (no `.secret`, no WAL, not a byte
+changed)."""
 import hashlib
 import os
 import sqlite3
 import subprocess
-import threading
 import unittest
 
 from harness import BIN, ServerTest
@@ -37,6 +37,14 @@ class TestBackup(ServerTest):
             r = cls.server.post_point(7.768889 + i * 0.001, 49.444722, comment=f'vor der Sicherung {i}')
             assert r.status == 201, r
 
+    def fresh_copy(self, name):
+        """A backup of the live database alone in a new folder; its path."""
+        folder = os.path.join(self.server.dir, name)
+        os.mkdir(folder)
+        dest = os.path.join(folder, 'copy.db')
+        self.server.geopart('backup', dest)
+        return folder, dest
+
     def test_backup_while_another_process_holds_the_write_lock(self):
         s = self.server
         dest = os.path.join(s.dir, 'locked-copy.db')
@@ -63,52 +71,8 @@ class TestBackup(ServerTest):
         finally:
             con.close()
 
-    def test_backup_is_one_snapshot_while_points_arrive(self):
-        s = self.server
-        stop = threading.Event()
-        acked = []
-
-        def writer():
-            i = 0
-            while not stop.is_set():
-                r = s.post_point(7.768889, 49.444722, comment=f'während der Sicherung {i}')
-                if r.status == 201:
-                    acked.append(r.json()['id'])
-                i += 1
-
-        t = threading.Thread(target=writer)
-        t.start()
-        dest = os.path.join(s.dir, 'busy-copy.db')
-        try:
-            while len(acked) < 10 and t.is_alive():
-                stop.wait(0.01)
-            before = len(acked)
-            r = s.geopart('backup', dest, check=False)
-        finally:
-            stop.set()
-            t.join()
-        self.assertEqual(r.returncode, 0, r.stderr)
-        con = sqlite3.connect(f'file:{dest}?mode=ro', uri=True)
-        try:
-            ids = [i for (i,) in con.execute('SELECT id FROM points ORDER BY id')]
-            totals = con.execute('SELECT coalesce(sum(n), 0) FROM point_totals').fetchone()[0]
-        finally:
-            con.close()
-        # One snapshot: ids without holes up to the last one copied, and the
-        # counters kept by triggers agree with the rows.
-        self.assertEqual(ids, list(range(ids[0], ids[0] + len(ids))))
-        self.assertEqual(totals, len(ids))
-        self.assertTrue(set(acked[:before]) <= set(ids))
-        self.assertLessEqual(ids[-1], max(acked))
-        c = run('check', '--db', dest)
-        self.assertEqual(c.returncode, 0, c.stdout + c.stderr)
-
     def test_reading_verbs_leave_a_copy_untouched(self):
-        s = self.server
-        folder = os.path.join(s.dir, 'copies')
-        os.mkdir(folder)
-        dest = os.path.join(folder, 'copy.db')
-        s.geopart('backup', dest)
+        folder, dest = self.fresh_copy('copies')
         before = snapshot(folder)
         self.assertEqual(list(before), ['copy.db'])
         c = run('check', '--db', dest)
@@ -124,11 +88,7 @@ class TestBackup(ServerTest):
         self.assertFalse(os.path.exists(dest + '.secret'))
 
     def test_check_on_a_copy_finds_a_broken_spatial_index(self):
-        s = self.server
-        folder = os.path.join(s.dir, 'broken')
-        os.mkdir(folder)
-        dest = os.path.join(folder, 'copy.db')
-        s.geopart('backup', dest)
+        folder, dest = self.fresh_copy('broken')
         con = sqlite3.connect(dest)
         victim = con.execute('SELECT min(id) FROM points').fetchone()[0]
         moved = con.execute('SELECT max(id) FROM points').fetchone()[0]
@@ -146,10 +106,7 @@ class TestBackup(ServerTest):
 
     def test_reading_verbs_refuse_an_old_schema_without_upgrading_it(self):
         s = self.server
-        folder = os.path.join(s.dir, 'old')
-        os.mkdir(folder)
-        dest = os.path.join(folder, 'copy.db')
-        s.geopart('backup', dest)
+        folder, dest = self.fresh_copy('old')
         con = sqlite3.connect(dest)
         known = con.execute('PRAGMA user_version').fetchone()[0]
         con.execute(f'PRAGMA user_version = {known - 1}')
