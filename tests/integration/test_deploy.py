@@ -149,6 +149,69 @@ http {{
 """
 
 
+def make_certificate(folder):
+    """A self-signed certificate for localhost and 127.0.0.1; (cert, key)."""
+    cert, key = os.path.join(folder, 'cert.pem'), os.path.join(folder, 'key.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
+                    'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+                    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+                    '-keyout', key, '-out', cert], check=True, capture_output=True)
+    return cert, key
+
+
+def write_nginx_conf(prefix, cert, key, upstream, https, http):
+    """The shipped site adapted to this test, and a main file around it."""
+    with open(os.path.join(DEPLOY, 'nginx', 'geopart.conf'), encoding='utf-8') as f:
+        shipped = f.read()
+    site = render_site(shipped, {
+        'server 127.0.0.1:8080;': f'server 127.0.0.1:{upstream};',
+        'listen 80;': f'listen 127.0.0.1:{http};',
+        'listen [::]:80;': '',
+        'listen 443 ssl http2;': f'listen 127.0.0.1:{https} ssl http2;',
+        'listen [::]:443 ssl http2;': '',
+        'server_name map.example.org;': 'server_name localhost;',
+        'access_log /var/log/nginx/geopart.access.log geopart_private;':
+            f'access_log {prefix}/logs/access.log geopart_private;',
+        'error_log /var/log/nginx/geopart.error.log warn;': f'error_log {prefix}/logs/error.log warn;',
+        'root /var/www/letsencrypt;': f'root {prefix}/acme;',
+        'ssl_certificate /etc/letsencrypt/live/map.example.org/fullchain.pem;':
+            f'ssl_certificate {cert};',
+        'ssl_certificate_key /etc/letsencrypt/live/map.example.org/privkey.pem;':
+            f'ssl_certificate_key {key};',
+        'root /usr/local/share/geopart/web;': f'root {WEB};',
+    })
+    with open(os.path.join(prefix, 'geopart.conf'), 'w', encoding='utf-8') as f:
+        f.write(site)
+    conf = os.path.join(prefix, 'nginx.conf')
+    with open(conf, 'w', encoding='utf-8') as f:
+        f.write(MAIN_CONF.format(prefix=prefix))
+    t = subprocess.run(['nginx', '-t', '-p', prefix, '-c', conf, '-e',
+                        os.path.join(prefix, 'error.log')], capture_output=True)
+    if t.returncode != 0:
+        raise AssertionError('nginx -t refuses the shipped file: ' + t.stderr.decode())
+    return conf
+
+
+def launch_nginx(prefix, cert, key, upstream):
+    """nginx in prefix (a new folder) in front of 127.0.0.1:upstream, on
+    free loopback ports; returns (nginx, https port, http port)."""
+    os.makedirs(prefix)
+    # nginx's workers (an unprivileged user when started as root) read the
+    # web root and write the temp folders under the prefix.
+    os.chmod(prefix, 0o755)
+    for d in ('tmp', 'acme', 'logs'):
+        os.mkdir(os.path.join(prefix, d))
+    errors = ''
+    for attempt in range(3):  # a port picked here may be taken before nginx binds it
+        https, http = free_port(), free_port()
+        nginx = Nginx(prefix, write_nginx_conf(prefix, cert, key, upstream, https, http))
+        if nginx.start(https):
+            return nginx, https, http
+        errors = nginx.errors()
+        nginx.stop()
+    raise RuntimeError('nginx did not start: ' + errors)
+
+
 class TestBehindNginx(unittest.TestCase):
 
     @classmethod
@@ -158,74 +221,23 @@ class TestBehindNginx(unittest.TestCase):
                 raise RuntimeError(f'{tool} is missing: run tools/setup --test')
         cls.tmp = tempfile.TemporaryDirectory(prefix='geopart-nginx-')
         cls.addClassCleanup(cls.tmp.cleanup)
-        prefix = cls.prefix = cls.tmp.name
-        # nginx's workers (an unprivileged user when started as root) read
-        # the web root and write the temp folders under the prefix.
-        os.chmod(prefix, 0o755)
-        for d in ('tmp', 'acme', 'logs'):
-            os.mkdir(os.path.join(prefix, d))
-        cls.cert = os.path.join(prefix, 'cert.pem')
-        key = os.path.join(prefix, 'key.pem')
-        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt',
-                        'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-                        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-                        '-keyout', key, '-out', cls.cert], check=True, capture_output=True)
-        cls.key = key
-        for attempt in range(3):  # a port picked here may be taken before nginx binds it
-            cls.https, cls.http = free_port(), free_port()
-            cls.server = Server(config=shipped_settings(
-                {'public_url': f'https://localhost:{cls.https}', 'web_root': WEB},
-                # One quick write allowance per client, to tell clients apart.
-                {'write_burst': '2', 'write_per_minute': '1'}))
-            cls.addClassCleanup(cls.server.cleanup)
-            cls.server.start()
-            cls.nginx = Nginx(prefix, cls.write_nginx_conf())
-            cls.addClassCleanup(cls.nginx.stop)
-            if cls.nginx.start(cls.https):
-                break
-            errors = cls.nginx.errors()
-            cls.nginx.stop()
-            cls.server.cleanup()
-        else:
-            raise RuntimeError('nginx did not start: ' + errors)
+        os.chmod(cls.tmp.name, 0o755)
+        cls.cert, cls.key = make_certificate(cls.tmp.name)
+        cls.server = Server(config=shipped_settings(
+            {'public_url': 'https://localhost', 'web_root': WEB},
+            # One quick write allowance per client, to tell clients apart.
+            {'write_burst': '2', 'write_per_minute': '1'}))
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        cls.nginx, cls.https, cls.http = launch_nginx(os.path.join(cls.tmp.name, 'nginx'), cls.cert,
+                                                      cls.key, cls.server.port)
+        cls.addClassCleanup(cls.nginx.stop)
         cls.tls = ssl.create_default_context(cafile=cls.cert)
 
-    @classmethod
-    def write_nginx_conf(cls):
-        prefix = cls.prefix
-        with open(os.path.join(DEPLOY, 'nginx', 'geopart.conf'), encoding='utf-8') as f:
-            shipped = f.read()
-        site = render_site(shipped, {
-            'server 127.0.0.1:8080;': f'server 127.0.0.1:{cls.server.port};',
-            'listen 80;': f'listen 127.0.0.1:{cls.http};',
-            'listen [::]:80;': '',
-            'listen 443 ssl http2;': f'listen 127.0.0.1:{cls.https} ssl http2;',
-            'listen [::]:443 ssl http2;': '',
-            'server_name map.example.org;': 'server_name localhost;',
-            'access_log /var/log/nginx/geopart.access.log geopart_private;':
-                f'access_log {prefix}/logs/access.log geopart_private;',
-            'error_log /var/log/nginx/geopart.error.log warn;': f'error_log {prefix}/logs/error.log warn;',
-            'root /var/www/letsencrypt;': f'root {prefix}/acme;',
-            'ssl_certificate /etc/letsencrypt/live/map.example.org/fullchain.pem;':
-                f'ssl_certificate {cls.cert};',
-            'ssl_certificate_key /etc/letsencrypt/live/map.example.org/privkey.pem;':
-                f'ssl_certificate_key {cls.key};',
-            'root /usr/local/share/geopart/web;': f'root {WEB};',
-        })
-        with open(os.path.join(prefix, 'geopart.conf'), 'w', encoding='utf-8') as f:
-            f.write(site)
-        conf = os.path.join(prefix, 'nginx.conf')
-        with open(conf, 'w', encoding='utf-8') as f:
-            f.write(MAIN_CONF.format(prefix=prefix))
-        t = subprocess.run(['nginx', '-t', '-p', prefix, '-c', conf, '-e',
-                            os.path.join(prefix, 'error.log')], capture_output=True)
-        if t.returncode != 0:
-            raise AssertionError('nginx -t refuses the shipped file: ' + t.stderr.decode())
-        return conf
-
     # ---- clients ----
-    def request(self, method, path, body=None, headers=None, source=None):
-        conn = http.client.HTTPSConnection('127.0.0.1', self.https, timeout=30, context=self.tls,
+    def request(self, method, path, body=None, headers=None, source=None, port=None):
+        conn = http.client.HTTPSConnection('127.0.0.1', port or self.https, timeout=30,
+                                           context=self.tls,
                                            source_address=(source, 0) if source else None)
         hdrs = dict(headers or {})
         if body is not None:
@@ -256,6 +268,16 @@ class TestBehindNginx(unittest.TestCase):
     def geopart_log(self):
         return self.server.read_log()
 
+    def geopart_log_until(self, done, timeout=10):
+        """geopart's log once done(log) holds; it writes a request's line
+        after sending the answer, so a client can be a moment ahead."""
+        deadline = time.time() + timeout
+        log = self.geopart_log()
+        while not done(log) and time.time() < deadline:
+            time.sleep(0.02)  # polled until the line is there or the deadline passes
+            log = self.geopart_log()
+        return log
+
     # ---- tests ----
     def test_https_with_http2_and_a_redirect_from_http(self):
         out = self.curl('--http2', '--write-out', '\n%{http_version} %{response_code}',
@@ -282,7 +304,8 @@ class TestBehindNginx(unittest.TestCase):
         with open(os.path.join(WEB, 'js', 'api.js'), 'rb') as f:
             plain = f.read()
         self.assertTrue(os.path.exists(os.path.join(WEB, 'js', 'api.js.gz')))
-        before = self.geopart_log().count('/js/api.js')
+        self.request('GET', '/healthz')
+        before = self.geopart_log_until(lambda log: 'GET /healthz' in log).count('/js/api.js')
         status, headers, body = self.request('GET', '/js/api.js', headers={'Accept-Encoding': 'gzip'})
         self.assertEqual(status, 200)
         self.assertEqual(headers.get('content-encoding'), 'gzip')
@@ -291,7 +314,12 @@ class TestBehindNginx(unittest.TestCase):
         status, headers, body = self.request('GET', '/js/api.js')
         self.assertEqual((status, body), (200, plain))
         self.assertNotIn('content-encoding', headers)
-        self.assertEqual(self.geopart_log().count('/js/api.js'), before)  # nginx answered
+        # nginx answered: a request sent after them reaches geopart's log, they do not.
+        sentinel = '/api/after-the-assets-' + os.urandom(4).hex()
+        self.assertEqual(self.request('GET', sentinel)[0], 404)
+        log = self.geopart_log_until(lambda log: sentinel in log)
+        self.assertIn(sentinel, log)
+        self.assertEqual(log.count('/js/api.js'), before)
         # The page itself comes from geopart, with its Content-Security-Policy.
         status, headers, body = self.request('GET', '/')
         self.assertEqual(status, 200)
@@ -320,6 +348,57 @@ class TestBehindNginx(unittest.TestCase):
         status, _, body = self.post_point('von B, verkleidet als A', b,
                                           headers={'X-Forwarded-For': a})
         self.assertEqual(status, 201, body)
+
+    def assertNginxProblem(self, status, headers, body, want, slug):
+        self.assertEqual(status, want, body)
+        self.assertEqual(headers['content-type'], 'application/problem+json')
+        p = json.loads(body)
+        self.assertEqual((p['status'], p['type']), (want, 'urn:geopart:problem:' + slug))
+        self.assertEqual(p['detail'], p['description'])
+        return p
+
+    def test_floods_are_stopped_by_nginx_with_a_problem(self):
+        source = '127.0.0.4'
+        conn = http.client.HTTPSConnection('127.0.0.1', self.https, timeout=30, context=self.tls,
+                                           source_address=(source, 0))
+        before = self.geopart_log().count('GET /api/config ')
+        passed, refused = 0, None
+        try:
+            for _ in range(1000):  # far beyond 20/s with a burst of 100
+                conn.request('GET', '/api/config')
+                r = conn.getresponse()
+                body = r.read()
+                if r.status == 429:
+                    refused = (r.status, {k.lower(): v for k, v in r.getheaders()}, body)
+                    break
+                self.assertEqual(r.status, 200, body)
+                passed += 1
+        finally:
+            conn.close()
+        self.assertIsNotNone(refused, 'nginx let 1000 requests through at full speed')
+        self.assertGreaterEqual(passed, 100)  # the burst
+        p = self.assertNginxProblem(*refused, 429, 'too-many-requests')
+        self.assertIn('from this address', p['detail'])  # nginx's words, not geopart's
+        self.assertEqual(refused[1]['retry-after'], '2')
+        # geopart saw exactly the requests that passed.
+        log = self.geopart_log_until(lambda log: log.count('GET /api/config ') - before >= passed)
+        self.assertEqual(log.count('GET /api/config ') - before, passed)
+        # Another address is not affected.
+        self.assertEqual(self.request('GET', '/api/config', source='127.0.0.5')[0], 200)
+
+    def test_a_body_over_the_limit_is_refused_by_nginx_with_a_problem(self):
+        status, headers, body = self.request('POST', '/api/points', body=b'{' + b' ' * 40000 + b'}')
+        p = self.assertNginxProblem(status, headers, body, 413, 'too-large')
+        self.assertEqual(p['field'], 'body')
+
+    def test_geopart_down_is_a_503_problem_with_retry_after(self):
+        closed = free_port()  # nothing listens there
+        nginx, https, _ = launch_nginx(os.path.join(self.tmp.name, 'nginx-down'), self.cert,
+                                       self.key, closed)
+        self.addCleanup(nginx.stop)
+        status, headers, body = self.request('GET', '/api/points?limit=1', port=https)
+        self.assertNginxProblem(status, headers, body, 503, 'unavailable')
+        self.assertEqual(headers['retry-after'], '5')
 
     def test_slow_clients_never_reach_geopart(self):
         port = self.server.port
@@ -360,9 +439,9 @@ class TestBehindNginx(unittest.TestCase):
             for s in headers_only + slow_bodies:
                 s.close()
         self.assertLessEqual(most, idle, 'a slow client made nginx open a connection to geopart')
-        log = self.geopart_log()[log_before:]
-        self.assertNotIn(marker, log)
+        log = self.geopart_log_until(lambda log: 'GET /api/points' in log[log_before:])[log_before:]
         self.assertIn('GET /api/points', log)
+        self.assertNotIn(marker, log)
 
 
 class TestBackupScript(unittest.TestCase):
