@@ -6,9 +6,10 @@ ports, certificate, folders) are adapted; everything else is the shipped
 text.  Checks: HTTPS and HTTP/2, static files from nginx with their gzip
 siblings, the client address geopart sees is the one nginx saw (separate
 rate-limit buckets for 127.0.0.2 and 127.0.0.3, a forged X-Forwarded-For
-not believed), a slowloris and a slow body against nginx never reach
-geopart, the backup script keeps its copies, and systemd-analyze accepts
-the units."""
+not believed), floods, large bodies and a stopped geopart answered by
+nginx with problem+json, a slowloris and a slow body against nginx never
+reach geopart, the backup script keeps its copies, and systemd-analyze
+accepts the units."""
 import gzip
 import http.client
 import json
