@@ -108,8 +108,8 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * has committed; GP_INVALID naming the field (including a point outside the
  * city); GP_CONFLICT for a comment this client just sent; GP_BUSY when the
  * database stayed locked; GP_STORAGE when it cannot be written (disk full,
- * I/O error), with nothing of the batch stored.  Concurrent submissions are committed together
- * (group commit), each still all-or-nothing.
+ * I/O error), with nothing of the batch stored.  Concurrent submissions are
+ * committed together (group commit), each still all-or-nothing.
  */
 typedef struct gp_submitted {
 	gp_point point; /* as stored; strings point into this struct and the input */
