@@ -28,46 +28,54 @@ static const struct {
 	int status;
 	const char *slug;
 	const char *title;
-	const char *code; /* OGC API exception code */
-	const char *detail;
+	const char *code;        /* OGC API exception code */
+	const char *retry_after; /* seconds, for outcomes that pass by themselves */
+	const char *detail;      /* when the code's origin had no words of its own */
 } table[GP_RESULT_MAX] = {
-	[GP_OK] = { 200, "ok", "OK", "OK", "" },
-	[GP_NOT_FOUND] = { 404, "not-found", "Not found", "NotFound", "no such resource" },
-	[GP_BAD_REQUEST] = { 400, "bad-request", "Bad request", "InvalidParameterValue",
+	[GP_OK] = { 200, "ok", "OK", "OK", NULL, "" },
+	[GP_NOT_FOUND] = { 404, "not-found", "Not found", "NotFound", NULL, "no such resource" },
+	[GP_BAD_REQUEST] = { 400, "bad-request", "Bad request", "InvalidParameterValue", NULL,
 		             "the request is malformed: its request line, a header or a value" },
-	[GP_INVALID] = { 422, "invalid-field", "Invalid field", "InvalidValue",
+	[GP_INVALID] = { 422, "invalid-field", "Invalid field", "InvalidValue", NULL,
 		         "a value of the request is refused" },
-	[GP_TOO_LARGE] = { 413, "too-large", "Request body too large", "RequestTooLarge",
+	[GP_TOO_LARGE] = { 413, "too-large", "Request body too large", "RequestTooLarge", NULL,
 		           "the request is larger than this server accepts" },
 	[GP_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported media type",
-		                   "UnsupportedMediaType",
+		                   "UnsupportedMediaType", NULL,
 		                   "send the body as application/json or application/geo+json "
 		                   "(UTF-8)" },
-	[GP_TIMEOUT] = { 408, "timeout", "Request not received in time", "Timeout",
+	[GP_TIMEOUT] = { 408, "timeout", "Request not received in time", "Timeout", NULL,
 		         "the request did not arrive in time" },
-	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable",
+	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable", "1",
 		      "the database is busy; please retry in a moment" },
-	[GP_CONFLICT] = { 409, "conflict", "Conflict", "Conflict",
+	[GP_CONFLICT] = { 409, "conflict", "Conflict", "Conflict", NULL,
 		          "the resource's state does not allow this" },
 	[GP_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed",
-		                    "OperationNotSupported",
+		                    "OperationNotSupported", NULL,
 		                    "this method is not allowed here; the Allow header lists those "
 		                    "that are" },
 	[GP_LENGTH_REQUIRED] = { 411, "length-required", "Length required", "LengthRequired",
-		                 "a body needs a Content-Length" },
-	[GP_UNAUTHORIZED] = { 401, "unauthorized", "Unauthorized", "Unauthorized",
+		                 NULL, "a body needs a Content-Length" },
+	[GP_UNAUTHORIZED] = { 401, "unauthorized", "Unauthorized", "Unauthorized", NULL,
 		              "this needs a staff token: Authorization: Bearer <token>" },
-	[GP_FORBIDDEN] = { 403, "forbidden", "Forbidden", "Forbidden", "this is not allowed" },
-	[GP_TOO_MANY] = { 429, "too-many-requests", "Too many requests", "TooManyRequests",
+	[GP_FORBIDDEN] = { 403, "forbidden", "Forbidden", "Forbidden", NULL,
+		           "this is not allowed" },
+	[GP_TOO_MANY] = { 429, "too-many-requests", "Too many requests", "TooManyRequests", NULL,
 		          "too many requests; wait as long as Retry-After says" },
-	[GP_NOT_ACCEPTABLE] = { 406, "not-acceptable", "Not acceptable", "NotAcceptable",
+	[GP_NOT_ACCEPTABLE] = { 406, "not-acceptable", "Not acceptable", "NotAcceptable", NULL,
 		                "the requested format cannot be produced" },
-	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable", "ServiceUnavailable",
+	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable", "ServiceUnavailable", "1",
 		             "the service cannot answer right now; please retry in a moment" },
+	/* A full disk waits for its operator: clients need not knock every second. */
+	[GP_STORAGE] = { 503, "storage-unavailable", "Storage unavailable", "ServiceUnavailable",
+		         "30",
+		         "the server cannot write its database right now (disk full or I/O error); "
+		         "nothing was stored, reading still works, please try again later" },
 	[GP_HTTP_VERSION] = { 505, "http-version-not-supported", "HTTP version not supported",
-		              "OperationNotSupported", "this server speaks HTTP/1.1 and HTTP/1.0" },
+		              "OperationNotSupported", NULL,
+		              "this server speaks HTTP/1.1 and HTTP/1.0" },
 	[GP_MISDIRECTED] = { 421, "misdirected-request", "Misdirected request",
-		             "OperationNotSupported",
+		             "OperationNotSupported", NULL,
 		             "this server answers for its own address only; it is not a proxy" },
 };
 
@@ -158,8 +166,9 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 	             code > 0 && err ? err->field : NULL, x->path);
 	x->status = status;
 	x->type = GP_PROBLEM_TYPE;
-	if ((code == GP_BUSY || code == GP_UNAVAILABLE) && !strstr(x->always, "Retry-After"))
-		gp_http_add_header_always(x, "Retry-After", "1");
+	if (code > 0 && code < GP_RESULT_MAX && table[code].retry_after &&
+	    !strstr(x->always, "Retry-After"))
+		gp_http_add_header_always(x, "Retry-After", table[code].retry_after);
 	if (code == GP_UNAUTHORIZED && !strstr(x->always, "WWW-Authenticate"))
 		gp_http_add_header_always(x, "WWW-Authenticate", "Bearer realm=\"geopart\"");
 	gp_http_send(x);
