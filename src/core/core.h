@@ -31,6 +31,7 @@
  */
 typedef struct gp_config gp_config;
 typedef struct gp_store gp_store;
+typedef struct gp_store_fault gp_store_fault;
 typedef struct gp_geo gp_geo;
 typedef struct gp_geo_districts gp_geo_districts;
 typedef struct gp_cluster_index gp_cluster_index;
@@ -40,11 +41,23 @@ typedef struct gp_point_input gp_point_input;
 typedef struct gp_core gp_core;
 typedef struct gp_worker gp_worker;
 
+enum {
+	GP_CORE_CREATE_SECRET = 1 << 0, /* make the server secret when it is missing */
+	/*
+	 * For verbs that only read (check, export, backup, token list): no
+	 * server secret is loaded or made, and workers open the database
+	 * read-only, so nothing is ever written to it or beside it.  Such a
+	 * core must not write.
+	 */
+	GP_CORE_READ_ONLY = 1 << 1
+};
+
 /*
- * Borrows cfg for its lifetime and loads (with `create`, makes) the server
- * secret next to the database.  Caller owns *out, free with gp_core_free().
+ * Borrows cfg for its lifetime and loads (with GP_CORE_CREATE_SECRET,
+ * makes) the server secret next to the database, unless GP_CORE_READ_ONLY.
+ * Caller owns *out, free with gp_core_free().
  */
-int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err);
+int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err);
 void gp_core_free(gp_core *c);
 const gp_config *gp_core_config(const gp_core *c);
 
@@ -80,7 +93,8 @@ typedef struct gp_actor {
  * determined it) and its Authorization header (may be NULL).  A present
  * header must be "Bearer <secret>" of an active staff token: otherwise
  * GP_UNAUTHORIZED, and after repeated failures from one client
- * GP_TOO_MANY with *retry_after_s.  Without a header the actor is a citizen.
+ * GP_TOO_MANY with *retry_after_s.  An active token is accepted even then.
+ * Without a header the actor is a citizen.
  */
 int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
                   const char *authorization, int *retry_after_s, gp_err *err);
@@ -103,8 +117,9 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * accepted).  Returns 0 and the new id only after the transaction holding it
  * has committed; GP_INVALID naming the field (including a point outside the
  * city); GP_CONFLICT for a comment this client just sent; GP_BUSY when the
- * database stayed locked.  Concurrent submissions are committed together
- * (group commit), each still all-or-nothing.
+ * database stayed locked; GP_STORAGE when it cannot be written (disk full,
+ * I/O error), with nothing of the batch stored.  Concurrent submissions are
+ * committed together (group commit), each still all-or-nothing.
  */
 typedef struct gp_submitted {
 	gp_point point; /* as stored; strings point into this struct and the input */
@@ -115,6 +130,16 @@ typedef struct gp_submitted {
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
                          const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err);
+
+/*
+ * The part of gp_core_point_submit that needs no database: judges the
+ * values (category, comment, topic, staff-only fields) and places the
+ * coordinates, transformed with geo, in out->x/y (EPSG:25832) and
+ * out->lon/lat (CRS84); sets out->channel.  GP_INVALID naming the field.
+ * Borrows everything; sets no strings of out.
+ */
+int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input *in,
+                        gp_crs crs, const gp_actor *actor, gp_point *out, gp_err *err);
 
 /* ---- moderation and citizens' reactions (moderate.c) ---------------------- */
 
@@ -145,6 +170,18 @@ int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flag
 /* Staff tokens: the new secret is returned once and never stored. */
 int gp_core_token_create(gp_worker *w, const char *name, const char *role,
                          char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
+
+/* ---- storage health (health.c) ------------------------------------------- */
+
+/*
+ * Whether the database can be written: 0, or GP_STORAGE with *out filled
+ * (reason, since when, whether the disk is full) while a storage fault
+ * lasts.  A fault ends when a write reaches the disk again; so that a
+ * server nobody writes to recovers too, this asks the disk itself by a
+ * write that changes nothing — when the disk was full, only once its file
+ * system has room again.  Caller owns *out.
+ */
+int gp_core_storage_health(gp_worker *w, gp_store_fault *out);
 
 /* ---- the cluster index ---------------------------------------------------- */
 

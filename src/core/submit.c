@@ -98,7 +98,7 @@ static int judge_staff_fields(const gp_point_input *in, const gp_actor *actor,
 }
 
 /* Coordinates in the request CRS → storage x/y and CRS84 lon/lat. */
-static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p,
+static int place(gp_geo *geo, const gp_point_input *in, gp_crs crs, gp_point *p,
                  gp_err *err)
 {
 	double a = in->coord[0], b = in->coord[1];
@@ -115,7 +115,7 @@ static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p
 	}
 	p->x = a;
 	p->y = b;
-	if (gp_geo_transform(w->geo, crs, GP_CRS_STORAGE, GP_AXIS_AUTHORITY, &p->x,
+	if (gp_geo_transform(geo, crs, GP_CRS_STORAGE, GP_AXIS_AUTHORITY, &p->x,
 	                     &p->y, 1))
 		return gp_err_set(err, GP_INVALID, "geometry.coordinates",
 		                  "coordinates cannot be transformed from %s", gp_crs_code(crs));
@@ -125,13 +125,24 @@ static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p
 	} else {
 		p->lon = p->x;
 		p->lat = p->y;
-		if (gp_geo_transform(w->geo, GP_CRS_STORAGE, GP_CRS_CRS84, GP_AXIS_AUTHORITY,
+		if (gp_geo_transform(geo, GP_CRS_STORAGE, GP_CRS_CRS84, GP_AXIS_AUTHORITY,
 		                     &p->lon, &p->lat, 1))
 			return gp_err_set(err, GP_INVALID, "geometry.coordinates",
 			                  "coordinates cannot be transformed from %s",
 			                  gp_crs_code(crs));
 	}
 	return 0;
+}
+
+int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input *in,
+                        gp_crs crs, const gp_actor *actor, gp_point *out, gp_err *err)
+{
+	int rc;
+
+	if ((rc = judge_text(cfg, in, err)) ||
+	    (rc = judge_staff_fields(in, actor, &out->channel, err)))
+		return rc;
+	return place(geo, in, crs, out, err);
 }
 
 /* Inside the leader's transaction: districts, then the row. */
@@ -204,6 +215,16 @@ static int precheck_city(gp_worker *w, const gp_point *p, gp_err *err)
 	return 0;
 }
 
+/*
+ * A busy or failing database (not the point itself) refused this job: the
+ * transaction may be gone, so the batch stops and every job shares the
+ * answer.
+ */
+static int connection_trouble(int rc)
+{
+	return rc < 0 || rc == GP_BUSY || rc == GP_STORAGE;
+}
+
 static void run_batch(gp_worker *w, submit_job *batch)
 {
 	const gp_geo_districts *idx = NULL;
@@ -219,12 +240,12 @@ static void run_batch(gp_worker *w, submit_job *batch)
 		j->rc = store_one(w, idx, j);
 		if (j->rc == 0)
 			any = 1;
-		else if (j->rc < 0 || j->rc == GP_BUSY)
+		else if (connection_trouble(j->rc))
 			break; /* the connection is in trouble; stop here */
 	}
 	rc = 0;
 	for (submit_job *j = batch; j; j = j->next)
-		if (j->rc < 0 || j->rc == GP_BUSY)
+		if (connection_trouble(j->rc))
 			rc = j->rc;
 	if (rc || !any) {
 		gp_core_write_end(w, rc ? rc : GP_CONFLICT /* nothing to keep: roll back */);
@@ -245,7 +266,7 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	return;
 fail_all:
 	for (submit_job *j = batch; j; j = j->next) {
-		if (j->rc > 0 && j->rc != GP_BUSY)
+		if (j->rc > 0 && !connection_trouble(j->rc))
 			continue; /* refused on its own merits; that answer stands */
 		j->rc = rc;
 		if (rc == GP_BUSY)
@@ -267,10 +288,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 	memset(out, 0, sizeof(*out));
 	job.out = out;
 	*out_discarded = 0;
-	if ((rc = judge_text(cfg, in, err)) ||
-	    (rc = judge_staff_fields(in, actor, &p->channel, err)))
-		return rc;
-	if ((rc = place(w, in, crs, p, err)))
+	if ((rc = gp_core_point_judge(cfg, w->geo, in, crs, actor, p, err)))
 		return rc;
 	if ((rc = precheck_city(w, p, err)))
 		return rc;
@@ -279,7 +297,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		 * Bots fill the hidden field or submit faster than anyone types.
 		 * They get the same answer as everyone, and nothing is stored.
 		 */
-		if ((in->website && in->website[0]) ||
+		if ((in->website && in->website_len > 0) ||
 		    gp_guard_form_check(w->core->guard, in->form_token, cfg->form_min_seconds,
 		                        cfg->form_max_age_s)) {
 			*out_discarded = 1;

@@ -26,6 +26,7 @@ struct gp_store {
 	cached_stmt cache[STMT_CACHE];
 	uint64_t tick;
 	store_names *names; /* district names by id, for the districts_version read */
+	sqlite3_int64 changes_at_begin; /* total changes when the write began */
 };
 
 /*

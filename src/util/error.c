@@ -46,6 +46,9 @@ const char *gp_result_name(int code)
 		[GP_TOO_MANY] = "too many requests",
 		[GP_NOT_ACCEPTABLE] = "not acceptable",
 		[GP_UNAVAILABLE] = "unavailable",
+		[GP_STORAGE] = "storage fault",
+		[GP_HTTP_VERSION] = "HTTP version not supported",
+		[GP_MISDIRECTED] = "misdirected",
 	};
 
 	if (code == GP_ENOMEM)
