@@ -133,11 +133,12 @@ int gp_cluster_dbscan(int32_t *labels, size_t *out_clusters, const double *x,
                       const double *y, size_t n, double eps, size_t min_points);
 
 /*
- * The same within a budget of work (distance tests and cell visits, a few
- * nanoseconds each): GP_TOO_LARGE, with nothing labelled, as soon as the
- * work would exceed it — for the core phase, which dominates where points
- * are dense, before it starts.  *out_work (may be NULL) tells the work
- * done or, when refused up front, estimated.
+ * The same within a budget of work (distance tests and cell visits, about
+ * a nanosecond or a few each): GP_TOO_LARGE, with nothing labelled, as soon as the
+ * work exceeds it — or at once, before any distance is measured, when the
+ * cells say the core phase, which dominates where points are dense, would
+ * take three budgets.  *out_work (may be NULL) tells the work done or,
+ * when refused up front, estimated.
  */
 int gp_cluster_dbscan_bounded(int32_t *labels, size_t *out_clusters, const double *x,
                               const double *y, size_t n, double eps, size_t min_points,

@@ -10,7 +10,7 @@
  * cluster (the first to reach it); the rest is noise.  How it gets there:
  *
  *   - Points are sorted into square cells of side eps/(2√2) (larger when
- *     that would make more cells than about four per point), so for any
+ *     that would make more cells than points), so for any
  *     two cells the distance of every pair of their points lies between
  *     the cells' least and greatest distance.  A pair of cells is "full"
  *     when even the greatest is within eps, "partial" when only the least
@@ -24,9 +24,12 @@
  *     cluster; full pairs of cells join at once, partial pairs as soon as
  *     one pair of their core points is within eps.
  *
- * Work is counted in distance tests and cell visits.  The core phase is
- * estimated from the cells alone before it starts, so a request that would
- * exceed the budget is refused at once; the later phases count as they go.
+ * Work is counted in distance tests and cell visits; a point looking at a
+ * cell (placing it against its circle) counts as much as LOOK_WORK
+ * distance tests, about what it costs.  The core phase is estimated from
+ * the cells alone before it starts, so a request that would take several
+ * budgets is refused at once; every phase counts the work it does and
+ * stops when the budget is spent.
  *
  * Must never: depend on the order of anything but the input arrays — the
  * same points in the same order always give the same clusters.
@@ -36,6 +39,9 @@
 #include <string.h>
 
 #include "cluster_int.h"
+
+/* A point placing a cell against its circle costs about this many distance tests. */
+#define LOOK_WORK 4
 
 typedef struct grid {
 	double minx, miny, cell;
@@ -107,13 +113,13 @@ static int grid_build(run *r)
 	/*
 	 * A hair under eps/(2√2), so rounding never makes a "full" pair hold
 	 * two points further apart than eps; cells grow (staying correct,
-	 * merely less decisive) until there are about four per point.
+	 * merely less decisive) until there are about as many as points.
 	 */
 	g->cell = r->eps / (2 * M_SQRT2) * (1 - 1e-9);
 	for (;;) {
 		g->cols = (int64_t)((maxx - g->minx) / g->cell) + 1;
 		g->rows = (int64_t)((maxy - g->miny) / g->cell) + 1;
-		if ((double)g->cols * (double)g->rows <= 4.0 * (double)n + 1024)
+		if ((double)g->cols * (double)g->rows <= (double)n + 1024)
 			break;
 		g->cell *= 2;
 	}
@@ -205,10 +211,10 @@ static uint32_t cell_size(const grid *g, int64_t c)
  * How a cell lies for one point: 0 out of reach, 2 wholly within eps, 1 in
  * between (its points need testing).
  */
-static int cell_reach(const run *r, int64_t c, double px, double py)
+static int cell_reach_at(const run *r, int64_t col, int64_t row, double px, double py)
 {
 	const grid *g = &r->g;
-	double x0 = g->minx + (double)(c % g->cols) * g->cell, y0 = g->miny + (double)(c / g->cols) * g->cell;
+	double x0 = g->minx + (double)col * g->cell, y0 = g->miny + (double)row * g->cell;
 	double x1 = x0 + g->cell, y1 = y0 + g->cell;
 	double nx = px < x0 ? x0 - px : px > x1 ? px - x1 : 0;
 	double ny = py < y0 ? y0 - py : py > y1 ? py - y1 : 0;
@@ -221,6 +227,11 @@ static int cell_reach(const run *r, int64_t c, double px, double py)
 	if (fx * fx + fy * fy <= r->eps2 * (1 - 1e-9))
 		return 2;
 	return 1;
+}
+
+static int cell_reach(const run *r, int64_t c, double px, double py)
+{
+	return cell_reach_at(r, c % r->g.cols, c / r->g.cols, px, py);
 }
 
 /* Points of sorted positions [from, to) within eps of (px, py). */
@@ -271,24 +282,30 @@ static int find_cores(run *r, int estimate)
 		if (upper < r->min_points)
 			continue;
 		if (estimate) {
-			/* About half the cells in between straddle a point's circle. */
-			r->work += (uint64_t)size * (upper - lower) / 2;
+			/*
+			 * About half the cells in between straddle a point's circle;
+			 * each point looks at about half the cells before it stops.
+			 */
+			r->work += (uint64_t)size * ((upper - lower) / 2 + r->nstencil / 2 * LOOK_WORK);
 			continue;
 		}
 		for (uint32_t i = g->start[c]; i < g->start[c + 1]; i++) {
-			size_t hits = lower;
-			for (size_t s = 0; s < r->nstencil && hits < r->min_points; s++) {
+			size_t hits = lower, s;
+			for (s = 0; s < r->nstencil && hits < r->min_points; s++) {
 				int64_t d = cell_at(g, cx, cy, &r->stencil[s]);
 				int how;
 				if (d < 0 || r->stencil[s].full || !cell_size(g, d))
 					continue;
-				if ((how = cell_reach(r, d, g->sx[i], g->sy[i])) == 2) {
+				how = cell_reach_at(r, cx + r->stencil[s].dx, cy + r->stencil[s].dy,
+				                    g->sx[i], g->sy[i]);
+				if (how == 2) {
 					hits += cell_size(g, d);
 				} else if (how == 1) {
 					hits += count_near(r, g->start[d], g->start[d + 1], g->sx[i], g->sy[i]);
 					r->work += cell_size(g, d);
 				}
 			}
+			r->work += s * LOOK_WORK;
 			if (hits >= r->min_points) {
 				r->core[i] = 1;
 				r->ncore[c]++;
@@ -465,6 +482,7 @@ static int label_points(run *r, int32_t *labels, size_t *out_clusters)
 			int32_t best = -1;
 			if (r->core[i])
 				continue;
+			r->work += r->nstencil * LOOK_WORK;
 			for (size_t s = 0; s < r->nstencil; s++) {
 				const reach *st = &r->stencil[s];
 				int64_t d = cell_at(g, cx, cy, st);
@@ -479,7 +497,7 @@ static int label_points(run *r, int32_t *labels, size_t *out_clusters)
 					best = whole;
 					continue;
 				}
-				if (!cell_reach(r, d, g->sx[i], g->sy[i]))
+				if (!cell_reach_at(r, cx + st->dx, cy + st->dy, g->sx[i], g->sy[i]))
 					continue;
 				for (uint32_t j = g->start[d]; j < g->start[d + 1]; j++) {
 					double dx, dy;
@@ -540,13 +558,14 @@ int gp_cluster_dbscan_bounded(int32_t *labels, size_t *out_clusters, const doubl
 	cells = (size_t)(r.g.cols * r.g.rows);
 	/*
 	 * Refused before any distance is measured when the cells say the core
-	 * phase alone would be too much; then the work actually done counts.
+	 * phase alone would take several budgets (the estimate assumes no
+	 * early stop); then the work actually done counts against the budget.
 	 */
 	{
 		uint64_t base = r.work;
 		if ((rc = find_cores(&r, 1)))
 			goto out;
-		if (r.work > budget) {
+		if (r.work - base > 3 * budget) {
 			rc = GP_TOO_LARGE;
 			goto out;
 		}

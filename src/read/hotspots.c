@@ -9,9 +9,10 @@
  *     generation and shared, so a request walks arrays, not a million
  *     records scattered over the heap.
  *   - DBSCAN gets a budget of work (distance tests and cell visits) that
- *     keeps it within a few hundred milliseconds of CPU; a request beyond
- *     it is refused before the expensive part starts (GP_INVALID naming
- *     eps, asking for a narrower request) instead of running for minutes.
+ *     keeps it within about half a second of CPU; a request beyond it is
+ *     refused (GP_INVALID naming eps, asking for a narrower request) — at
+ *     once when the cells show it, else when the budget is spent — instead
+ *     of running for minutes.
  *   - The default answer (no parameters) is kept per index generation.
  *
  * What a planner needs at high density: with a fixed min_points a city
@@ -32,8 +33,11 @@
 
 #include "read_int.h"
 
-/* Distance tests and cell visits DBSCAN may spend: about 0.3 s of one core. */
-#define WORK_BUDGET 150000000ull
+/*
+ * Work DBSCAN may spend (cluster.h): at most about half a second of one
+ * core on a million points, whatever eps and min_points ask.
+ */
+#define WORK_BUDGET 120000000ull
 /* Hotspots are spots this many times as dense as their area on average. */
 #define DENSITY_FACTOR 3.0
 /* Outline width around a hotspot whose points lie on one spot or line. */

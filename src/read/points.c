@@ -6,10 +6,10 @@
  * Planning a page in id order (no box): the count comes first, from the
  * counts the triggers keep, and so does the count of each filter alone;
  * with them each way to the rows is weighed by how many rows it must look
- * at before the page is full — the table by id (between the ids of the
- * period's days), the index of the district, topic or channel (each hands
- * out ids in order), or the creation index over the period (then sorted) —
- * and the cheapest runs.  An offset is first turned into a cursor where
+ * at before the page is full — the table by id, or the index of the
+ * district, topic or channel (each hands out ids in order), all of them
+ * between the ids of the period's days; or the creation index over the
+ * period (then sorted) — and the cheapest runs.  An offset is first turned into a cursor where
  * the blocks of point_blocks allow, so a deep page costs what the first
  * does.  A page with a box runs along the grid instead (store.h).
  */
@@ -56,11 +56,13 @@ static double rows_to_fill(double candidates, int64_t matched, int64_t need)
 
 /*
  * Chooses f->path (and the id bounds of a period) for a page of `need`
- * rows in id order without a box, where `matched` points pass f.
+ * rows in id order without a box, where `matched` points pass f.  A period
+ * bounds the ids every path walks: the ids of its days, which in a city's
+ * life run with time, so a late period is not looked for among early ids.
  */
 static int plan_path(gp_read *r, gp_point_filter *f, int64_t matched, int64_t need)
 {
-	double best, cost;
+	double best, cost, share = 1;
 	int64_t total, n, lo = 0, hi = 0;
 	int rc;
 
@@ -71,25 +73,23 @@ static int plan_path(gp_read *r, gp_point_filter *f, int64_t matched, int64_t ne
 		return 0; /* at most a category: the table is as good as it gets */
 	if ((rc = count_alone(r, f, 0, 0, 0, 0, &total)))
 		return rc;
-	if ((f->since || f->until) &&
-	    (rc = gp_store_point_id_range(r->store, f->status, f->since, f->until, &lo,
-	                                  &hi)) != GP_NOT_FOUND) {
+	if (f->since || f->until) {
+		rc = gp_store_point_id_range(r->store, f->status, f->since, f->until, &lo, &hi);
+		if (rc == GP_NOT_FOUND)
+			return 0; /* no day holds such points: the count said 0 already */
 		if (rc)
 			return rc;
-		/* Ids are dense enough that the range's width stands for its rows. */
-		if (hi - lo + 1 < total)
-			total = hi - lo + 1;
 		f->id_lo = lo;
 		f->id_hi = hi;
-	} else if (f->since || f->until) {
-		f->id_lo = f->id_hi = 0;
-		return 0; /* no day holds such points: the count said 0 already */
+		/* Ids are dense enough that the range's width stands for its rows. */
+		if (total > 0 && hi - lo + 1 < total)
+			share = (double)(hi - lo + 1) / (double)total;
 	}
-	best = rows_to_fill((double)total, matched, need);
+	best = rows_to_fill((double)total * share, matched, need);
 	if (f->district && f->district_layer >= 0) {
 		if ((rc = count_alone(r, f, 1, 0, 0, 0, &n)))
 			return rc;
-		if ((cost = rows_to_fill((double)n, matched, need)) < best) {
+		if ((cost = rows_to_fill((double)n * share, matched, need)) < best) {
 			best = cost;
 			f->path = GP_PATH_DISTRICT;
 		}
@@ -97,7 +97,7 @@ static int plan_path(gp_read *r, gp_point_filter *f, int64_t matched, int64_t ne
 	if (f->topic) {
 		if ((rc = count_alone(r, f, 0, 1, 0, 0, &n)))
 			return rc;
-		if ((cost = rows_to_fill((double)n, matched, need)) < best) {
+		if ((cost = rows_to_fill((double)n * share, matched, need)) < best) {
 			best = cost;
 			f->path = GP_PATH_TOPIC;
 		}
@@ -105,7 +105,7 @@ static int plan_path(gp_read *r, gp_point_filter *f, int64_t matched, int64_t ne
 	if (f->channel >= 0) {
 		if ((rc = count_alone(r, f, 0, 0, 1, 0, &n)))
 			return rc;
-		if ((cost = rows_to_fill((double)n, matched, need)) < best) {
+		if ((cost = rows_to_fill((double)n * share, matched, need)) < best) {
 			best = cost;
 			f->path = GP_PATH_CHANNEL;
 		}
@@ -117,10 +117,9 @@ static int plan_path(gp_read *r, gp_point_filter *f, int64_t matched, int64_t ne
 		if ((cost = 1.5 * (double)n) < best) {
 			best = cost;
 			f->path = GP_PATH_CREATED;
+			f->id_lo = f->id_hi = 0;
 		}
 	}
-	if (f->path != GP_PATH_TABLE)
-		f->id_lo = f->id_hi = 0;
 	return 0;
 }
 

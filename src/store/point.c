@@ -896,19 +896,27 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 	return rc;
 }
 
+/* " AND …" for the id bounds: every index ends with the id, so they seek. */
+static void id_bounds(gp_buf *sql, const gp_point_filter *f)
+{
+	if (f->id_lo > 0)
+		gp_buf_puts(sql, " AND p.id >= :idlo");
+	if (f->id_hi > 0)
+		gp_buf_puts(sql, " AND p.id <= :idhi");
+}
+
 /* " FROM …" of an id-order query without a grid, along f->path. */
 static int path_from(gp_buf *sql, const gp_point_filter *f)
 {
+	int rc = 0;
+
 	switch (f->path) {
 	case GP_PATH_TABLE:
 		/* The status test must not pick the status index (see above). */
 		gp_buf_puts(sql, " FROM points p NOT INDEXED WHERE 1");
 		if (f->status >= 0)
 			gp_buf_puts(sql, " AND +p.status = :status");
-		if (f->id_lo > 0)
-			gp_buf_puts(sql, " AND p.id >= :idlo");
-		if (f->id_hi > 0)
-			gp_buf_puts(sql, " AND p.id <= :idhi");
+		id_bounds(sql, f);
 		return 0;
 	case GP_PATH_DISTRICT:
 		if (!f->district || f->status < 0 || f->district_layer < 0)
@@ -919,19 +927,19 @@ static int path_from(gp_buf *sql, const gp_point_filter *f)
 		                         : " FROM points p INDEXED BY points_stadtteil WHERE"
 		                           " p.stadtteil_id = :district");
 		gp_buf_puts(sql, " AND p.status = :status");
-		return 0;
+		break;
 	case GP_PATH_TOPIC:
 		if (!f->topic || f->status < 0)
 			return GP_EFAULT;
 		gp_buf_puts(sql, " FROM points p INDEXED BY points_topic WHERE p.topic = :topic"
 		                 " AND p.status = :status");
-		return 0;
+		break;
 	case GP_PATH_CHANNEL:
 		if (f->channel < 0 || f->status < 0)
 			return GP_EFAULT;
 		gp_buf_puts(sql, " FROM points p INDEXED BY points_channel"
 		                 " WHERE p.channel = :channel AND p.status = :status");
-		return 0;
+		break;
 	case GP_PATH_CREATED:
 		if ((!f->since && !f->until) || f->status < 0)
 			return GP_EFAULT;
@@ -941,6 +949,8 @@ static int path_from(gp_buf *sql, const gp_point_filter *f)
 	default:
 		return GP_EFAULT;
 	}
+	id_bounds(sql, f);
+	return rc;
 }
 
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,

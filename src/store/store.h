@@ -155,7 +155,7 @@ enum {
  * sorting; every filter the path does not answer is tested per row.
  */
 typedef enum gp_point_path {
-	GP_PATH_TABLE = 0, /* the table by id (between id_lo and id_hi) */
+	GP_PATH_TABLE = 0, /* the table by id */
 	GP_PATH_DISTRICT,  /* the district's index: needs district_layer, status >= 0 */
 	GP_PATH_TOPIC,     /* the topic's index: needs status >= 0 */
 	GP_PATH_CHANNEL,   /* the channel's index: needs status >= 0 */
@@ -202,7 +202,8 @@ typedef struct gp_point_filter {
 	gp_bbox grid_inner;
 	int order;              /* GP_ORDER_ID or GP_ORDER_CELL */
 	int path;               /* gp_point_path, for GP_ORDER_ID without a grid */
-	/* Ids every match lies between (0: unbounded), narrowing GP_PATH_TABLE. */
+	/* Ids every match lies between (0: unbounded): a range the table and the
+	 * equality indexes seek to (each index ends with the id). */
 	int64_t id_lo, id_hi;
 	/*
 	 * Keyset paging: only points after (after_cell, after_id) in `order`

@@ -148,6 +148,24 @@ int main(void)
 		for (size_t i = 0; i < NPTS; i++)
 			CHECK_INT(got[i], want[i]);
 	}
+	/*
+	 * The budget holds to the unit: exactly the work a request takes
+	 * answers it; a quarter less stops it part way, past the cells'
+	 * up-front estimate.
+	 */
+	{
+		size_t c = 0;
+		uint64_t need = 0, work = 0;
+		layout(0, x, y, NPTS);
+		CHECK_INT(gp_cluster_dbscan_bounded(got, &c, x, y, NPTS, 30, 8, UINT64_MAX, &need), 0);
+		CHECK(need > 1000);
+		CHECK_INT(gp_cluster_dbscan_bounded(got, &c, x, y, NPTS, 30, 8, need, &work), 0);
+		CHECK(work == need);
+		CHECK_INT(gp_cluster_dbscan_bounded(got, &c, x, y, NPTS, 30, 8, need - need / 4, &work),
+		          GP_TOO_LARGE);
+		CHECK(work > need - need / 4 && work < need);
+		CHECK_INT(c, 0);
+	}
 	CHECK_INT(gp_cluster_dbscan(got, &(size_t){ 0 }, x, y, 10, 0, 5), GP_INVALID);
 	CHECK_DONE();
 }

@@ -324,7 +324,7 @@ static void paths(gp_store *s)
 			         pick(24));
 			f.since = w.since = since;
 			f.until = w.until = until;
-			if (path == GP_PATH_TABLE &&
+			if (path != GP_PATH_CREATED &&
 			    gp_store_point_id_range(s, f.status, since, until, &lo, &hi) == 0) {
 				f.id_lo = lo;
 				f.id_hi = hi;
