@@ -5,6 +5,9 @@
 #define GP_HTTP_INT_H
 
 #include <civetweb.h>
+#include <pthread.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "http.h"
 
@@ -20,6 +23,9 @@ typedef struct http_param {
 	char *value;
 } http_param;
 
+typedef struct http_pool http_pool;
+typedef struct http_threads http_threads;
+
 struct gp_http_server {
 	struct mg_context *ctx;
 	const gp_config *cfg;
@@ -27,6 +33,8 @@ struct gp_http_server {
 	gp_http_hooks hooks;
 	char web_root[4096]; /* realpath of cfg->web_root, or "" */
 	int port;
+	http_pool *pool;       /* pool.c: the database workers */
+	http_threads *threads; /* threads.c: civetweb's threads and their connections */
 };
 
 struct gp_http_exchange {
@@ -58,20 +66,91 @@ struct gp_http_exchange {
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
+	int stream_slot;         /* holds one of the exports_max download slots */
+	int stream_refused;      /* the stream was refused for want of a slot */
+	int64_t stream_started_ms;
 };
 
-/* stack.c: a private, large stack per worker thread (see there why). */
+/* stack.c: a large stack per database worker (see there why). */
 typedef struct gp_http_stack gp_http_stack;
 int gp_http_stack_new(gp_http_stack **out);
 void gp_http_stack_free(gp_http_stack *s);
 /* Runs fn(arg) on s and returns when it has; without s, runs it directly. */
 int gp_http_stack_run(gp_http_stack *s, void (*fn)(void *), void *arg);
 
-/* What civetweb keeps as each worker thread's pointer. */
-typedef struct http_thread {
+/* pool.c: database workers, each on its own stack, lent per request. */
+typedef struct http_slot {
 	gp_http_stack *stack;
-	void *worker; /* from gp_http_hooks.worker_new */
-} http_thread;
+	void *worker;           /* from gp_http_hooks.worker_new; NULL if it failed */
+	struct http_slot *next; /* in the free list */
+} http_slot;
+
+/* Makes room for cfg->db_connections workers, created when first needed. */
+int gp_http_pool_new(http_pool **out, gp_http_server *srv);
+/* Frees every worker; all must have been given back. NULL-safe. */
+void gp_http_pool_free(http_pool *p);
+/*
+ * A worker for one handler, waiting at most db_wait_ms for one to come
+ * free: GP_BUSY after that, GP_UNAVAILABLE when a new one cannot reach the
+ * database.  Give it back with gp_http_pool_give().
+ */
+int gp_http_pool_take(http_pool *p, http_slot **out);
+void gp_http_pool_give(http_pool *p, http_slot *s);
+
+/* threads.c: what civetweb keeps as each of its threads' pointer. */
+typedef struct http_thread http_thread;
+struct http_thread {
+	gp_http_server *srv;
+	void *worker;    /* the database worker lent to the running handler, or NULL */
+	/* the rest is threads.c's */
+	pthread_t self;
+	pid_t tid;
+	timer_t timer;
+	int has_timer;
+	int state;          /* under http_threads.mu */
+	int64_t idle_since_ms; /* since when it waits for its client */
+	uint64_t client_key; /* from gp_http_hooks.conn_open */
+	int counted;        /* the connection was shown to conn_open */
+	int refused;        /* the connection is over its client's cap */
+	int reaped;         /* its waiting connection is being ended (why: threads.c) */
+	size_t index;       /* in http_threads.all */
+};
+
+/* Installs the wake signal and starts the keep-alive reaper; before mg_start. */
+int gp_http_threads_start(gp_http_server *srv);
+/* Stops the reaper; after mg_stop. NULL-safe. */
+void gp_http_threads_stop(gp_http_server *srv);
+/* civetweb callbacks, on civetweb's threads */
+http_thread *gp_http_thread_new(gp_http_server *srv);
+void gp_http_thread_free(http_thread *t);
+int gp_http_conn_opened(const struct mg_connection *conn, void **data);
+void gp_http_conn_closed(const struct mg_connection *conn);
+int gp_http_conn_error(struct mg_connection *conn, int status, const char *msg);
+/*
+ * Around each request in dispatch(): the thread is busy (the wake signal
+ * is held back), then idle on its connection again.  NULL-safe.
+ */
+void gp_http_thread_busy(http_thread *t, struct mg_connection *conn);
+void gp_http_thread_idle(http_thread *t);
+/* The connection is over its client's cap: answer 429 and close. */
+int gp_http_thread_refused(const http_thread *t);
+/* Whether this answer may keep its connection open: not when threads run short. */
+int gp_http_may_keep_alive(const gp_http_exchange *x);
+/*
+ * A wall-clock deadline for blocking reads of this request (its body):
+ * from arming until disarming, civetweb's reads return early once
+ * deadline_ms (gp_time_mono_ms) has passed.
+ */
+void gp_http_deadline_arm(gp_http_exchange *x, int64_t deadline_ms);
+void gp_http_deadline_disarm(gp_http_exchange *x);
+/*
+ * Streamed downloads: a slot of exports_max (GP_BUSY when none is free),
+ * each chunk sent under the minimum rate (GP_EIO when the client went away
+ * or reads too slowly), and the slot given back at the end (NULL-safe).
+ */
+int gp_http_stream_open(gp_http_exchange *x);
+int gp_http_stream_send(gp_http_exchange *x, const char *data, size_t len);
+void gp_http_stream_close(gp_http_exchange *x);
 
 /* gzip.c */
 /* Does the request's Accept-Encoding take gzip (q > 0)? */
@@ -88,6 +167,9 @@ int gp_http_status_for(int code);
 void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err);
 /* civetweb's http_error callback: its own errors as problem+json. */
 int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *msg);
+/* The same, naming `field` (may be NULL) instead of the body for 408/411/413. */
+int gp_http_civetweb_problem(struct mg_connection *conn, int status, const char *msg,
+                             const char *field);
 
 /* exchange.c */
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err);

@@ -30,7 +30,7 @@ static const struct {
 	[GP_TOO_LARGE] = { 413, "too-large", "Request body too large", "RequestTooLarge" },
 	[GP_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported media type",
 		                   "UnsupportedMediaType" },
-	[GP_TIMEOUT] = { 408, "timeout", "Request body not received in time", "Timeout" },
+	[GP_TIMEOUT] = { 408, "timeout", "Request not received in time", "Timeout" },
 	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable" },
 	[GP_CONFLICT] = { 409, "conflict", "Conflict", "Conflict" },
 	[GP_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed",
@@ -119,9 +119,16 @@ static const char *slug_for_status(int status, const char **title, const char **
 
 int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *msg)
 {
+	return gp_http_civetweb_problem(conn, status, msg,
+	                                status == 413 || status == 408 || status == 411 ? "body"
+	                                                                               : NULL);
+}
+
+int gp_http_civetweb_problem(struct mg_connection *conn, int status, const char *msg,
+                             const char *field)
+{
 	const struct mg_request_info *ri = mg_get_request_info(conn);
 	const char *title, *code, *slug = slug_for_status(status, &title, &code);
-	const char *field = status == 413 || status == 408 || status == 411 ? "body" : NULL;
 	char len[32];
 	gp_buf b;
 
@@ -137,6 +144,8 @@ int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *m
 	mg_response_header_start(conn, status);
 	gp_http_common_headers(conn, GP_PROBLEM_TYPE);
 	mg_response_header_add(conn, "Content-Length", len, -1);
+	if (status == 429 || status == 503)
+		mg_response_header_add(conn, "Retry-After", "1", -1);
 	mg_response_header_send(conn);
 	if (!ri || strcmp(ri->request_method ? ri->request_method : "", "HEAD") != 0)
 		mg_write(conn, b.data, b.len);

@@ -31,7 +31,7 @@ static const struct {
 	[GP_METRIC_DB_BUSY] = { "geopart_db_worker_timeouts_total", "requests answered 503 because no database worker came free in db_wait_ms" },
 	[GP_METRIC_BODY_TIMEOUTS] = { "geopart_body_timeouts_total", "request bodies cut at body_deadline_ms (408)" },
 	[GP_METRIC_CONNS_REFUSED] = { "geopart_connections_refused_total", "connections refused over conns_per_client (429)" },
-	[GP_METRIC_KEEPALIVE_ENDED] = { "geopart_keepalive_ended_total", "idle keep-alive connections ended because threads ran short" },
+	[GP_METRIC_WAITING_ENDED] = { "geopart_connections_ended_total", "connections waiting for their client (idle keep-alive, slow request heads) ended because threads ran short" },
 	[GP_METRIC_EXPORTS_REFUSED] = { "geopart_exports_refused_total", "downloads refused because exports_max were streaming (503)" },
 	[GP_METRIC_EXPORTS_CUT] = { "geopart_exports_cut_total", "downloads ended early: the client went away, took nothing for request_timeout_ms or read slower than export_min_kib_per_s" },
 };

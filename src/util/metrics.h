@@ -26,7 +26,7 @@ typedef enum gp_metric {
 	GP_METRIC_DB_BUSY,         /* of those, answered 503 because none came free */
 	GP_METRIC_BODY_TIMEOUTS,   /* bodies cut at body_deadline_ms (408) */
 	GP_METRIC_CONNS_REFUSED,   /* connections over conns_per_client (429) */
-	GP_METRIC_KEEPALIVE_ENDED, /* idle keep-alive connections ended to free threads */
+	GP_METRIC_WAITING_ENDED,   /* idle or slow connections ended to free threads */
 	GP_METRIC_EXPORTS_REFUSED, /* downloads refused at exports_max (503) */
 	GP_METRIC_EXPORTS_CUT,     /* downloads ended early: client gone, stalled or too slow */
 	GP_METRIC_COUNT
