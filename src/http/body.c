@@ -68,13 +68,13 @@ static body_outcome read_all(gp_http_exchange *x, long long want, size_t cap, in
 
 		if (want >= 0 && (long long)*got == want)
 			return BODY_OK;
-		if (gp_time_mono_ms() > deadline)
+		if (gp_http_deadline_passed(x, deadline))
 			return BODY_LATE;
 		n = mg_read(x->conn, x->body + *got, cap - *got);
 		if (n == 0 && want < 0)
 			return BODY_OK; /* end of a chunked body */
 		if (n <= 0)
-			return gp_time_mono_ms() > deadline || n < 0 ? BODY_LATE : BODY_SHORT;
+			return gp_http_deadline_passed(x, deadline) || n < 0 ? BODY_LATE : BODY_SHORT;
 		*got += (size_t)n;
 		if (*got > x->route->body_max)
 			return BODY_TOO_LARGE;

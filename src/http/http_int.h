@@ -112,7 +112,7 @@ struct http_thread {
 	uint64_t client_key; /* from gp_http_hooks.conn_open */
 	int counted;        /* the connection was shown to conn_open */
 	int refused;        /* the connection is over its client's cap */
-	int reaped;         /* its waiting connection is being ended (why: threads.c) */
+	_Atomic int reaped; /* its waiting connection is being ended (why: threads.c) */
 	size_t index;       /* in http_threads.all */
 };
 
@@ -143,6 +143,8 @@ int gp_http_may_keep_alive(const gp_http_exchange *x);
  */
 void gp_http_deadline_arm(gp_http_exchange *x, int64_t deadline_ms);
 void gp_http_deadline_disarm(gp_http_exchange *x);
+/* Past deadline_ms, or ended early because threads ran short. */
+int gp_http_deadline_passed(gp_http_exchange *x, int64_t deadline_ms);
 /*
  * Streamed downloads: a slot of exports_max (GP_BUSY when none is free),
  * each chunk sent under the minimum rate (GP_EIO when the client went away

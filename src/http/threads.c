@@ -20,7 +20,8 @@
  *   below an eighth of the threads free, the reaper thread ends the
  *   keep-alive connections idle longest, then connections whose first
  *   request head has been arriving longest (slow clients or slowloris; a
- *   real client sends its head in milliseconds), each only after WAITED_MS.
+ *   real client sends its head in milliseconds), then bodies arriving
+ *   longest (408 before their deadline), each only after WAITED_MS.
  * - Wall-clock deadlines: civetweb bounds the request head by
  *   request_timeout_ms from when it began reading it, but a body read
  *   (mg_read) only returns when all the bytes asked for have come or the
@@ -71,9 +72,19 @@
 #define WAITED_MS 1000
 #define STREAM_PIECE 16384  /* a download's progress is checked per piece */
 
-/* a thread's state: without a connection, its first head arriving, answering, idle after an answer */
-enum { T_FREE, T_OPEN, T_BUSY, T_IDLE };
-enum { REAPED_IDLE = 1, REAPED_SLOW = 2 };
+/*
+ * A thread's state: without a connection, its first head arriving,
+ * answering, reading a body (while answering), idle after an answer.
+ */
+enum { T_FREE, T_OPEN, T_BUSY, T_BODY, T_IDLE };
+/* why the reaper ended a connection */
+enum { REAPED_IDLE = 1, REAPED_SLOW_HEAD, REAPED_SLOW_BODY };
+
+/* Which waiting connections the reaper ends first: lower first. */
+static int reap_rank(int state)
+{
+	return state == T_IDLE ? 0 : state == T_OPEN ? 1 : 2;
+}
 
 struct http_threads {
 	pthread_mutex_t mu;
@@ -144,8 +155,9 @@ static void timer_set(http_thread *t, int64_t in_ms, int disarm)
 
 /*
  * Ends up to `want` connections that have waited for their client for
- * WAITED_MS or more, longest-idle keep-alive ones first, then those whose
- * first head is still arriving; call with mu held.
+ * WAITED_MS or more: longest-idle keep-alive ones first, then those whose
+ * first head is still arriving, then bodies still arriving (answered 408);
+ * call with mu held.
  */
 static void end_idle(http_threads *ts, int want)
 {
@@ -154,7 +166,7 @@ static void end_idle(http_threads *ts, int want)
 
 	for (size_t i = 0; i < ts->n; i++) {
 		http_thread *t = ts->all[i];
-		if (!t->reaped && (t->state == T_IDLE || t->state == T_OPEN) &&
+		if (!t->reaped && (t->state == T_IDLE || t->state == T_OPEN || t->state == T_BODY) &&
 		    now - t->idle_since_ms >= WAITED_MS)
 			ts->idle[k++] = t;
 	}
@@ -163,14 +175,17 @@ static void end_idle(http_threads *ts, int want)
 		size_t first = i;
 		for (size_t j = i + 1; j < k; j++) {
 			const http_thread *a = ts->idle[j], *b = ts->idle[first];
-			if (a->state != b->state ? a->state == T_IDLE
-			                         : a->idle_since_ms < b->idle_since_ms)
+			if (reap_rank(a->state) != reap_rank(b->state)
+			        ? reap_rank(a->state) < reap_rank(b->state)
+			        : a->idle_since_ms < b->idle_since_ms)
 				first = j;
 		}
 		http_thread *t = ts->idle[first];
 		ts->idle[first] = ts->idle[i];
 		ts->idle[i] = t;
-		t->reaped = t->state == T_IDLE ? REAPED_IDLE : REAPED_SLOW;
+		t->reaped = t->state == T_IDLE   ? REAPED_IDLE
+		            : t->state == T_OPEN ? REAPED_SLOW_HEAD
+		                                 : REAPED_SLOW_BODY;
 		pthread_kill(t->self, wake_signal());
 		gp_metric_add(GP_METRIC_WAITING_ENDED, 1);
 	}
@@ -372,7 +387,7 @@ int gp_http_conn_error(struct mg_connection *conn, int status, const char *msg)
 	        (t->state == T_OPEN ? t->srv->cfg->request_timeout_ms : t->srv->cfg->keep_alive_ms)) {
 		status = 408;
 		msg = "the request line and headers did not arrive in time";
-	} else if (head && reaped == REAPED_SLOW && status == 400) {
+	} else if (head && reaped == REAPED_SLOW_HEAD && status == 400) {
 		status = 408;
 		msg = "the request line and headers did not arrive in time while the server was "
 		      "short of threads";
@@ -446,14 +461,33 @@ int gp_http_may_keep_alive(const gp_http_exchange *x)
 	return !ts || (int64_t)ts->held * 4 < (int64_t)x->srv->cfg->threads * 3;
 }
 
+/* The state of a busy thread while it reads a body: the reaper may end it. */
+static void set_body_state(http_thread *t, int reading)
+{
+	http_threads *ts = t->srv->threads;
+
+	pthread_mutex_lock(&ts->mu);
+	t->state = reading ? T_BODY : T_BUSY;
+	t->idle_since_ms = gp_time_mono_ms();
+	pthread_mutex_unlock(&ts->mu);
+}
+
 void gp_http_deadline_arm(gp_http_exchange *x, int64_t deadline_ms)
 {
 	http_thread *t = mg_get_thread_pointer(x->conn);
 
 	if (!t || timer_ready(t))
 		return;
+	set_body_state(t, 1);
 	timer_set(t, deadline_ms - gp_time_mono_ms(), 0);
 	wake_mask(SIG_UNBLOCK);
+}
+
+int gp_http_deadline_passed(gp_http_exchange *x, int64_t deadline_ms)
+{
+	const http_thread *t = mg_get_thread_pointer(x->conn);
+
+	return gp_time_mono_ms() > deadline_ms || (t && t->reaped == REAPED_SLOW_BODY);
 }
 
 void gp_http_deadline_disarm(gp_http_exchange *x)
@@ -465,6 +499,7 @@ void gp_http_deadline_disarm(gp_http_exchange *x)
 	/* held back first, so a signal already on its way cannot hit the next call */
 	wake_mask(SIG_BLOCK);
 	timer_set(t, 0, 1);
+	set_body_state(t, 0);
 }
 
 int gp_http_stream_open(gp_http_exchange *x)

@@ -139,7 +139,7 @@ class Attack:
             while not self._stop.is_set():
                 now = time.monotonic()
                 if self._area_since is not None:
-                    self._area += (now - last) * self._open_now
+                    self._area += (now - max(last, self._area_since)) * self._open_now
                 last = now
                 for i in range(self.count):
                     if conns[i] is None and now >= reopen_at[i]:

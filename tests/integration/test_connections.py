@@ -142,11 +142,12 @@ class TestPerClientCap(ServerTest):
 
 
 class TestShedding(ServerTest):
-    """Few threads, idle keep-alive connections that would last a minute and
-    slow heads filling the rest: the longest-idle keep-alive connections are
-    ended, and crowded answers stop offering keep-alive."""
+    """Few threads, and connections that would hold them for half a minute
+    or more: when threads run short, the ones waiting longest for their
+    client are ended (idle keep-alive first), and crowded answers stop
+    offering keep-alive."""
     config = {'threads': '16', 'keep_alive_ms': '60000', 'request_timeout_ms': '30000',
-              'access_log': 'off'}
+              'body_deadline_ms': '30000', 'access_log': 'off'}
 
     def test_idle_ones_are_ended_when_threads_run_short(self):
         idle = attack.Attack(self.server.port, 'idle', 12, per_address=12, first_source=3)
@@ -170,6 +171,22 @@ class TestShedding(ServerTest):
         self.assertEqual(r.getheader('Connection'), 'close')
         self.assertGreater(idle.closed, 0)
         self.assertGreaterEqual(metric(self.server, 'geopart_connections_ended_total'), 1)
+
+    def test_slow_bodies_are_ended_when_threads_run_short(self):
+        ended = metric(self.server, 'geopart_connections_ended_total')
+        bodies = attack.Attack(self.server.port, 'trickle-body', 20, per_address=20,
+                               first_source=5)
+        bodies.start(settle=1.0)
+        try:
+            times, statuses = attack.measure(self.server.port, '/healthz', n=10, spacing=0.2,
+                                             timeout=10)
+        finally:
+            bodies.stop()
+        self.assertEqual(statuses, [200] * len(statuses), statuses)
+        self.assertLess(max(times), 2.0, times)
+        # cut with a 408 long before their 30 s deadline
+        self.assertGreater(bodies.statuses.get(408, 0), 0, bodies.statuses)
+        self.assertGreater(metric(self.server, 'geopart_connections_ended_total'), ended)
 
 
 class Reader(threading.Thread):
