@@ -108,7 +108,8 @@ int gp_core_conn_open(gp_core *c, const char *addr, uint64_t *out_key)
 	int counted, rc;
 
 	*out_key = 0;
-	if (c->cfg->conns_per_client <= 0 || gp_config_list_has(c->cfg->trusted_proxies, addr))
+	if (!c->conns || c->cfg->conns_per_client <= 0 ||
+	    gp_config_list_has(c->cfg->trusted_proxies, addr))
 		return 0;
 	gp_guard_client(c->guard, addr, &client);
 	rc = gp_guard_conns_open(c->conns, &client, c->cfg->conns_per_client, &counted);
@@ -121,7 +122,7 @@ void gp_core_conn_close(gp_core *c, uint64_t key)
 {
 	gp_client client = { .id = key };
 
-	if (key)
+	if (key && c->conns)
 		gp_guard_conns_close(c->conns, &client);
 }
 
