@@ -12,6 +12,7 @@ import http.client
 import json
 import re
 import socket
+import sqlite3
 import threading
 import time
 import unittest
@@ -290,6 +291,47 @@ class TestDownloads(ServerTest):
         self.assertRegex(log, r'/api/export cut after \d+ bytes in \d+ ms: the client reads '
                               r'slower than export_min_kib_per_s')
         self.assertFalse(reader.got.endswith(b'0\r\n\r\n'))
+
+
+class TestPool(ServerTest):
+    """Two database workers, both held by writes waiting for another
+    process's lock: a third request waits db_wait_ms for one, then gets 503."""
+    config = {'db_connections': '2', 'exports_max': '1', 'db_wait_ms': '300'}
+
+    def test_no_free_worker_is_503_after_db_wait_ms(self):
+        form = self.server.form_token()
+        lock = sqlite3.connect(self.server.db, timeout=10)
+        lock.execute('BEGIN IMMEDIATE')  # every writer of the server waits now
+        try:
+            answers = []
+            writers = [threading.Thread(target=lambda i=i: answers.append(self.server.post_point(
+                7.768889, 49.444722, comment=f'waits {i}', form_token=form).status))
+                for i in range(2)]
+            for w in writers:
+                w.start()
+            # until both writes hold a worker, a request finds a free one
+            deadline = time.monotonic() + 4
+            while self.server.get('/healthz').status == 200:
+                self.assertLess(time.monotonic(), deadline, 'the writes never took both workers')
+                time.sleep(0.02)
+            t0 = time.monotonic()
+            r = self.server.get(REAL)
+            took = time.monotonic() - t0
+        finally:
+            lock.rollback()
+            lock.close()
+        for w in writers:
+            w.join()
+        self.assertEqual(r.status, 503, r)
+        self.assertEqual(r.header('Retry-After'), '1')
+        self.assertIn('database connection', json.loads(r.body)['detail'])
+        self.assertGreater(took, 0.25)
+        self.assertLess(took, 2)
+        self.assertGreaterEqual(metric(self.server, 'geopart_db_worker_timeouts_total'), 2)
+        self.assertGreaterEqual(metric(self.server, 'geopart_db_worker_waits_total'), 2)
+        # both writes went through once the lock was gone
+        self.assertEqual(answers, [201, 201])
+        self.assertEqual(self.server.get(REAL).status, 200)
 
 
 class TestMemory(ServerTest):
