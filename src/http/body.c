@@ -7,7 +7,8 @@
  * 413 sent through mg_send_http_error, which closes the connection so
  * civetweb does not go on reading the rest.  The whole body must arrive
  * within body_deadline_ms, a wall-clock deadline however the bytes trickle;
- * a client too slow gets 408 and the connection is closed.
+ * a client too slow gets 408 and the connection is closed.  A garbled chunk
+ * size is a malformed request (400), not a slow one.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -17,35 +18,87 @@
 #include "http_int.h"
 #include "util/metrics.h"
 
+/* RFC 9110 token characters. */
+static int tchar(int c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *skip_ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * Is ct `application/json` or `application/geo+json` with well-formed
+ * parameters (RFC 9110 8.3.1: type/subtype *( OWS ";" OWS [ name=value ] ))
+ * of which a charset, if given once, is exactly UTF-8 (JSON is UTF-8, RFC
+ * 8259)?  Values may be quoted; other parameters are ignored.
+ */
 static int media_type_ok(const char *ct)
 {
 	static const char *const types[] = { "application/json", "application/geo+json" };
-	const char *semi;
-	size_t n;
+	const char *p, *start;
+	int known = 0, charsets = 0;
 
 	if (!ct)
 		return 0;
-	while (*ct == ' ')
-		ct++;
-	semi = strchr(ct, ';');
-	n = semi ? (size_t)(semi - ct) : strlen(ct);
-	while (n > 0 && ct[n - 1] == ' ')
-		n--;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (strlen(types[i]) == n && strncasecmp(ct, types[i], n) == 0) {
-			/* JSON is UTF-8 (RFC 8259); any other declared charset is refused. */
-			const char *cs = semi ? strcasestr(semi, "charset=") : NULL;
-			if (cs) {
-				cs += 8;
-				if (*cs == '"')
-					cs++;
-				if (strncasecmp(cs, "utf-8", 5) != 0)
-					return 0;
-			}
+	start = p = skip_ows(ct);
+	while (tchar((unsigned char)*p) || *p == '/')
+		p++;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		known |= strlen(types[i]) == (size_t)(p - start) &&
+		         strncasecmp(start, types[i], (size_t)(p - start)) == 0;
+	if (!known)
+		return 0;
+	for (;;) {
+		char value[16];
+		size_t name_len, n = 0;
+		const char *name;
+		int fits = 1;
+
+		p = skip_ows(p);
+		if (!*p)
 			return 1;
+		if (*p++ != ';')
+			return 0;
+		p = skip_ows(p);
+		if (!*p || *p == ';')
+			continue; /* an empty parameter */
+		name = p;
+		while (tchar((unsigned char)*p))
+			p++;
+		name_len = (size_t)(p - name);
+		if (!name_len || *p++ != '=')
+			return 0;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (n + 1 < sizeof(value))
+					value[n++] = *p;
+				else
+					fits = 0;
+			}
+			if (*p++ != '"')
+				return 0;
+		} else {
+			for (; tchar((unsigned char)*p); p++) {
+				if (n + 1 < sizeof(value))
+					value[n++] = *p;
+				else
+					fits = 0;
+			}
+			if (!n)
+				return 0;
 		}
+		value[n] = '\0';
+		if (name_len == 7 && strncasecmp(name, "charset", 7) == 0 &&
+		    (charsets++ || !fits || strcasecmp(value, "utf-8") != 0))
+			return 0;
 	}
-	return 0;
 }
 
 /* Refuses with civetweb's error path so the connection is closed after. */
@@ -56,7 +109,9 @@ static int refuse(gp_http_exchange *x, int code, const char *detail)
 	return HTTP_ANSWERED;
 }
 
-typedef enum body_outcome { BODY_OK, BODY_LATE, BODY_SHORT, BODY_TOO_LARGE } body_outcome;
+typedef enum body_outcome {
+	BODY_OK, BODY_LATE, BODY_SHORT, BODY_BAD_CHUNKS, BODY_TOO_LARGE
+} body_outcome;
 
 /* Reads the body into x->body (cap bytes at most) until its end or the deadline. */
 static body_outcome read_all(gp_http_exchange *x, long long want, size_t cap, int64_t deadline,
@@ -64,17 +119,31 @@ static body_outcome read_all(gp_http_exchange *x, long long want, size_t cap, in
 {
 	*got = 0;
 	for (;;) {
+		int64_t before;
 		int n;
 
 		if (want >= 0 && (long long)*got == want)
 			return BODY_OK;
+		before = gp_time_mono_ms();
 		if (gp_http_deadline_passed(x, deadline))
 			return BODY_LATE;
 		n = mg_read(x->conn, x->body + *got, cap - *got);
 		if (n == 0 && want < 0)
 			return BODY_OK; /* end of a chunked body */
+		if (n <= 0 && gp_http_deadline_passed(x, deadline))
+			return BODY_LATE;
+		if (n < 0 && want < 0 &&
+		    gp_time_mono_ms() - before < gp_http_socket_timeout_ms(x->srv->cfg))
+			/*
+			 * civetweb gives up on a chunked body with -1 both when the
+			 * socket timed out and when a chunk size is not hex (zz,
+			 * -1, an overflowing or overlong one); only a timeout
+			 * takes the socket timeout to happen (the deadline's
+			 * signal was ruled out just above).
+			 */
+			return BODY_BAD_CHUNKS;
 		if (n <= 0)
-			return gp_http_deadline_passed(x, deadline) || n < 0 ? BODY_LATE : BODY_SHORT;
+			return n < 0 ? BODY_LATE : BODY_SHORT;
 		*got += (size_t)n;
 		if (*got > x->route->body_max)
 			return BODY_TOO_LARGE;
@@ -141,17 +210,24 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 	gp_http_deadline_arm(x, deadline);
 	outcome = read_all(x, want, cap, deadline, &got);
 	gp_http_deadline_disarm(x);
-	if (outcome == BODY_LATE) {
+	switch (outcome) {
+	case BODY_OK:
+		break;
+	case BODY_LATE:
 		gp_metric_add(GP_METRIC_BODY_TIMEOUTS, 1);
 		return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
-	}
-	if (outcome == BODY_SHORT)
+	case BODY_SHORT:
 		return refuse(x, GP_BAD_REQUEST, "the request body ended early");
-	if (outcome == BODY_TOO_LARGE) {
+	case BODY_BAD_CHUNKS:
+		return refuse(x, GP_BAD_REQUEST,
+		              "the chunked body is malformed or ended early (chunk sizes "
+		              "are hexadecimal numbers)");
+	case BODY_TOO_LARGE: {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "the body may have at most %zu bytes",
 		         x->route->body_max);
 		return refuse(x, GP_TOO_LARGE, msg);
+	}
 	}
 	x->body[got] = '\0';
 	x->body_len = got;

@@ -4,7 +4,11 @@
  * civetweb is told to do as little as possible on its own: no document root
  * (static files go through static.c), so no directory listing and no CGI;
  * the automatic CORS answers are switched off by empty allow values; every
- * request, whatever its method or path, reaches dispatch().
+ * request with a path, whatever its method, reaches dispatch().  The two
+ * forms civetweb parses but never routes — OPTIONS * and an absolute-form
+ * target naming another port — are answered from its connection_close
+ * callback (exchange.c); its own errors from its http_error callback
+ * (problem.c).
  *
  * dispatch() runs on the civetweb thread that holds the connection: it
  * parses the target, finds the route and reads the body there, and only
@@ -348,6 +352,20 @@ static void scrub_addresses(char *s)
 	}
 }
 
+static int init_connection(const struct mg_connection *conn, void **conn_data)
+{
+	gp_http_head_begins(1);
+	return gp_http_conn_opened(conn, conn_data);
+}
+
+static void connection_close(const struct mg_connection *conn)
+{
+	/* civetweb passes its connection as const even though it may still write */
+	gp_http_answer_unrouted((struct mg_connection *)conn,
+	                        mg_get_user_data(mg_get_context(conn)));
+	gp_http_conn_closed(conn);
+}
+
 static int log_message(const struct mg_connection *conn, const char *message)
 {
 	char copy[512];
@@ -367,7 +385,7 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	struct mg_server_port ports[4];
 	gp_http_server *srv;
 	char threads[16], timeout[16], keepalive[16];
-	int n, rc;
+	int timeout_ms, n, rc;
 
 	*out = NULL;
 	srv = calloc(1, sizeof(*srv));
@@ -385,13 +403,9 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		free(srv);
 		return rc;
 	}
-	/*
-	 * civetweb's request_timeout_ms bounds the request head (from when a
-	 * thread began reading it) and a send that makes no progress; the body
-	 * has its own deadline (body.c, threads.c).
-	 */
+	timeout_ms = gp_http_socket_timeout_ms(cfg);
 	snprintf(threads, sizeof(threads), "%d", cfg->threads);
-	snprintf(timeout, sizeof(timeout), "%d", cfg->request_timeout_ms);
+	snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
 	snprintf(keepalive, sizeof(keepalive), "%d", cfg->keep_alive_ms);
 	const char *options[] = {
 		"listening_ports", cfg->listen,
@@ -409,6 +423,8 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		"access_control_allow_methods", "",
 		"access_control_allow_headers", "",
 		"decode_url", "no",
+		/* absolute-form targets (RFC 9112 3.2.2) naming this port are served */
+		"enable_auth_domain_check", "no",
 		"tcp_nodelay", "1",
 		/*
 		 * Connections wait here while every thread holds one; with threads
@@ -421,8 +437,8 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	memset(&cb, 0, sizeof(cb));
 	cb.init_thread = init_thread;
 	cb.exit_thread = exit_thread;
-	cb.init_connection = gp_http_conn_opened;
-	cb.connection_close = gp_http_conn_closed;
+	cb.init_connection = init_connection;
+	cb.connection_close = connection_close;
 	cb.http_error = gp_http_conn_error;
 	cb.log_message = log_message;
 	srv->ctx = mg_start(&cb, srv, options);

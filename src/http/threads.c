@@ -369,35 +369,24 @@ void gp_http_conn_closed(const struct mg_connection *conn)
 int gp_http_conn_error(struct mg_connection *conn, int status, const char *msg)
 {
 	http_thread *t = mg_get_thread_pointer(conn);
-	int head = 0, reaped = 0;
+	int waiting = 0, reaped = 0;
 
 	if (t) {
 		pthread_mutex_lock(&t->srv->threads->mu);
-		head = t->state == T_OPEN || t->state == T_IDLE;
+		waiting = t->state == T_OPEN || t->state == T_IDLE;
 		reaped = t->reaped;
 		pthread_mutex_unlock(&t->srv->threads->mu);
 	}
-	/*
-	 * civetweb answers a head that did not arrive in time as malformed
-	 * (400); the time it took tells the two apart.  A head cut short by
-	 * the reaper was not garbled by the client either.
-	 */
-	if (head && status == 400 &&
-	    gp_time_mono_ms() - t->idle_since_ms >=
-	        (t->state == T_OPEN ? t->srv->cfg->request_timeout_ms : t->srv->cfg->keep_alive_ms)) {
-		status = 408;
-		msg = "the request line and headers did not arrive in time";
-	} else if (head && reaped == REAPED_SLOW_HEAD && status == 400) {
+	/* a head cut short by the reaper was not garbled by the client */
+	if (waiting && status == 400 && reaped == REAPED_SLOW_HEAD) {
 		status = 408;
 		msg = "the request line and headers did not arrive in time while the server was "
 		      "short of threads";
-	} else if (head && reaped == REAPED_IDLE && status == 400) {
+	} else if (waiting && status == 400 && reaped == REAPED_IDLE) {
 		status = 503;
 		msg = "the server ended this idle connection to free a thread; send the request again";
 	}
-	/* a refusal of the request head concerns no body */
-	return head ? gp_http_civetweb_problem(conn, status, msg, NULL)
-	            : gp_http_civetweb_error(conn, status, msg);
+	return gp_http_civetweb_error(conn, status, msg);
 }
 
 void gp_http_thread_busy(http_thread *t, struct mg_connection *conn)
@@ -554,14 +543,18 @@ static int too_slow(const gp_http_exchange *x, long long sent)
 	return gp_time_mono_ms() - x->stream_started_ms > allowed;
 }
 
-/* One chunk of a download, written piece by piece while the client keeps up. */
+/*
+ * One piece of a download (a chunk, or plain bytes of a stream an HTTP/1.0
+ * client reads until the connection ends), written piece by piece while the
+ * client keeps up.
+ */
 static int send_chunk(gp_http_exchange *x, const char *data, size_t len)
 {
 	char head[24];
 	int n = snprintf(head, sizeof(head), "%zx\r\n", len);
 
 	/* civetweb's mg_write gives up when the socket takes nothing for request_timeout_ms */
-	if (mg_write(x->conn, head, (size_t)n) != n)
+	if (!x->close_delimited && mg_write(x->conn, head, (size_t)n) != n)
 		return GP_EIO;
 	for (size_t off = 0; off < len;) {
 		size_t piece = len - off < STREAM_PIECE ? len - off : STREAM_PIECE;
@@ -576,7 +569,7 @@ static int send_chunk(gp_http_exchange *x, const char *data, size_t len)
 			return GP_EIO;
 		off += piece;
 	}
-	return mg_write(x->conn, "\r\n", 2) == 2 ? 0 : GP_EIO;
+	return x->close_delimited || mg_write(x->conn, "\r\n", 2) == 2 ? 0 : GP_EIO;
 }
 
 int gp_http_stream_send(gp_http_exchange *x, const char *data, size_t len)
