@@ -38,7 +38,6 @@ struct http_pool {
 int gp_http_pool_new(http_pool **out, gp_http_server *srv)
 {
 	http_pool *p = calloc(1, sizeof(*p));
-	pthread_condattr_t attr;
 
 	*out = NULL;
 	if (!p)
@@ -50,10 +49,7 @@ int gp_http_pool_new(http_pool **out, gp_http_server *srv)
 		return GP_ENOMEM;
 	}
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->freed, &attr);
-	pthread_condattr_destroy(&attr);
+	gp_http_cond_init_mono(&p->freed);
 	gp_gauge_set(GP_GAUGE_DB_WORKERS, (int64_t)p->n);
 	gp_gauge_set(GP_GAUGE_DB_WORKERS_BUSY, 0);
 	*out = p;
@@ -122,14 +118,7 @@ int gp_http_pool_take(http_pool *p, http_slot **out)
 	pthread_mutex_lock(&p->mu);
 	while (!p->free && p->made == p->n) {
 		if (!waited) {
-			int64_t ms = p->srv->cfg->db_wait_ms;
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_sec += ms / 1000;
-			until.tv_nsec += (ms % 1000) * 1000000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
+			gp_http_mono_after(&until, p->srv->cfg->db_wait_ms);
 			waited = 1;
 			gp_metric_add(GP_METRIC_DB_WAITS, 1);
 		}

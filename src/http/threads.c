@@ -202,12 +202,7 @@ static void *reap(void *arg)
 		struct timespec until;
 		int free_threads;
 
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_nsec += REAP_EVERY_MS * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		gp_http_mono_after(&until, REAP_EVERY_MS);
 		pthread_cond_timedwait(&ts->wake, &ts->mu, &until);
 		free_threads = threads - ts->held;
 		if (!ts->stop && free_threads < low)
@@ -221,7 +216,6 @@ int gp_http_threads_start(gp_http_server *srv)
 {
 	http_threads *ts = calloc(1, sizeof(*ts));
 	struct sigaction sa;
-	pthread_condattr_t attr;
 	sigset_t all, old;
 
 	if (!ts)
@@ -236,10 +230,7 @@ int gp_http_threads_start(gp_http_server *srv)
 		return GP_ENOMEM;
 	}
 	pthread_mutex_init(&ts->mu, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&ts->wake, &attr);
-	pthread_condattr_destroy(&attr);
+	gp_http_cond_init_mono(&ts->wake);
 	srv->threads = ts;
 	/* No SA_RESTART: the point is that a blocking poll() returns. */
 	memset(&sa, 0, sizeof(sa));

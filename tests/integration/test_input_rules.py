@@ -101,23 +101,28 @@ def raw_exchange(port, data, wait=5.0, trickle=None):
                 pass  # the server gave up on us; read what it said
         else:
             s.sendall(data)
-        out = b''
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-            if b'\r\n\r\n' in out:
-                head, _, rest = out.partition(b'\r\n\r\n')
-                m = re.search(rb'Content-Length: (\d+)', head)
-                if m and len(rest) >= int(m.group(1)):
-                    break
-        return out
+        return read_answer(s)
     finally:
         s.close()
+
+
+def read_answer(s, out=b''):
+    """Reads the rest of one answer (out holds its start): to the end of
+    its Content-Length, or until the server closes or stays silent."""
+    while True:
+        if b'\r\n\r\n' in out:
+            head, _, rest = out.partition(b'\r\n\r\n')
+            m = re.search(rb'Content-Length: (\d+)', head)
+            if m and len(rest) >= int(m.group(1)):
+                break
+        try:
+            chunk = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
 
 
 FEATURE = (b'{"type":"Feature","geometry":{"type":"Point","coordinates":[7.768889,49.444722]},'
@@ -215,18 +220,24 @@ class TestFraming(ServerTest):
         self.assertEqual(problem['status'], 408, problem)
         self.assertEqual(problem['type'], 'urn:geopart:problem:timeout', problem)
 
-    def test_trickling_body_gets_408_at_the_deadline(self):
-        before = self.server.db_count()
-        head = (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
-                b'Content-Length: %d\r\n\r\n' % len(FEATURE))
+    def trickled(self, at_once, trickle, pace):
+        """Sends at_once, then trickle a byte every `pace` seconds until the
+        server answers; returns the answer and the seconds it took."""
         s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
         t0 = time.time()
-        s.sendall(head)
-        # One body byte every 0.2 s would take about 25 s; every byte resets
-        # a socket timeout, so only a wall-clock deadline (1.5 s) stops it.
-        raw = trickle_until_answered(s, FEATURE, 0.2)
+        s.sendall(at_once)
+        raw = trickle_until_answered(s, trickle, pace)
         elapsed = time.time() - t0
         s.close()
+        return raw, elapsed
+
+    def test_trickling_body_gets_408_at_the_deadline(self):
+        before = self.server.db_count()
+        # One body byte every 0.2 s would take about 25 s; every byte resets
+        # a socket timeout, so only a wall-clock deadline (1.5 s) stops it.
+        raw, elapsed = self.trickled(
+            b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+            b'Content-Length: %d\r\n\r\n' % len(FEATURE), FEATURE, 0.2)
         self.assert_408(raw)
         self.assertGreater(elapsed, 1.4)
         self.assertLess(elapsed, 3.5)
@@ -234,16 +245,12 @@ class TestFraming(ServerTest):
         self.assertEqual(self.server.get('/healthz').status, 200)
 
     def test_trickling_chunked_body_gets_408_at_the_deadline(self):
-        head = (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
-                b'Transfer-Encoding: chunked\r\n\r\n')
-        chunked = b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n'
-        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
-        t0 = time.time()
-        s.sendall(head)
-        raw = trickle_until_answered(s, chunked, 0.2)
-        elapsed = time.time() - t0
-        s.close()
+        raw, elapsed = self.trickled(
+            b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+            b'Transfer-Encoding: chunked\r\n\r\n',
+            b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n', 0.2)
         self.assert_408(raw)
+        self.assertGreater(elapsed, 1.4)
         self.assertLess(elapsed, 3.5)
 
     def test_trickling_head_is_cut_at_request_timeout(self):
@@ -251,12 +258,7 @@ class TestFraming(ServerTest):
         # 2 s here), however steadily its bytes come.
         head = (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
                 b'X-Slow: ' + b'a' * 200 + b'\r\n\r\n')
-        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
-        t0 = time.time()
-        s.sendall(head[:20])
-        raw = trickle_until_answered(s, head[20:], 0.1)
-        elapsed = time.time() - t0
-        s.close()
+        raw, elapsed = self.trickled(head[:20], head[20:], 0.1)
         self.assert_408(raw)
         self.assertGreater(elapsed, 1.9)
         self.assertLess(elapsed, 4)
@@ -328,15 +330,7 @@ def trickle_until_answered(s, data, pace):
         out += chunk
         break
     s.settimeout(10)
-    while True:
-        try:
-            chunk = s.recv(65536)
-        except (socket.timeout, ConnectionResetError):
-            break
-        if not chunk:
-            break
-        out += chunk
-    return out
+    return read_answer(s, out)
 
 
 if __name__ == '__main__':
