@@ -374,8 +374,13 @@ int gp_http_conn_error(struct mg_connection *conn, int status, const char *msg)
 		msg = "the request line and headers did not arrive in time while the server was "
 		      "short of threads";
 	} else if (waiting && status == 400 && reaped == REAPED_IDLE) {
-		status = 503;
-		msg = "the server ended this idle connection to free a thread; send the request again";
+		/*
+		 * An idle keep-alive connection may be closed at any time (RFC 9112
+		 * 9.6): a request that was just arriving on it is answered by
+		 * closing without a word, which clients take as the cue to send it
+		 * again on a new connection; an error status they would not retry.
+		 */
+		return 0;
 	}
 	return gp_http_civetweb_error(conn, status, msg);
 }
