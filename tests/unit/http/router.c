@@ -124,7 +124,7 @@ static void expect(int port, const char *method, const char *path, int status,
 
 int main(void)
 {
-	gp_http_hooks hooks = { worker_new, worker_free, NULL };
+	gp_http_hooks hooks = { .worker_new = worker_new, .worker_free = worker_free };
 	gp_http_server *srv = NULL;
 	gp_config cfg;
 	answer a;
