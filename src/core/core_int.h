@@ -52,6 +52,7 @@ struct gp_core {
 	gp_cluster_options cluster_options;
 	gp_cluster_source cluster_src; /* the read layer's (read.h) */
 	gp_read_cache *reads;          /* shared by every worker's reader */
+	gp_survey *survey;             /* the questionnaire, or NULL (survey.c) */
 };
 
 struct gp_worker {
