@@ -345,6 +345,16 @@ class TestSurveyClosed(ServerTest):
 
 
 class TestNoSurvey(ServerTest):
+    def test_the_page_has_a_short_address(self):
+        for path in ('/umfrage', '/umfrage?lang=en', '/umfrage.html'):
+            r = self.server.get(path)
+            self.assertEqual(r.status, 200, (path, r))
+            self.assertTrue(r.header('Content-Type').startswith('text/html'))
+            self.assertIn("script-src 'self'", r.header('Content-Security-Policy'))
+            self.assertIn(b'js/survey.js', r.body)
+        for path in ('/nothing', '/js', '/vendor', '/umfrage/', '/js/survey'):
+            self.assertEqual(self.server.get(path).status, 404, path)
+
     def test_no_survey_is_404(self):
         self.assertProblem(self.server.get('/api/survey'), 404)
         r = self.server.request('POST', '/api/survey/responses', body={'answers': {}})
