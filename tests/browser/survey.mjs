@@ -245,3 +245,70 @@ test('the map links to the questionnaire, in the language of the page', async ()
   await assertClean(page, assert);
   await page.context().close();
 });
+
+// POSTs a response as the page does (form token, empty honeypot).
+async function answer(server, answers) {
+  const { form_token: token } = await server.get('/api/form');
+  const res = await fetch(`${server.url}/api/survey/responses`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ answers, form_token: token, website: '' })
+  });
+  assert.equal(res.status, 201, await res.text());
+}
+
+test('results: a chart per question, small groups withheld, per Ortsbezirk, CSV', async () => {
+  const server = await serve({ survey_min_cell: '5' });
+  // ten living in the Innenstadt (7 × housing, 3 × mobility), two in Einsiedlerhof (climate)
+  for (let i = 0; i < 10; i++) {
+    await answer(server, { relation: ['live'], home: 'ob-0', priority: i < 7 ? 'housing' : 'mobility',
+      satisfaction_housing: i < 5 ? 2 : 5 });
+  }
+  for (let i = 0; i < 2; i++) await answer(server, { relation: ['live'], home: 'ob-1', priority: 'climate' });
+  const page = await openPage(browser, `${server.url}/umfrage-ergebnisse`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#chart-priority').waitFor();
+  assert.equal(await page.locator('#respondents').textContent(), '12 Personen haben geantwortet.');
+  const values = async (id) => page.locator(`#chart-${id} svg .bar-value`).allTextContents();
+  // housing, mobility, green_space, climate, retail, culture, social
+  assert.deepEqual(await values('priority'), ['7', 'unter 5', '0', 'unter 5', '0', '0', '0']);
+  assert.equal(await page.locator('#chart-priority .bar-withheld').count(), 2, 'withheld bars are hatched');
+  assert.equal(await page.locator('#answered-priority').textContent(), '12 Antworten');
+  // ten answers, five 2s and five 5s: the median lies between the 5th and 6th, (2 + 5) / 2
+  assert.equal(await page.locator('#median-satisfaction_housing').textContent(), 'Median: 3,5');
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'survey-results');
+
+  await page.locator('#district').selectOption('ob-0');
+  // ten answered here, but the city's 12 minus them would tell Einsiedlerhof's 2
+  await page.locator('#respondents', { hasText: 'nicht gezeigt' }).waitFor();
+  assert.deepEqual(await values('priority'), ['7', 'unter 5', '0', '0', '0', '0', '0']);
+  assert.deepEqual(await values('satisfaction_housing'), ['0', '5', '0', '0', '5']);
+  const href = await page.locator('#csv').getAttribute('href');
+  assert.equal(href, '/api/survey/results?format=csv&district=ob-0');
+  const csv = await (await fetch(server.url + href)).text();
+  assert.match(csv, /^question_id,question_type,district_id,/);
+  assert.match(csv, /"priority","single","ob-0","Innenstadt","housing","Wohnen",7,false,/);
+
+  await page.locator('#district').selectOption('ob-1');
+  await page.locator('#answered-priority', { hasText: 'weniger als 5' }).waitFor();
+  assert.deepEqual(await values('priority'), ['0', '0', '0', 'unter 5', '0', '0', '0']);
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+
+  // on a phone: no sideways scrolling
+  const phone = await openPage(browser, `${server.url}/umfrage-ergebnisse`,
+    { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  await phone.locator('#chart-priority').waitFor();
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  await phone.context().close();
+});
+
+test('results that are not public say so', async () => {
+  const server = await serve({ survey_results_public: 'off' });
+  const page = await openPage(browser, `${server.url}/umfrage-ergebnisse`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#status', { hasText: 'nicht öffentlich' }).waitFor();
+  assert.ok(await page.locator('#controls').isHidden());
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+});
