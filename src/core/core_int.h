@@ -74,6 +74,16 @@ int gp_core_write_begin(gp_worker *w);
 /* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
 int gp_core_write_end(gp_worker *w, int rc);
 
+/*
+ * Another write than a point, committed with the points' group commit
+ * (submit.c): fn runs inside the leader's write transaction on w (the
+ * leader's worker, not the caller's), in a savepoint of its own, so one
+ * refused write leaves its batch untouched.  Returns fn's result, or the
+ * commit's; 0 only once the transaction holding it committed.
+ */
+typedef int (*core_batch_fn)(gp_worker *w, void *arg, gp_err *err);
+int core_group_commit(gp_worker *w, core_batch_fn fn, void *arg, gp_err *err);
+
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);
 

@@ -2,8 +2,9 @@
  * survey.c — the questionnaire: taking its definition (checked against the
  * questions that already have answers, which keep their type and codes),
  * and accepting a citizen's response — judging every answer against its
- * question, the same bot checks as points, and one transaction per
- * response, so nothing is ever half-stored.
+ * question, the same bot checks as points, and each response in a
+ * savepoint of the points' group commit (one fsync for many), so nothing
+ * is ever half-stored.
  *
  * Nothing about the respondent is stored but the day and the Ortsbezirk
  * they chose; repeated responses are recognised in memory only (guard/).
@@ -129,7 +130,22 @@ typedef struct judged {
 	gp_survey_answer *answers;
 	size_t n, cap;
 	const char *home; /* the respondent's Ortsbezirk */
+	/*
+	 * District ids copied out of the worker's index: the group commit's
+	 * leader may rebuild its index (after a boundary import) before it
+	 * stores this response.
+	 */
+	char (*ids)[64];
+	size_t nids;
 } judged;
+
+static const char *keep_id(judged *j, const char *id)
+{
+	char *slot = j->ids[j->nids++];
+
+	gp_strlcpy(slot, id, 64);
+	return slot;
+}
 
 static int answer_error(gp_err *err, const gp_survey_question *q, const char *fmt,
                         const char *what)
@@ -191,9 +207,9 @@ static int judge_place(gp_worker *w, const gp_geo_districts *idx, const gp_surve
 	a->lon = v->pair[0];
 	a->lat = v->pair[1];
 	if (as.index[GP_LAYER_ORTSBEZIRK] >= 0)
-		a->code = gp_geo_districts_id(idx, as.index[GP_LAYER_ORTSBEZIRK]);
+		a->code = keep_id(j, gp_geo_districts_id(idx, as.index[GP_LAYER_ORTSBEZIRK]));
 	if (as.index[GP_LAYER_STADTTEIL] >= 0)
-		a->stadtteil = gp_geo_districts_id(idx, as.index[GP_LAYER_STADTTEIL]);
+		a->stadtteil = keep_id(j, gp_geo_districts_id(idx, as.index[GP_LAYER_STADTTEIL]));
 	return 0;
 }
 
@@ -285,7 +301,7 @@ static int judge_one(gp_worker *w, const gp_geo_districts *idx, const gp_survey_
 			                    "answer to %s must be an Ortsbezirk id (GET /api/survey lists "
 			                    "them) or \"outside\"%s",
 			                    "");
-		add(j, q)->code = ortsbezirk_id(idx, v->str);
+		add(j, q)->code = keep_id(j, ortsbezirk_id(idx, v->str));
 		return 0;
 	case GP_SURVEY_PLACE:
 		if (v->kind != GP_SURVEY_VALUE_PAIR)
@@ -347,7 +363,8 @@ static int judge_all(gp_worker *w, const gp_survey *s, const gp_survey_input *in
 		j->value[k] = &in->values[i];
 		j->cap += in->values[i].kind == GP_SURVEY_VALUE_STRINGS ? in->values[i].nstrs : 1;
 	}
-	if (!(j->answers = calloc(j->cap ? j->cap : 1, sizeof(*j->answers))))
+	if (!(j->answers = calloc(j->cap ? j->cap : 1, sizeof(*j->answers))) ||
+	    !(j->ids = calloc(2 * s->nquestions, sizeof(*j->ids))))
 		return GP_ENOMEM;
 	if ((rc = gp_worker_districts(w, &idx)))
 		return rc;
@@ -386,9 +403,27 @@ static void fingerprint(const judged *j, gp_buf *b)
 	}
 }
 
+typedef struct insert_job {
+	const char *day, *home;
+	const gp_survey_answer *answers;
+	size_t n;
+	int64_t *out_id;
+} insert_job;
+
+/* Inside the group commit's transaction, on the leader's worker. */
+static int insert_response(gp_worker *w, void *arg, gp_err *err)
+{
+	insert_job *ins = arg;
+
+	(void)err;
+	return gp_store_survey_response_insert(w->store, ins->day, ins->home, ins->answers, ins->n,
+	                                       ins->out_id);
+}
+
 int gp_core_survey_submit(gp_worker *w, const gp_survey_input *in, const gp_actor *actor,
                           int64_t *out_id, int *out_discarded, gp_err *err)
 {
+	insert_job ins;
 	const gp_config *cfg = w->core->cfg;
 	const gp_survey *s = w->core->survey;
 	judged j;
@@ -429,14 +464,12 @@ int gp_core_survey_submit(gp_worker *w, const gp_survey_input *in, const gp_acto
 		}
 	}
 	gp_time_now(now);
-	if ((rc = gp_core_write_begin(w)))
-		goto out;
 	/* Only the day: a time of day could be matched with a server's access log. */
-	rc = gp_store_survey_response_insert(w->store, now, j.home, j.answers, j.n, out_id);
-	if ((rc = gp_core_write_end(w, rc)) == GP_BUSY)
-		gp_err_set(err, GP_BUSY, "", "the database is busy; please retry");
+	ins = (insert_job){ now, j.home, j.answers, j.n, out_id };
+	rc = core_group_commit(w, insert_response, &ins, err);
 out:
 	free(j.answers);
+	free(j.ids);
 	free(j.value);
 	return rc;
 }

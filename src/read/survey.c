@@ -11,8 +11,8 @@
  * exactly one withheld count gets its smallest other non-zero count
  * withheld too, until no such row or column is left.  A group with fewer
  * than min_cell respondents has every count withheld, and a median is
- * shown only over min_cell answers or more.  Rows come from one read
- * transaction, so every count agrees with the others.
+ * shown only over min_cell answers or more.  The counts are the ones the
+ * database keeps (store.h), read in one transaction, so they agree.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -193,40 +193,22 @@ static long option_of(const gp_read_survey *res, size_t q, const char *code)
 static int on_count(void *ctx, const gp_store_survey_count *c)
 {
 	gp_read_survey *res = ctx;
-	long q = question_of(res, c->question), g = group_of(res, c->ortsbezirk), o;
+	long q, g = group_of(res, c->ortsbezirk), o;
 
-	if (q < 0)
+	if (!c->question) {
+		res->respondents[g].n += c->count;
+		res->respondents[0].n += c->count;
 		return 0;
-	if ((o = option_of(res, (size_t)q, c->code)) >= 0) {
+	}
+	if ((q = question_of(res, c->question)) < 0)
+		return 0; /* a question the survey no longer asks */
+	if (!c->code) {
+		ANS(res, g, q)->n += c->count;
+		ANS(res, 0, q)->n += c->count;
+	} else if ((o = option_of(res, (size_t)q, c->code)) >= 0) {
 		CNT(res, g, q, o)->n += c->count;
 		CNT(res, 0, q, o)->n += c->count;
 	}
-	if (res->s->questions[q].type != GP_SURVEY_MULTIPLE) {
-		ANS(res, g, q)->n += c->count;
-		ANS(res, 0, q)->n += c->count;
-	}
-	return 0;
-}
-
-static int on_answered(void *ctx, const gp_store_survey_count *c)
-{
-	gp_read_survey *res = ctx;
-	long q = question_of(res, c->question), g = group_of(res, c->ortsbezirk);
-
-	if (q >= 0) {
-		ANS(res, g, q)->n += c->count;
-		ANS(res, 0, q)->n += c->count;
-	}
-	return 0;
-}
-
-static int on_respondents(void *ctx, const gp_store_survey_count *c)
-{
-	gp_read_survey *res = ctx;
-	long g = group_of(res, c->ortsbezirk);
-
-	res->respondents[g].n += c->count;
-	res->respondents[0].n += c->count;
 	return 0;
 }
 
@@ -369,12 +351,7 @@ int gp_read_survey_results(gp_read *r, const gp_survey *s, int min_cell, gp_read
 	}
 	if ((rc = gp_store_read_begin(r->store)))
 		goto fail;
-	rc = gp_store_survey_respondents(r->store, on_respondents, res);
-	if (!rc)
-		rc = gp_store_survey_tally(r->store, on_count, res);
-	for (size_t q = 0; !rc && q < nq; q++)
-		if (s->questions[q].type == GP_SURVEY_MULTIPLE)
-			rc = gp_store_survey_answered(r->store, s->questions[q].id, on_answered, res);
+	rc = gp_store_survey_tally(r->store, on_count, res);
 	gp_store_read_end(r->store);
 	if (rc)
 		goto fail;

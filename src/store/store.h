@@ -474,19 +474,19 @@ int gp_store_survey_question_put(gp_store *s, const gp_store_survey_question *q,
 int gp_store_survey_response_insert(gp_store *s, const char *day, const char *ortsbezirk,
                                     const gp_survey_answer *answers, size_t n, int64_t *out_id);
 
-/* A count of answers or respondents; strings borrowed for the callback, NULL as stored. */
+/*
+ * A kept count (0007_survey.sql): with question NULL, the responses of an
+ * Ortsbezirk; with code NULL, the respondents who answered the question;
+ * else the answers with that code.  Ortsbezirk NULL: not said.  Strings
+ * borrowed for the callback.
+ */
 typedef struct gp_store_survey_count {
 	const char *question, *ortsbezirk, *code;
 	int64_t count;
 } gp_store_survey_count;
 typedef int (*gp_store_survey_tally_cb)(void *ctx, const gp_store_survey_count *c);
-/* Answers per question, respondent's Ortsbezirk and code (rows per option chosen). */
+/* Every non-zero kept count. */
 int gp_store_survey_tally(gp_store *s, gp_store_survey_tally_cb cb, void *ctx);
-/* Respondents who answered `question`, per Ortsbezirk (code NULL). */
-int gp_store_survey_answered(gp_store *s, const char *question, gp_store_survey_tally_cb cb,
-                             void *ctx);
-/* Responses per respondent's Ortsbezirk (question and code NULL). */
-int gp_store_survey_respondents(gp_store *s, gp_store_survey_tally_cb cb, void *ctx);
 
 /* One answer of one response, in response order (answer members NULL for none). */
 typedef struct gp_store_survey_row {

@@ -4,7 +4,8 @@
  * are made of.
  *
  * Nothing here knows who answered: a response row holds its day and the
- * Ortsbezirk its respondent chose.  Nothing here decides what the public
+ * Ortsbezirk its respondent chose.  Results read the counts the triggers
+ * of 0007_survey.sql keep, never the answers.  Nothing here decides what the public
  * may see of the counts (read/survey.c suppresses small ones).
  */
 #include <string.h>
@@ -15,7 +16,8 @@ int gp_store_survey_questions(gp_store *s, gp_store_survey_question_cb cb, void 
 {
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "SELECT id, type, codes,"
-		   " EXISTS (SELECT 1 FROM survey_answers a WHERE a.question = q.id)"
+		   " EXISTS (SELECT 1 FROM survey_counts c WHERE c.question = q.id"
+		   " AND c.code = '#' AND c.n > 0)"
 		   " FROM survey_questions q ORDER BY id");
 	int rc = 0, src;
 
@@ -139,29 +141,8 @@ static int tally_rows(gp_store *s, sqlite3_stmt *st, gp_store_survey_tally_cb cb
 int gp_store_survey_tally(gp_store *s, gp_store_survey_tally_cb cb, void *ctx)
 {
 	sqlite3_stmt *st = gp_store_stmt(
-		s, "SELECT question, ortsbezirk, code, count(*) FROM survey_answers"
-		   " GROUP BY question, ortsbezirk, code");
-
-	return st ? tally_rows(s, st, cb, ctx) : GP_EFAULT;
-}
-
-int gp_store_survey_answered(gp_store *s, const char *question, gp_store_survey_tally_cb cb,
-                             void *ctx)
-{
-	sqlite3_stmt *st = gp_store_stmt(
-		s, "SELECT question, ortsbezirk, NULL, count(DISTINCT response_id) FROM survey_answers"
-		   " WHERE question = ?1 GROUP BY ortsbezirk");
-
-	if (!st)
-		return GP_EFAULT;
-	sqlite3_bind_text(st, 1, question, -1, SQLITE_STATIC);
-	return tally_rows(s, st, cb, ctx);
-}
-
-int gp_store_survey_respondents(gp_store *s, gp_store_survey_tally_cb cb, void *ctx)
-{
-	sqlite3_stmt *st = gp_store_stmt(
-		s, "SELECT NULL, ortsbezirk, NULL, count(*) FROM survey_responses GROUP BY ortsbezirk");
+		s, "SELECT nullif(question, ''), nullif(ortsbezirk, ''), nullif(code, '#'), n"
+		   " FROM survey_counts WHERE n > 0");
 
 	return st ? tally_rows(s, st, cb, ctx) : GP_EFAULT;
 }

@@ -293,6 +293,22 @@ class TestSurvey(ServerTest):
         self.assertEqual([b['code'] for b in prio], TOPICS)
         self.assertEqual(prio[0]['label_de'], 'Wohnen')
 
+    def test_f_check_verifies_the_kept_counts(self):
+        """`geopart check` recounts the answers: the kept counts agree, and a
+        count changed behind the server's back is reported."""
+        r = self.server.geopart('check')
+        self.assertIn('ok:', r.stdout.decode())
+        con = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            con.execute("UPDATE survey_counts SET n = n + 1 WHERE question = 'priority'"
+                        " AND ortsbezirk = 'ob-0' AND code = 'housing'")
+            con.commit()
+        finally:
+            con.close()
+        r = self.server.geopart('check', check=False)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn(b'survey count priority/ob-0/housing: kept ', r.stderr + r.stdout)
+
     def test_e_no_client_address_on_disk(self):
         self.assertEqual(self.post({'relation': ['visit'], 'priority': 'retail'}).status, 201)
         con = sqlite3.connect(f'file:{self.server.db}?mode=ro', uri=True, timeout=10)
