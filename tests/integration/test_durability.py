@@ -1,11 +1,18 @@
-"""Concurrent writes are stored exactly once, and a point acknowledged with
-201 survives the server being killed with SIGKILL in the middle of writing."""
+"""Concurrent writes are stored exactly once, a point acknowledged with 201
+survives the server being killed with SIGKILL in the middle of writing, and
+when the disk refuses a COMMIT or its fsync the write answers 5xx and the
+database file holds nothing of it (the test-only fault shim,
+src/store/faults.c, switched by a trigger file)."""
+import os
+import re
 import sqlite3
 import threading
 import time
 import unittest
 
-from harness import Server, ServerTest, run_parallel, load_fixture
+from harness import Server, ServerTest, load_fixture, run_parallel, staff_token
+
+CENTRE = (7.768889, 49.444722)
 
 
 def city_points():
@@ -92,6 +99,152 @@ class TestCrash(unittest.TestCase):
             self.assertIn(b'ok:', check.stdout)
         finally:
             server.cleanup()
+
+
+def file_rows(db, sql, args=()):
+    """Reads the database file itself with the sqlite3 library (not the
+    server): what a restart, a backup or a GIS would find there."""
+    con = sqlite3.connect(f'file:{db}?mode=ro', uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+class TestDiskFaults(unittest.TestCase):
+    """The fault shim fails every fsync ("fsync") or every write to the WAL
+    ("write", "full") while the trigger file exists.  A write the disk did
+    not take must never be acknowledged, and must leave nothing behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.trigger = os.path.join(cls.server.dir, 'disk-fault')
+        cls.server.env['GEOPART_TEST_FAULTS'] = cls.trigger
+        cls.server.start()
+        cls.planner = staff_token(cls.server, 'p', 'planner')
+
+    def tearDown(self):
+        if os.path.exists(self.trigger):
+            os.unlink(self.trigger)
+
+    def fail_disk(self, mode):
+        with open(self.trigger, 'w', encoding='ascii') as f:
+            f.write(mode)
+
+    def heal_disk(self):
+        os.unlink(self.trigger)
+
+    def assert5xx(self, r):
+        self.assertGreaterEqual(r.status, 500, r)
+        self.assertLess(r.status, 600, r)
+        self.assertTrue(r.header('Content-Type').startswith('application/problem+json'), r)
+
+    def test_the_shim_announces_itself(self):
+        self.assertIn('TEST ONLY: disk faults are injected', self.server.read_log())
+
+    def test_writes_run_with_synchronous_full_in_wal(self):
+        r = self.server.get('/metrics')
+        self.assertEqual(r.status, 200)
+        text = r.body.decode()
+        self.assertRegex(text, r'(?m)^geopart_database_synchronous 2$')
+        self.assertRegex(text, r'(?m)^geopart_database_wal 1$')
+        self.assertEqual(file_rows(self.server.db, 'PRAGMA journal_mode')[0][0], 'wal')
+
+    def test_a_post_the_disk_refuses_answers_5xx_and_stores_nothing(self):
+        s = self.server
+        for mode in ('fsync', 'write', 'full'):
+            with self.subTest(mode=mode):
+                before = file_rows(s.db, 'SELECT count(*) FROM points')[0][0]
+                self.fail_disk(mode)
+                r = s.post_point(*CENTRE, comment=f'refused by the disk ({mode})')
+                self.heal_disk()
+                self.assert5xx(r)
+                self.assertIsNone(r.header('Location'))
+                self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM points')[0][0], before)
+                self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM points WHERE comment = ?',
+                                           (f'refused by the disk ({mode})',))[0][0], 0)
+                # the disk is back: the next point is stored and acknowledged
+                r = s.post_point(*CENTRE, comment=f'after the fault ({mode})')
+                self.assertEqual(r.status, 201, r)
+                self.assertEqual(file_rows(s.db, 'SELECT comment FROM points WHERE id = ?',
+                                           (r.json()['id'],)), [(f'after the fault ({mode})',)])
+
+    def test_a_batch_the_disk_refuses_is_refused_whole(self):
+        s = self.server
+        before = file_rows(s.db, 'SELECT count(*) FROM points')[0][0]
+        self.fail_disk('fsync')
+        results = run_parallel(lambda i: s.post_point(*CENTRE, comment=f'batch {i}'),
+                               list(range(24)), workers=8)
+        self.heal_disk()
+        for r in results:
+            self.assertNotIsInstance(r, Exception)
+            self.assert5xx(r)
+        self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM points')[0][0], before)
+
+    def test_staff_changes_and_reactions_the_disk_refuses_change_nothing(self):
+        s = self.server
+        r = s.post_point(*CENTRE, comment='bleibt wie er ist')
+        self.assertEqual(r.status, 201, r)
+        pid = r.json()['id']
+        row = 'SELECT status, comment, supporters FROM points WHERE id = ?'
+        before = file_rows(s.db, row, (pid,))
+        self.assertEqual(before, [('published', 'bleibt wie er ist', 0)])
+        log_before = file_rows(s.db, 'SELECT count(*) FROM moderation_log')[0][0]
+        self.fail_disk('fsync')
+        attempts = {
+            'hide': s.request('PATCH', f'/api/points/{pid}', body={'status': 'hidden'},
+                              headers=self.planner),
+            'redact': s.request('PATCH', f'/api/points/{pid}', body={'comment': 'geschwärzt'},
+                                headers=self.planner),
+            'support': s.request('POST', f'/api/points/{pid}/support', source='127.0.0.2'),
+            'flag': s.request('POST', f'/api/points/{pid}/flag', body={'reason': 'spam'},
+                              source='127.0.0.3'),
+        }
+        self.heal_disk()
+        for what, r in attempts.items():
+            with self.subTest(what=what):
+                self.assert5xx(r)
+        self.assertEqual(file_rows(s.db, row, (pid,)), before)
+        self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM moderation_log')[0][0], log_before)
+        self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM flags WHERE point_id = ?',
+                                   (pid,))[0][0], 0)
+        # and the same requests succeed once the disk is back
+        r = s.request('PATCH', f'/api/points/{pid}', body={'status': 'hidden'},
+                      headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(file_rows(s.db, 'SELECT status FROM points WHERE id = ?', (pid,)),
+                         [('hidden',)])
+
+    def test_nothing_refused_reappears_after_a_clean_restart(self):
+        s = self.server
+        self.fail_disk('write')
+        r = s.post_point(*CENTRE, comment='nie gespeichert')
+        self.heal_disk()
+        self.assert5xx(r)
+        s.stop()
+        try:
+            self.assertEqual(file_rows(s.db, 'SELECT count(*) FROM points WHERE comment = ?',
+                                       ('nie gespeichert',))[0][0], 0)
+            self.assertEqual(file_rows(s.db, 'PRAGMA integrity_check'), [('ok',)])
+        finally:
+            s.start()
+
+
+class TestFaultsNeedTheirVariable(ServerTest):
+    """Without GEOPART_TEST_FAULTS nothing fails, whatever files exist."""
+
+    def test_a_trigger_file_alone_does_nothing(self):
+        for name in ('disk-fault', 'fault', 'faults'):
+            with open(os.path.join(self.server.dir, name), 'w', encoding='ascii') as f:
+                f.write('fsync')
+        self.assertNotIn('GEOPART_TEST_FAULTS', self.server.env)
+        r = self.server.post_point(*CENTRE, comment='ganz normal')
+        self.assertEqual(r.status, 201, r)
+        self.assertNotIn('TEST ONLY', self.server.read_log())
+        self.assertTrue(re.search(r'geopart_database_synchronous 2',
+                                  self.server.get('/metrics').body.decode()))
 
 
 if __name__ == '__main__':

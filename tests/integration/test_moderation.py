@@ -11,17 +11,10 @@ import subprocess
 import time
 import unittest
 
-from harness import Server, ServerTest
+from harness import Server, ServerTest, staff_token as token
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
 MORLAUTERN = (7.760636, 49.467408)       # ob-6
-
-
-def token(server, name, role):
-    r = server.geopart('token', 'create', '--name', name, '--role', role)
-    secret = r.stdout.decode().strip()
-    assert secret.startswith('gpt_'), r
-    return {'Authorization': f'Bearer {secret}'}
 
 
 class TestPreModeration(ServerTest):
