@@ -232,6 +232,80 @@ class TestDiskFaults(unittest.TestCase):
             s.start()
 
 
+class TestBusyDatabase(ServerTest):
+    """Another process holding the write lock beyond the busy timeout (5 s):
+    the write answers 503 with Retry-After and stores nothing."""
+
+    def test_a_write_that_cannot_get_the_lock_is_503_and_stores_nothing(self):
+        s = self.server
+        pid = s.post_point(*CENTRE, comment='vorher').json()['id']
+        con = sqlite3.connect(s.db, timeout=10, isolation_level=None)
+        try:
+            con.execute('BEGIN IMMEDIATE')
+            results = run_parallel(lambda req: req(), [
+                lambda: s.post_point(*CENTRE, comment='während der Sperre'),
+                lambda: s.request('POST', f'/api/points/{pid}/support', source='127.0.0.2'),
+            ], workers=2)
+        finally:
+            con.execute('ROLLBACK')
+            con.close()
+        for r in results:
+            self.assertNotIsInstance(r, Exception)
+            self.assertEqual(r.status, 503, r)
+            self.assertEqual(r.json()['status'], 503)
+            self.assertGreaterEqual(int(r.header('Retry-After')), 1)
+        self.assertEqual(file_rows(s.db, 'SELECT comment, supporters FROM points'), [('vorher', 0)])
+        # the lock is gone: both go through
+        self.assertEqual(s.post_point(*CENTRE, comment='danach').status, 201)
+        r = s.request('POST', f'/api/points/{pid}/support', source='127.0.0.3')
+        self.assertEqual((r.status, r.json()['supporters']), (200, 1))
+
+
+class TestBatchRollback(ServerTest):
+    """The group commit: a point the database refuses with a fault (here a
+    trigger raising an error for one comment, as a damaged index would)
+    fails its whole batch — every point of it answers 5xx and none is
+    stored — while points refused on their own merits and later batches are
+    unaffected."""
+
+    def test_a_fault_in_a_batch_fails_that_batch_whole(self):
+        s = self.server
+        con = sqlite3.connect(s.db, timeout=10)
+        con.execute("CREATE TRIGGER fault BEFORE INSERT ON points WHEN NEW.comment = 'Störung' "
+                    "BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
+        con.commit()
+        con.close()
+        comments = [f'Stapel {i}' for i in range(40)]
+        comments[20] = 'Störung'
+        outside = 'draußen'
+        comments[30] = outside
+
+        def post(comment):
+            if comment == outside:
+                return s.post_point(7.6173, 49.43, comment=comment)
+            return s.post_point(*CENTRE, comment=comment)
+
+        results = dict(zip(comments, run_parallel(post, comments, workers=8)))
+        stored = {c for (c,) in file_rows(s.db, 'SELECT comment FROM points')}
+        for comment, r in results.items():
+            with self.subTest(comment=comment):
+                self.assertNotIsInstance(r, Exception)
+                if comment == outside:
+                    self.assertEqual(r.status, 422, r)  # its own answer, whatever its batch did
+                elif r.status == 201:
+                    self.assertIn(comment, stored)
+                    self.assertEqual(r.json()['properties']['comment'], comment)
+                else:
+                    self.assertEqual(r.status, 500, r)
+                    self.assertNotIn(comment, stored)
+        self.assertEqual(results['Störung'].status, 500)
+        self.assertNotIn('Störung', stored)
+        self.assertEqual(len(stored), sum(r.status == 201 for r in results.values()))
+        self.assertGreater(len(stored), 0)
+        # the next point, alone in its batch, is stored
+        self.assertEqual(s.post_point(*CENTRE, comment='später').status, 201)
+
+
 class TestFaultsNeedTheirVariable(ServerTest):
     """Without GEOPART_TEST_FAULTS nothing fails, whatever files exist."""
 
