@@ -77,7 +77,10 @@ class TestCrash(unittest.TestCase):
             threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
             for t in threads:
                 t.start()
-            time.sleep(2.0)
+            # kill in the middle of writing: once enough were acknowledged
+            deadline = time.monotonic() + 30
+            while len(acked) < 60 and time.monotonic() < deadline:
+                time.sleep(0.01)
             server.kill9()
             stop.set()
             for t in threads:
