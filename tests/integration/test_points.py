@@ -9,6 +9,17 @@ import geo_oracle
 from harness import ServerTest, load_fixture
 
 
+def assert_stored_in(test, r, p):
+    """r is the 201 of a point stored in the fixture's expected districts."""
+    test.assertEqual(r.status, 201, r)
+    got = r.json()['properties']
+    test.assertEqual((got['ortsbezirk_id'], got['ortsbezirk_name']),
+                     (f'ob-{p["expected_ortsbezirk_id"]}', p['expected_ortsbezirk']))
+    test.assertEqual((got['stadtteil_id'], got['stadtteil_name']),
+                     (f'st-{p["expected_stadtteil_id"]}', p['expected_stadtteil']))
+    test.assertEqual(got['status'], 'published')
+
+
 class TestPoints(ServerTest):
 
     @classmethod
@@ -44,13 +55,7 @@ class TestPoints(ServerTest):
                 if not p['expected_in_city']:
                     self.assertProblem(r, 422, field='geometry', detail='outside the city')
                     continue
-                self.assertEqual(r.status, 201, r)
-                props = r.json()['properties']
-                self.assertEqual(props['ortsbezirk_id'], f'ob-{p["expected_ortsbezirk_id"]}')
-                self.assertEqual(props['ortsbezirk_name'], p['expected_ortsbezirk'])
-                self.assertEqual(props['stadtteil_id'], f'st-{p["expected_stadtteil_id"]}')
-                self.assertEqual(props['stadtteil_name'], p['expected_stadtteil'])
-                self.assertEqual(props['status'], 'published')
+                assert_stored_in(self, r, p)
 
     def test_created_point_is_readable_at_its_location(self):
         f, r = next((f, r) for f, r in self.created if r.status == 201)
@@ -324,14 +329,10 @@ class TestNearestDistrictFallback(ServerTest):
                 if not p['expected_in_city']:
                     self.assertProblem(r, 422, field='geometry', detail='outside the city')
                     continue
-                self.assertEqual(r.status, 201, r)
-                got = r.json()['properties']
-                self.assertEqual((got['ortsbezirk_id'], got['ortsbezirk_name']),
-                                 (f'ob-{p["expected_ortsbezirk_id"]}', p['expected_ortsbezirk']))
-                self.assertEqual((got['stadtteil_id'], got['stadtteil_name']),
-                                 (f'st-{p["expected_stadtteil_id"]}', p['expected_stadtteil']))
+                assert_stored_in(self, r, p)
                 # stored that way: the Stadtteil's listing holds it
-                listing = self.server.get(f'/api/points?district={got["stadtteil_id"]}').json()
+                st = f'st-{p["expected_stadtteil_id"]}'
+                listing = self.server.get(f'/api/points?district={st}').json()
                 self.assertIn(r.json()['id'], [x['id'] for x in listing['features']])
         self.assertEqual(self.server.db_count(), 4)
         self.assertEqual(self.server.db_count('stadtteil_id IS NULL'), 0)

@@ -49,6 +49,31 @@ static size_t square_wkb(unsigned char *out, double x0, double y0, double size)
 	return (size_t)(p - out);
 }
 
+/* Two 1 km squares side by side: West (ob-w) and East (ob-e). */
+static void two_districts(gp_district_src src[2], unsigned char *w1, unsigned char *w2)
+{
+	src[0] = (gp_district_src){ "ob-w", "West", GP_LAYER_ORTSBEZIRK, w1,
+		                    square_wkb(w1, 400000, 5470000, 1000) };
+	src[1] = (gp_district_src){ "ob-e", "East", GP_LAYER_ORTSBEZIRK, w2,
+		                    square_wkb(w2, 401000, 5470000, 1000) };
+}
+
+/* A published favourite in West, created 2026-11-01. */
+static void sample_point(gp_point *p, const char *comment)
+{
+	memset(p, 0, sizeof(*p));
+	p->category = GP_CATEGORY_FAVOURITE;
+	p->status = GP_STATUS_PUBLISHED;
+	p->comment = comment;
+	strcpy(p->created, "2026-11-01T10:00:00.000Z");
+	strcpy(p->updated, p->created);
+	p->ortsbezirk.id = "ob-w";
+	p->x = 400500;
+	p->y = 5470500;
+	p->lon = 7.6;
+	p->lat = 49.4;
+}
+
 static int count_cb(void *ctx, const gp_point *p)
 {
 	int *n = ctx;
@@ -117,21 +142,8 @@ static gp_store *small_db(const char *path)
 	if (!s)
 		return NULL;
 	CHECK_INT(gp_store_migrate(s, &err), 0);
-	src[0] = (gp_district_src){ "ob-w", "West", GP_LAYER_ORTSBEZIRK, w1,
-		                    square_wkb(w1, 400000, 5470000, 1000) };
-	src[1] = (gp_district_src){ "ob-e", "East", GP_LAYER_ORTSBEZIRK, w2,
-		                    square_wkb(w2, 401000, 5470000, 1000) };
-	memset(&p, 0, sizeof(p));
-	p.category = GP_CATEGORY_FAVOURITE;
-	p.status = GP_STATUS_PUBLISHED;
-	p.comment = "one";
-	strcpy(p.created, "2026-11-01T10:00:00.000Z");
-	strcpy(p.updated, p.created);
-	p.ortsbezirk.id = "ob-w";
-	p.x = 400500;
-	p.y = 5470500;
-	p.lon = 7.6;
-	p.lat = 49.4;
+	two_districts(src, w1, w2);
+	sample_point(&p, "one");
 	CHECK_INT(gp_store_begin_write(s), 0);
 	CHECK_INT(gp_store_district_replace_layer(s, GP_LAYER_ORTSBEZIRK, src, 2), 0);
 	CHECK_INT(gp_store_point_insert(s, &p), 0);
@@ -541,10 +553,7 @@ int main(void)
 	CHECK_INT(gp_store_districts_version(s, &version), 0);
 	CHECK_INT(version, 0);
 
-	src[0] = (gp_district_src){ "ob-w", "West", GP_LAYER_ORTSBEZIRK, w1,
-		                    square_wkb(w1, 400000, 5470000, 1000) };
-	src[1] = (gp_district_src){ "ob-e", "East", GP_LAYER_ORTSBEZIRK, w2,
-		                    square_wkb(w2, 401000, 5470000, 1000) };
+	two_districts(src, w1, w2);
 	CHECK_INT(gp_store_begin_write(s), 0);
 	CHECK_INT(gp_store_district_replace_layer(s, GP_LAYER_ORTSBEZIRK, src, 2), 0);
 	CHECK_INT(gp_store_districts_version_bump(s), 0);
@@ -554,17 +563,7 @@ int main(void)
 	CHECK_INT(gp_store_district_count(s, &n), 0);
 	CHECK_INT(n, 2);
 
-	memset(&p, 0, sizeof(p));
-	p.category = GP_CATEGORY_FAVOURITE;
-	p.status = GP_STATUS_PUBLISHED;
-	p.comment = "first";
-	strcpy(p.created, "2026-11-01T10:00:00.000Z");
-	strcpy(p.updated, p.created);
-	p.ortsbezirk.id = "ob-w";
-	p.x = 400500;
-	p.y = 5470500;
-	p.lon = 7.6;
-	p.lat = 49.4;
+	sample_point(&p, "first");
 	CHECK_INT(gp_store_begin_write(s), 0);
 	CHECK_INT(gp_store_point_insert(s, &p), 0);
 	CHECK_INT(p.id, 1);
