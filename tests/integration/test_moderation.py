@@ -187,6 +187,27 @@ class TestPostModeration(ServerTest):
             with open(path, 'rb') as f:
                 self.assertFalse(b'Meier' in f.read(), f'removed text found in {path}')
 
+    def test_staff_fields_are_judged_and_refused_ones_store_nothing(self):
+        s = self.server
+        before = s.db_count()
+        cases = [
+            ({}, {'note': 'eine Notiz'}, 'properties.note', 'only staff'),
+            (self.planner, {'channel': 'bus'}, 'properties.channel', 'online, walk or workshop'),
+            (self.planner, {'note': 'Glocke \u0007'}, 'properties.note', 'control characters'),
+            (self.planner, {'note': 'n' * 1001}, 'properties.note', 'at most 1000'),
+        ]
+        for headers, extra, field, detail in cases:
+            with self.subTest(extra=str(extra)[:40]):
+                r = s.post_point(*CENTRE, comment='mit Feldern', extra=extra, headers=headers)
+                self.assertProblem(r, 422, field=field, detail=detail)
+        self.assertEqual(s.db_count(), before)
+        # and the good ones are kept as given
+        r = s.post_point(*CENTRE, comment='Werkstatt', headers=self.planner,
+                         extra={'channel': 'workshop', 'note': 'n' * 1000})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json()['properties']['channel'], len(r.json()['properties']['note'])),
+                         ('workshop', 1000))
+
     def test_patch_validation(self):
         s = self.server
         pid = s.post_point(*CENTRE, comment='patch me').json()['id']
