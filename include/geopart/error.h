@@ -32,6 +32,8 @@ enum {
 	GP_TOO_MANY,           /* rate limited */
 	GP_NOT_ACCEPTABLE,     /* cannot produce the requested format */
 	GP_UNAVAILABLE,        /* the service cannot answer right now */
+	GP_STORAGE,            /* the database file cannot be written or read: disk
+	                          full, I/O error, read-only file system; retry later */
 	GP_RESULT_MAX
 };
 

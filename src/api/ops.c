@@ -11,19 +11,36 @@
 #include "openapi.h"
 #include "util/metrics.h"
 
+/*
+ * 200 {"status":"ok"} when the database answers and takes writes; 503
+ * {"status":"degraded","reason":…} while a storage fault lasts (reads still
+ * work, writes get 503), so a load balancer or monitor sees it; a problem
+ * (503) when the database does not answer at all.
+ */
 static int healthz(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	int64_t districts = 0;
 	int applied = 0, known = 0;
+	gp_store_fault fault;
 	gp_buf *b = gp_http_out(x);
 
 	if (gp_store_district_count(gp_worker_store(w), &districts) ||
 	    gp_store_schema_version(gp_worker_store(w), &applied, &known))
 		return gp_err_set(err, GP_UNAVAILABLE, "", "the database does not answer");
-	gp_buf_printf(b, "{\"status\":\"ok\",\"database\":\"ok\",\"schema\":%d,\"districts\":%lld}\n",
-	              applied, (long long)districts);
 	gp_http_add_header(x, "Cache-Control", "no-store");
+	if (gp_core_storage_health(w, &fault)) {
+		gp_http_set_status(x, 503);
+		gp_buf_puts(b, "{\"status\":\"degraded\",\"database\":\"read-only\",\"reason\":");
+		gp_json_put_str(b, fault.disk_full ? "disk full: writes fail" : "writes fail");
+		gp_buf_puts(b, ",\"detail\":");
+		gp_json_put_str(b, fault.reason);
+		gp_buf_puts(b, ",\"since\":");
+		gp_json_put_str(b, fault.since);
+	} else {
+		gp_buf_puts(b, "{\"status\":\"ok\",\"database\":\"ok\"");
+	}
+	gp_buf_printf(b, ",\"schema\":%d,\"districts\":%lld}\n", applied, (long long)districts);
 	return gp_buf_status(b);
 }
 
@@ -112,9 +129,10 @@ static int get_metrics(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_buf *b = gp_http_out(x);
-	int64_t points[GP_STATUS_COUNT], bytes = 0;
+	int64_t points[GP_STATUS_COUNT], bytes = 0, free_bytes = 0;
 	uint64_t buckets[GP_METRIC_BUCKETS + 1];
 	int synchronous = 0, wal = 0;
+	gp_store_fault fault;
 	double sum;
 
 	if (gp_store_gauges(gp_worker_store(w), points, &bytes) ||
@@ -140,6 +158,14 @@ static int get_metrics(gp_http_exchange *x, gp_err *err)
 	                 "# HELP geopart_database_wal 1 when the database journal is a WAL\n"
 	                 "# TYPE geopart_database_wal gauge\ngeopart_database_wal %d\n",
 	              synchronous, wal);
+	if (gp_store_free_bytes(gp_worker_store(w), &free_bytes) == 0)
+		gp_buf_printf(b, "# HELP geopart_storage_free_bytes room left on the database's file system\n"
+		                 "# TYPE geopart_storage_free_bytes gauge\ngeopart_storage_free_bytes %lld\n",
+		              (long long)free_bytes);
+	gp_store_fault_get(&fault);
+	gp_buf_printf(b, "# HELP geopart_storage_degraded 1 while writes fail (disk full, I/O error)\n"
+	                 "# TYPE geopart_storage_degraded gauge\ngeopart_storage_degraded %d\n",
+	              fault.active);
 	gp_metric_durations(buckets, &sum);
 	gp_buf_puts(b, "# HELP geopart_http_request_duration_seconds time to answer a request\n"
 	               "# TYPE geopart_http_request_duration_seconds histogram\n");

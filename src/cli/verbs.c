@@ -20,8 +20,24 @@ typedef struct common {
 	gp_worker *w;
 } common;
 
-static int common_open(common *c, int need_existing)
+/*
+ * How a verb uses the database.  A verb that only reads opens it read-only,
+ * never migrates it and never makes a server secret: run on a copy (a
+ * backup, a file handed to GIS staff) it leaves the copy and its folder
+ * exactly as they were, and run beside the server it never waits for the
+ * server's write lock.
+ */
+typedef enum open_mode {
+	OPEN_CREATE, /* may create the database and its secret; migrates */
+	OPEN_WRITE,  /* an existing database; migrates */
+	OPEN_READ,   /* reads an existing database of this binary's schema */
+	OPEN_COPY    /* reads an existing database of any schema (backup) */
+} open_mode;
+
+static int common_open(common *c, open_mode mode)
 {
+	int read_only = mode == OPEN_READ || mode == OPEN_COPY;
+	int applied = 0, known = 0;
 	gp_err err;
 
 	gp_err_clear(&err);
@@ -33,16 +49,35 @@ static int common_open(common *c, int need_existing)
 		return GP_EXIT_USAGE;
 	}
 	gp_log_set_level(c->cfg.log_level < GP_LOG_WARN ? GP_LOG_WARN : c->cfg.log_level);
-	if (need_existing && access(c->cfg.db_path, F_OK) != 0) {
+	if (mode != OPEN_CREATE && access(c->cfg.db_path, F_OK) != 0) {
 		gp_cli_error("no database at %s (create one with `geopart init`)", c->cfg.db_path);
 		return GP_EXIT_FAIL;
 	}
-	if (gp_core_new(&c->core, &c->cfg, 1, &err) || gp_worker_new(&c->w, c->core, &err)) {
+	if (gp_core_new(&c->core, &c->cfg, read_only ? GP_CORE_READ_ONLY : GP_CORE_CREATE_SECRET,
+	                &err) ||
+	    gp_worker_new(&c->w, c->core, &err)) {
 		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot start");
 		return GP_EXIT_FAIL;
 	}
-	if (gp_store_migrate(gp_worker_store(c->w), &err)) {
+	if (!read_only && gp_store_migrate(gp_worker_store(c->w), &err)) {
 		gp_cli_error("%s", err.detail);
+		return GP_EXIT_FAIL;
+	}
+	if (mode != OPEN_READ)
+		return 0;
+	if (gp_store_schema_version(gp_worker_store(c->w), &applied, &known)) {
+		gp_cli_error("cannot read the schema version of %s", c->cfg.db_path);
+		return GP_EXIT_FAIL;
+	}
+	if (applied < known) {
+		gp_cli_error("%s has schema %d, this geopart reads %d: bring it up to date with "
+		             "`geopart init --db %s` first", c->cfg.db_path, applied, known,
+		             c->cfg.db_path);
+		return GP_EXIT_FAIL;
+	}
+	if (applied > known) {
+		gp_cli_error("database schema %d is newer than this geopart (%d); upgrade geopart",
+		             applied, known);
 		return GP_EXIT_FAIL;
 	}
 	return 0;
@@ -107,7 +142,7 @@ int gp_cli_init(int argc, char **argv)
 	gp_err_clear(&err);
 	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
-	if ((rc = common_open(&c, 0)))
+	if ((rc = common_open(&c, OPEN_CREATE)))
 		goto out;
 	if (gp_core_prepare_database(c.w, &created, &err)) {
 		gp_cli_error("%s", err.detail);
@@ -190,7 +225,7 @@ int gp_cli_import_districts(int argc, char **argv)
 	}
 	if (gp_cli_read_file(argv[optind], 256u << 20, &text, &len))
 		return GP_EXIT_FAIL;
-	if ((rc = common_open(&c, 0)))
+	if ((rc = common_open(&c, OPEN_CREATE)))
 		goto out;
 	if (gp_core_import_districts(c.w, text, len, &opt, &report, &err)) {
 		gp_cli_error("%s: %s", argv[optind], err.detail);
@@ -290,7 +325,7 @@ int gp_cli_export(int argc, char **argv)
 		fputs(usage, stderr);
 		return GP_EXIT_USAGE;
 	}
-	if ((rc = common_open(&c, 1)))
+	if ((rc = common_open(&c, OPEN_READ)))
 		goto done;
 	/* A GeoPackage is an SQLite file: written in place, not through stdio. */
 	if (output && opt.format == GP_EXPORT_GPKG)
@@ -374,7 +409,7 @@ int gp_cli_check(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
-	if ((rc = common_open(&c, 1)))
+	if ((rc = common_open(&c, OPEN_READ)))
 		goto out;
 	cc.w = c.w;
 	gp_store_check(gp_worker_store(c.w), report_problem, &cc);
@@ -477,7 +512,7 @@ int gp_cli_token(int argc, char **argv)
 		fputs(usage, stderr);
 		return GP_EXIT_USAGE;
 	}
-	if ((rc = common_open(&c, 0)))
+	if ((rc = common_open(&c, strcmp(action, "list") ? OPEN_CREATE : OPEN_READ)))
 		goto out;
 	if (!strcmp(action, "create")) {
 		if (gp_core_token_create(c.w, name, role, secret, &err)) {
@@ -523,7 +558,7 @@ int gp_cli_purge(int argc, char **argv)
 	gp_err_clear(&err);
 	if ((rc = parse_common(&c, argc, argv, usage, 0)) >= 0)
 		return rc;
-	if ((rc = common_open(&c, 1)))
+	if ((rc = common_open(&c, OPEN_WRITE)))
 		goto out;
 	if (c.cfg.retention_days == 0) {
 		printf("retention_days is 0: nothing is purged\n");
@@ -566,7 +601,7 @@ int gp_cli_backup(int argc, char **argv)
 	gp_err_clear(&err);
 	if ((rc = parse_common(&c, argc, argv, usage, 1)) >= 0)
 		return rc;
-	if ((rc = common_open(&c, 1)))
+	if ((rc = common_open(&c, OPEN_COPY)))
 		goto out;
 	if (gp_store_backup(gp_worker_store(c.w), argv[optind], backup_progress, NULL, &err)) {
 		gp_cli_error("%s", err.detail);

@@ -28,11 +28,23 @@
 typedef struct gp_core gp_core;
 typedef struct gp_worker gp_worker;
 
+enum {
+	GP_CORE_CREATE_SECRET = 1 << 0, /* make the server secret when it is missing */
+	/*
+	 * For verbs that only read (check, export, backup, token list): no
+	 * server secret is loaded or made, and workers open the database
+	 * read-only, so nothing is ever written to it or beside it.  Such a
+	 * core must not write.
+	 */
+	GP_CORE_READ_ONLY = 1 << 1
+};
+
 /*
- * Borrows cfg for its lifetime and loads (with `create`, makes) the server
- * secret next to the database.  Caller owns *out, free with gp_core_free().
+ * Borrows cfg for its lifetime and loads (with GP_CORE_CREATE_SECRET,
+ * makes) the server secret next to the database, unless GP_CORE_READ_ONLY.
+ * Caller owns *out, free with gp_core_free().
  */
-int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err);
+int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err);
 void gp_core_free(gp_core *c);
 const gp_config *gp_core_config(const gp_core *c);
 
@@ -95,8 +107,9 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * accepted).  Returns 0 and the new id only after the transaction holding it
  * has committed; GP_INVALID naming the field (including a point outside the
  * city); GP_CONFLICT for a comment this client just sent; GP_BUSY when the
- * database stayed locked.  Concurrent submissions are committed together
- * (group commit), each still all-or-nothing.
+ * database stayed locked; GP_STORAGE when it cannot be written (disk full,
+ * I/O error), with nothing of the batch stored.  Concurrent submissions are
+ * committed together (group commit), each still all-or-nothing.
  */
 typedef struct gp_submitted {
 	gp_point point; /* as stored; strings point into this struct and the input */
@@ -137,6 +150,18 @@ int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flag
 /* Staff tokens: the new secret is returned once and never stored. */
 int gp_core_token_create(gp_worker *w, const char *name, const char *role,
                          char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
+
+/* ---- storage health (health.c) ------------------------------------------- */
+
+/*
+ * Whether the database can be written: 0, or GP_STORAGE with *out filled
+ * (reason, since when, whether the disk is full) while a storage fault
+ * lasts.  A fault ends when a write reaches the disk again; so that a
+ * server nobody writes to recovers too, this asks the disk itself by a
+ * write that changes nothing — when the disk was full, only once its file
+ * system has room again.  Caller owns *out.
+ */
+int gp_core_storage_health(gp_worker *w, gp_store_fault *out);
 
 /* ---- the cluster index ---------------------------------------------------- */
 

@@ -21,6 +21,7 @@ typedef struct cluster_source cluster_source; /* see clusters.c */
 
 struct gp_core {
 	const gp_config *cfg;
+	int read_only; /* GP_CORE_READ_ONLY: no secret, no guard, read-only workers */
 	write_queue queue;
 	/*
 	 * Every write transaction of this process holds write_mu, so threads

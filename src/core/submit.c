@@ -202,6 +202,16 @@ static int precheck_city(gp_worker *w, const gp_point *p, gp_err *err)
 	return 0;
 }
 
+/*
+ * A busy or failing database (not the point itself) refused this job: the
+ * transaction may be gone, so the batch stops and every job shares the
+ * answer.
+ */
+static int connection_trouble(int rc)
+{
+	return rc < 0 || rc == GP_BUSY || rc == GP_STORAGE;
+}
+
 static void run_batch(gp_worker *w, submit_job *batch)
 {
 	const gp_geo_districts *idx = NULL;
@@ -217,12 +227,12 @@ static void run_batch(gp_worker *w, submit_job *batch)
 		j->rc = store_one(w, idx, j);
 		if (j->rc == 0)
 			any = 1;
-		else if (j->rc < 0 || j->rc == GP_BUSY)
+		else if (connection_trouble(j->rc))
 			break; /* the connection is in trouble; stop here */
 	}
 	rc = 0;
 	for (submit_job *j = batch; j; j = j->next)
-		if (j->rc < 0 || j->rc == GP_BUSY)
+		if (connection_trouble(j->rc))
 			rc = j->rc;
 	if (rc || !any) {
 		gp_core_write_end(w, rc ? rc : GP_CONFLICT /* nothing to keep: roll back */);
@@ -243,7 +253,7 @@ static void run_batch(gp_worker *w, submit_job *batch)
 	return;
 fail_all:
 	for (submit_job *j = batch; j; j = j->next) {
-		if (j->rc > 0 && j->rc != GP_BUSY)
+		if (j->rc > 0 && !connection_trouble(j->rc))
 			continue; /* refused on its own merits; that answer stands */
 		j->rc = rc;
 		if (rc == GP_BUSY)

@@ -1,12 +1,13 @@
 /*
  * worker.c — the process-wide core and each thread's private worker.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_int.h"
 
-int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *err)
+int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err)
 {
 	gp_guard_options gopt;
 	char path[4096];
@@ -17,10 +18,15 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int create_secret, gp_err *
 	if (!c)
 		return GP_ENOMEM;
 	c->cfg = cfg;
+	c->read_only = (flags & GP_CORE_READ_ONLY) != 0;
 	pthread_mutex_init(&c->queue.mu, NULL);
 	pthread_mutex_init(&c->write_mu, NULL);
+	if (c->read_only) {
+		*out = c; /* nothing that reads needs the secret or abuse protection */
+		return 0;
+	}
 	gp_config_secret_path(cfg, path, sizeof(path));
-	if ((rc = gp_guard_secret_load(c->secret, path, create_secret, err)))
+	if ((rc = gp_guard_secret_load(c->secret, path, flags & GP_CORE_CREATE_SECRET, err)))
 		goto fail;
 	gopt = (gp_guard_options){
 		.write_burst = cfg->write_burst,
@@ -59,6 +65,7 @@ int gp_core_write_begin(gp_worker *w)
 	gp_core *c = w->core;
 	int rc;
 
+	assert(!c->read_only);
 	pthread_mutex_lock(&c->write_mu);
 	if (!c->writer && !c->writer_failed) {
 		gp_err err;
@@ -107,7 +114,8 @@ int gp_worker_new(gp_worker **out, gp_core *c, gp_err *err)
 		return GP_ENOMEM;
 	w->core = c;
 	w->districts_version = -1;
-	if ((rc = gp_store_open(&w->store, c->cfg->db_path, GP_STORE_CREATE, err)))
+	if ((rc = gp_store_open(&w->store, c->cfg->db_path,
+	                        c->read_only ? GP_STORE_READONLY : GP_STORE_CREATE, err)))
 		goto fail;
 	if ((rc = gp_geo_new(&w->geo))) {
 		gp_err_set(err, rc, "", "cannot create PROJ/GEOS contexts");

@@ -21,7 +21,9 @@ static const struct {
 	int status;
 	const char *slug;
 	const char *title;
-	const char *code; /* OGC API exception code */
+	const char *code;        /* OGC API exception code */
+	const char *retry_after; /* seconds, for outcomes that pass by themselves */
+	const char *detail;      /* when the code's origin had no words of its own */
 } table[GP_RESULT_MAX] = {
 	[GP_OK] = { 200, "ok", "OK", "OK" },
 	[GP_NOT_FOUND] = { 404, "not-found", "Not found", "NotFound" },
@@ -31,7 +33,7 @@ static const struct {
 	[GP_UNSUPPORTED_MEDIA] = { 415, "unsupported-media-type", "Unsupported media type",
 		                   "UnsupportedMediaType" },
 	[GP_TIMEOUT] = { 408, "timeout", "Request body not received in time", "Timeout" },
-	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable" },
+	[GP_BUSY] = { 503, "busy", "Service busy", "ServiceUnavailable", "1", NULL },
 	[GP_CONFLICT] = { 409, "conflict", "Conflict", "Conflict" },
 	[GP_METHOD_NOT_ALLOWED] = { 405, "method-not-allowed", "Method not allowed",
 		                    "OperationNotSupported" },
@@ -40,7 +42,13 @@ static const struct {
 	[GP_FORBIDDEN] = { 403, "forbidden", "Forbidden", "Forbidden" },
 	[GP_TOO_MANY] = { 429, "too-many-requests", "Too many requests", "TooManyRequests" },
 	[GP_NOT_ACCEPTABLE] = { 406, "not-acceptable", "Not acceptable", "NotAcceptable" },
-	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable", "ServiceUnavailable" },
+	[GP_UNAVAILABLE] = { 503, "unavailable", "Service unavailable", "ServiceUnavailable", "1",
+		             NULL },
+	/* A full disk waits for its operator: clients need not knock every second. */
+	[GP_STORAGE] = { 503, "storage-unavailable", "Storage unavailable", "ServiceUnavailable",
+		         "30",
+		         "the server cannot write its database right now (disk full or I/O error); "
+		         "nothing was stored, reading still works, please try again later" },
 };
 
 int gp_http_status_for(int code)
@@ -89,15 +97,16 @@ void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err)
 		slug = table[code].slug;
 		title = table[code].title;
 		ogc = table[code].code;
-		detail = err && err->detail[0] ? err->detail : NULL;
+		detail = err && err->detail[0] ? err->detail : table[code].detail;
 	}
 	gp_buf_reset(&x->out);
 	problem_body(&x->out, status, slug, title, ogc, detail,
 	             code > 0 && err ? err->field : NULL, x->path);
 	x->status = status;
 	x->type = GP_PROBLEM_TYPE;
-	if ((code == GP_BUSY || code == GP_UNAVAILABLE) && !strstr(x->always, "Retry-After"))
-		gp_http_add_header_always(x, "Retry-After", "1");
+	if (code > 0 && code < GP_RESULT_MAX && table[code].retry_after &&
+	    !strstr(x->always, "Retry-After"))
+		gp_http_add_header_always(x, "Retry-After", table[code].retry_after);
 	if (code == GP_UNAUTHORIZED && !strstr(x->always, "WWW-Authenticate"))
 		gp_http_add_header_always(x, "WWW-Authenticate", "Bearer realm=\"geopart\"");
 	gp_http_send(x);

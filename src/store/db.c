@@ -1,13 +1,24 @@
 /*
  * db.c — opening a connection, its pragmas, the prepared-statement cache,
- * transactions and the translation of SQLite errors.
+ * transactions, the translation of SQLite errors and the storage health.
  *
  * Durability: WAL with synchronous=FULL, so a transaction that returned from
  * COMMIT survives a crash of the process and of the machine.  Callers
  * acknowledge writes only after gp_store_commit() returned 0.
+ *
+ * Storage faults (a full disk, an I/O error, a file system gone read-only)
+ * are neither the client's fault nor a bug: they become GP_STORAGE (503 with
+ * Retry-After), SQLite has rolled the transaction back, and the process
+ * remembers the fault until a write transaction reaches the disk again.
+ * The memory is process-wide because a process serves one database.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include "store_int.h" /* sqlite3.h must precede spatialite.h */
 #include <spatialite.h>
@@ -24,6 +35,71 @@
  */
 #define MMAP_BYTES "2147418112"
 
+/* The storage fault in force; fault_active is read without the lock. */
+static pthread_mutex_t fault_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int fault_active;
+static gp_store_fault fault;
+
+static void fault_record(gp_store *s, int rc)
+{
+	int sys = s && s->db ? sqlite3_system_errno(s->db) : 0;
+	int first;
+
+	pthread_mutex_lock(&fault_mu);
+	first = !atomic_load(&fault_active);
+	if (first)
+		gp_time_now(fault.since);
+	fault.active = 1;
+	fault.disk_full = (rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT;
+	snprintf(fault.reason, sizeof(fault.reason), "%s%s%s%s",
+	         s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), sys ? " (" : "",
+	         sys ? strerror(sys) : "", sys ? ")" : "");
+	atomic_store(&fault_active, 1);
+	pthread_mutex_unlock(&fault_mu);
+	if (first)
+		gp_log_error("storage fault: %s; writes answer 503 until one reaches the disk again",
+		             fault.reason);
+}
+
+static void fault_clear(void)
+{
+	pthread_mutex_lock(&fault_mu);
+	if (atomic_load(&fault_active)) {
+		gp_log_info("storage recovered: a write reached the disk (fault since %s: %s)",
+		            fault.since, fault.reason);
+		memset(&fault, 0, sizeof(fault));
+		atomic_store(&fault_active, 0);
+	}
+	pthread_mutex_unlock(&fault_mu);
+}
+
+void gp_store_fault_get(gp_store_fault *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!atomic_load(&fault_active))
+		return;
+	pthread_mutex_lock(&fault_mu);
+	*out = fault;
+	pthread_mutex_unlock(&fault_mu);
+}
+
+int gp_store_free_bytes(const gp_store *s, int64_t *out)
+{
+	char dir[4096];
+	const char *slash = strrchr(s->path, '/');
+	struct statvfs v;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == s->path ? 1 : (int)(slash - s->path),
+		         s->path);
+	if (statvfs(dir, &v) != 0)
+		return GP_EIO;
+	*out = (int64_t)v.f_bavail * (int64_t)v.f_frsize;
+	return 0;
+}
+
 int gp_store_fail(gp_store *s, int rc, const char *file, int line)
 {
 	int code;
@@ -36,10 +112,17 @@ int gp_store_fail(gp_store *s, int rc, const char *file, int line)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
 		return GP_BUSY;
-	case SQLITE_FULL:
 	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-		code = GP_EIO;
+		if (rc == SQLITE_IOERR_NOMEM) {
+			code = GP_ENOMEM;
+			break;
+		}
+		/* fall through */
+	case SQLITE_FULL:
+	case SQLITE_READONLY: /* the file or its file system became read-only */
+	case SQLITE_CANTOPEN: /* e.g. the WAL could not be created */
+		fault_record(s, rc);
+		code = GP_STORAGE;
 		break;
 	case SQLITE_NOMEM:
 		code = GP_ENOMEM;
@@ -194,16 +277,26 @@ static int run_cached(gp_store *s, const char *sql)
 
 int gp_store_begin_write(gp_store *s)
 {
+	s->changes_at_begin = sqlite3_total_changes64(s->db);
 	return run_cached(s, "BEGIN IMMEDIATE");
 }
 
 int gp_store_commit(gp_store *s)
 {
+	int wrote = sqlite3_total_changes64(s->db) != s->changes_at_begin;
 	int rc = run_cached(s, "COMMIT");
 
 	if (rc)
 		gp_store_rollback(s);
+	else if (wrote && atomic_load(&fault_active))
+		fault_clear(); /* only a transaction that changed rows went to the disk */
 	return rc;
+}
+
+int gp_store_probe_write(gp_store *s)
+{
+	/* Rewrites a row as it is: one page to the WAL at COMMIT, nothing changed. */
+	return gp_store_exec(s, "UPDATE meta SET value = value WHERE key = 'districts_version'");
 }
 
 void gp_store_rollback(gp_store *s)

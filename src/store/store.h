@@ -44,10 +44,35 @@ int gp_store_migrate(gp_store *s, gp_err *err);
 /* Number of migrations applied to this file, and how many the binary has. */
 int gp_store_schema_version(gp_store *s, int *out_applied, int *out_known);
 
-/* ---- transactions: BEGIN IMMEDIATE; GP_BUSY when another writer holds on */
+/*
+ * ---- transactions: BEGIN IMMEDIATE; GP_BUSY when another writer holds on,
+ * GP_STORAGE when the disk is full or failing (nothing of the transaction
+ * stays).  A commit that changed rows and returned 0 reached the disk.
+ */
 int gp_store_begin_write(gp_store *s);
 int gp_store_commit(gp_store *s);
 void gp_store_rollback(gp_store *s);
+/*
+ * Inside a write transaction: a change that leaves every value as it was
+ * but makes COMMIT write to the disk — a probe whether writing works again.
+ */
+int gp_store_probe_write(gp_store *s);
+
+/*
+ * ---- storage health: the last storage fault any connection of this
+ * process met (GP_STORAGE), until a write transaction that changed rows
+ * commits again.
+ */
+typedef struct gp_store_fault {
+	int active;
+	int disk_full;    /* no space (else an I/O error or a read-only file system) */
+	char since[25];   /* RFC 3339 UTC: when the fault began */
+	char reason[256]; /* SQLite's message and the system's, for operators */
+} gp_store_fault;
+/* Copies the fault in force (active = 0 when none). */
+void gp_store_fault_get(gp_store_fault *out);
+/* Bytes an unprivileged writer may still use on the database's file system. */
+int gp_store_free_bytes(const gp_store *s, int64_t *out);
 /*
  * Whether this connection reads through the shared memory map of the file
  * (the default: fast for queries touching scattered pages) or through
@@ -306,9 +331,12 @@ int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *
 
 /*
  * Copies the database to `dest` while it stays in use (SQLite's online
- * backup, a few hundred pages per step so writers are never blocked for
- * long), into a temporary file renamed into place only when complete and
- * synced.  progress (may be NULL) sees pages done and total.
+ * backup), into a temporary file renamed into place only when complete and
+ * synced.  The copy is the snapshot of one read transaction held from the
+ * first page to the last: in WAL mode writers of this and other processes
+ * go on meanwhile, and never make the copy start over.  Needs no write
+ * lock, so s may be read-only.  progress (may be NULL) sees pages done and
+ * total.
  */
 int gp_store_backup(gp_store *s, const char *dest,
                     void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,

@@ -22,6 +22,7 @@ struct gp_store {
 	char *path;
 	cached_stmt cache[STMT_CACHE];
 	uint64_t tick;
+	sqlite3_int64 changes_at_begin; /* total changes when the write began */
 };
 
 /*

@@ -46,6 +46,7 @@ const char *gp_result_name(int code)
 		[GP_TOO_MANY] = "too many requests",
 		[GP_NOT_ACCEPTABLE] = "not acceptable",
 		[GP_UNAVAILABLE] = "unavailable",
+		[GP_STORAGE] = "storage fault",
 	};
 
 	if (code == GP_ENOMEM)
