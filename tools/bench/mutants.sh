@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/bench/mutants.sh [--tests-from REV] [--keep] [NAME…] — the mutation
+# tools/bench/mutants.sh [--tests-from REV] [--all] [--keep] [NAME…] — the mutation
 # check: plants each bug of tools/bench/mutants.list (or only the NAMEs) one
 # at a time in a copy of the source tree, rebuilds, runs the tests the list
 # names for it, and prints whether they caught it.  The working tree is
@@ -9,6 +9,8 @@
 # --tests-from REV  use the tests/ of git revision REV (e.g. main) with
 #                   today's sources: which bugs did the older tests miss?
 #                   Tests that REV does not have are left out, and said so.
+# --all             run every unit and integration test for each mutant, not
+#                   only the ones it names (slow: use with NAMEs).
 # --keep            keep the copy and print where it is.
 #
 # Exit status 0 only when every mutant applied, built and was caught.
@@ -19,12 +21,14 @@ src=$PWD
 list=tools/bench/mutants.list
 tests_from=
 keep=0
+all=0
 names=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --tests-from) tests_from=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --all) all=1; shift ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) names+=("$1"); shift ;;
   esac
 done
@@ -59,14 +63,15 @@ ninja -C "$tree/build" > "$work/build.log" 2>&1 || { tail -40 "$work/build.log" 
 meson test -C "$tree/build" --list > "$work/tests.txt" 2>/dev/null
 
 status=0
-python3 - "$tree" "$list" "$work" "${names[@]}" <<'EOF' || status=$?
+python3 - "$tree" "$list" "$work" "$all" "${names[@]}" <<'EOF' || status=$?
 import os
 import re
 import subprocess
 import sys
 import time
 
-tree, listing, work, wanted = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4:])
+tree, listing, work, run_all = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == '1'
+wanted = set(sys.argv[5:])
 
 
 def unescape(v):
@@ -121,6 +126,8 @@ def plant(mu):
     if original.count(old) != 1:
         return 'NO LONGER APPLIES', f'"from" occurs {original.count(old)} times in {mu["file"]}'
     tests = mu['tests'].split()
+    if run_all:
+        tests = sorted(t for t in known if t.split('/')[0] in ('unit', 'integration'))
     run = [t for t in tests if t in known]
     gone = [t for t in tests if t not in known]
     try:
@@ -136,7 +143,7 @@ def plant(mu):
                            capture_output=True, text=True)
         failed = re.findall(r'\S+:(\w+) / (\S+)\s+(?:FAIL|TIMEOUT|ERROR)', t.stdout)
         note = ('caught by ' + ' '.join(f'{s}/{n}' for s, n in failed) if failed
-                else 'ran ' + ' '.join(run))
+                else 'ran ' + ('every unit and integration test' if run_all else ' '.join(run)))
         if gone:
             note += ' (not in this tree: ' + ' '.join(gone) + ')'
         return ('caught' if failed else 'SURVIVED'), note
