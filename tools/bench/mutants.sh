@@ -13,7 +13,10 @@
 #                   only the ones it names (slow: use with NAMEs).
 # --keep            keep the copy and print where it is.
 #
-# Exit status 0 only when every mutant applied, built and was caught.
+# The named tests are first run on the tree without mutants; one that fails
+# there is left out (and reported), since it would "catch" every mutant.
+# Exit status 0 only when every mutant applied, built and was caught, and no
+# test failed without a mutant.
 # Takes 15–30 minutes on two cores; never part of tools/test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -114,6 +117,30 @@ with open(os.path.join(work, 'tests.txt'), encoding='utf-8') as f:
 build = os.path.join(tree, 'build')
 
 
+def failing(tests):
+    """The tests of the list that fail in the tree as it is now."""
+    t = subprocess.run(['meson', 'test', '-C', build, '--no-rebuild', '--num-processes',
+                        str(os.cpu_count() or 2)] + [x.split('/')[1] for x in tests],
+                       capture_output=True, text=True)
+    return {f'{s}/{n}' for s, n in
+            re.findall(r'\S+:(\w+) / (\S+)\s+(?:FAIL|TIMEOUT|ERROR)', t.stdout)}
+
+
+def wanted_tests(mu):
+    if run_all:
+        return sorted(t for t in known if t.split('/')[0] in ('unit', 'integration'))
+    return mu['tests'].split()
+
+
+# A test that fails without any mutant proves nothing about one: find those
+# first and leave them out (and say so).
+needed = sorted({t for mu in mutants for t in wanted_tests(mu) if t in known})
+print(f'mutants.sh: running {len(needed)} tests on the tree without mutants', file=sys.stderr)
+broken = failing(needed)
+for t in sorted(broken):
+    print(f'mutants.sh: {t} fails without any mutant; it is left out', file=sys.stderr)
+
+
 def plant(mu):
     """Plants one mutant, runs its tests, restores the file: (verdict, note)."""
     path = os.path.join(tree, mu['file'])
@@ -125,10 +152,8 @@ def plant(mu):
     old, new = unescape(mu['from']), unescape(mu['to'])
     if original.count(old) != 1:
         return 'NO LONGER APPLIES', f'"from" occurs {original.count(old)} times in {mu["file"]}'
-    tests = mu['tests'].split()
-    if run_all:
-        tests = sorted(t for t in known if t.split('/')[0] in ('unit', 'integration'))
-    run = [t for t in tests if t in known]
+    tests = wanted_tests(mu)
+    run = [t for t in tests if t in known and t not in broken]
     gone = [t for t in tests if t not in known]
     try:
         with open(path, 'w', encoding='utf-8') as f:
@@ -137,12 +162,10 @@ def plant(mu):
         if b.returncode != 0:
             return 'DOES NOT BUILD', b.stdout[-300:].replace('\n', ' ')
         if not run:
-            return 'SURVIVED', 'no test to run: not in this tree: ' + ' '.join(gone)
-        t = subprocess.run(['meson', 'test', '-C', build, '--no-rebuild', '--num-processes',
-                            str(os.cpu_count() or 2)] + [x.split('/')[1] for x in run],
-                           capture_output=True, text=True)
-        failed = re.findall(r'\S+:(\w+) / (\S+)\s+(?:FAIL|TIMEOUT|ERROR)', t.stdout)
-        note = ('caught by ' + ' '.join(f'{s}/{n}' for s, n in failed) if failed
+            return 'SURVIVED', ('no test to run: not in this tree: ' + ' '.join(gone) +
+                                ' broken: ' + ' '.join(t for t in tests if t in broken))
+        failed = sorted(failing(run))
+        note = ('caught by ' + ' '.join(failed) if failed
                 else 'ran ' + ('every unit and integration test' if run_all else ' '.join(run)))
         if gone:
             note += ' (not in this tree: ' + ' '.join(gone) + ')'
@@ -159,6 +182,8 @@ for mu in mutants:
     results.append((mu, verdict, note))
     print(f'{verdict:>17}  {mu["name"]:<36} {note}  [{time.monotonic() - start:.0f} s]', flush=True)
 
+if broken:
+    print('tests failing without any mutant (left out): ' + ' '.join(sorted(broken)))
 bad = [r for r in results if r[1] != 'caught']
 print()
 print(f'{len(results)} mutants: {len(results) - len(bad)} caught, '
@@ -166,7 +191,7 @@ print(f'{len(results)} mutants: {len(results) - len(bad)} caught, '
       f'{sum(r[1] not in ("caught", "SURVIVED") for r in results)} could not be planted')
 for mu, verdict, note in bad:
     print(f'  {verdict}: {mu["name"]} ({mu["file"]}) — {mu["why"]}; {note}')
-sys.exit(1 if bad else 0)
+sys.exit(1 if bad or broken else 0)
 EOF
 [ "$keep" = 1 ] && echo "mutants.sh: the copy is in $tree" >&2
 exit "$status"
