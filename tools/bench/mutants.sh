@@ -40,6 +40,8 @@ work=$(mktemp -d)
 if [ "$keep" = 0 ]; then
   trap 'rm -rf "$work"' EXIT
 fi
+# Readable by other users: the deployment test's nginx workers read the copy.
+chmod 755 "$work"
 tree=$work/tree
 mkdir -p "$tree"
 # The tree as git sees it (tracked and new files), not build output.
