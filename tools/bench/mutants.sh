@@ -17,7 +17,7 @@
 # there is left out (and reported), since it would "catch" every mutant.
 # Exit status 0 only when every mutant applied, built and was caught, and no
 # test failed without a mutant.
-# Takes 15–30 minutes on two cores; never part of tools/test.
+# Takes about 15–30 minutes on two cores; never part of tools/test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD
