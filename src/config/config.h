@@ -4,8 +4,9 @@
  * command-line flags (later sources win).
  *
  * Must never: open the database, start threads, or keep settings anywhere
- * but the struct it returns.  After gp_config_load() the struct is read-only
- * and shared by all threads.
+ * but the struct it fills.  Once gp_config_normalise() has accepted it
+ * (the last step of every caller's assembly: cli/serve.c, cli/verbs.c),
+ * the struct is read-only and shared by all threads.
  */
 #ifndef GP_CONFIG_H
 #define GP_CONFIG_H
@@ -28,10 +29,15 @@ typedef struct gp_config {
 	char *city_name;
 	char *tile_url;
 	char *tile_attribution;
-	int threads;
+	int threads;           /* HTTP threads: one per open connection */
+	int db_connections;    /* database workers lent to requests; 0 until normalised: auto */
+	int db_wait_ms;        /* longest wait for a free database worker, then 503 */
 	int body_deadline_ms;  /* whole request body must arrive within this */
-	int request_timeout_ms;
+	int request_timeout_ms; /* the request head must arrive within this */
 	int keep_alive_ms;
+	int conns_per_client;  /* open connections one client may hold; 0: no cap */
+	int exports_max;       /* downloads streamed at once */
+	int export_min_kib_per_s; /* slower readers of a download are cut */
 	int access_log;        /* 1: one line per request on stderr */
 	gp_log_level log_level;
 	/* moderation and participation (issue "moderation, staff access …") */

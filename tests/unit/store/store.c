@@ -186,8 +186,8 @@ static void check_finds_damage(const char *dir)
 		{ "UPDATE districts SET geom = GeomFromText('MULTIPOLYGON(((400000 5470000, "
 		  "401000 5471000, 401000 5470000, 400000 5471000, 400000 5470000)))', 25832) "
 		  "WHERE id = 'ob-e'", "boundaries: district ob-e: invalid boundary" },
-		{ "DROP TRIGGER points_cells_insert; DROP TRIGGER points_cells_delete; "
-		  "DROP TRIGGER points_cells_update; DROP TABLE point_totals",
+		{ "DROP TRIGGER points_counts_insert; DROP TRIGGER points_counts_delete; "
+		  "DROP TRIGGER points_counts_update; DROP TABLE point_totals",
 		  "totals check could not run: no such table: point_totals" },
 	};
 	char path[256];
