@@ -186,6 +186,14 @@ static void check_finds_damage(const char *dir)
 		{ "UPDATE districts SET geom = GeomFromText('MULTIPOLYGON(((400000 5470000, "
 		  "401000 5471000, 401000 5470000, 400000 5471000, 400000 5470000)))', 25832) "
 		  "WHERE id = 'ob-e'", "boundaries: district ob-e: invalid boundary" },
+		{ "UPDATE point_counts SET n = n + 1", "district counts: point_counts differ" },
+		{ "UPDATE point_days SET n = n + 1", "day counts: point_days differ" },
+		{ "UPDATE point_day_totals SET n = n + 1", "day counts: point_day_totals differ" },
+		{ "UPDATE point_day_totals SET min_id = max_id + 1",
+		  "day counts: point 1 lies outside the ids of its day" },
+		{ "UPDATE point_blocks SET n = n + 1", "block counts: point_blocks differ" },
+		{ "UPDATE points SET cell = cell + 1 WHERE id = 2",
+		  "grid cells: point 2: cell " },
 		{ "DROP TRIGGER points_counts_insert; DROP TRIGGER points_counts_delete; "
 		  "DROP TRIGGER points_counts_update; DROP TABLE point_totals",
 		  "totals check could not run: no such table: point_totals" },
