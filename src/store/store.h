@@ -425,6 +425,12 @@ int gp_store_backup(gp_store *s, const char *dest,
 
 /* Numbers for /metrics: points per status and the database size in bytes. */
 int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes);
+/*
+ * How durable a commit on this connection is: PRAGMA synchronous (0 OFF,
+ * 1 NORMAL, 2 FULL, 3 EXTRA) and 1 when the journal is WAL.  Every
+ * connection is opened alike (gp_store_open), so one tells for all.
+ */
+int gp_store_durability(gp_store *s, int *out_synchronous, int *out_wal);
 /* ---- GeoPackage exports (gpkg.c) ------------------------------------------ */
 
 typedef struct gp_store_gpkg gp_store_gpkg;

@@ -62,7 +62,7 @@ class TestApiOpenApi(ServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ids = populate(cls.server, n_extra=30)
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=30)]
         cls.admin = token(cls.server, 'openapi-admin', 'admin')
         cls.planner = token(cls.server, 'openapi-planner', 'planner')
         cls.base = f'http://127.0.0.1:{cls.server.port}/api'
