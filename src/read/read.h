@@ -169,7 +169,8 @@ int gp_read_param_district(gp_read *r, gp_read_query *q, const char *value, gp_e
 
 /*
  * A period as /api gives it: since and until, RFC 3339 dates or
- * date-times, both inclusive, an until date meaning the end of that day.
+ * date-times (any year 0000–9999; without a zone: local time, see
+ * gp_time_parse), both inclusive, an until date meaning the end of that day.
  * GP_BAD_REQUEST naming the parameter when malformed or when until lies
  * before since.
  */
@@ -178,7 +179,8 @@ int gp_read_param_period(gp_read_query *q, const char *since, const char *until,
 
 /*
  * A period as OGC API gives it: datetime, an instant or an interval
- * "start/end" whose open ends are empty or "..".  GP_BAD_REQUEST naming
+ * "start/end" whose open ends are empty or ".." (QGIS opens a start with
+ * 0000-01-01T00:00:00Z), each as gp_read_param_period reads it.  GP_BAD_REQUEST naming
  * datetime.
  */
 int gp_read_param_datetime(gp_read_query *q, const char *value, gp_err *err);
