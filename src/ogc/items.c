@@ -92,7 +92,7 @@ static int put_point(void *ctx, const gp_point *p, double c0, double c1)
 
 	if (pp->n++)
 		gp_buf_putc(pp->b, ',');
-	gp_json_point_feature(pp->b, p, c0, c1, gp_crs_decimals(pp->crs), NULL);
+	gp_read_point_feature(pp->b, p, c0, c1, &(gp_read_feature){ .crs = pp->crs });
 	return gp_buf_status(pp->b);
 }
 
@@ -283,8 +283,10 @@ static int put_point_item(void *ctx, const gp_point *p, double c0, double c1)
 	gp_buf *b = gp_http_out(pi->x), href;
 	int n = 0;
 
-	gp_json_point_feature_open(b, p, c0, c1, gp_crs_decimals(pi->crs),
-	                           ogc_crs_member_uri(pi->crs));
+	gp_read_point_feature(b, p, c0, c1,
+	                      &(gp_read_feature){ .crs = pi->crs,
+	                                          .crs_uri = ogc_crs_member_uri(pi->crs),
+	                                          .open = 1 });
 	gp_buf_puts(b, ",\"links\":[");
 	page_link(pi->x, b, &n, "self", NULL, NULL);
 	gp_buf_init(&href, 4096);

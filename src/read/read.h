@@ -40,6 +40,7 @@
 #include "geopart/bbox.h"
 #include "geopart/crs.h"
 #include "geopart/district.h"
+#include "geopart/field.h"
 #include "geopart/point.h"
 #include "geopart/role.h"
 #include "util/util.h"
@@ -261,6 +262,65 @@ int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count)
 int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
                  void *ctx);
 void gp_read_walk_end(gp_read *r);
+
+/* ---- the field set of points (fields.c) ------------------------------------------------ */
+
+/*
+ * The one table of a point's attributes, in the order every writer puts
+ * them: GeoJSON properties (/api, /ogc, export files), CSV columns,
+ * GeoPackage columns and the database view points_gis.  A field is
+ * written when gp_read_field_written says so: staff fields only for staff,
+ * lon/lat only in a geographic CRS, x/y (easting, northing) only in a
+ * projected one.
+ */
+enum {
+	GP_READ_FIELD_STAFF = 1 << 0,      /* what only staff see */
+	GP_READ_FIELD_GEOGRAPHIC = 1 << 1, /* the coordinates in degrees */
+	GP_READ_FIELD_PROJECTED = 1 << 2   /* the coordinates in metres */
+};
+
+typedef struct gp_read_field gp_read_field;
+struct gp_read_field {
+	gp_field_column column;
+	unsigned where; /* GP_READ_FIELD_* */
+	/* the value of p written at east/north (in the CRS written) */
+	void (*get)(const gp_point *p, double east, double north, gp_field_value *out);
+};
+
+extern const gp_read_field gp_read_point_fields[];
+extern const size_t gp_read_point_field_count;
+
+/* 1 when f belongs to what is written in `crs` for staff (1) or not (0). */
+int gp_read_field_written(const gp_read_field *f, gp_crs crs, int staff);
+
+/*
+ * f's value for point p written at c0/c1 in `crs`: in that CRS's authority
+ * order (API answers) or, with gis_order, easting first (files).  Strings
+ * borrowed from p.
+ */
+void gp_read_field_get(const gp_read_field *f, const gp_point *p, gp_crs crs, int gis_order,
+                       double c0, double c1, gp_field_value *out);
+
+/* Decimal places a REAL field keeps in `crs` (0.1 mm, or 1e-9 degree). */
+int gp_read_field_decimals(const gp_read_field *f, gp_crs crs);
+
+/* How gp_read_point_feature writes a point. */
+typedef struct gp_read_feature {
+	gp_crs crs;          /* of c0/c1 */
+	int gis_order;       /* c0 is the easting in every CRS (files); else authority order */
+	int staff;           /* with the staff fields */
+	const char *crs_uri; /* a GeoJSON 2008 crs member, or NULL */
+	const char *extra;   /* JSON members appended to the properties, or NULL */
+	int open;            /* leave the Feature open for members after its properties */
+} gp_read_feature;
+
+/*
+ * A point as a GeoJSON Feature: its id (also a property, so tools that
+ * renumber features keep it), a Point at c0/c1, and the field set as
+ * properties.
+ */
+void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                           const gp_read_feature *how);
 
 /* ---- districts ------------------------------------------------------------------------ */
 

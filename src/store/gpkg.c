@@ -3,6 +3,8 @@
  * with gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns, one
  * feature table `points` whose geometries are GeoPackage binary blobs
  * (header "GP" + WKB), and the gpkg_rtree_index spatial index QGIS uses.
+ * Which attributes a point has is the caller's (a table of columns, the
+ * read layer's field set); fid is the point id.
  *
  * The SRS definitions (WKT) are copied from this database's SpatiaLite
  * spatial_ref_sys, so no PROJ call is needed here.  Coordinates are written
@@ -21,6 +23,8 @@
 
 struct gp_store_gpkg {
 	sqlite3 *db;
+	const gp_field_column *cols;
+	size_t ncols;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *rtree;
 	int srid;
@@ -105,12 +109,47 @@ static const char schema[] =
 	"CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
 	" extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
 	" CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));"
-	"CREATE TABLE points (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,"
-	" category TEXT NOT NULL, comment TEXT NOT NULL, topic TEXT, status TEXT NOT NULL,"
-	" created DATETIME NOT NULL, updated DATETIME NOT NULL, supporters INTEGER NOT NULL,"
-	" ortsbezirk_id TEXT, ortsbezirk_name TEXT, stadtteil_id TEXT, stadtteil_name TEXT,"
-	" lon DOUBLE NOT NULL, lat DOUBLE NOT NULL);"
 	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);";
+
+/* GeoPackage's own column types: INTEGER is 64-bit, DATETIME ISO 8601 UTC. */
+static const char *const column_types[] = {
+	[GP_FIELD_INTEGER] = "INTEGER",
+	[GP_FIELD_REAL] = "DOUBLE",
+	[GP_FIELD_TEXT] = "TEXT",
+	[GP_FIELD_DATETIME] = "DATETIME",
+};
+
+/* CREATE TABLE points and its INSERT, from the caller's columns. */
+static int points_table(gp_store_gpkg *g)
+{
+	gp_buf create, insert;
+	int rc;
+
+	gp_buf_init(&create, 1 << 16);
+	gp_buf_init(&insert, 1 << 16);
+	gp_buf_puts(&create, "CREATE TABLE points (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	                     " geom POINT");
+	gp_buf_puts(&insert, "INSERT INTO points VALUES (?1, ?2");
+	for (size_t i = 0; i < g->ncols; i++) {
+		/* Names come from a compiled-in table; quoted all the same. */
+		gp_buf_printf(&create, ", \"%s\" %s%s", g->cols[i].name,
+		              column_types[g->cols[i].type], g->cols[i].not_null ? " NOT NULL" : "");
+		gp_buf_printf(&insert, ", ?%zu", i + 3);
+	}
+	gp_buf_puts(&create, ")");
+	gp_buf_puts(&insert, ")");
+	if ((rc = gp_buf_status(&create)) || (rc = gp_buf_status(&insert)) ||
+	    (rc = gpkg_exec(g->db, gp_buf_cstr(&create))))
+		goto out;
+	if (sqlite3_prepare_v2(g->db, gp_buf_cstr(&insert), -1, &g->insert, NULL) != SQLITE_OK) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		rc = GP_EFAULT;
+	}
+out:
+	gp_buf_free(&create);
+	gp_buf_free(&insert);
+	return rc;
+}
 
 /*
  * The triggers the gpkg_rtree_index extension requires (GeoPackage 1.3,
@@ -144,7 +183,7 @@ static const char rtree_triggers[] =
 	" 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');";
 
 int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
-                      gp_err *err)
+                      const gp_field_column *cols, size_t ncols, gp_err *err)
 {
 	gp_store_gpkg *g = calloc(1, sizeof(*g));
 	char sql[512];
@@ -154,6 +193,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	if (!g)
 		return GP_ENOMEM;
 	g->srid = srid;
+	g->cols = cols;
+	g->ncols = ncols;
 	rc = sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                                        SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -164,7 +205,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	}
 	if ((rc = gpkg_exec(g->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 	                           "BEGIN")) ||
-	    (rc = gpkg_exec(g->db, schema)) || (rc = copy_srs(src, g->db, 4326)) ||
+	    (rc = gpkg_exec(g->db, schema)) || (rc = points_table(g)) ||
+	    (rc = copy_srs(src, g->db, 4326)) ||
 	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))))
 		goto fail;
 	snprintf(sql, sizeof(sql),
@@ -175,12 +217,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	         srid, srid);
 	if ((rc = gpkg_exec(g->db, sql)))
 		goto fail;
-	rc = sqlite3_prepare_v2(g->db, "INSERT INTO points VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	                               " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &g->insert,
-	                        NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
-		                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
+	                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
 	if (rc != SQLITE_OK) {
 		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
 		rc = GP_EFAULT;
@@ -211,15 +249,8 @@ static void put_f64(unsigned char *p, double v)
 		p[i] = (unsigned char)(bits >> (8 * i));
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
+int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *values, double x,
+                      double y)
 {
 	/*
 	 * GeoPackage binary: "GP", version 0, flags 0x01 (little-endian, no
@@ -237,25 +268,25 @@ int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
 	put_u32(blob + 9, 1);
 	put_f64(blob + 13, x);
 	put_f64(blob + 21, y);
-	sqlite3_bind_int64(g->insert, 1, p->id);
+	sqlite3_bind_int64(g->insert, 1, fid);
 	sqlite3_bind_blob(g->insert, 2, blob, sizeof(blob), SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 3, gp_category_name(p->category), -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 4, p->comment ? p->comment : "", -1, SQLITE_STATIC);
-	bind_text_or_null(g->insert, 5, p->topic);
-	sqlite3_bind_text(g->insert, 6, gp_status_name(p->status), -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 7, p->created, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 8, p->updated, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(g->insert, 9, p->supporters);
-	bind_text_or_null(g->insert, 10, p->ortsbezirk.id);
-	bind_text_or_null(g->insert, 11, p->ortsbezirk.name);
-	bind_text_or_null(g->insert, 12, p->stadtteil.id);
-	bind_text_or_null(g->insert, 13, p->stadtteil.name);
-	sqlite3_bind_double(g->insert, 14, p->lon);
-	sqlite3_bind_double(g->insert, 15, p->lat);
+	for (size_t i = 0; i < g->ncols; i++) {
+		const gp_field_value *v = &values[i];
+		int at = (int)i + 3;
+
+		if (v->null)
+			sqlite3_bind_null(g->insert, at);
+		else if (g->cols[i].type == GP_FIELD_INTEGER)
+			sqlite3_bind_int64(g->insert, at, v->i);
+		else if (g->cols[i].type == GP_FIELD_REAL)
+			sqlite3_bind_double(g->insert, at, v->d);
+		else
+			sqlite3_bind_text(g->insert, at, v->s, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(g->insert);
 	sqlite3_reset(g->insert);
 	if (rc == SQLITE_DONE) {
-		sqlite3_bind_int64(g->rtree, 1, p->id);
+		sqlite3_bind_int64(g->rtree, 1, fid);
 		sqlite3_bind_double(g->rtree, 2, x);
 		sqlite3_bind_double(g->rtree, 3, y);
 		rc = sqlite3_step(g->rtree);

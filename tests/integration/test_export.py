@@ -144,7 +144,7 @@ class TestExport(ServerTest):
         self.assertIn('note', everything[hidden])
         r = s.get('/api/export?format=csv&status=hidden', headers=staff)
         rows = r.body.decode().splitlines()
-        self.assertTrue(rows[0].endswith(',note,flags'), rows[0])
+        self.assertTrue(rows[0].endswith(',note,flags,wkt'), rows[0])
         self.assertIn(hidden, [int(row.split(',', 1)[0]) for row in rows[1:]])
         self.assertTrue(all(',hidden,' in row for row in rows[1:]))
         self.assertProblem(s.get('/api/export?format=csv&status=lost', headers=staff), 400,
