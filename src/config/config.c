@@ -89,6 +89,9 @@ static const setting settings[] = {
 	{ "time_zone", K_STRING, AT(time_zone), "Europe/Berlin", 0, 0,
 	  "IANA time zone of date-times given without a zone (open_from, since, until, "
 	  "datetime) and of the spreadsheet CSV's local times; stored times stay UTC" },
+	{ "data_licence", K_STRING, AT(data_licence), "", 0, 0,
+	  "licence of the participation points, written into export files' metadata "
+	  "(e.g. dl-de/by-2-0); empty: the files say it is not stated" },
 	{ "retention_days", K_INT, AT(retention_days), "180", 0, 36500,
 	  "pending and hidden points and citizen flags are deleted after this many days; 0: keep" },
 	{ "write_burst", K_INT, AT(write_burst), "5", 1, 1000000,

@@ -48,6 +48,7 @@ typedef struct gp_config {
 	char *open_from;       /* RFC 3339, empty: no start */
 	char *open_until;      /* RFC 3339, empty: no end */
 	char *time_zone;       /* IANA zone of date-times given without one */
+	char *data_licence;    /* the points' licence, named in export files; "" unknown */
 	char open_from_utc[25];  /* canonical forms, filled by validate */
 	char open_until_utc[25];
 	int retention_days;    /* purge pending/hidden points and flags; 0: keep */

@@ -46,6 +46,56 @@ const char *gp_export_media_type(gp_export_format f)
 	return formats[f].type;
 }
 
+gp_crs gp_export_default_crs(gp_export_format f)
+{
+	return f == GP_EXPORT_GPKG ? GP_CRS_EPSG25832 : GP_CRS_CRS84;
+}
+
+static int put_label(void *ctx, const char *field, const char *code, const char *de,
+                     const char *en)
+{
+	return gp_store_gpkg_add_label(ctx, field, code, de, en);
+}
+
+/* Districts, labels and what each table is, beside the points. */
+static int gpkg_extras(gp_read *rd, gp_store *s, gp_store_gpkg *g, const gp_export_options *opt)
+{
+	static const char *const keys[] = { "TITLE", "DESCRIPTION", "LICENSE", "ATTRIBUTION",
+		                            "DATE" };
+	const char *city = opt->city && *opt->city ? opt->city : "geopart";
+	char now[GP_TIME_LEN], title[256], attribution[2048];
+	const char *values[5];
+	int rc;
+
+	if ((rc = gp_store_gpkg_add_districts(g, s)) || (rc = gp_read_labels(rd, put_label, g)))
+		return rc;
+	gp_time_now(now);
+	snprintf(title, sizeof(title), "Beteiligungspunkte %s", city);
+	snprintf(attribution, sizeof(attribution),
+	         "Beiträge der Bürgerinnen und Bürger zur Beteiligung %s (geopart)", city);
+	values[0] = title;
+	values[1] = opt->vis.staff ? "Participation points with the staff fields (note, flags); "
+	                             "codes and their labels in the table labels"
+	                           : "Published participation points; codes and their labels in "
+	                             "the table labels";
+	values[2] = opt->licence && *opt->licence ? opt->licence
+	                                          : "nicht angegeben / not stated (setting data_licence)";
+	values[3] = attribution;
+	values[4] = now;
+	if ((rc = gp_store_gpkg_set_metadata(g, "points", keys, values, 5)))
+		return rc;
+	snprintf(title, sizeof(title), "Ortsbezirke und Stadtteile %s", city);
+	attribution[0] = '\0';
+	for (size_t i = 0, n = 0; gp_data_attribution(i) && n < sizeof(attribution); i++) {
+		int w = snprintf(attribution + n, sizeof(attribution) - n, "%s%s", i ? " " : "",
+		                 gp_data_attribution(i));
+		n = w < 0 ? sizeof(attribution) : n + (size_t)w;
+	}
+	values[1] = "District boundaries: layer ortsbezirk (ids ob-…) and stadtteil (ids st-…)";
+	values[2] = "siehe Namensnennung / see attribution (data/SOURCES.md)";
+	return gp_store_gpkg_set_metadata(g, "districts", keys, values, 5);
+}
+
 const char *gp_export_suffix(gp_export_format f)
 {
 	return formats[f].name;
@@ -450,7 +500,8 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 			r.fields[r.ncols] = f;
 			r.cols[r.ncols++] = f->column;
 		}
-		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, r.cols, r.ncols, &err)))
+		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, r.cols, r.ncols, &err)) ||
+		    (rc = gpkg_extras(rd, s, r.gpkg, opt)))
 			goto out;
 	}
 	walking = 1;

@@ -156,3 +156,23 @@ void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 	if (!how->open)
 		gp_buf_putc(b, '}');
 }
+
+int gp_read_labels(gp_read *r, gp_read_label_cb cb, void *ctx)
+{
+	const gp_config *cfg = r->cache->cfg;
+	int rc = 0;
+
+	for (int c = 0; c < GP_CATEGORY_COUNT && !rc; c++)
+		rc = cb(ctx, "category", gp_category_name((gp_category)c),
+		        gp_category_label((gp_category)c, 0), gp_category_label((gp_category)c, 1));
+	for (size_t i = 0; i < cfg->ntopics && !rc; i++)
+		rc = cb(ctx, "topic", cfg->topics[i].id, cfg->topics[i].label_de,
+		        cfg->topics[i].label_en);
+	for (int c = 0; c < GP_CHANNEL_COUNT && !rc; c++)
+		rc = cb(ctx, "channel", gp_channel_name((gp_channel)c),
+		        gp_channel_label((gp_channel)c, 0), gp_channel_label((gp_channel)c, 1));
+	for (int s = 0; s < GP_STATUS_COUNT && !rc; s++)
+		rc = cb(ctx, "status", gp_status_name((gp_status)s), gp_status_label((gp_status)s, 0),
+		        gp_status_label((gp_status)s, 1));
+	return rc;
+}

@@ -322,6 +322,15 @@ typedef struct gp_read_feature {
 void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            const gp_read_feature *how);
 
+/*
+ * Every code a field of the set takes from a fixed list — category, topic
+ * (configured), channel, status — with its German and English label, in
+ * that order; a non-zero return of cb stops and is returned.
+ */
+typedef int (*gp_read_label_cb)(void *ctx, const char *field, const char *code,
+                                const char *label_de, const char *label_en);
+int gp_read_labels(gp_read *r, gp_read_label_cb cb, void *ctx);
+
 /* ---- districts ------------------------------------------------------------------------ */
 
 typedef struct gp_read_district {

@@ -4,7 +4,12 @@
  * feature table `points` whose geometries are GeoPackage binary blobs
  * (header "GP" + WKB), and the gpkg_rtree_index spatial index QGIS uses.
  * Which attributes a point has is the caller's (a table of columns, the
- * read layer's field set); fid is the point id.
+ * read layer's field set); fid is the point id.  Beside it: a feature
+ * table `districts` (both layers, copied from this database in its own
+ * CRS, EPSG:25832), an attribute table `labels` (the German and English
+ * labels of the codes, given by the caller), and layer metadata in
+ * GDAL's form of the metadata extension (gpkg_metadata), which ogrinfo and
+ * QGIS show.
  *
  * The SRS definitions (WKT) are copied from this database's SpatiaLite
  * spatial_ref_sys, so no PROJ call is needed here.  Coordinates are written
@@ -109,7 +114,29 @@ static const char schema[] =
 	"CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
 	" extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
 	" CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));"
-	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);";
+	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);"
+	"CREATE TABLE districts (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" geom MULTIPOLYGON, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, layer TEXT NOT NULL);"
+	"CREATE VIRTUAL TABLE rtree_districts_geom USING rtree(id, minx, maxx, miny, maxy);"
+	"CREATE TABLE labels (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" field TEXT NOT NULL, code TEXT NOT NULL, label_de TEXT NOT NULL,"
+	" label_en TEXT NOT NULL, UNIQUE (field, code));"
+	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+	" VALUES ('labels', 'attributes', 'labels',"
+	" 'German and English labels of the codes of category, topic, channel and status');"
+	"CREATE TABLE gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL,"
+	" md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL,"
+	" mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE gpkg_metadata_reference (reference_scope TEXT NOT NULL,"
+	" table_name TEXT, column_name TEXT, row_id_value INTEGER,"
+	" timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	" md_file_id INTEGER NOT NULL, md_parent_id INTEGER,"
+	" CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id),"
+	" CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id));"
+	"INSERT INTO gpkg_extensions VALUES ('gpkg_metadata', NULL, 'gpkg_metadata',"
+	" 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write');"
+	"INSERT INTO gpkg_extensions VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata',"
+	" 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write');";
 
 /* GeoPackage's own column types: INTEGER is 64-bit, DATETIME ISO 8601 UTC. */
 static const char *const column_types[] = {
@@ -156,31 +183,51 @@ out:
  * annex on the RTree Spatial Indexes extension), created after the bulk
  * load; ST_* are the functions GeoPackage readers provide.
  */
-static const char rtree_triggers[] =
-	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+static const char rtree_template[] =
+	"CREATE TRIGGER rtree_@_geom_insert AFTER INSERT ON @"
 	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update1 AFTER UPDATE OF geom ON points"
+	"CREATE TRIGGER rtree_@_geom_update1 AFTER UPDATE OF geom ON @"
 	" WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update2 AFTER UPDATE OF geom ON points"
+	"CREATE TRIGGER rtree_@_geom_update2 AFTER UPDATE OF geom ON @"
 	" WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
-	"CREATE TRIGGER rtree_points_geom_update3 AFTER UPDATE ON points"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid; END;"
+	"CREATE TRIGGER rtree_@_geom_update3 AFTER UPDATE ON @"
 	" WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid;"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid;"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update4 AFTER UPDATE ON points"
+	"CREATE TRIGGER rtree_@_geom_update4 AFTER UPDATE ON @"
 	" WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id IN (OLD.fid, NEW.fid); END;"
-	"CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
+	" DELETE FROM rtree_@_geom WHERE id IN (OLD.fid, NEW.fid); END;"
+	"CREATE TRIGGER rtree_@_geom_delete AFTER DELETE ON @"
 	" WHEN old.geom NOT NULL BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
-	"INSERT INTO gpkg_extensions VALUES ('points', 'geom', 'gpkg_rtree_index',"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid; END;"
+	"INSERT INTO gpkg_extensions VALUES ('@', 'geom', 'gpkg_rtree_index',"
 	" 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');";
+
+/* The triggers and extension row of the spatial index of `table` (@ above). */
+static int rtree_triggers(sqlite3 *db, const char *table)
+{
+	gp_buf sql;
+	int rc;
+
+	gp_buf_init(&sql, 1 << 16);
+	for (const char *t = rtree_template; *t; t++) {
+		if (*t == '@')
+			gp_buf_puts(&sql, table);
+		else
+			gp_buf_putc(&sql, *t);
+	}
+	rc = gp_buf_status(&sql);
+	if (!rc)
+		rc = gpkg_exec(db, gp_buf_cstr(&sql));
+	gp_buf_free(&sql);
+	return rc;
+}
 
 int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
                       const gp_field_column *cols, size_t ncols, gp_err *err)
@@ -207,7 +254,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	                           "BEGIN")) ||
 	    (rc = gpkg_exec(g->db, schema)) || (rc = points_table(g)) ||
 	    (rc = copy_srs(src, g->db, 4326)) ||
-	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))))
+	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))) ||
+	    (srid != 25832 && (rc = copy_srs(src, g->db, 25832))))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,"
@@ -307,6 +355,185 @@ int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *value
 	return 0;
 }
 
+/* A GeoPackage geometry blob: "GP", version 0, little-endian, no envelope, srs, WKB. */
+static int gpkg_blob(gp_buf *out, int srid, const void *wkb, size_t len)
+{
+	unsigned char head[8] = { 'G', 'P', 0, 0x01 };
+
+	put_u32(head + 4, (uint32_t)srid);
+	gp_buf_reset(out);
+	gp_buf_append(out, head, sizeof(head));
+	gp_buf_append(out, wkb, len);
+	return gp_buf_status(out);
+}
+
+int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src)
+{
+	sqlite3_stmt *get = gp_store_stmt(src, "SELECT id, name, layer, AsBinary(geom),"
+	                                       " MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom),"
+	                                       " MbrMaxY(geom) FROM districts ORDER BY layer, ord");
+	sqlite3_stmt *put = NULL, *idx = NULL, *contents = NULL;
+	gp_bbox extent = { 0, 0, 0, 0 };
+	gp_buf blob;
+	int64_t n = 0;
+	int rc, step;
+
+	if (!get)
+		return GP_EFAULT;
+	gp_buf_init(&blob, (size_t)64 << 20);
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO districts (geom, id, name, layer)"
+	                               " VALUES (?1, ?2, ?3, ?4)", -1, &put, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_districts_geom VALUES"
+		                               " (?1, ?2, ?4, ?3, ?5)", -1, &idx, NULL);
+	if (rc != SQLITE_OK)
+		goto sqlfail;
+	while ((step = sqlite3_step(get)) == SQLITE_ROW) {
+		gp_bbox b = { sqlite3_column_double(get, 4), sqlite3_column_double(get, 5),
+		              sqlite3_column_double(get, 6), sqlite3_column_double(get, 7) };
+		if ((rc = gpkg_blob(&blob, 25832, sqlite3_column_blob(get, 3),
+		                    (size_t)sqlite3_column_bytes(get, 3))))
+			goto out;
+		sqlite3_bind_blob(put, 1, blob.data, (int)blob.len, SQLITE_STATIC);
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_text(put, i + 2, (const char *)sqlite3_column_text(get, i), -1,
+			                  SQLITE_TRANSIENT);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(put);
+		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(g->db));
+		sqlite3_bind_double(idx, 2, b.minx);
+		sqlite3_bind_double(idx, 3, b.miny);
+		sqlite3_bind_double(idx, 4, b.maxx);
+		sqlite3_bind_double(idx, 5, b.maxy);
+		if (sqlite3_step(idx) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(idx);
+		if (n++ == 0) {
+			extent = b;
+		} else {
+			extent.minx = b.minx < extent.minx ? b.minx : extent.minx;
+			extent.miny = b.miny < extent.miny ? b.miny : extent.miny;
+			extent.maxx = b.maxx > extent.maxx ? b.maxx : extent.maxx;
+			extent.maxy = b.maxy > extent.maxy ? b.maxy : extent.maxy;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		rc = STORE_FAIL(src, step);
+		goto out;
+	}
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_contents (table_name, data_type,"
+	                               " identifier, description, min_x, min_y, max_x, max_y,"
+	                               " srs_id) VALUES ('districts', 'features', 'districts',"
+	                               " 'Ortsbezirke and Stadtteile (layer) with their ids as the"
+	                               " points name them', ?1, ?2, ?3, ?4, 25832);"
+	                               , -1, &contents, NULL);
+	if (rc != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_double(contents, 1, extent.minx);
+	sqlite3_bind_double(contents, 2, extent.miny);
+	sqlite3_bind_double(contents, 3, extent.maxx);
+	sqlite3_bind_double(contents, 4, extent.maxy);
+	if (sqlite3_step(contents) != SQLITE_DONE)
+		goto sqlfail;
+	rc = gpkg_exec(g->db, "INSERT INTO gpkg_geometry_columns VALUES ('districts', 'geom',"
+	                      " 'MULTIPOLYGON', 25832, 0, 0)");
+	goto out;
+sqlfail:
+	gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+	rc = GP_EFAULT;
+out:
+	sqlite3_reset(get);
+	sqlite3_finalize(put);
+	sqlite3_finalize(idx);
+	sqlite3_finalize(contents);
+	gp_buf_free(&blob);
+	return rc;
+}
+
+int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *code,
+                            const char *label_de, const char *label_en)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO labels (field, code, label_de, label_en)"
+	                                   " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, field, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, label_de, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, label_en, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		return GP_EFAULT;
+	}
+	return 0;
+}
+
+/* Text for XML: the five characters XML reserves, escaped. */
+static void put_xml(gp_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': gp_buf_puts(b, "&amp;"); break;
+		case '<': gp_buf_puts(b, "&lt;"); break;
+		case '>': gp_buf_puts(b, "&gt;"); break;
+		case '"': gp_buf_puts(b, "&quot;"); break;
+		case '\'': gp_buf_puts(b, "&apos;"); break;
+		default: gp_buf_putc(b, *s);
+		}
+	}
+}
+
+int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
+                               const char *const keys[], const char *const values[], size_t n)
+{
+	sqlite3_stmt *md = NULL, *ref = NULL;
+	gp_buf xml;
+	int rc;
+
+	/* GDAL's own metadata document, which ogrinfo lists and QGIS shows. */
+	gp_buf_init(&xml, 1 << 20);
+	gp_buf_puts(&xml, "<GDALMultiDomainMetadata>\n  <Metadata>\n");
+	for (size_t i = 0; i < n; i++) {
+		gp_buf_puts(&xml, "    <MDI key=\"");
+		put_xml(&xml, keys[i]);
+		gp_buf_puts(&xml, "\">");
+		put_xml(&xml, values[i]);
+		gp_buf_puts(&xml, "</MDI>\n");
+	}
+	gp_buf_puts(&xml, "  </Metadata>\n</GDALMultiDomainMetadata>\n");
+	if ((rc = gp_buf_status(&xml)))
+		goto out;
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata (md_scope, md_standard_uri,"
+	                               " mime_type, metadata) VALUES ('dataset', 'http://gdal.org',"
+	                               " 'text/xml', ?1)", -1, &md, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata_reference (reference_scope,"
+		                               " table_name, md_file_id) VALUES ('table', ?1, ?2)",
+		                        -1, &ref, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(md, 1, gp_buf_cstr(&xml), -1, SQLITE_STATIC);
+		rc = sqlite3_step(md);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_text(ref, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ref, 2, sqlite3_last_insert_rowid(g->db));
+		rc = sqlite3_step(ref);
+	}
+	rc = rc == SQLITE_DONE ? 0 : GP_EFAULT;
+	if (rc)
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+out:
+	sqlite3_finalize(md);
+	sqlite3_finalize(ref);
+	gp_buf_free(&xml);
+	return rc;
+}
+
 int gp_store_gpkg_finish(gp_store_gpkg *g)
 {
 	sqlite3_stmt *st = NULL;
@@ -314,7 +541,8 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 
 	if (g->n) {
 		rc = sqlite3_prepare_v2(g->db, "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2,"
-		                               " max_x = ?3, max_y = ?4", -1, &st, NULL);
+		                               " max_x = ?3, max_y = ?4 WHERE table_name = 'points'",
+		                        -1, &st, NULL);
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_double(st, 1, g->extent.minx);
 			sqlite3_bind_double(st, 2, g->extent.miny);
@@ -328,7 +556,8 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 			return GP_EFAULT;
 		}
 	}
-	if ((rc = gpkg_exec(g->db, rtree_triggers)) || (rc = gpkg_exec(g->db, "COMMIT")))
+	if ((rc = rtree_triggers(g->db, "points")) ||
+	    (rc = rtree_triggers(g->db, "districts")) || (rc = gpkg_exec(g->db, "COMMIT")))
 		return rc;
 	sqlite3_finalize(g->insert);
 	sqlite3_finalize(g->rtree);

@@ -445,6 +445,20 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
  */
 int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *values, double x,
                       double y);
+/*
+ * Adds the feature table `districts` (id, name, layer; both layers) from
+ * src's districts, in their own CRS, EPSG:25832, with a spatial index.
+ */
+int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src);
+/* Adds a row to the attribute table `labels`; strings borrowed for the call. */
+int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *code,
+                            const char *label_de, const char *label_en);
+/*
+ * Describes table `table` with n key/value pairs (TITLE, LICENSE, …) in
+ * GDAL's metadata document in gpkg_metadata; borrowed for the call.
+ */
+int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
+                               const char *const keys[], const char *const values[], size_t n);
 /* Records the extent, adds the spatial index's triggers, commits, closes. */
 int gp_store_gpkg_finish(gp_store_gpkg *g);
 void gp_store_gpkg_free(gp_store_gpkg *g);

@@ -110,7 +110,7 @@ class TestExport(ServerTest):
         self.assertIn(f'exported {len(self.public)} points'.encode(), r.stderr)
         self.assertIn('ETRS89 / UTM zone 32N', ogrinfo('-so', path, 'points'))
         # again over an existing file: replaced, not appended to
-        self.server.geopart('export', '--format', 'gpkg', '--output', path)
+        self.server.geopart('export', '--format', 'gpkg', '--crs', 'CRS84', '--output', path)
         info = ogrinfo('-so', path, 'points')
         self.assertIn('WGS 84', info)
         self.assertIn(f'Feature Count: {len(self.public)}', info)

@@ -4,11 +4,13 @@ the GeoPackage and the database's points_gis view; the point id as an
 attribute that survives ogr2ogr's renumbering; 64-bit integers and real
 date-times where OGR reads the database file."""
 import csv
+import datetime
 import io
 import os
 import re
 import subprocess
 import unittest
+import zoneinfo
 
 from harness import ServerTest
 from test_ogc_gdal import populate
@@ -40,6 +42,7 @@ STAFF = ['note', 'flags']
 
 
 class TestGis(ServerTest):
+    config = {'data_licence': 'dl-de/by-2-0'}
 
     @classmethod
     def setUpClass(cls):
@@ -140,6 +143,82 @@ class TestGis(ServerTest):
                                                       'points')[0]}
         self.assertEqual(public[self.walk]['channel'], 'walk')
         self.assertNotIn('note', public[self.walk])
+
+    # ---- the GeoPackage ---------------------------------------------------------------
+
+    def test_geopackage_is_in_epsg25832_with_districts_labels_and_metadata(self):
+        path = self.download('format=gpkg', 'default.gpkg')
+        out, _ = run('ogrinfo', '-ro', path)
+        self.assertIn('1: points (title: Beteiligungspunkte Kaiserslautern) (Point)', out)
+        self.assertIn('2: districts (title: Ortsbezirke und Stadtteile Kaiserslautern) '
+                      '(Multi Polygon)', out)
+        self.assertIn('3: labels (None)', out)
+        info, _ = run('ogrinfo', '-ro', '-so', path, 'points')
+        self.assertIn('ETRS89 / UTM zone 32N', info)
+        self.assertIn('LICENSE=dl-de/by-2-0', info)
+        self.assertIn('TITLE=Beteiligungspunkte Kaiserslautern', info)
+        self.assertRegex(info, r'DATE=\d{4}-\d\d-\d\dT')
+        self.assertIn('ATTRIBUTION=', info)
+        # x/y are the stored EPSG:25832 coordinates (the API's, to 0.1 mm)
+        utm = {f['id']: f['geometry']['coordinates'] for f in self.server.get(
+            '/api/points?limit=10000&crs=EPSG:25832').json()['features']}
+        rows = {int(r['id']): r for r in ogr_rows(path, 'points', '-lco', 'GEOMETRY=AS_XY')[0]}
+        self.assertEqual(set(rows), set(self.features))
+        for pid, (x, y) in utm.items():
+            self.assertAlmostEqual(float(rows[pid]['X']), x, places=4)
+            self.assertAlmostEqual(float(rows[pid]['Y']), y, places=4)
+            self.assertAlmostEqual(float(rows[pid]['x']), x, places=4)
+        # the districts of both layers with their boundaries' attribution
+        dinfo, _ = run('ogrinfo', '-ro', '-so', path, 'districts')
+        self.assertIn('Feature Count: 28', dinfo)
+        self.assertIn('ETRS89 / UTM zone 32N', dinfo)
+        self.assertIn('Stadtverwaltung Kaiserslautern', dinfo)
+        districts = {r['id']: r for r in ogr_rows(path, 'districts')[0]}
+        self.assertEqual(districts['ob-0']['layer'], 'ortsbezirk')
+        self.assertEqual(districts['st-18']['layer'], 'stadtteil')
+        for f in self.features.values():
+            self.assertEqual(districts[f['properties']['ortsbezirk_id']]['name'],
+                             f['properties']['ortsbezirk_name'])
+        idx, _ = run('ogrinfo', '-ro', path, '-sql', "SELECT HasSpatialIndex('districts', 'geom')")
+        self.assertIn('HasSpatialIndex (Integer) = 1', idx)
+        # a point lies in its Ortsbezirk's polygon in the file
+        pid = self.ids[0]
+        ob = self.features[pid]['properties']['ortsbezirk_id']
+        hit, _ = run('ogrinfo', '-ro', path, '-dialect', 'SQLite', '-sql',
+                     f"SELECT d.id FROM districts d, points p WHERE p.id = {pid} AND "
+                     f"ST_Within(p.geom, d.geom) AND d.layer = 'ortsbezirk'")
+        self.assertIn(f'id (String) = {ob}', hit)
+        # the labels of the codes, German and English
+        labels = {(r['field'], r['code']): (r['label_de'], r['label_en'])
+                  for r in ogr_rows(path, 'labels')[0]}
+        self.assertEqual(labels[('category', 'favourite')], ('Lieblingsort', 'Favourite place'))
+        self.assertEqual(labels[('category', 'improvement')],
+                         ('Verbesserungswürdig', 'Needs improvement'))
+        self.assertEqual(labels[('topic', 'mobility')], ('Mobilität und Verkehr',
+                                                         'Mobility and transport'))
+        self.assertEqual(labels[('channel', 'walk')][1], 'District walk')
+        self.assertEqual({c for f, c in labels if f == 'topic'},
+                         {'housing', 'mobility', 'green_space', 'climate', 'retail', 'culture',
+                          'social', 'other'})
+
+    # ---- the spreadsheet CSV ----------------------------------------------------------
+
+    def test_spreadsheet_csv_writes_local_date_times(self):
+        text = self.server.get('/api/export?format=csv&excel=true').body.decode('utf-8-sig')
+        rows = list(csv.DictReader(io.StringIO(text, newline=''), delimiter=';'))
+        berlin = zoneinfo.ZoneInfo('Europe/Berlin')  # the default time_zone
+        self.assertEqual(len(rows), len(self.features))
+        for r in rows:
+            utc = datetime.datetime.strptime(self.features[int(r['id'])]['properties']['created'],
+                                             '%Y-%m-%dT%H:%M:%S.%fZ').replace(
+                tzinfo=datetime.timezone.utc)
+            self.assertEqual(r['created'], utc.astimezone(berlin).strftime('%Y-%m-%d %H:%M:%S'))
+            self.assertRegex(r['updated'], r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$')
+        # the plain CSV keeps the stored UTC text
+        plain = list(csv.DictReader(io.StringIO(self.server.get('/api/export?format=csv')
+                                                .body.decode(), newline='')))
+        self.assertEqual({r['created'] for r in plain},
+                         {f['properties']['created'] for f in self.features.values()})
 
     # ---- the database file as OGR reads it --------------------------------------
 
