@@ -73,10 +73,13 @@ void gp_json_put_str_or_null(gp_buf *b, const char *s);
  * gp_read_point_feature in read/read.h.)
  */
 
-/* The properties object of a district: id, name, layer and point counts. */
+/*
+ * The properties object of a district: id, name, layer and point counts,
+ * then `extra` — members written as they are — when not NULL.
+ */
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
-                                 int64_t improvement);
+                                 int64_t improvement, const char *extra);
 /*
  * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
  * `id`, point_count (and supercluster's point_count_abbreviated), the count

@@ -74,7 +74,7 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
-                                 int64_t improvement)
+                                 int64_t improvement, const char *extra)
 {
 	gp_buf_puts(b, "{\"id\":");
 	gp_json_put_str(b, id);
@@ -82,9 +82,14 @@ void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
 	gp_json_put_str(b, name);
 	gp_buf_puts(b, ",\"layer\":");
 	gp_json_put_str(b, layer);
-	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}",
+	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld",
 	              (long long)favourite, (long long)improvement,
 	              (long long)(favourite + improvement));
+	if (extra) {
+		gp_buf_putc(b, ',');
+		gp_buf_puts(b, extra);
+	}
+	gp_buf_putc(b, '}');
 }
 
 /* supercluster's point_count_abbreviated: 999, "1.2k", "12k". */

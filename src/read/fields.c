@@ -43,28 +43,45 @@ GET(north, v->d = north)
 GET(note, v->s = p->note)
 GET(flags, v->i = p->flags)
 
-#define F(name, type, not_null, where, get) { { name, type, not_null }, where, get }
+#define F(name_, type_, not_null_, where_, get_) \
+	.column = { name_, type_, not_null_ }, .where = where_, .get = get_
+
+/* The query parameters of the queryable fields, one signature for all. */
+static int param_category(gp_read *r, gp_read_query *q, const char *v, gp_err *err)
+{
+	(void)r;
+	return gp_read_param_category(q, v, err);
+}
+
+static int param_channel(gp_read *r, gp_read_query *q, const char *v, gp_err *err)
+{
+	(void)r;
+	return gp_read_param_channel(q, v, err);
+}
 
 const gp_read_field gp_read_point_fields[] = {
-	F("id", GP_FIELD_INTEGER, 1, 0, get_id),
-	F("category", GP_FIELD_TEXT, 1, 0, get_category),
-	F("comment", GP_FIELD_TEXT, 1, 0, get_comment),
-	F("topic", GP_FIELD_TEXT, 0, 0, get_topic),
-	F("status", GP_FIELD_TEXT, 1, 0, get_status),
-	F("created", GP_FIELD_DATETIME, 1, 0, get_created),
-	F("updated", GP_FIELD_DATETIME, 1, 0, get_updated),
-	F("supporters", GP_FIELD_INTEGER, 1, 0, get_supporters),
-	F("ortsbezirk_id", GP_FIELD_TEXT, 0, 0, get_ob_id),
-	F("ortsbezirk_name", GP_FIELD_TEXT, 0, 0, get_ob_name),
-	F("stadtteil_id", GP_FIELD_TEXT, 0, 0, get_st_id),
-	F("stadtteil_name", GP_FIELD_TEXT, 0, 0, get_st_name),
-	F("channel", GP_FIELD_TEXT, 1, 0, get_channel),
-	F("lon", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_east),
-	F("lat", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_north),
-	F("x", GP_FIELD_REAL, 1, GP_READ_FIELD_PROJECTED, get_east),
-	F("y", GP_FIELD_REAL, 1, GP_READ_FIELD_PROJECTED, get_north),
-	F("note", GP_FIELD_TEXT, 0, GP_READ_FIELD_STAFF, get_note),
-	F("flags", GP_FIELD_INTEGER, 1, GP_READ_FIELD_STAFF, get_flags),
+	{ F("id", GP_FIELD_INTEGER, 1, 0, get_id) },
+	{ F("category", GP_FIELD_TEXT, 1, 0, get_category),
+	  .title = "Kategorie", .param = param_category },
+	{ F("comment", GP_FIELD_TEXT, 1, 0, get_comment) },
+	{ F("topic", GP_FIELD_TEXT, 0, 0, get_topic),
+	  .title = "Thema", .param = gp_read_param_topic },
+	{ F("status", GP_FIELD_TEXT, 1, 0, get_status) },
+	{ F("created", GP_FIELD_DATETIME, 1, 0, get_created) },
+	{ F("updated", GP_FIELD_DATETIME, 1, 0, get_updated) },
+	{ F("supporters", GP_FIELD_INTEGER, 1, 0, get_supporters) },
+	{ F("ortsbezirk_id", GP_FIELD_TEXT, 0, 0, get_ob_id) },
+	{ F("ortsbezirk_name", GP_FIELD_TEXT, 0, 0, get_ob_name) },
+	{ F("stadtteil_id", GP_FIELD_TEXT, 0, 0, get_st_id) },
+	{ F("stadtteil_name", GP_FIELD_TEXT, 0, 0, get_st_name) },
+	{ F("channel", GP_FIELD_TEXT, 1, 0, get_channel),
+	  .title = "Weg der Beteiligung", .param = param_channel },
+	{ F("lon", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_east) },
+	{ F("lat", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_north) },
+	{ F("x", GP_FIELD_REAL, 1, GP_READ_FIELD_PROJECTED, get_east) },
+	{ F("y", GP_FIELD_REAL, 1, GP_READ_FIELD_PROJECTED, get_north) },
+	{ F("note", GP_FIELD_TEXT, 0, GP_READ_FIELD_STAFF, get_note) },
+	{ F("flags", GP_FIELD_INTEGER, 1, GP_READ_FIELD_STAFF, get_flags) },
 };
 
 const size_t gp_read_point_field_count =

@@ -285,6 +285,13 @@ struct gp_read_field {
 	unsigned where; /* GP_READ_FIELD_* */
 	/* the value of p written at east/north (in the CRS written) */
 	void (*get)(const gp_point *p, double east, double north, gp_field_value *out);
+	/*
+	 * A queryable field (OGC API Part 3: a query parameter of its name, its
+	 * codes from gp_read_labels): its title and its parameter's parser
+	 * (value NULL leaves q as it is); NULL for the others.
+	 */
+	const char *title;
+	int (*param)(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
 };
 
 extern const gp_read_field gp_read_point_fields[];
@@ -337,6 +344,9 @@ typedef struct gp_read_district {
 	const char *id, *name;
 	gp_layer layer;
 	int64_t count[GP_CATEGORY_COUNT]; /* the points vis admits */
+	int64_t channel[GP_CHANNEL_COUNT]; /* the same by channel */
+	const int64_t *topic;              /* by configured topic, in the configured order */
+	size_t ntopics;                    /* (the first 64 topics) */
 	const void *shape;                /* for gp_read_district_geometry/_hits */
 } gp_read_district;
 
@@ -345,7 +355,8 @@ typedef int (*gp_read_district_cb)(void *ctx, const gp_read_district *d);
 /*
  * The districts of `layer` (< 0: both) in layer then import order, or the
  * one named `id` (GP_NOT_FOUND naming id otherwise), with counts of what
- * vis admits; with_shape makes the outline available to the callback.
+ * vis admits by category, channel and topic; with_shape makes the outline
+ * available to the callback.
  */
 int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const char *id,
                       int with_shape, gp_read_district_cb cb, void *ctx, gp_err *err);

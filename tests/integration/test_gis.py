@@ -12,7 +12,7 @@ import subprocess
 import unittest
 import zoneinfo
 
-from harness import ServerTest
+from harness import ServerTest, load_fixture
 from test_ogc_gdal import populate
 
 
@@ -243,6 +243,71 @@ class TestGis(ServerTest):
             self.assertEqual(by_id[pid]['ortsbezirk_name'], f['properties']['ortsbezirk_name'])
         self.assertEqual(by_id[self.walk]['note'], 'Notiz')
         self.assertEqual(by_id[self.ids[0]]['flags'], '1')
+
+
+class TestQueryablesAndDistrictCounts(ServerTest):
+    """channel as a queryable GDAL sends to the server; the district
+    collections count by category, channel and topic — against the
+    districts the fixture says each spot lies in."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        secret = s.geopart('token', 'create', '--name', 'gis', '--role', 'planner').stdout
+        staff = {'Authorization': 'Bearer ' + secret.decode().strip()}
+        spots = [f for f in load_fixture('kaiserslautern-testpunkte.geojson')['features']
+                 if f['properties']['expected_in_city']]
+        cls.want = {}  # (ortsbezirk number, what) -> count
+        cls.walks = []
+        for i, f in enumerate(spots):
+            lon, lat = f['geometry']['coordinates']
+            topic = ('mobility', 'housing', None)[i % 3]
+            category = 'improvement' if i % 2 else 'favourite'
+            channel = 'walk' if i % 4 == 0 else 'online'
+            extra = {'channel': channel} if channel != 'online' else None
+            r = s.post_point(lon, lat, category=category, topic=topic, comment=f'Spot {i}',
+                             extra=extra, headers=staff if extra else {})
+            assert r.status == 201, r
+            if channel == 'walk':
+                cls.walks.append(r.json()['id'])
+            ob = f['properties']['expected_ortsbezirk_id']
+            for what in (category, 'channel_' + channel, 'topic_' + (topic or '-'), 'total'):
+                cls.want[(ob, what)] = cls.want.get((ob, what), 0) + 1
+
+    def test_channel_is_a_queryable_the_server_answers(self):
+        q = self.server.get('/ogc/collections/points/queryables').json()
+        self.assertEqual(set(q['properties']), {'category', 'topic', 'channel', 'district'})
+        self.assertEqual(q['properties']['channel']['enum'], ['online', 'walk', 'workshop'])
+        self.assertEqual(q['properties']['category']['enum'], ['favourite', 'improvement'])
+        url = f'OAPIF:http://127.0.0.1:{self.server.port}/ogc'
+        r = subprocess.run(['ogrinfo', '-ro', '--debug', 'on', '-where', "channel = 'walk'", url,
+                            'points'], capture_output=True, timeout=120)
+        got = sorted(int(m) for m in re.findall(r'^  id \(Integer\w*\) = (\d+)$',
+                                                  r.stdout.decode(), re.M))
+        self.assertEqual(got, sorted(self.walks))
+        self.assertGreater(len(got), 2)
+        self.assertIn(b'channel=walk', r.stderr)  # answered by the server, not GDAL
+        self.assertProblem(self.server.get('/ogc/collections/points/items?channel=post'), 400,
+                           field='channel')
+
+    def test_district_collections_count_by_category_channel_and_topic(self):
+        fc = self.server.get('/ogc/collections/ortsbezirke/items').json()
+        self.assertEqual(len(fc['features']), 10)
+        checked = 0
+        for f in fc['features']:
+            p = f['properties']
+            ob = int(p['id'][3:])
+            for what in ('favourite', 'improvement', 'total', 'channel_online', 'channel_walk',
+                         'channel_workshop', 'topic_mobility', 'topic_housing', 'topic_climate'):
+                self.assertEqual(p[what], self.want.get((ob, what), 0), (p['id'], what))
+                checked += p[what]
+            self.assertEqual(sum(v for k, v in p.items() if k.startswith('topic_')),
+                             p['total'] - self.want.get((ob, 'topic_-'), 0))
+        self.assertGreater(checked, 20)
+        one = self.server.get('/ogc/collections/stadtteile/items/6').json()['properties']
+        self.assertEqual(one['total'], sum(one['channel_' + c] for c in ('online', 'walk',
+                                                                         'workshop')))
 
 
 if __name__ == '__main__':
