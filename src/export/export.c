@@ -60,11 +60,9 @@ static int put_label(void *ctx, const char *field, const char *code, const char 
 /* Districts, labels and what each table is, beside the points. */
 static int gpkg_extras(gp_read *rd, gp_store *s, gp_store_gpkg *g, const gp_export_options *opt)
 {
-	static const char *const keys[] = { "TITLE", "DESCRIPTION", "LICENSE", "ATTRIBUTION",
-		                            "DATE" };
 	const char *city = opt->city && *opt->city ? opt->city : "geopart";
 	char now[GP_TIME_LEN], title[256], attribution[2048];
-	const char *values[5];
+	gp_store_gpkg_meta m;
 	int rc;
 
 	if ((rc = gp_store_gpkg_add_districts(g, s)) || (rc = gp_read_labels(rd, put_label, g)))
@@ -73,16 +71,20 @@ static int gpkg_extras(gp_read *rd, gp_store *s, gp_store_gpkg *g, const gp_expo
 	snprintf(title, sizeof(title), "Beteiligungspunkte %s", city);
 	snprintf(attribution, sizeof(attribution),
 	         "Beiträge der Bürgerinnen und Bürger zur Beteiligung %s (geopart)", city);
-	values[0] = title;
-	values[1] = opt->vis.staff ? "Participation points with the staff fields (note, flags); "
-	                             "codes and their labels in the table labels"
-	                           : "Published participation points; codes and their labels in "
-	                             "the table labels";
-	values[2] = opt->licence && *opt->licence ? opt->licence
-	                                          : "nicht angegeben / not stated (setting data_licence)";
-	values[3] = attribution;
-	values[4] = now;
-	if ((rc = gp_store_gpkg_set_metadata(g, "points", keys, values, 5)))
+	m = (gp_store_gpkg_meta){
+		.title = title,
+		.description = opt->vis.staff
+		                       ? "Participation points with the staff fields (note, flags); "
+		                         "codes and their labels in the table labels"
+		                       : "Published participation points; codes and their labels in "
+		                         "the table labels",
+		.licence = opt->licence && *opt->licence
+		                   ? opt->licence
+		                   : "nicht angegeben / not stated (setting data_licence)",
+		.attribution = attribution,
+		.date = now,
+	};
+	if ((rc = gp_store_gpkg_set_metadata(g, "points", &m)))
 		return rc;
 	snprintf(title, sizeof(title), "Ortsbezirke und Stadtteile %s", city);
 	attribution[0] = '\0';
@@ -91,9 +93,9 @@ static int gpkg_extras(gp_read *rd, gp_store *s, gp_store_gpkg *g, const gp_expo
 		                 gp_data_attribution(i));
 		n = w < 0 ? sizeof(attribution) : n + (size_t)w;
 	}
-	values[1] = "District boundaries: layer ortsbezirk (ids ob-…) and stadtteil (ids st-…)";
-	values[2] = "siehe Namensnennung / see attribution (data/SOURCES.md)";
-	return gp_store_gpkg_set_metadata(g, "districts", keys, values, 5);
+	m.description = "District boundaries: layer ortsbezirk (ids ob-…) and stadtteil (ids st-…)";
+	m.licence = "siehe Namensnennung / see attribution (data/SOURCES.md)";
+	return gp_store_gpkg_set_metadata(g, "districts", &m);
 }
 
 const char *gp_export_suffix(gp_export_format f)

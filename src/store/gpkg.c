@@ -488,35 +488,21 @@ static void put_xml(gp_buf *b, const char *s)
 	}
 }
 
-int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
-                               const char *const keys[], const char *const values[], size_t n)
+/* Stores one metadata document and refers table `table` to it. */
+static int put_metadata(gp_store_gpkg *g, const char *table, const char *uri, const char *doc)
 {
 	sqlite3_stmt *md = NULL, *ref = NULL;
-	gp_buf xml;
-	int rc;
+	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata (md_scope, md_standard_uri,"
+	                                   " mime_type, metadata) VALUES ('dataset', ?1, 'text/xml',"
+	                                   " ?2)", -1, &md, NULL);
 
-	/* GDAL's own metadata document, which ogrinfo lists and QGIS shows. */
-	gp_buf_init(&xml, 1 << 20);
-	gp_buf_puts(&xml, "<GDALMultiDomainMetadata>\n  <Metadata>\n");
-	for (size_t i = 0; i < n; i++) {
-		gp_buf_puts(&xml, "    <MDI key=\"");
-		put_xml(&xml, keys[i]);
-		gp_buf_puts(&xml, "\">");
-		put_xml(&xml, values[i]);
-		gp_buf_puts(&xml, "</MDI>\n");
-	}
-	gp_buf_puts(&xml, "  </Metadata>\n</GDALMultiDomainMetadata>\n");
-	if ((rc = gp_buf_status(&xml)))
-		goto out;
-	rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata (md_scope, md_standard_uri,"
-	                               " mime_type, metadata) VALUES ('dataset', 'http://gdal.org',"
-	                               " 'text/xml', ?1)", -1, &md, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata_reference (reference_scope,"
 		                               " table_name, md_file_id) VALUES ('table', ?1, ?2)",
 		                        -1, &ref, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(md, 1, gp_buf_cstr(&xml), -1, SQLITE_STATIC);
+		sqlite3_bind_text(md, 1, uri, -1, SQLITE_STATIC);
+		sqlite3_bind_text(md, 2, doc, -1, SQLITE_STATIC);
 		rc = sqlite3_step(md);
 	}
 	if (rc == SQLITE_DONE) {
@@ -527,9 +513,54 @@ int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
 	rc = rc == SQLITE_DONE ? 0 : GP_EFAULT;
 	if (rc)
 		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-out:
 	sqlite3_finalize(md);
 	sqlite3_finalize(ref);
+	return rc;
+}
+
+static void put_element(gp_buf *b, const char *name, const char *value)
+{
+	gp_buf_printf(b, "  <%s>", name);
+	put_xml(b, value);
+	gp_buf_printf(b, "</%s>\n", name);
+}
+
+int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
+                               const gp_store_gpkg_meta *m)
+{
+	const char *keys[] = { "TITLE", "DESCRIPTION", "LICENSE", "ATTRIBUTION", "DATE" };
+	const char *values[] = { m->title, m->description, m->licence, m->attribution, m->date };
+	gp_buf xml;
+	int rc;
+
+	/* GDAL's own document, which ogrinfo lists per layer. */
+	gp_buf_init(&xml, 1 << 20);
+	gp_buf_puts(&xml, "<GDALMultiDomainMetadata>\n  <Metadata>\n");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		gp_buf_printf(&xml, "    <MDI key=\"%s\">", keys[i]);
+		put_xml(&xml, values[i]);
+		gp_buf_puts(&xml, "</MDI>\n");
+	}
+	gp_buf_puts(&xml, "  </Metadata>\n</GDALMultiDomainMetadata>\n");
+	if ((rc = gp_buf_status(&xml)) ||
+	    (rc = put_metadata(g, table, "http://gdal.org", gp_buf_cstr(&xml))))
+		goto out;
+	/* QGIS's layer metadata document, which its layer properties show. */
+	gp_buf_reset(&xml);
+	gp_buf_puts(&xml, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	                  "<qgis version=\"3.22\">\n");
+	put_element(&xml, "identifier", table);
+	put_element(&xml, "type", "dataset");
+	put_element(&xml, "title", m->title);
+	put_element(&xml, "abstract", m->description);
+	put_element(&xml, "rights", m->attribution);
+	put_element(&xml, "license", m->licence);
+	gp_buf_puts(&xml, "  <dates>\n    <date type=\"Published\" value=\"");
+	put_xml(&xml, m->date);
+	gp_buf_puts(&xml, "\"/>\n  </dates>\n</qgis>\n");
+	if (!(rc = gp_buf_status(&xml)))
+		rc = put_metadata(g, table, "http://mrcc.com/qgis.dtd", gp_buf_cstr(&xml));
+out:
 	gp_buf_free(&xml);
 	return rc;
 }

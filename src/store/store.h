@@ -453,12 +453,19 @@ int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src);
 /* Adds a row to the attribute table `labels`; strings borrowed for the call. */
 int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *code,
                             const char *label_de, const char *label_en);
+/* What a table of the GeoPackage is (strings borrowed for the call). */
+typedef struct gp_store_gpkg_meta {
+	const char *title, *description, *licence, *attribution;
+	const char *date; /* RFC 3339 */
+} gp_store_gpkg_meta;
 /*
- * Describes table `table` with n key/value pairs (TITLE, LICENSE, …) in
- * GDAL's metadata document in gpkg_metadata; borrowed for the call.
+ * Describes table `table` in gpkg_metadata twice: in GDAL's document
+ * (TITLE, DESCRIPTION, LICENSE, ATTRIBUTION, DATE: what ogrinfo lists) and
+ * in QGIS's layer metadata document (title, abstract, rights, license,
+ * date: what QGIS's layer properties show).
  */
 int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
-                               const char *const keys[], const char *const values[], size_t n);
+                               const gp_store_gpkg_meta *m);
 /* Records the extent, adds the spatial index's triggers, commits, closes. */
 int gp_store_gpkg_finish(gp_store_gpkg *g);
 void gp_store_gpkg_free(gp_store_gpkg *g);
