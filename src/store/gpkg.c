@@ -280,6 +280,28 @@ fail:
 	return rc;
 }
 
+/* Widens *e to hold b; the first box (n == 0) is e itself. */
+static void widen(gp_bbox *e, int64_t n, const gp_bbox *b)
+{
+	if (n == 0) {
+		*e = *b;
+		return;
+	}
+	e->minx = b->minx < e->minx ? b->minx : e->minx;
+	e->miny = b->miny < e->miny ? b->miny : e->miny;
+	e->maxx = b->maxx > e->maxx ? b->maxx : e->maxx;
+	e->maxy = b->maxy > e->maxy ? b->maxy : e->maxy;
+}
+
+/* Binds a box to ?at … ?at+3 as minx, miny, maxx, maxy. */
+static void bind_box(sqlite3_stmt *st, int at, const gp_bbox *b)
+{
+	sqlite3_bind_double(st, at, b->minx);
+	sqlite3_bind_double(st, at + 1, b->miny);
+	sqlite3_bind_double(st, at + 2, b->maxx);
+	sqlite3_bind_double(st, at + 3, b->maxy);
+}
+
 static void put_u32(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)v;
@@ -344,14 +366,7 @@ int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *value
 		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
 		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
 	}
-	if (g->n++ == 0) {
-		g->extent = (gp_bbox){ x, y, x, y };
-	} else {
-		g->extent.minx = x < g->extent.minx ? x : g->extent.minx;
-		g->extent.miny = y < g->extent.miny ? y : g->extent.miny;
-		g->extent.maxx = x > g->extent.maxx ? x : g->extent.maxx;
-		g->extent.maxy = y > g->extent.maxy ? y : g->extent.maxy;
-	}
+	widen(&g->extent, g->n++, &(gp_bbox){ x, y, x, y });
 	return 0;
 }
 
@@ -402,21 +417,11 @@ int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src)
 			goto sqlfail;
 		sqlite3_reset(put);
 		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(g->db));
-		sqlite3_bind_double(idx, 2, b.minx);
-		sqlite3_bind_double(idx, 3, b.miny);
-		sqlite3_bind_double(idx, 4, b.maxx);
-		sqlite3_bind_double(idx, 5, b.maxy);
+		bind_box(idx, 2, &b);
 		if (sqlite3_step(idx) != SQLITE_DONE)
 			goto sqlfail;
 		sqlite3_reset(idx);
-		if (n++ == 0) {
-			extent = b;
-		} else {
-			extent.minx = b.minx < extent.minx ? b.minx : extent.minx;
-			extent.miny = b.miny < extent.miny ? b.miny : extent.miny;
-			extent.maxx = b.maxx > extent.maxx ? b.maxx : extent.maxx;
-			extent.maxy = b.maxy > extent.maxy ? b.maxy : extent.maxy;
-		}
+		widen(&extent, n++, &b);
 	}
 	if (step != SQLITE_DONE) {
 		rc = STORE_FAIL(src, step);
@@ -430,10 +435,7 @@ int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src)
 	                               , -1, &contents, NULL);
 	if (rc != SQLITE_OK)
 		goto sqlfail;
-	sqlite3_bind_double(contents, 1, extent.minx);
-	sqlite3_bind_double(contents, 2, extent.miny);
-	sqlite3_bind_double(contents, 3, extent.maxx);
-	sqlite3_bind_double(contents, 4, extent.maxy);
+	bind_box(contents, 1, &extent);
 	if (sqlite3_step(contents) != SQLITE_DONE)
 		goto sqlfail;
 	rc = gpkg_exec(g->db, "INSERT INTO gpkg_geometry_columns VALUES ('districts', 'geom',"
@@ -575,10 +577,7 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 		                               " max_x = ?3, max_y = ?4 WHERE table_name = 'points'",
 		                        -1, &st, NULL);
 		if (rc == SQLITE_OK) {
-			sqlite3_bind_double(st, 1, g->extent.minx);
-			sqlite3_bind_double(st, 2, g->extent.miny);
-			sqlite3_bind_double(st, 3, g->extent.maxx);
-			sqlite3_bind_double(st, 4, g->extent.maxy);
+			bind_box(st, 1, &g->extent);
 			rc = sqlite3_step(st);
 		}
 		sqlite3_finalize(st);

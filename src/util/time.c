@@ -99,6 +99,18 @@ int gp_time_zone_set(const char *name)
 	return 0;
 }
 
+/* A broken-down time of the fields given, the rest zero. */
+static void wall_time(struct tm *tm, int y, int mo, int d, int h, int mi, int sec)
+{
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = y - 1900;
+	tm->tm_mon = mo - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = h;
+	tm->tm_min = mi;
+	tm->tm_sec = sec;
+}
+
 static int same_wall(const struct tm *a, const struct tm *b)
 {
 	return a->tm_year == b->tm_year && a->tm_mon == b->tm_mon && a->tm_mday == b->tm_mday &&
@@ -147,13 +159,7 @@ int gp_time_local(char out[20], const char *canonical)
 	    digits(canonical + 8, 2, &d) || digits(canonical + 11, 2, &h) ||
 	    digits(canonical + 14, 2, &mi) || digits(canonical + 17, 2, &sec))
 		return GP_INVALID;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
+	wall_time(&tm, y, mo, d, h, mi, sec);
 	t = timegm(&tm);
 	if (!localtime_r(&t, &tm))
 		return GP_INVALID;
@@ -213,13 +219,7 @@ int gp_time_parse(char out[25], const char *s)
 		if (*p)
 			return GP_INVALID;
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec > 59 ? 59 : sec; /* a leap second sorts as :59 */
+	wall_time(&tm, y, mo, d, h, mi, sec > 59 ? 59 : sec); /* a leap second sorts as :59 */
 	t = local ? local_seconds(&tm) : timegm(&tm) - off;
 	/* An offset may carry 0000-01-01 or 9999-12-31 past the four digits. */
 	if (t < YEAR_0 || t >= YEAR_10000)
