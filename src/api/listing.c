@@ -78,10 +78,9 @@ int api_point_query(gp_http_exchange *x, gp_read *r, const gp_visibility *vis,
 void api_put_point(gp_buf *b, const gp_point *p, double c0, double c1, gp_crs crs, int staff,
                    const char *crs_uri)
 {
-	if (staff)
-		gp_json_point_feature_staff(b, p, c0, c1, gp_crs_decimals(crs), crs_uri);
-	else
-		gp_json_point_feature(b, p, c0, c1, gp_crs_decimals(crs), crs_uri);
+	gp_read_feature how = { .crs = crs, .staff = staff, .crs_uri = crs_uri };
+
+	gp_read_point_feature(b, p, c0, c1, &how);
 }
 
 void api_content_crs(gp_http_exchange *x, gp_crs crs)
