@@ -325,6 +325,12 @@ void gp_http_set_type(gp_http_exchange *x, const char *content_type)
 	x->type = content_type;
 }
 
+void gp_http_set_page(gp_http_exchange *x)
+{
+	x->type = GP_PAGE_TYPE;
+	x->page = 1;
+}
+
 static int add_line(char *buf, size_t *len, size_t cap, const char *name, const char *value)
 {
 	size_t need = strlen(name) + strlen(value) + 4;
@@ -430,8 +436,12 @@ static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
 	gp_buf_printf(b, "Content-Type: %s\r\n", x->type ? x->type : GP_JSON_TYPE);
 	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
 	               "Referrer-Policy: no-referrer\r\n"
-	               "X-Frame-Options: DENY\r\n"
 	               "Cross-Origin-Resource-Policy: same-origin\r\n");
+	/* A problem answering a page's request is JSON, framed by nobody. */
+	if (x->page && x->type && strncmp(x->type, "text/html", 9) == 0)
+		gp_http_page_headers(x->srv->cfg, b);
+	else
+		gp_buf_puts(b, "X-Frame-Options: DENY\r\n");
 	put_lines(b, x->always);
 	put_lines(b, x->headers);
 	if (content_length >= 0)

@@ -55,6 +55,7 @@ struct gp_http_exchange {
 	gp_buf out;
 	int streaming;
 	int is_head;
+	int page;                    /* an HTML page: gp_http_set_page() */
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
@@ -102,5 +103,10 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err);
 
 /* static.c: serves GET/HEAD of files under the web root. */
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err);
+/*
+ * Appends the header lines of an HTML page (Content-Security-Policy and
+ * the framing rule of frame_ancestors) to out.
+ */
+void gp_http_page_headers(const gp_config *cfg, gp_buf *out);
 
 #endif
