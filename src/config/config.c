@@ -95,7 +95,10 @@ static const setting settings[] = {
 	  "privacy note shown by the web page" },
 	{ "secret_file", K_STRING, AT(secret_file), "", 0, 0,
 	  "the server secret (keys staff token hashes and form timestamps); empty: <db>.secret" },
-	{ "privacy_note_en", K_STRING, AT(privacy_note_en), "", 0, 0,
+	{ "privacy_note_en", K_STRING, AT(privacy_note_en),
+	  "We store your entry (place, kind, comment, topic, time), but no IP address, no "
+	  "cookie and no device data. We recognise repeated entries in memory only and "
+	  "forget them daily.", 0, 0,
 	  "the privacy note in English; empty: the English page shows the German one" },
 	{ "intro", K_STRING, AT(intro),
 	  "Die Stadt entwickelt ein integriertes Stadtentwicklungskonzept (INSEK). Zeigen Sie "

@@ -170,7 +170,7 @@ test('phone: the whole city in view, the note clear of the attribution, details 
 });
 
 test('English: German text is marked as German, counts and numbers read right', async (t) => {
-  const server = await freshServer(t, { usage_note_en: '' });
+  const server = await freshServer(t, { usage_note_en: '', privacy_note_en: '' });
   await addPoint(server, placeIn('Hohenecken'), 'favourite', 'Burgruine');
   const page = await open(browser, server, '/?lang=en');
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');

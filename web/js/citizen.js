@@ -467,8 +467,10 @@ function showProblems(problems) {
   }
   const names = problems.map(([field]) => t(ERROR_SLOTS[field].name));
   const list = new Intl.ListFormat(currentLang() === 'de' ? 'de-DE' : 'en-GB', { type: 'conjunction' });
-  $('form-error').textContent = `${t('missingSummary', { fields: list.format(names) })} ${
-    problems.map(([, text]) => text).join(' ')}`;
+  // The alert names the fields; their own messages are read with them (a
+  // place has no field to focus, so its message is said here).
+  const placeText = problems.filter(([field]) => !ERROR_SLOTS[field].field).map(([, text]) => ` ${text}`);
+  $('form-error').textContent = `${t('missingSummary', { fields: list.format(names) })}${placeText.join('')}`;
   // The first field to mend gets the focus (a place is mended on the map).
   const first = problems.map(([field]) => ERROR_SLOTS[field].field).find(Boolean);
   if (first === 'categories') $('categories').querySelector('input').focus();
