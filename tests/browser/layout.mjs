@@ -120,7 +120,9 @@ test('the legend explains both kinds of point, the three rings and the own entry
 });
 
 test('phone: the whole city in view, the note clear of the attribution, details and list fit', async (t) => {
-  const server = await freshServer(t);
+  // With a tile layer the attribution (OpenStreetMap's, by default) fills
+  // two lines on a phone; the tiles themselves cannot load (port 9).
+  const server = await freshServer(t, { tile_url: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
   const point = await addPoint(server, placeIn('Erlenbach'), 'improvement', 'Die Ampel an der Kreuzung ist zu kurz grün');
   await addPoint(server, placeIn('Einsiedlerhof'), 'favourite', 'Westlichster Lieblingsort');
   const page = await open(browser, server, '/', PHONE);
@@ -135,6 +137,7 @@ test('phone: the whole city in view, the note clear of the attribution, details 
   }
   const note = (await rects(page, '#view-note'))[0];
   const attribution = (await rects(page, '.leaflet-control-attribution'))[0];
+  assert.match(attribution.text, /OpenStreetMap/);
   assert.equal(note.text, '2 Beiträge in diesem Kartenausschnitt.');
   assert.equal(overlap(note, attribution), 0, 'the note and the attribution do not cover each other');
   assert.ok(note.right <= map.right && note.left >= map.left);
