@@ -647,7 +647,7 @@ function renderTexts() {
 function relabel() {
   state.map.fire('gp:language');
   state.markers.redraw();
-  if (state.details.feature) openDetails(state.details.feature, { focus: false });
+  state.details.relabel();
   if (state.list) state.list.relabel();
   state.nearby.key = '';
   $('dup-list').replaceChildren();
@@ -705,8 +705,11 @@ async function start() {
     container.addEventListener(type, () => { untouched = false; }, { passive: true });
   }
   let cityBounds = null;
+  let size = map.getSize();
   new ResizeObserver(debounce(() => {
     map.invalidateSize();
+    if (map.getSize().equals(size)) return;
+    size = map.getSize();
     if (untouched && cityBounds && !state.details.feature) map.fitBounds(cityBounds, { animate: false });
   }, 100)).observe(container);
 

@@ -272,21 +272,7 @@ export class Details {
   open(feature, { focus = true, returnTo = null } = {}) {
     this.close({ restoreFocus: false });
     const [lon, lat] = feature.geometry.coordinates;
-    const content = pointDetails(feature, this.config, { onResize: () => this.fit() });
-    content.tabIndex = -1;
-    content.setAttribute('role', 'group');
-    content.setAttribute('aria-label', t('detailsLabel', { cat: categoryLabel(this.config, feature.properties.category) }));
-    const close = button('×', 'details-close');
-    close.setAttribute('aria-label', t('closeDetails'));
-    close.title = t('closeDetails');
-    close.addEventListener('click', () => this.close());
-    content.append(close);
-    content.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        this.close();
-      }
-    });
+    const content = this.content(feature);
     const size = this.map.getSize();
     this.feature = feature;
     this.returnTo = returnTo;
@@ -311,6 +297,36 @@ export class Details {
     this.onChange(feature.id);
   }
 
+  // The details of feature with their close button, in the page's language.
+  content(feature) {
+    const content = pointDetails(feature, this.config, { onResize: () => this.fit() });
+    content.tabIndex = -1;
+    content.setAttribute('role', 'group');
+    content.setAttribute('aria-label', t('detailsLabel', { cat: categoryLabel(this.config, feature.properties.category) }));
+    const close = button('×', 'details-close');
+    close.setAttribute('aria-label', t('closeDetails'));
+    close.title = t('closeDetails');
+    close.addEventListener('click', () => this.close());
+    content.append(close);
+    content.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.close();
+      }
+    });
+    return content;
+  }
+
+  // The same details again in the page's (new) language, in place: the
+  // popup stays, and so does the focus inside it.
+  relabel() {
+    if (!this.popup) return;
+    const hadFocus = this.popup.getElement()?.contains(document.activeElement);
+    const content = this.content(this.feature);
+    this.popup.setContent(content);
+    if (hadFocus) content.focus({ preventScroll: true });
+  }
+
   // After the content changed size: lay the popup out again and pan the
   // map so it fits.  (Popup.update() would re-insert the content and so
   // lose the focus inside it; these are the steps of update() without
@@ -328,9 +344,12 @@ export class Details {
     if (!this.popup) return;
     const id = this.feature.id;
     const hadFocus = this.popup.getElement()?.contains(document.activeElement);
+    const element = this.popup.getElement();
     this.closing = true;
     this.map.closePopup(this.popup);
     this.closing = false;
+    // Gone at once, not after Leaflet's fade: never two details at a time.
+    element?.remove();
     this.popup = null;
     this.feature = null;
     this.onChange(null);

@@ -76,6 +76,26 @@ export function districtLabels(collection) {
   return group;
 }
 
+// A district with at most about 150 vertices per ring, and its bounds:
+// enough to keep a name's middle inside it, and fast to test often.
+function coarse(feature) {
+  const g = feature.geometry;
+  const polygons = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  let w = 180, s = 90, e = -180, n = -90;
+  const thin = polygons.map((rings) => rings.map((ring) => {
+    const step = Math.max(1, Math.ceil(ring.length / 150));
+    const out = ring.filter((_, i) => i % step === 0);
+    for (const [x, y] of out) {
+      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y);
+    }
+    return out;
+  }));
+  return {
+    feature: { geometry: { type: 'MultiPolygon', coordinates: thin } },
+    bounds: L.latLngBounds([s, w], [n, e])
+  };
+}
+
 function overlapArea(a, b) {
   const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
   const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
@@ -87,24 +107,31 @@ function overlapArea(a, b) {
 // its district, with the middle of the name inside the district and the
 // name inside the map; where no spot is free, to the one markers and the
 // other names cover least.  Names no marker covers stay where they are.
+// It reads the layout once and writes it once, so the browser lays the
+// page out once, not once per name.
 export function keepClear(map, labels, selector) {
   const container = map.getContainer();
-  const frame = container.getBoundingClientRect();
-  const markers = [...container.querySelectorAll(selector)].map((el) => el.getBoundingClientRect());
-  const placed = [];
-  const cost = (r) => markers.reduce((c, m) => c + overlapArea(m, r), 0) +
-    placed.reduce((c, k) => c + overlapArea(k, r), 0);
+  const spans = [];
   labels.eachLayer((layer) => {
     const span = layer.getElement()?.firstElementChild;
     if (!span) return;
     span.style.removeProperty('--dx');
     span.style.removeProperty('--dy');
-    const home = span.getBoundingClientRect();
+    spans.push({ layer, span });
+  });
+  const frame = container.getBoundingClientRect();
+  const markers = [...container.querySelectorAll(selector)].map((el) => el.getBoundingClientRect());
+  for (const s of spans) s.home = s.span.getBoundingClientRect();
+  const placed = [];
+  const cost = (r) => markers.reduce((c, m) => c + overlapArea(m, r), 0) +
+    placed.reduce((c, k) => c + overlapArea(k, r), 0);
+  for (const s of spans) {
+    const { layer, home } = s;
     let best = { dx: 0, dy: 0, r: home, c: cost(home) };
     if (best.c > 0) {
-      const area = L.geoJSON(layer.feature).getBounds();
-      const nw = map.latLngToContainerPoint(area.getNorthWest());
-      const se = map.latLngToContainerPoint(area.getSouthEast());
+      layer.coarse ??= coarse(layer.feature);
+      const nw = map.latLngToContainerPoint(layer.coarse.bounds.getNorthWest());
+      const se = map.latLngToContainerPoint(layer.coarse.bounds.getSouthEast());
       const left = Math.max(nw.x, 0) + frame.left;
       const right = Math.min(se.x, frame.width) + frame.left;
       const top = Math.max(nw.y, 0) + frame.top;
@@ -113,26 +140,44 @@ export function keepClear(map, labels, selector) {
       const stepY = Math.max(home.height, (bottom - top) / 16);
       const cx = (home.left + home.right) / 2;
       const cy = (home.top + home.bottom) / 2;
+      const own = { features: [layer.coarse.feature] };
+      const inside = (k) => districtAt(own, map.containerPointToLatLng([k.x - frame.left, k.y - frame.top]));
+      const grid = [];
       for (let y = top; y <= bottom; y += stepY) {
         for (let x = left; x <= right; x += stepX) {
           const dx = x - cx;
           const dy = y - cy;
           const r = { left: home.left + dx, right: home.right + dx, top: home.top + dy, bottom: home.bottom + dy };
-          if (r.left < frame.left || r.right > frame.right || r.top < frame.top || r.bottom > frame.bottom) continue;
-          const c = cost(r);
-          if (c > best.c || (c === best.c && Math.hypot(dx, dy) >= Math.hypot(best.dx, best.dy))) continue;
-          if (!districtAt({ features: [layer.feature] },
-            map.containerPointToLatLng([x - frame.left, y - frame.top]))) continue;
-          best = { dx, dy, r, c };
+          if (r.left >= frame.left && r.right <= frame.right && r.top >= frame.top && r.bottom <= frame.bottom) {
+            grid.push({ dx, dy, r, x, y, d: Math.hypot(dx, dy) });
+          }
         }
       }
+      // Nearest first: the first free spot inside the district ends the
+      // search; otherwise the least covered one inside it.
+      grid.sort((a, b) => a.d - b.d);
+      const covered = [];
+      let free = null;
+      for (const k of grid) {
+        k.c = cost(k.r);
+        if (k.c === 0 && inside(k)) {
+          free = k;
+          break;
+        }
+        if (k.c > 0 && k.c < best.c) covered.push(k);
+      }
+      if (!free) covered.sort((a, b) => a.c - b.c || a.d - b.d);
+      const fits = free || covered.find(inside);
+      if (fits) best = fits;
     }
-    if (best.dx || best.dy) {
-      span.style.setProperty('--dx', `${best.dx}px`);
-      span.style.setProperty('--dy', `${best.dy}px`);
-    }
+    s.best = best;
     placed.push(best.r);
-  });
+  }
+  for (const { span, best } of spans) {
+    if (!best.dx && !best.dy) continue;
+    span.style.setProperty('--dx', `${best.dx}px`);
+    span.style.setProperty('--dy', `${best.dy}px`);
+  }
 }
 
 // The Ortsbezirk (feature of collection) that holds latlng, or null:
