@@ -34,6 +34,8 @@ enum {
 	GP_UNAVAILABLE,        /* the service cannot answer right now */
 	GP_STORAGE,            /* the database file cannot be written or read: disk
 	                          full, I/O error, read-only file system; retry later */
+	GP_HTTP_VERSION,       /* the request's HTTP version is not spoken here */
+	GP_MISDIRECTED,        /* the request names another server (absolute form) */
 	GP_RESULT_MAX
 };
 

@@ -314,7 +314,8 @@ static int reload_all(gp_cluster_index *idx)
 		free(l.pts);
 		return rc;
 	}
-	qsort(l.pts, l.n, sizeof(*l.pts), cmp_record);
+	if (l.n > 1) /* no points: l.pts is NULL */
+		qsort(l.pts, l.n, sizeof(*l.pts), cmp_record);
 	for (size_t i = 0; i < idx->n; i++)
 		retire(idx, idx->set[i]);
 	free(idx->set);
@@ -403,7 +404,8 @@ static int snapshot_build(gp_cluster_index *idx, gp_cluster_snapshot **out)
 	*out = NULL;
 	if (!s || !(s->pts = malloc((n ? n : 1) * sizeof(*s->pts))))
 		goto out;
-	memcpy(s->pts, idx->set, n * sizeof(*s->pts));
+	if (n) /* an empty index has no set yet */
+		memcpy(s->pts, idx->set, n * sizeof(*s->pts));
 	s->n = n;
 	s->generation = idx->generation + 1;
 	threaded = n >= PARALLEL_FROM && !pthread_create(&helper, NULL, build_trees, &cats);

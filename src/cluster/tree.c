@@ -466,7 +466,8 @@ static int cluster_step(gp_cluster_tree *t, level *P, int zoom, level *Q,
 				v.e[s->nb[k]].done = 1;
 				s->nb[k] = g.items[s->nb[k]];
 			}
-			qsort(s->nb, nn, sizeof(*s->nb), cmp_u32);
+			if (nn > 1) /* s->nb may be NULL when nn is 0 */
+				qsort(s->nb, nn, sizeof(*s->nb), cmp_u32);
 			for (size_t k = 0; k < nn; k++) {
 				copy_node(Q, c, P, s->nb[k]);
 				up[s->nb[k]] = (uint32_t)c++;
@@ -618,8 +619,10 @@ int gp_cluster_tree_new_encoded(gp_cluster_tree **out, const gp_cluster_options 
 	*out = NULL;
 	if ((rc = tree_alloc(&t, o, category, n)))
 		return rc;
-	memcpy(t->lv[0].x, x, n * sizeof(*x));
-	memcpy(t->lv[0].y, y, n * sizeof(*y));
+	if (n) { /* an empty layout may come with NULL arrays */
+		memcpy(t->lv[0].x, x, n * sizeof(*x));
+		memcpy(t->lv[0].y, y, n * sizeof(*y));
+	}
 	return finish(out, t, 0);
 }
 

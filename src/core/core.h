@@ -84,7 +84,8 @@ typedef struct gp_actor {
  * determined it) and its Authorization header (may be NULL).  A present
  * header must be "Bearer <secret>" of an active staff token: otherwise
  * GP_UNAUTHORIZED, and after repeated failures from one client
- * GP_TOO_MANY with *retry_after_s.  Without a header the actor is a citizen.
+ * GP_TOO_MANY with *retry_after_s.  An active token is accepted even then.
+ * Without a header the actor is a citizen.
  */
 int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
                   const char *authorization, int *retry_after_s, gp_err *err);
@@ -120,6 +121,16 @@ typedef struct gp_submitted {
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
                          const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err);
+
+/*
+ * The part of gp_core_point_submit that needs no database: judges the
+ * values (category, comment, topic, staff-only fields) and places the
+ * coordinates, transformed with geo, in out->x/y (EPSG:25832) and
+ * out->lon/lat (CRS84); sets out->channel.  GP_INVALID naming the field.
+ * Borrows everything; sets no strings of out.
+ */
+int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input *in,
+                        gp_crs crs, const gp_actor *actor, gp_point *out, gp_err *err);
 
 /* ---- moderation and citizens' reactions (moderate.c) ---------------------- */
 

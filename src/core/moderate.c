@@ -43,27 +43,31 @@ int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
 	gp_guard_client(w->core->guard, client_addr ? client_addr : "", &out->client);
 	if (!authorization)
 		return 0;
+	/*
+	 * A valid token is accepted even from an address locked out for failed
+	 * logins: colleagues behind the same address (a city hall's NAT) must
+	 * not be locked out by a guesser.  The lockout only answers failures,
+	 * and stops counting them; a token's 256 random bits, not the lockout,
+	 * are what make guessing futile.
+	 */
+	if (strncasecmp(authorization, "Bearer ", 7) == 0) {
+		secret = authorization + 7;
+		while (*secret == ' ')
+			secret++;
+		gp_guard_token_hash(w->core->secret, secret, hash);
+		rc = gp_store_token_find(w->store, hash, sizeof(hash), take_token, &tf);
+		if (rc != GP_NOT_FOUND)
+			return rc; /* 0 for a valid token, or the database failed */
+	}
 	if (gp_guard_auth_check(w->core->guard, &out->client, retry_after_s))
 		return gp_err_set(err, GP_TOO_MANY, "Authorization",
 		                  "too many failed logins; wait %d s", *retry_after_s);
-	if (strncasecmp(authorization, "Bearer ", 7) != 0) {
-		gp_guard_auth_failed(w->core->guard, &out->client);
-		gp_metric_add(GP_METRIC_AUTH_FAILED, 1);
+	gp_guard_auth_failed(w->core->guard, &out->client);
+	gp_metric_add(GP_METRIC_AUTH_FAILED, 1);
+	if (strncasecmp(authorization, "Bearer ", 7) != 0)
 		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
 		                  "use Authorization: Bearer <staff token>");
-	}
-	secret = authorization + 7;
-	while (*secret == ' ')
-		secret++;
-	gp_guard_token_hash(w->core->secret, secret, hash);
-	rc = gp_store_token_find(w->store, hash, sizeof(hash), take_token, &tf);
-	if (rc == GP_NOT_FOUND) {
-		gp_guard_auth_failed(w->core->guard, &out->client);
-		gp_metric_add(GP_METRIC_AUTH_FAILED, 1);
-		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
-		                  "unknown or revoked staff token");
-	}
-	return rc;
+	return gp_err_set(err, GP_UNAUTHORIZED, "Authorization", "unknown or revoked staff token");
 }
 
 int gp_core_period_check(const gp_config *cfg, gp_err *err)

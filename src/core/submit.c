@@ -96,7 +96,7 @@ static int judge_staff_fields(const gp_point_input *in, const gp_actor *actor,
 }
 
 /* Coordinates in the request CRS → storage x/y and CRS84 lon/lat. */
-static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p,
+static int place(gp_geo *geo, const gp_point_input *in, gp_crs crs, gp_point *p,
                  gp_err *err)
 {
 	double a = in->coord[0], b = in->coord[1];
@@ -113,7 +113,7 @@ static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p
 	}
 	p->x = a;
 	p->y = b;
-	if (gp_geo_transform(w->geo, crs, GP_CRS_STORAGE, GP_AXIS_AUTHORITY, &p->x,
+	if (gp_geo_transform(geo, crs, GP_CRS_STORAGE, GP_AXIS_AUTHORITY, &p->x,
 	                     &p->y, 1))
 		return gp_err_set(err, GP_INVALID, "geometry.coordinates",
 		                  "coordinates cannot be transformed from %s", gp_crs_code(crs));
@@ -123,13 +123,24 @@ static int place(gp_worker *w, const gp_point_input *in, gp_crs crs, gp_point *p
 	} else {
 		p->lon = p->x;
 		p->lat = p->y;
-		if (gp_geo_transform(w->geo, GP_CRS_STORAGE, GP_CRS_CRS84, GP_AXIS_AUTHORITY,
+		if (gp_geo_transform(geo, GP_CRS_STORAGE, GP_CRS_CRS84, GP_AXIS_AUTHORITY,
 		                     &p->lon, &p->lat, 1))
 			return gp_err_set(err, GP_INVALID, "geometry.coordinates",
 			                  "coordinates cannot be transformed from %s",
 			                  gp_crs_code(crs));
 	}
 	return 0;
+}
+
+int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input *in,
+                        gp_crs crs, const gp_actor *actor, gp_point *out, gp_err *err)
+{
+	int rc;
+
+	if ((rc = judge_text(cfg, in, err)) ||
+	    (rc = judge_staff_fields(in, actor, &out->channel, err)))
+		return rc;
+	return place(geo, in, crs, out, err);
 }
 
 /* Inside the leader's transaction: districts, then the row. */
@@ -275,10 +286,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 	memset(out, 0, sizeof(*out));
 	job.out = out;
 	*out_discarded = 0;
-	if ((rc = judge_text(cfg, in, err)) ||
-	    (rc = judge_staff_fields(in, actor, &p->channel, err)))
-		return rc;
-	if ((rc = place(w, in, crs, p, err)))
+	if ((rc = gp_core_point_judge(cfg, w->geo, in, crs, actor, p, err)))
 		return rc;
 	if ((rc = precheck_city(w, p, err)))
 		return rc;
@@ -287,7 +295,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		 * Bots fill the hidden field or submit faster than anyone types.
 		 * They get the same answer as everyone, and nothing is stored.
 		 */
-		if ((in->website && in->website[0]) ||
+		if ((in->website && in->website_len > 0) ||
 		    gp_guard_form_check(w->core->guard, in->form_token, cfg->form_min_seconds,
 		                        cfg->form_max_age_s)) {
 			*out_discarded = 1;

@@ -35,7 +35,7 @@ int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
 	GEOSGeoJSONReader *reader = NULL;
 	GEOSWKBWriter *writer = NULL;
 	GEOSGeometry *in = NULL, *moved = NULL, *multi = NULL, *location = NULL;
-	char *reason = NULL;
+	char *reason = NULL, *type_name = NULL;
 	unsigned char *wkb;
 	size_t len;
 	int type, rc = GP_EFAULT;
@@ -53,9 +53,11 @@ int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
 	}
 	type = GEOSGeomTypeId_r(h, in);
 	if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
+		/* GEOS hands out the type name as a copy of its own */
+		type_name = GEOSGeomType_r(h, in);
 		rc = gp_err_set(err, GP_INVALID, "geometry",
 		                "a district must be a Polygon or MultiPolygon, not %s",
-		                GEOSGeomType_r(h, in));
+		                type_name ? type_name : "another type");
 		goto out;
 	}
 	if (GEOSisEmpty_r(h, in) != 0) {
@@ -118,6 +120,8 @@ out:
 		gp_err_set(err, rc, "geometry", "GEOS failed: %s", g->geos_error);
 	if (reason)
 		GEOSFree_r(h, reason);
+	if (type_name)
+		GEOSFree_r(h, type_name);
 	if (location)
 		GEOSGeom_destroy_r(h, location);
 	if (multi)

@@ -7,7 +7,7 @@
  * 413 sent through mg_send_http_error, which closes the connection so
  * civetweb does not go on reading the rest.  The whole body must arrive
  * within body_deadline_ms; a client trickling bytes gets 408 and its worker
- * back.
+ * back.  A garbled chunk size is a malformed request (400), not a slow one.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -16,35 +16,87 @@
 
 #include "http_int.h"
 
+/* RFC 9110 token characters. */
+static int tchar(int c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *skip_ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/*
+ * Is ct `application/json` or `application/geo+json` with well-formed
+ * parameters (RFC 9110 8.3.1: type/subtype *( OWS ";" OWS [ name=value ] ))
+ * of which a charset, if given once, is exactly UTF-8 (JSON is UTF-8, RFC
+ * 8259)?  Values may be quoted; other parameters are ignored.
+ */
 static int media_type_ok(const char *ct)
 {
 	static const char *const types[] = { "application/json", "application/geo+json" };
-	const char *semi;
-	size_t n;
+	const char *p, *start;
+	int known = 0, charsets = 0;
 
 	if (!ct)
 		return 0;
-	while (*ct == ' ')
-		ct++;
-	semi = strchr(ct, ';');
-	n = semi ? (size_t)(semi - ct) : strlen(ct);
-	while (n > 0 && ct[n - 1] == ' ')
-		n--;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (strlen(types[i]) == n && strncasecmp(ct, types[i], n) == 0) {
-			/* JSON is UTF-8 (RFC 8259); any other declared charset is refused. */
-			const char *cs = semi ? strcasestr(semi, "charset=") : NULL;
-			if (cs) {
-				cs += 8;
-				if (*cs == '"')
-					cs++;
-				if (strncasecmp(cs, "utf-8", 5) != 0)
-					return 0;
-			}
+	start = p = skip_ows(ct);
+	while (tchar((unsigned char)*p) || *p == '/')
+		p++;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		known |= strlen(types[i]) == (size_t)(p - start) &&
+		         strncasecmp(start, types[i], (size_t)(p - start)) == 0;
+	if (!known)
+		return 0;
+	for (;;) {
+		char value[16];
+		size_t name_len, n = 0;
+		const char *name;
+		int fits = 1;
+
+		p = skip_ows(p);
+		if (!*p)
 			return 1;
+		if (*p++ != ';')
+			return 0;
+		p = skip_ows(p);
+		if (!*p || *p == ';')
+			continue; /* an empty parameter */
+		name = p;
+		while (tchar((unsigned char)*p))
+			p++;
+		name_len = (size_t)(p - name);
+		if (!name_len || *p++ != '=')
+			return 0;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (n + 1 < sizeof(value))
+					value[n++] = *p;
+				else
+					fits = 0;
+			}
+			if (*p++ != '"')
+				return 0;
+		} else {
+			for (; tchar((unsigned char)*p); p++) {
+				if (n + 1 < sizeof(value))
+					value[n++] = *p;
+				else
+					fits = 0;
+			}
+			if (!n)
+				return 0;
 		}
+		value[n] = '\0';
+		if (name_len == 7 && strncasecmp(name, "charset", 7) == 0 &&
+		    (charsets++ || !fits || strcasecmp(value, "utf-8") != 0))
+			return 0;
 	}
-	return 0;
 }
 
 /* Refuses with civetweb's error path so the connection is closed after. */
@@ -107,15 +159,27 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 		return GP_ENOMEM;
 	deadline = x->started_ms + x->srv->cfg->body_deadline_ms;
 	for (;;) {
+		int64_t before;
 		int n;
 
 		if (want >= 0 && (long long)got == want)
 			break;
-		if (gp_time_mono_ms() > deadline)
+		if ((before = gp_time_mono_ms()) > deadline)
 			return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
 		n = mg_read(x->conn, x->body + got, cap - got);
 		if (n == 0 && want < 0)
 			break; /* end of a chunked body */
+		if (n < 0 && want < 0 &&
+		    gp_time_mono_ms() - before < gp_http_socket_timeout_ms(x->srv->cfg))
+			/*
+			 * civetweb gives up on a chunked body with -1 both when the
+			 * socket timed out and when a chunk size is not hex (zz,
+			 * -1, an overflowing or overlong one); only a timeout
+			 * takes the socket timeout to happen.
+			 */
+			return refuse(x, GP_BAD_REQUEST,
+			              "the chunked body is malformed or ended early (chunk sizes "
+			              "are hexadecimal numbers)");
 		if (n <= 0) {
 			if (gp_time_mono_ms() > deadline || n < 0)
 				return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");

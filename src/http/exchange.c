@@ -1,7 +1,9 @@
 /*
  * exchange.c — one request/response: parsing the target (path segments and
  * query parameters, strictly), the accessors handlers use, and sending the
- * response with the headers every reply carries.
+ * response with the headers every reply carries; also the answers that need
+ * no exchange (civetweb's errors, OPTIONS *), all with a status line of our
+ * own making.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -11,14 +13,69 @@
 
 #include "http_int.h"
 
-void gp_http_common_headers(struct mg_connection *conn, const char *type)
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page)
 {
+	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
+	               "Referrer-Policy: no-referrer\r\n"
+	               "Cross-Origin-Resource-Policy: same-origin\r\n");
+	if (page)
+		gp_http_page_headers(page, b);
+	else
+		gp_buf_puts(b, "X-Frame-Options: DENY\r\n");
+}
+
+/*
+ * The status line is always ours: the client's version text is only ever
+ * compared, never copied, so a request line like "GET / HTTP/1.1 X: y"
+ * cannot put anything into the answer.  HTTP/1.0 clients hear 1.0.
+ */
+void gp_http_put_status_line(gp_buf *b, const struct mg_request_info *ri, int status)
+{
+	gp_buf_printf(b, "HTTP/%s %d %s\r\n", gp_http_is_10(ri) ? "1.0" : "1.1", status,
+	              gp_http_reason(status));
+}
+
+int gp_http_is_10(const struct mg_request_info *ri)
+{
+	return ri && ri->http_version && strcmp(ri->http_version, "1.0") == 0;
+}
+
+static void put_date(gp_buf *b)
+{
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	gp_buf_printf(b, "Date: %s\r\n", date);
+}
+
+int gp_http_send_bare(struct mg_connection *conn, int status, const char *type,
+                      const char *lines, const char *body, size_t len)
+{
+	const struct mg_request_info *ri = mg_get_request_info(conn);
+	int head_only = ri && ri->request_method && strcmp(ri->request_method, "HEAD") == 0;
+	int rc = 0;
+	gp_buf b;
+
+	gp_buf_init(&b, HEADER_SPACE * 2 + len);
+	gp_http_put_status_line(&b, ri, status);
 	if (type)
-		mg_response_header_add(conn, "Content-Type", type, -1);
-	mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-	mg_response_header_add(conn, "Referrer-Policy", "no-referrer", -1);
-	mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
-	mg_response_header_add(conn, "Cross-Origin-Resource-Policy", "same-origin", -1);
+		gp_buf_printf(&b, "Content-Type: %s\r\n", type);
+	gp_http_put_common_headers(&b, NULL);
+	gp_buf_puts(&b, lines ? lines : "");
+	if (status != 204)
+		gp_buf_printf(&b, "Content-Length: %zu\r\n", len);
+	put_date(&b);
+	gp_buf_puts(&b, "Connection: close\r\n\r\n");
+	if (!head_only && status != 204)
+		gp_buf_append(&b, body, len);
+	mg_disable_connection_keep_alive(conn);
+	if (gp_buf_status(&b) || mg_write(conn, b.data, b.len) <= 0)
+		rc = GP_EIO;
+	gp_buf_free(&b);
+	return rc;
 }
 
 static int hexval(int c)
@@ -67,6 +124,25 @@ bad:
 	return (char *)-1;
 }
 
+/*
+ * Appends a decoded segment, taking ownership of seg.  No route or page
+ * file is deeper than MAX_SEGMENTS, so a longer path names nothing: 404,
+ * and never a write past the array.
+ */
+static int add_segment(gp_http_exchange *x, char *seg, gp_err *err)
+{
+	if (!seg)
+		return GP_ENOMEM;
+	if (x->nsegments == MAX_SEGMENTS) {
+		free(seg);
+		return gp_err_set(err, GP_NOT_FOUND, "",
+		                  "no such resource: the path has more than %d segments",
+		                  MAX_SEGMENTS);
+	}
+	x->segments[x->nsegments++] = seg;
+	return 0;
+}
+
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
 {
 	const char *raw = x->ri->local_uri_raw ? x->ri->local_uri_raw : x->ri->local_uri;
@@ -87,21 +163,19 @@ int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		int rc;
 
-		if (x->nsegments == MAX_SEGMENTS)
-			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 		d = decode(p, n, 0);
 		if (d == (char *)-1)
 			return gp_err_set(err, GP_BAD_REQUEST, "", "the path is not validly encoded");
-		if (!d)
-			return GP_ENOMEM;
-		x->segments[x->nsegments++] = d;
+		if ((rc = add_segment(x, d, err)))
+			return rc;
 		if (!slash)
 			break;
 		p = slash + 1;
-		if (!*p) /* a trailing slash is an empty last segment */
-			if ((x->segments[x->nsegments++] = strdup("")) == NULL)
-				return GP_ENOMEM;
+		/* a trailing slash is an empty last segment */
+		if (!*p && (rc = add_segment(x, strdup(""), err)))
+			return rc;
 	}
 	if (!q || !*q)
 		return 0;
@@ -185,6 +259,7 @@ void gp_http_exchange_clear(gp_http_exchange *x)
 	}
 	free(x->body);
 	gp_buf_free(&x->out);
+	gp_http_head_begins(0); /* civetweb reads the next request now */
 }
 
 void *gp_http_worker(gp_http_exchange *x)
@@ -245,10 +320,30 @@ static int host_ok(const char *h)
 	return 1;
 }
 
+/*
+ * The authority of an absolute-form target ("http://host:port/path"), which
+ * RFC 9112 (3.2.2) puts before the Host header; NULL for origin form.
+ */
+static const char *target_authority(const gp_http_exchange *x, char *out, size_t outsz)
+{
+	const char *uri = x->ri->request_uri, *start, *end;
+
+	if (!uri || uri[0] == '/' || !(start = strstr(uri, "://")))
+		return NULL;
+	start += 3;
+	end = start + strcspn(start, "/?#");
+	if ((size_t)(end - start) >= outsz)
+		return NULL;
+	memcpy(out, start, (size_t)(end - start));
+	out[end - start] = '\0';
+	return out;
+}
+
 void gp_http_base_url(const gp_http_exchange *x, gp_buf *out)
 {
 	const char *pub = x->srv->cfg->public_url;
-	const char *host = mg_get_header(x->conn, "Host");
+	char authority[256];
+	const char *host = target_authority(x, authority, sizeof(authority));
 
 	if (pub && *pub) {
 		size_t n = strlen(pub);
@@ -257,6 +352,8 @@ void gp_http_base_url(const gp_http_exchange *x, gp_buf *out)
 		gp_buf_append(out, pub, n);
 		return;
 	}
+	if (!host)
+		host = mg_get_header(x->conn, "Host");
 	if (host_ok(host))
 		gp_buf_printf(out, "http://%s", host);
 	else
@@ -394,24 +491,30 @@ void gp_http_client_addr(const gp_http_exchange *x, char *out, size_t outsz)
 /*
  * Whether civetweb will keep this connection open after the response: the
  * same rules it applies itself (configuration, the request's Connection
- * header and HTTP version, no keep-alive after 401), so the header we send
- * says what will happen.
+ * header and HTTP version), so the header we send says what will happen.
+ * A stream to an HTTP/1.0 client ends with the connection, which knows no
+ * chunks.
  */
-static int keep_alive(gp_http_exchange *x)
+static int keep_alive(gp_http_exchange *x, long long content_length)
 {
 	const char *conn = mg_get_header(x->conn, "Connection");
 	const char *version = x->ri->http_version;
 
-	if (x->srv->cfg->keep_alive_ms <= 0 || x->status == 401)
+	if (x->srv->cfg->keep_alive_ms <= 0)
+		return 0;
+	if (content_length < 0 && gp_http_is_10(x->ri))
+		return 0;
+	/*
+	 * civetweb 1.15 reads only an empty trailer after a chunked body and
+	 * closes the connection after any other: say so when the client
+	 * announced trailer fields (RFC 9112 7.1.2).  Unannounced ones it
+	 * cannot tell us about.
+	 */
+	if (mg_get_header(x->conn, "Trailer") && mg_get_header(x->conn, "Transfer-Encoding"))
 		return 0;
 	if (conn)
 		return strcasestr(conn, "keep-alive") != NULL;
 	return version && strcmp(version, "1.1") == 0;
-}
-
-static void put_lines(gp_buf *b, const char *lines)
-{
-	gp_buf_puts(b, lines);
 }
 
 /*
@@ -421,35 +524,25 @@ static void put_lines(gp_buf *b, const char *lines)
  */
 static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
 {
-	char date[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	int keep;
+	int keep = keep_alive(x, content_length);
 
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	keep = keep_alive(x);
 	if (!keep)
 		mg_disable_connection_keep_alive(x->conn);
-	gp_buf_printf(b, "HTTP/1.1 %d %s\r\n", x->status,
-	              mg_get_response_code_text(x->conn, x->status));
+	gp_http_put_status_line(b, x->ri, x->status);
 	gp_buf_printf(b, "Content-Type: %s\r\n", x->type ? x->type : GP_JSON_TYPE);
-	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
-	               "Referrer-Policy: no-referrer\r\n"
-	               "Cross-Origin-Resource-Policy: same-origin\r\n");
 	/* A problem answering a page's request is JSON, framed by nobody. */
-	if (x->page && x->type && strncmp(x->type, "text/html", 9) == 0)
-		gp_http_page_headers(x->srv->cfg, b);
-	else
-		gp_buf_puts(b, "X-Frame-Options: DENY\r\n");
-	put_lines(b, x->always);
-	put_lines(b, x->headers);
+	gp_http_put_common_headers(b, x->page && x->type && strncmp(x->type, "text/html", 9) == 0
+	                                      ? x->srv->cfg : NULL);
+	gp_buf_puts(b, x->always);
+	gp_buf_puts(b, x->headers);
 	if (content_length >= 0)
 		gp_buf_printf(b, "Content-Length: %lld\r\n", content_length);
+	else if (gp_http_is_10(x->ri))
+		x->close_delimited = 1;
 	else
 		gp_buf_puts(b, "Transfer-Encoding: chunked\r\n");
-	gp_buf_printf(b, "Date: %s\r\nConnection: %s\r\n\r\n", date,
-	              keep ? "keep-alive" : "close");
+	put_date(b);
+	gp_buf_printf(b, "Connection: %s\r\n\r\n", keep ? "keep-alive" : "close");
 }
 
 /* Below this, gzip saves too little to pay for itself. */
@@ -466,7 +559,7 @@ void gp_http_send(gp_http_exchange *x)
 		/* Too late for a status: end the stream where it stands. */
 		if (gp_buf_status(&x->out) == 0 && x->out.len)
 			gp_http_stream_flush(x);
-		if (!x->is_head)
+		if (!x->is_head && !x->close_delimited)
 			mg_send_chunk(x->conn, "", 0);
 		return;
 	}
@@ -529,10 +622,65 @@ int gp_http_stream_flush(gp_http_exchange *x)
 	if (gp_buf_status(&x->out))
 		return gp_buf_status(&x->out);
 	if (x->out.len && !x->is_head) {
-		if (mg_send_chunk(x->conn, x->out.data, (unsigned)x->out.len) < 0)
+		if (x->close_delimited ? mg_write(x->conn, x->out.data, x->out.len) <= 0
+		                       : mg_send_chunk(x->conn, x->out.data, (unsigned)x->out.len) < 0)
 			return GP_EIO;
 		x->bytes_sent += (long long)x->out.len;
 	}
 	gp_buf_reset(&x->out);
 	return 0;
+}
+
+/* Every method some route answers, as an Allow header line, for OPTIONS *. */
+static void put_allow_all(gp_buf *b, const gp_http_server *srv)
+{
+	const char *methods[16];
+	size_t n = 0;
+
+	for (size_t t = 0; srv->tables[t]; t++) {
+		for (const gp_http_route *r = srv->tables[t]; r->method; r++) {
+			const char *add[2] = { r->method, strcmp(r->method, "GET") ? NULL : "HEAD" };
+			for (size_t a = 0; a < 2 && add[a]; a++) {
+				size_t k = 0;
+				while (k < n && strcmp(methods[k], add[a]))
+					k++;
+				if (k == n && n < 15)
+					methods[n++] = add[a];
+			}
+		}
+	}
+	methods[n++] = "OPTIONS";
+	gp_buf_puts(b, "Allow: ");
+	for (size_t i = 0; i < n; i++)
+		gp_buf_printf(b, "%s%s", i ? ", " : "", methods[i]);
+	gp_buf_puts(b, "\r\n");
+}
+
+void gp_http_answer_unrouted(struct mg_connection *conn, const gp_http_server *srv)
+{
+	const struct mg_request_info *ri = mg_get_request_info(conn);
+	gp_buf b;
+
+	if (gp_http_civetweb_answered())
+		return; /* civetweb's error path answered already */
+	if (!ri || !ri->request_method || !ri->request_uri || ri->local_uri)
+		return; /* nothing was parsed, or the request was routed as usual */
+	gp_buf_init(&b, 4096);
+	if (strcmp(ri->request_uri, "*") == 0 && strcmp(ri->request_method, "OPTIONS") == 0) {
+		/* RFC 9110 9.3.7: about the server as a whole */
+		put_allow_all(&b, srv);
+		if (gp_buf_status(&b) == 0)
+			gp_http_send_bare(conn, 204, NULL, b.data, NULL, 0);
+	} else {
+		int status = strcmp(ri->request_uri, "*") == 0 ? 400 : 421;
+		gp_http_problem_for_status(&b, status,
+		                           status == 400 ? "the target * is for OPTIONS only"
+		                                         : "the request names another server; this "
+		                                           "server answers for its own address only "
+		                                           "and is not a proxy",
+		                           NULL, NULL);
+		if (gp_buf_status(&b) == 0)
+			gp_http_send_bare(conn, status, GP_PROBLEM_TYPE, NULL, b.data, b.len);
+	}
+	gp_buf_free(&b);
 }

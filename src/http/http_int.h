@@ -35,8 +35,8 @@ struct gp_http_exchange {
 	gp_http_server *srv;
 	const gp_http_route *route;
 	char *path;                  /* decoded */
-	char *segments[MAX_SEGMENTS];
-	size_t nsegments;
+	char *segments[MAX_SEGMENTS]; /* a deeper path is refused (404) */
+	size_t nsegments;             /* never more than MAX_SEGMENTS */
 	const char *arg_names[MAX_ARGS]; /* not NUL-terminated: see lens */
 	size_t arg_name_lens[MAX_ARGS];
 	const char *arg_values[MAX_ARGS];
@@ -54,6 +54,7 @@ struct gp_http_exchange {
 	size_t always_len;
 	gp_buf out;
 	int streaming;
+	int close_delimited; /* a stream to an HTTP/1.0 client: no chunks */
 	int is_head;
 	int page;                    /* an HTML page: gp_http_set_page() */
 	int64_t started_ms;
@@ -85,18 +86,72 @@ int gp_http_gzip(char **out, size_t *out_len, const void *data, size_t len);
 
 /* problem.c */
 int gp_http_status_for(int code);
+/* RFC 9110's reason phrase of a status ("Not Found"); static. */
+const char *gp_http_reason(int status);
 /* Sends code + err as problem+json (or a bare 500 for negative codes). */
 void gp_http_send_problem(gp_http_exchange *x, int code, const gp_err *err);
-/* civetweb's http_error callback: its own errors as problem+json. */
+/*
+ * Writes the problem+json body for a status (not a result code) into b:
+ * the table's row for it, else a generic one.  detail must not be empty.
+ */
+void gp_http_problem_for_status(gp_buf *b, int status, const char *detail,
+                                const char *field, const char *instance);
+/*
+ * civetweb's http_error callback: its own errors as problem+json, with our
+ * status line, on a connection that is closed after.
+ */
 int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *msg);
+/*
+ * Whether gp_http_civetweb_error answered on this thread since the last
+ * call (which clears it): civetweb closes a connection after its errors.
+ */
+int gp_http_civetweb_answered(void);
+/*
+ * Marks the moment this thread's connection starts waiting for a request
+ * head (the connection is new, or an answer was just sent), by which a
+ * head that timed out is told from a malformed one.
+ */
+void gp_http_head_begins(int first_on_connection);
 
 /* exchange.c */
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err);
 int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *err);
 void gp_http_send(gp_http_exchange *x);
 void gp_http_exchange_clear(gp_http_exchange *x);
-/* Adds the headers every response carries. */
-void gp_http_common_headers(struct mg_connection *conn, const char *type);
+/*
+ * Writes the header lines every response carries into b; for an HTML page
+ * (page: the configuration) its Content-Security-Policy and the framing
+ * of frame_ancestors, for anything else X-Frame-Options: DENY.
+ */
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page);
+/* Is the request HTTP/1.0 (which knows no chunks and closes by default)? */
+int gp_http_is_10(const struct mg_request_info *ri);
+/* Writes "HTTP/1.1 NNN Reason" (1.0 for 1.0 clients) and its CRLF into b. */
+void gp_http_put_status_line(gp_buf *b, const struct mg_request_info *ri, int status);
+/*
+ * Sends a whole response without an exchange in one write — our status
+ * line, the common headers, `lines` (complete header lines or NULL), the
+ * body — and has civetweb close the connection after it.  Body borrowed.
+ */
+int gp_http_send_bare(struct mg_connection *conn, int status, const char *type,
+                      const char *lines, const char *body, size_t len);
+/*
+ * civetweb's connection_close callback: a request civetweb parsed but never
+ * routed — the asterisk form (OPTIONS *) or an absolute-form target naming
+ * another authority — gets its answer here, once, before the close.
+ */
+void gp_http_answer_unrouted(struct mg_connection *conn, const gp_http_server *srv);
+
+/*
+ * How long civetweb waits for the socket before a read fails (its
+ * request_timeout_ms): a trickling body must not hold a worker past its
+ * deadline.  body.c tells a timeout from bad chunk framing by it.
+ */
+static inline int gp_http_socket_timeout_ms(const gp_config *cfg)
+{
+	return cfg->request_timeout_ms < cfg->body_deadline_ms ? cfg->request_timeout_ms
+	                                                      : cfg->body_deadline_ms;
+}
 
 /* body.c: reads the body under the route's rules. */
 int gp_http_read_body(gp_http_exchange *x, gp_err *err);

@@ -4,7 +4,11 @@
  * civetweb is told to do as little as possible on its own: no document root
  * (static files go through static.c), so no directory listing and no CGI;
  * the automatic CORS answers are switched off by empty allow values; every
- * request, whatever its method or path, reaches dispatch().
+ * request with a path, whatever its method, reaches dispatch().  The two
+ * forms civetweb parses but never routes — OPTIONS * and an absolute-form
+ * target naming another port — are answered from its connection_close
+ * callback (exchange.c); its own errors from its http_error callback
+ * (problem.c).
  *
  * Per-thread state: init_thread creates the worker through the hooks for
  * worker threads only, and exit_thread frees it on the same thread.
@@ -336,6 +340,21 @@ static void scrub_addresses(char *s)
 	}
 }
 
+static int init_connection(const struct mg_connection *conn, void **conn_data)
+{
+	(void)conn;
+	(void)conn_data;
+	gp_http_head_begins(1);
+	return 0;
+}
+
+static void connection_close(const struct mg_connection *conn)
+{
+	/* civetweb passes its connection as const even though it may still write */
+	gp_http_answer_unrouted((struct mg_connection *)conn,
+	                        mg_get_user_data(mg_get_context(conn)));
+}
+
 static int log_message(const struct mg_connection *conn, const char *message)
 {
 	char copy[512];
@@ -368,9 +387,7 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		gp_log_warn("web root %s not found; only the API is served", cfg->web_root);
 		srv->web_root[0] = '\0';
 	}
-	/* A trickling body must not hold a worker past its deadline. */
-	timeout_ms = cfg->request_timeout_ms < cfg->body_deadline_ms ? cfg->request_timeout_ms
-	                                                            : cfg->body_deadline_ms;
+	timeout_ms = gp_http_socket_timeout_ms(cfg);
 	snprintf(threads, sizeof(threads), "%d", cfg->threads);
 	snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
 	snprintf(keepalive, sizeof(keepalive), "%d", cfg->keep_alive_ms);
@@ -390,6 +407,8 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		"access_control_allow_methods", "",
 		"access_control_allow_headers", "",
 		"decode_url", "no",
+		/* absolute-form targets (RFC 9112 3.2.2) naming this port are served */
+		"enable_auth_domain_check", "no",
 		"tcp_nodelay", "1",
 		"listen_backlog", "1024",
 		"connection_queue", "256",
@@ -399,6 +418,8 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	cb.init_thread = init_thread;
 	cb.exit_thread = exit_thread;
 	cb.http_error = gp_http_civetweb_error;
+	cb.init_connection = init_connection;
+	cb.connection_close = connection_close;
 	cb.log_message = log_message;
 	srv->ctx = mg_start(&cb, srv, options);
 	if (!srv->ctx) {

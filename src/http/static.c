@@ -2,18 +2,21 @@
  * static.c — the web page's files, from the web root and nowhere else.
  *
  * Defence in depth, because this is the one place a path from the network
- * meets the file system: every decoded segment is checked (no "..", no
- * hidden names, no backslashes), only known file types are served, and the
- * resolved real path must still lie under the real web root, so symlinks
- * cannot lead out.  Directories are never listed.  npm's node_modules/ may
- * sit in the web root (web/package.json) but is never served: the page
- * loads its third-party files from web/vendor/, which tools/web-assets
- * fills with exactly what it needs.
+ * meets the file system: only what the page needs is served — files of the
+ * page's types (no JSON: web/package.json and package-lock.json sit in the
+ * web root for npm, not for visitors) at the top of the web root or in its
+ * page folders (js/, vendor/); every decoded segment is checked (no "..",
+ * no hidden names, no backslashes), and the resolved real path must still
+ * lie under the real web root, so symlinks cannot lead out.  Directories
+ * are never listed.  npm's node_modules/ is never served: the page loads
+ * its third-party files from web/vendor/, which tools/web-assets fills with
+ * exactly what it needs.  A ".gz" sibling is never asked for by name.
  *
  * A client that accepts gzip gets "<file>.gz" instead when that sibling
  * exists and is not older than the file (tools/web-assets writes them;
  * an edited file is served plain until they are written again).
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +33,6 @@ static const struct {
 	{ ".js", "text/javascript; charset=utf-8" },
 	{ ".mjs", "text/javascript; charset=utf-8" },
 	{ ".css", "text/css; charset=utf-8" },
-	{ ".json", "application/json; charset=utf-8" },
 	{ ".svg", "image/svg+xml" },
 	{ ".png", "image/png" },
 	{ ".ico", "image/x-icon" },
@@ -38,6 +40,19 @@ static const struct {
 	{ ".woff2", "font/woff2" },
 	{ ".webmanifest", "application/manifest+json" },
 };
+
+/* The page's folders: a file in any other folder of the web root is not served. */
+static const char *const folders[] = { "js", "vendor" };
+
+static int in_page_folder(const gp_http_exchange *x)
+{
+	if (x->nsegments <= 1)
+		return 1; /* the top of the web root */
+	for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++)
+		if (strcmp(x->segments[0], folders[i]) == 0)
+			return 1;
+	return 0;
+}
 
 static const char *type_for(const char *path)
 {
@@ -114,9 +129,10 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	size_t len, root_len;
 	struct stat st;
 
-	if (!x->srv->web_root[0])
+	if (!x->srv->web_root[0] || !in_page_folder(x))
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	len = (size_t)snprintf(path, sizeof(path), "%s", x->srv->web_root);
+	assert(x->nsegments <= MAX_SEGMENTS);
 	for (size_t i = 0; i < x->nsegments; i++) {
 		const char *seg = x->segments[i];
 		if (seg[0] == '.' || strchr(seg, '\\') || strchr(seg, '/') ||
@@ -143,12 +159,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	if (!(type = type_for(real)))
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	gp_buf_reset(&x->out);
-	gp_buf_puts(&x->out, "X-Content-Type-Options: nosniff\r\n"
-	                     "Referrer-Policy: no-referrer\r\n");
-	if (strncmp(type, "text/html", 9) == 0)
-		gp_http_page_headers(x->srv->cfg, &x->out);
-	else
-		gp_buf_puts(&x->out, "X-Frame-Options: DENY\r\n");
+	gp_http_put_common_headers(&x->out, strncmp(type, "text/html", 9) == 0 ? x->srv->cfg : NULL);
 	have_gz = gzip_sibling(real, &st, gz, sizeof(gz));
 	if (have_gz)
 		gp_buf_puts(&x->out, "Vary: Accept-Encoding\r\n");

@@ -27,13 +27,16 @@ typedef struct gp_point_input {
 	char *note;         /* staff only; NULL when absent */
 	size_t note_len;
 	char *website;      /* the honeypot: people leave it empty, bots fill it */
+	size_t website_len; /* bytes; a NUL counts: "\u0000x" is not empty */
 	char *form_token;   /* the signed form timestamp from GET /api/form */
 } gp_point_input;
 
 /*
  * Decodes a GeoJSON Feature with a Point geometry.  Returns 0; GP_BAD_REQUEST
  * for malformed JSON; GP_INVALID naming the field for a wrong shape or type,
- * invalid UTF-8 or a number out of double range.  On success the caller owns
+ * invalid UTF-8, a number out of double range, or a NUL in a name-like
+ * member (category, topic, channel, form_token).  Free text (comment, note,
+ * website) keeps its NULs and its length for validation to judge.  On success the caller owns
  * *out, free with gp_point_input_clear().
  */
 int gp_json_point_input_decode(gp_point_input *out, const char *body,

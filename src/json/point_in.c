@@ -116,14 +116,17 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 		                  "properties must be an object with category and comment");
 	json_object_foreach(props, key, v) {
 		char field[64];
+		size_t len;
 
 		snprintf(field, sizeof(field), "properties.%.40s", key);
 		if (strcmp(key, "category") == 0) {
 			if (!json_is_string(v))
 				return gp_err_set(err, GP_INVALID, field,
 				                  "category must be a string");
-			if (!(out->category = copy_string(v, NULL)))
+			if (!(out->category = copy_string(v, &len)))
 				return GP_ENOMEM;
+			if (strlen(out->category) != len)
+				return gp_err_set(err, GP_INVALID, field, "category contains a NUL character");
 		} else if (strcmp(key, "comment") == 0) {
 			if (!json_is_string(v))
 				return gp_err_set(err, GP_INVALID, field,
@@ -142,8 +145,14 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 				continue;
 			if (!json_is_string(v))
 				return gp_err_set(err, GP_INVALID, field, "%s must be a string or null", key);
-			if (!(*dst = copy_string(v, dst == &out->note ? &out->note_len : NULL)))
+			if (!(*dst = copy_string(v, &len)))
 				return GP_ENOMEM;
+			if (dst == &out->note)
+				out->note_len = len;
+			else if (dst == &out->website)
+				out->website_len = len;
+			else if (strlen(*dst) != len)
+				return gp_err_set(err, GP_INVALID, field, "%s contains a NUL character", key);
 		} else {
 			return gp_err_set(err, GP_INVALID, field,
 			                  "unknown property \"%.40s\"", key);

@@ -5,6 +5,7 @@
  * Invariant: len < cap whenever data != NULL, so there is always room for
  * the terminating NUL; len never exceeds max.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,12 +144,19 @@ void gp_buf_put_fixed(gp_buf *b, double v, int decimals)
 		decimals = 10;
 	scaled = fabs(v) * pow10[decimals];
 	if (scaled >= 9007199254740992.0) {
-		int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
-		while (n > 0 && decimals > 0 && tmp[n - 1] == '0')
+		/*
+		 * Up to 309 integer digits (DBL_MAX), a sign, a point and ten
+		 * decimals: tmp is far too small for what printf writes here.
+		 */
+		char wide[DBL_MAX_10_EXP + 1 + 16];
+		int n = snprintf(wide, sizeof(wide), "%.*f", decimals, v);
+		if (n < 0 || (size_t)n >= sizeof(wide))
+			n = 0; /* cannot happen for a finite double; write nothing */
+		while (n > 0 && decimals > 0 && wide[n - 1] == '0')
 			n--;
-		if (n > 0 && tmp[n - 1] == '.')
+		if (n > 0 && wide[n - 1] == '.')
 			n--;
-		gp_buf_append(b, tmp, (size_t)n);
+		gp_buf_append(b, wide, (size_t)n);
 		return;
 	}
 	u = (uint64_t)llround(scaled);

@@ -47,6 +47,8 @@ const char *gp_result_name(int code)
 		[GP_NOT_ACCEPTABLE] = "not acceptable",
 		[GP_UNAVAILABLE] = "unavailable",
 		[GP_STORAGE] = "storage fault",
+		[GP_HTTP_VERSION] = "HTTP version not supported",
+		[GP_MISDIRECTED] = "misdirected",
 	};
 
 	if (code == GP_ENOMEM)

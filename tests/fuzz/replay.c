@@ -1,15 +1,16 @@
 /*
- * replay.c — runs every file of the fuzz corpus through the fuzz target once
- * (the `fuzz` test suite).  A crash, a sanitizer report or a hang fails it.
+ * replay.c — runs every file of a fuzz corpus through its target once (the
+ * `fuzz` test suite; linked with one target each, see tests/meson.build).
+ * A crash, a sanitizer report or a hang fails it.
  *
- * usage: fuzz-replay DIR...
+ * usage: fuzz-replay-TARGET DIR...
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+#include "fuzz.h"
 
 static int run_file(const char *path)
 {
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
 {
 	int files = 0, failed = 0;
 
+	LLVMFuzzerInitialize(&argc, &argv);
 	for (int a = 1; a < argc; a++) {
 		DIR *d = opendir(argv[a]);
 		struct dirent *e;

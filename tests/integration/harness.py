@@ -23,6 +23,27 @@ FIXTURES = os.path.join(SOURCE, 'tests', 'fixtures')
 DATA = os.path.join(SOURCE, 'data')
 
 
+# In the sanitizer build (tests/meson.build sets GEOPART_SANITIZED) every
+# report of AddressSanitizer, LeakSanitizer or UBSan in a geopart process
+# fails the test that ran it: the server's is found when it stops (leaks are
+# only reported at exit), a verb's when it returns.
+SANITIZED = os.environ.get('GEOPART_SANITIZED') == '1'
+SANITIZER_EXIT = 86  # exitcode= in ASAN_OPTIONS and UBSAN_OPTIONS
+SANITIZER_MARKS = ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
+                   'SUMMARY: AddressSanitizer', 'SUMMARY: UndefinedBehaviorSanitizer')
+
+
+def sanitizer_report(text):
+    """The sanitizer report in a process's output, or None."""
+    if isinstance(text, bytes):
+        text = text.decode('utf-8', 'replace')
+    for mark in SANITIZER_MARKS:
+        at = text.find(mark)
+        if at >= 0:
+            return text[max(0, at - 200):at + 6000]
+    return None
+
+
 def load_fixture(name):
     with open(os.path.join(FIXTURES, name), encoding='utf-8') as f:
         return json.load(f)
@@ -102,17 +123,24 @@ class Server:
             return ''
 
     def stop(self):
+        returncode = None
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=20)
+                self.proc.wait(timeout=60 if SANITIZED else 20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
         if self.proc:
+            returncode = self.proc.returncode
             self.proc.stdout.close()
             self.log.close()
         self.proc = None
+        if SANITIZED and returncode is not None:
+            report = sanitizer_report(self.read_log())
+            if report or returncode == SANITIZER_EXIT:
+                raise AssertionError(f'geopart exited {returncode} with a sanitizer report:\n'
+                                     f'{report or self.read_log()[-6000:]}')
 
     def kill9(self):
         os.kill(self.proc.pid, signal.SIGKILL)
@@ -122,9 +150,11 @@ class Server:
         self.proc = None
 
     def cleanup(self):
-        self.stop()
-        if self.tmp:
-            self.tmp.cleanup()
+        try:
+            self.stop()
+        finally:
+            if self.tmp:
+                self.tmp.cleanup()
 
     # ---- HTTP ----
     def request(self, method, path, body=None, headers=None, timeout=30,
@@ -181,6 +211,9 @@ class Server:
         if '--db' not in args and args and args[0] not in ('config', 'version', '--help'):
             cmd += ['--db', self.db, '--config', self.config_path]
         r = subprocess.run(cmd, input=input, capture_output=True, timeout=300, cwd=self.dir)
+        report = SANITIZED and sanitizer_report(r.stderr)
+        if report:
+            raise AssertionError(f'{cmd} exited {r.returncode} with a sanitizer report:\n{report}')
         if check and r.returncode != 0:
             raise AssertionError(f'{cmd} exited {r.returncode}: {r.stderr.decode()}')
         return r
@@ -205,6 +238,9 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(p['status'], status)
         self.assertIn('title', p)
         self.assertTrue(p['type'].startswith('urn:geopart:problem:'))
+        # every problem says what went wrong in words
+        self.assertTrue(p.get('detail'), p)
+        self.assertEqual(p.get('description'), p.get('detail'), p)
         if field is not None:
             self.assertEqual(p.get('field'), field, p)
         if detail is not None:

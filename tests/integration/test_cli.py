@@ -11,14 +11,18 @@ import tempfile
 import time
 import unittest
 
-from harness import BIN, DATA, SOURCE, ServerTest
+from harness import BIN, DATA, SANITIZED, SOURCE, ServerTest, sanitizer_report
 
 
 def run(*args, env=None, cwd=None, input=None):
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.run([BIN] + list(args), capture_output=True, env=e, cwd=cwd, input=input,
-                          timeout=120)
+    r = subprocess.run([BIN] + list(args), capture_output=True, env=e, cwd=cwd, input=input,
+                       timeout=120)
+    report = SANITIZED and sanitizer_report(r.stderr)
+    if report:
+        raise AssertionError(f'geopart {args[0]} exited {r.returncode} with a sanitizer report:\n{report}')
+    return r
 
 
 class TestVerbs(unittest.TestCase):

@@ -70,7 +70,10 @@ class TestCrash(unittest.TestCase):
             threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
             for t in threads:
                 t.start()
-            time.sleep(2.0)
+            # kill in the middle of writing: once enough were acknowledged
+            deadline = time.time() + 60
+            while len(acked) < 50 and time.time() < deadline:
+                time.sleep(0.05)
             server.kill9()
             stop.set()
             for t in threads:

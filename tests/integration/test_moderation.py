@@ -257,6 +257,24 @@ class TestPostModeration(ServerTest):
         # another client is not affected, and a right token still works there
         self.assertEqual(s.get('/api/admin/points', headers=self.planner, source='127.0.0.7').status, 200)
 
+    def test_valid_token_works_from_a_locked_out_address(self):
+        # A guesser behind the city hall's address must not lock out the
+        # planners behind it: the lockout answers failures only.
+        s = self.server
+        bad = {'Authorization': 'Bearer gpt_guessing'}
+        codes = [s.get('/api/admin/points', headers=bad, source='127.0.0.8').status for _ in range(6)]
+        self.assertEqual(codes, [401] * 5 + [429])
+        r = s.get('/api/admin/points', headers=self.planner, source='127.0.0.8')
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(s.request('PATCH', '/api/points/999999', body={'status': 'hidden'},
+                                   headers=self.planner, source='127.0.0.8').status, 404)
+        # while failures from there stay refused, and are not answered as 401
+        r = s.get('/api/admin/points', headers=bad, source='127.0.0.8')
+        self.assertEqual(r.status, 429)
+        self.assertGreaterEqual(int(r.header('Retry-After')), 1)
+        r = s.get('/api/admin/points', headers={'Authorization': 'Basic eDp5'}, source='127.0.0.8')
+        self.assertEqual(r.status, 429)
+
 
 class TestFairParticipation(ServerTest):
     config = {'write_burst': '5', 'write_per_minute': '6', 'comment_window_s': '600',

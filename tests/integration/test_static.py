@@ -32,6 +32,8 @@ class TestStatic(unittest.TestCase):
         root = os.path.join(cls.server.dir, 'web')
         shutil.copytree(os.path.join(SOURCE, 'web'), root,
                         ignore=shutil.ignore_patterns('node_modules'))
+        with open(os.path.join(root, 'vendor', 'leaflet', 'package.json'), 'w') as f:
+            f.write('{"dependencies": {}}')
         os.makedirs(os.path.join(root, 'sub'))
         with open(os.path.join(root, 'sub', 'page.html'), 'w') as f:
             f.write('<p>sub</p>')
@@ -165,8 +167,23 @@ class TestStatic(unittest.TestCase):
         self.assertEqual(r.status, 400)
         self.assertEqual(r.json()['field'], 'debug')
 
-    def test_page_in_subfolder(self):
-        self.assertEqual(self.server.get('/sub/page.html').status, 200)
+    def test_page_folders_only(self):
+        # the page's own folders are served, other folders of the web root not
+        self.assertEqual(self.server.get('/js/map.js').status, 200)
+        self.assertEqual(self.server.get('/vendor/leaflet/leaflet.js').status, 200)
+        self.assertEqual(self.server.get('/vendor/leaflet/images/layers.png').status, 200)
+        r = self.server.get('/sub/page.html')
+        self.assertEqual(r.status, 404)
+        self.assertNotIn(b'<p>sub</p>', r.body)
+
+    def test_npm_files_are_never_served(self):
+        for path in ('/package.json', '/package-lock.json', '/js/../package.json',
+                     '/vendor/leaflet/package.json', '/index.html.gz', '/style.css.gz'):
+            with self.subTest(path=path):
+                r = self.server.get(path, headers={'Accept-Encoding': 'gzip'})
+                self.assertEqual(r.status, 404, r)
+                self.assertNotIn(b'"dependencies"', r.body)
+                self.assertNotIn(b'"lockfileVersion"', r.body)
 
     def test_unknown_types_are_not_served(self):
         with open(os.path.join(self.server.dir, 'web', 'notes.md'), 'w') as f:

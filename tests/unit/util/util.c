@@ -1,4 +1,6 @@
 /* Unit tests for util/: buffers, number formatting, time, UTF-8, vocab. */
+#include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../check.h"
@@ -33,6 +35,15 @@ static void test_fixed(void)
 	CHECK_STR(fixed(0.1 + 0.2, 9), "0.3");
 	CHECK_STR(fixed(NAN, 4), "null");
 	CHECK(strncmp(fixed(1e300, 4), "10000000000000000525", 20) == 0 && !strchr(fixed(1e300, 4), '.'));
+	/* Large values take printf's way, all of their 300 digits intact. */
+	{
+		char want[400];
+		snprintf(want, sizeof(want), "%.0f", 1e300);
+		CHECK_STR(fixed(1e300, 4), want);
+		snprintf(want, sizeof(want), "-%.0f", DBL_MAX);
+		CHECK_STR(fixed(-DBL_MAX, 10), want);
+		CHECK_STR(fixed(-1e17 - 0.5, 2), "-100000000000000000");
+	}
 }
 
 static void test_buf_limits(void)
