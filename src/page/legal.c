@@ -37,12 +37,50 @@ static void value(gp_buf *b, page_lang lang, const char *v, const char *setting,
 		gp_buf_puts(b, "</span>");
 }
 
-static int redirect(gp_http_exchange *x, const char *url)
+static void redirect(gp_http_exchange *x, const char *url)
 {
 	gp_http_add_header(x, "Location", url);
 	gp_http_set_status(x, 302);
 	gp_http_set_type(x, "text/plain; charset=utf-8");
+}
+
+/* <tag>text</tag> and a line break; text is the page's own HTML. */
+static void element(gp_buf *b, const char *tag, const char *text)
+{
+	gp_buf_printf(b, "<%s>%s</%s>\n", tag, text, tag);
+}
+
+/*
+ * What both pages start with: a redirect when the operator has a page of
+ * its own (url; returns 1), else the frame, the heading and the first
+ * line, which names the city (returns 0).
+ */
+static int legal_begin(gp_http_exchange *x, const char *url, const char *title,
+                       const char *intro)
+{
+	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
+	gp_buf *b = gp_http_out(x);
+
+	if (url[0]) {
+		redirect(x, url);
+		return 1;
+	}
+	page_begin(b, cfg, page_lang_of(x), title, NULL, gp_http_path(x));
+	element(b, "h1", title);
+	gp_buf_printf(b, "<p>%s", intro);
+	page_escape(b, cfg->city_name);
+	gp_buf_puts(b, ".</p>\n");
 	return 0;
+}
+
+/* The page's end: footer, headers. */
+static int legal_finish(gp_http_exchange *x, page_lang lang)
+{
+	gp_buf *b = gp_http_out(x);
+
+	page_finish(b, gp_worker_config(gp_http_worker(x)), lang);
+	gp_http_set_page(x);
+	return gp_buf_status(b);
 }
 
 static void operator_block(gp_buf *b, const gp_config *cfg, page_lang lang)
@@ -64,40 +102,29 @@ int page_imprint(gp_http_exchange *x, gp_err *err)
 	gp_buf *b = gp_http_out(x);
 
 	(void)err;
-	if (cfg->imprint_url[0])
-		return redirect(x, cfg->imprint_url);
-	page_begin(b, cfg, lang, T(lang, "Impressum", "Imprint"), NULL, gp_http_path(x));
-	gp_buf_puts(b, T(lang, "<h1>Impressum</h1>\n<p>Angaben nach § 5 Digitale-Dienste-Gesetz "
-	                       "(DDG) für die Mitmachkarte ",
-	                 "<h1>Imprint</h1>\n<p>Information under § 5 of the German Digital "
-	                 "Services Act (<span lang=\"de\">Digitale-Dienste-Gesetz</span>, DDG) for "
-	                 "the participation map of "));
-	page_escape(b, cfg->city_name);
-	gp_buf_puts(b, ".</p>\n<h2>");
-	gp_buf_puts(b, T(lang, "Anbieter", "Provider"));
-	gp_buf_puts(b, "</h2>\n");
+	if (legal_begin(x, cfg->imprint_url, T(lang, "Impressum", "Imprint"),
+	                T(lang, "Angaben nach § 5 Digitale-Dienste-Gesetz (DDG) für die Mitmachkarte ",
+	                  "Information under § 5 of the German Digital Services Act (<span "
+	                  "lang=\"de\">Digitale-Dienste-Gesetz</span>, DDG) for the participation "
+	                  "map of ")))
+		return 0;
+	element(b, "h2", T(lang, "Anbieter", "Provider"));
 	operator_block(b, cfg, lang);
 	if (cfg->operator_representative[0]) {
-		gp_buf_puts(b, "<h2>");
-		gp_buf_puts(b, T(lang, "Vertreten durch", "Represented by"));
-		gp_buf_puts(b, "</h2>\n<p>");
+		element(b, "h2", T(lang, "Vertreten durch", "Represented by"));
+		gp_buf_puts(b, "<p>");
 		value(b, lang, cfg->operator_representative, "operator_representative", 0);
 		gp_buf_puts(b, "</p>\n");
 	}
-	gp_buf_puts(b, "<h2>");
-	gp_buf_puts(b, T(lang, "Die Beiträge auf der Karte", "The entries on the map"));
-	gp_buf_puts(b, "</h2>\n<p>");
-	gp_buf_puts(b, T(lang,
-	                 "Die Beiträge schreiben Bürgerinnen und Bürger; sie geben nicht die "
-	                 "Meinung des Anbieters wieder. Ein Beitrag, der gegen die Regeln "
-	                 "verstößt, lässt sich an der Karte mit „Melden“ zur Prüfung anzeigen.",
-	                 "The entries are written by citizens; they are not the provider's "
-	                 "opinion. An entry that breaks the rules can be reported for review "
-	                 "with “Report” on the map."));
-	gp_buf_puts(b, "</p>\n");
-	page_finish(b, cfg, lang);
-	gp_http_set_page(x);
-	return gp_buf_status(b);
+	element(b, "h2", T(lang, "Die Beiträge auf der Karte", "The entries on the map"));
+	element(b, "p", T(lang,
+	                  "Die Beiträge schreiben Bürgerinnen und Bürger; sie geben nicht die "
+	                  "Meinung des Anbieters wieder. Ein Beitrag, der gegen die Regeln "
+	                  "verstößt, lässt sich an der Karte mit „Melden“ zur Prüfung anzeigen.",
+	                  "The entries are written by citizens; they are not the provider's "
+	                  "opinion. An entry that breaks the rules can be reported for review "
+	                  "with “Report” on the map."));
+	return legal_finish(x, lang);
 }
 
 /* The tile server's host as people read it: "tile.openstreetmap.org". */
@@ -119,13 +146,6 @@ static void tile_host(gp_buf *b, const char *url)
 	}
 }
 
-static void section(gp_buf *b, const char *title)
-{
-	gp_buf_puts(b, "<h2>");
-	gp_buf_puts(b, title);
-	gp_buf_puts(b, "</h2>\n");
-}
-
 int page_privacy(gp_http_exchange *x, gp_err *err)
 {
 	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
@@ -133,89 +153,77 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	gp_buf *b = gp_http_out(x);
 
 	(void)err;
-	if (cfg->privacy_url[0])
-		return redirect(x, cfg->privacy_url);
-	page_begin(b, cfg, lang, T(lang, "Datenschutz", "Privacy"), NULL, gp_http_path(x));
-	gp_buf_puts(b, T(lang, "<h1>Datenschutz</h1>\n<p>Informationen nach Art. 13 der "
-	                       "Datenschutz-Grundverordnung (DSGVO) zur Mitmachkarte ",
-	                 "<h1>Privacy</h1>\n<p>Information under Art. 13 of the General Data "
-	                 "Protection Regulation (GDPR) about the participation map of "));
-	page_escape(b, cfg->city_name);
-	gp_buf_puts(b, ".</p>\n");
+	if (legal_begin(x, cfg->privacy_url, T(lang, "Datenschutz", "Privacy"),
+	                T(lang, "Informationen nach Art. 13 der Datenschutz-Grundverordnung (DSGVO) "
+	                        "zur Mitmachkarte ",
+	                  "Information under Art. 13 of the General Data Protection Regulation "
+	                  "(GDPR) about the participation map of ")))
+		return 0;
 
-	section(b, T(lang, "1. Verantwortlich", "1. Controller"));
+	element(b, "h2", T(lang, "1. Verantwortlich", "1. Controller"));
 	operator_block(b, cfg, lang);
 
-	section(b, T(lang, "2. Datenschutzbeauftragte", "2. Data protection officer"));
+	element(b, "h2", T(lang, "2. Datenschutzbeauftragte", "2. Data protection officer"));
 	gp_buf_puts(b, "<p>");
 	value(b, lang, cfg->dpo_contact, "dpo_contact", 0);
 	gp_buf_puts(b, "</p>\n");
 
-	section(b, T(lang, "3. Was wir verarbeiten und wozu", "3. What we process and why"));
-	gp_buf_puts(b, "<h3>");
-	gp_buf_puts(b, T(lang, "Ihr Beitrag", "Your entry"));
-	gp_buf_puts(b, "</h3>\n<p>");
-	gp_buf_puts(b, T(lang,
-	                 "Wenn Sie einen Beitrag senden, speichern wir den Ort, die Art des Ortes, "
-	                 "Ihren Kommentar, das Thema, den Zeitpunkt sowie den Ortsbezirk und "
-	                 "Stadtteil, in dem der Ort liegt. Nach Ihrem Namen fragen wir nicht; "
-	                 "bitte schreiben Sie auch keine Namen oder andere persönliche Angaben in "
-	                 "den Kommentar. Der Beitrag ist öffentlich auf der Karte zu sehen",
-	                 "When you send an entry we store the place, the kind of place, your "
-	                 "comment, the topic, the time and the Ortsbezirk and Stadtteil the place "
-	                 "lies in. We do not ask for your name; please do not write names or other "
-	                 "personal details into the comment either. The entry can be seen by "
-	                 "everyone on the map"));
+	element(b, "h2", T(lang, "3. Was wir verarbeiten und wozu", "3. What we process and why"));
+	element(b, "h3", T(lang, "Ihr Beitrag", "Your entry"));
+	element(b, "p", T(lang,
+	                  "Wenn Sie einen Beitrag senden, speichern wir den Ort, die Art des Ortes, "
+	                  "Ihren Kommentar, das Thema, den Zeitpunkt sowie den Ortsbezirk und "
+	                  "Stadtteil, in dem der Ort liegt. Nach Ihrem Namen fragen wir nicht; "
+	                  "bitte schreiben Sie auch keine Namen oder andere persönliche Angaben in "
+	                  "den Kommentar. Der Beitrag ist öffentlich auf der Karte zu sehen",
+	                  "When you send an entry we store the place, the kind of place, your "
+	                  "comment, the topic, the time and the Ortsbezirk and Stadtteil the place "
+	                  "lies in. We do not ask for your name; please do not write names or other "
+	                  "personal details into the comment either. The entry can be seen by "
+	                  "everyone on the map"));
 	if (gp_config_premoderation(cfg))
 		gp_buf_puts(b, T(lang, ", sobald die Moderation ihn geprüft hat",
-		                 " once the moderators have reviewed it"));
+		                  " once the moderators have reviewed it"));
 	gp_buf_puts(b, T(lang,
-	                 ". Zweck: die Beteiligung der Öffentlichkeit an der Stadtentwicklung und "
-	                 "ihre Auswertung.</p>\n",
-	                 ". Purpose: the public's participation in urban development and its "
-	                 "evaluation.</p>\n"));
-	gp_buf_puts(b, "<h3>");
-	gp_buf_puts(b, T(lang, "Unterstützungen und Meldungen", "Support and reports"));
-	gp_buf_puts(b, "</h3>\n<p>");
+	                  ". Zweck: die Beteiligung der Öffentlichkeit an der Stadtentwicklung und "
+	                  "ihre Auswertung.</p>\n",
+	                  ". Purpose: the public's participation in urban development and its "
+	                  "evaluation.</p>\n"));
+	element(b, "h3", T(lang, "Unterstützungen und Meldungen", "Support and reports"));
+	gp_buf_puts(b, "<p>");
 	gp_buf_puts(b, T(lang,
-	                 "Von einem „+1“ speichern wir nur, dass die Zahl der Unterstützungen "
-	                 "gestiegen ist. Meldet jemand einen Beitrag, speichern wir den Grund und "
-	                 "den Zeitpunkt, damit die Moderation ihn prüfen kann.",
-	                 "Of a “+1” we store only that the number of supporters went up. When "
-	                 "someone reports an entry we store the reason and the time, so that the "
-	                 "moderators can review it."));
-	gp_buf_puts(b, "</p>\n<h3>");
-	gp_buf_puts(b, T(lang, "Schutz vor Missbrauch", "Protection against abuse"));
-	gp_buf_puts(b, "</h3>\n<p>");
-	gp_buf_puts(b, T(lang,
-	                 "Damit jede Person einen Beitrag nur einmal unterstützt und niemand die "
-	                 "Karte mit Beiträgen überflutet, bildet der Server aus Ihrer IP-Adresse "
-	                 "einen Kennwert mit einem geheimen Schlüssel, der täglich wechselt. Der "
-	                 "Kennwert bleibt nur im Arbeitsspeicher und ist nach spätestens 24 Stunden "
-	                 "vergessen. Die IP-Adresse selbst speichern wir nicht, auch nicht im "
-	                 "Zugriffsprotokoll. Die Seite setzt keine Cookies und legt nichts in Ihrem "
-	                 "Browser ab.",
-	                 "So that everyone supports an entry only once and nobody floods the map, "
-	                 "the server derives a code from your IP address with a secret key that "
-	                 "changes daily. The code stays in memory only and is forgotten after 24 "
-	                 "hours at the latest. We do not store the IP address itself, not even in "
-	                 "the access log. The page sets no cookies and stores nothing in your "
-	                 "browser."));
-	gp_buf_puts(b, "</p>\n<h3>");
-	gp_buf_puts(b, T(lang, "Ihr Standort", "Your location"));
-	gp_buf_puts(b, "</h3>\n<p>");
-	gp_buf_puts(b, T(lang,
-	                 "Nur wenn Sie „Meinen Standort verwenden“ wählen und zustimmen, fragt Ihr "
-	                 "Browser nach Ihrem Standort. Er bewegt nur die Karte; gesendet wird "
-	                 "allein der Ort, den Sie mit Ihrem Beitrag absenden.",
-	                 "Only when you choose “Use my location” and agree does your browser ask "
-	                 "for your location. It only moves the map; the only place sent is the one "
-	                 "you send with your entry."));
-	gp_buf_puts(b, "</p>\n");
+	                  "Von einem „+1“ speichern wir nur, dass die Zahl der Unterstützungen "
+	                  "gestiegen ist. Meldet jemand einen Beitrag, speichern wir den Grund und "
+	                  "den Zeitpunkt, damit die Moderation ihn prüfen kann.",
+	                  "Of a “+1” we store only that the number of supporters went up. When "
+	                  "someone reports an entry we store the reason and the time, so that the "
+	                  "moderators can review it."));
+	element(b, "h3", T(lang, "Schutz vor Missbrauch", "Protection against abuse"));
+	element(b, "p", T(lang,
+	                  "Damit jede Person einen Beitrag nur einmal unterstützt und niemand die "
+	                  "Karte mit Beiträgen überflutet, bildet der Server aus Ihrer IP-Adresse "
+	                  "einen Kennwert mit einem geheimen Schlüssel, der täglich wechselt. Der "
+	                  "Kennwert bleibt nur im Arbeitsspeicher und ist nach spätestens 24 Stunden "
+	                  "vergessen. Die IP-Adresse selbst speichern wir nicht, auch nicht im "
+	                  "Zugriffsprotokoll. Die Seite setzt keine Cookies und legt nichts in Ihrem "
+	                  "Browser ab.",
+	                  "So that everyone supports an entry only once and nobody floods the map, "
+	                  "the server derives a code from your IP address with a secret key that "
+	                  "changes daily. The code stays in memory only and is forgotten after 24 "
+	                  "hours at the latest. We do not store the IP address itself, not even in "
+	                  "the access log. The page sets no cookies and stores nothing in your "
+	                  "browser."));
+	element(b, "h3", T(lang, "Ihr Standort", "Your location"));
+	element(b, "p", T(lang,
+	                  "Nur wenn Sie „Meinen Standort verwenden“ wählen und zustimmen, fragt Ihr "
+	                  "Browser nach Ihrem Standort. Er bewegt nur die Karte; gesendet wird "
+	                  "allein der Ort, den Sie mit Ihrem Beitrag absenden.",
+	                  "Only when you choose “Use my location” and agree does your browser ask "
+	                  "for your location. It only moves the map; the only place sent is the one "
+	                  "you send with your entry."));
 	if (cfg->tile_url[0]) {
-		gp_buf_puts(b, "<h3>");
-		gp_buf_puts(b, T(lang, "Hintergrundkarte", "Background map"));
-		gp_buf_puts(b, "</h3>\n<p>");
+		element(b, "h3", T(lang, "Hintergrundkarte", "Background map"));
+		gp_buf_puts(b, "<p>");
 		gp_buf_puts(b, T(lang, "Die Hintergrundkarte lädt Ihr Browser direkt von ",
 		                 "Your browser loads the background map directly from "));
 		tile_host(b, cfg->tile_url);
@@ -227,7 +235,7 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 		gp_buf_puts(b, "</p>\n");
 	}
 
-	section(b, T(lang, "4. Rechtsgrundlage", "4. Legal basis"));
+	element(b, "h2", T(lang, "4. Rechtsgrundlage", "4. Legal basis"));
 	gp_buf_puts(b, "<p>");
 	value(b, lang, cfg->legal_basis, "legal_basis", 1);
 	gp_buf_puts(b, "</p>\n<p>");
@@ -237,20 +245,18 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	                 "Taking part is voluntary. Not sending an entry has no consequences."));
 	gp_buf_puts(b, "</p>\n");
 
-	section(b, T(lang, "5. Wer die Daten erhält", "5. Who receives the data"));
-	gp_buf_puts(b, "<p>");
-	gp_buf_puts(b, T(lang,
-	                 "Veröffentlichte Beiträge kann jede Person auf der Karte, über die "
-	                 "Schnittstellen und als Download sehen. Die Stadtplanung und von ihr "
-	                 "beauftragte Stellen werten sie aus. Betreibt ein Dienstleister den "
-	                 "Server, tut er das im Auftrag und nach Weisung (Art. 28 DSGVO).",
-	                 "Everyone can see published entries on the map, through the interfaces "
-	                 "and as downloads. The city's planners and those they commission "
-	                 "evaluate them. A service provider running the server does so on "
-	                 "behalf of and as instructed by the controller (Art. 28 GDPR)."));
-	gp_buf_puts(b, "</p>\n");
+	element(b, "h2", T(lang, "5. Wer die Daten erhält", "5. Who receives the data"));
+	element(b, "p", T(lang,
+	                  "Veröffentlichte Beiträge kann jede Person auf der Karte, über die "
+	                  "Schnittstellen und als Download sehen. Die Stadtplanung und von ihr "
+	                  "beauftragte Stellen werten sie aus. Betreibt ein Dienstleister den "
+	                  "Server, tut er das im Auftrag und nach Weisung (Art. 28 DSGVO).",
+	                  "Everyone can see published entries on the map, through the interfaces "
+	                  "and as downloads. The city's planners and those they commission "
+	                  "evaluate them. A service provider running the server does so on "
+	                  "behalf of and as instructed by the controller (Art. 28 GDPR)."));
 
-	section(b, T(lang, "6. Wie lange wir speichern", "6. How long we keep data"));
+	element(b, "h2", T(lang, "6. Wie lange wir speichern", "6. How long we keep data"));
 	gp_buf_puts(b, "<ul>\n<li>");
 	if (cfg->retention_days > 0)
 		gp_buf_printf(b, T(lang,
@@ -282,7 +288,7 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	                 "only."));
 	gp_buf_puts(b, "</li>\n</ul>\n");
 
-	section(b, T(lang, "7. Ihre Rechte", "7. Your rights"));
+	element(b, "h2", T(lang, "7. Ihre Rechte", "7. Your rights"));
 	gp_buf_puts(b, "<p>");
 	gp_buf_puts(b, T(lang,
 	                 "Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), "
@@ -304,7 +310,5 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	                 "GDPR), for example: "));
 	value(b, lang, cfg->supervisory_authority, "supervisory_authority", 1);
 	gp_buf_puts(b, ".</p>\n");
-	page_finish(b, cfg, lang);
-	gp_http_set_page(x);
-	return gp_buf_status(b);
+	return legal_finish(x, lang);
 }
