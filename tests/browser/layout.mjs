@@ -197,3 +197,19 @@ test('English: German text is marked as German, counts and numbers read right', 
   assert.equal(await details(page).locator('.popup-supporters').textContent(), 'Noch keine Unterstützung');
   await page.context().close();
 });
+
+test('"Worum geht es?", what happens with the entries and the participation period', async (t) => {
+  const server = await freshServer(t, {
+    open_from: '2020-01-01T00:00:00+01:00', open_until: '2099-01-31T23:59:00+01:00',
+    intro: 'Kaiserslautern plant seine Zukunft.', usage_note: 'Die Planung liest jeden Beitrag.'
+  });
+  const page = await open(browser, server);
+  assert.equal(await page.locator('#about-title').textContent(), 'Worum geht es?');
+  assert.equal(await page.locator('#about-intro').textContent(), 'Kaiserslautern plant seine Zukunft.');
+  assert.equal(await page.locator('#usage-title').textContent(), 'Was passiert mit den Beiträgen?');
+  assert.equal(await page.locator('#about-usage').textContent(), 'Die Planung liest jeden Beitrag.');
+  assert.match(await page.locator('#period').textContent(),
+    /^Die Beteiligung ist geöffnet bis 3[01]\. Januar 2099 um \d\d:\d\d \(seit (31\. Dezember 2019|1\. Januar 2020) um \d\d:\d\d\)\.$/);
+  await clean(page, 'intro and period');
+  await page.context().close();
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { SOURCE, Server, launch } from './lib.mjs';
+import { SOURCE, Server, launch, openPage } from './lib.mjs';
 
 let server;
 let browser;
@@ -80,4 +80,16 @@ test('quotation marks come in pairs of each language, no typewriter quotes', asy
       }
     }
   }
+});
+
+test('the planner view: "Beiträge je Ortsbezirk", counts in words, in both languages', async () => {
+  const page = await openPage(browser, `${server.url}/planner.html`);
+  await page.waitForFunction(() => document.body.dataset.ready);
+  assert.equal(await page.locator('#table-caption').textContent(), 'Beiträge je Ortsbezirk');
+  assert.equal(await page.locator('#list-count').textContent(), 'Keine Beiträge passen zu den Filtern.');
+  await page.locator('input[name="layer"][value="stadtteil"]').check();
+  await page.locator('#table-caption').filter({ hasText: 'Beiträge je Stadtteil' }).waitFor();
+  await page.locator('#lang').click();
+  await page.locator('#table-caption').filter({ hasText: 'Entries per Stadtteil' }).waitFor();
+  await page.context().close();
 });
