@@ -183,6 +183,15 @@ static int get_metrics(gp_http_exchange *x, gp_err *err)
 	gp_buf_printf(b, "# HELP geopart_storage_degraded 1 while writes fail (disk full, I/O error)\n"
 	                 "# TYPE geopart_storage_degraded gauge\ngeopart_storage_degraded %d\n",
 	              fault.active);
+	for (int g = 0; g < GP_GAUGE_COUNT; g++)
+		gp_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", gp_gauge_name(g),
+		              gp_gauge_help(g), gp_gauge_name(g), gp_gauge_name(g),
+		              (long long)gp_gauge_get(g));
+	gp_buf_printf(b, "# HELP geopart_memory_private_bytes private memory of the server "
+	                 "(RssAnon: heap, stacks; not the shared pages of the mapped database file)\n"
+	                 "# TYPE geopart_memory_private_bytes gauge\n"
+	                 "geopart_memory_private_bytes %lld\n",
+	              (long long)gp_metric_private_memory());
 	gp_metric_durations(buckets, &sum);
 	gp_buf_puts(b, "# HELP geopart_http_request_duration_seconds time to answer a request\n"
 	               "# TYPE geopart_http_request_duration_seconds histogram\n");

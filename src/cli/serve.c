@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "api/api.h"
@@ -16,6 +17,7 @@
 #include "http/http.h"
 #include "ogc/ogc.h"
 #include "page/page.h"
+#include "util/metrics.h"
 
 static const char usage[] =
 	"usage: geopart serve [--config FILE] [--listen ADDR:PORT] [--db FILE]\n"
@@ -30,10 +32,17 @@ static const char usage[] =
 	"  --db FILE          the database file (default geopart.db)\n"
 	"  --web-root DIR     the web page folder\n";
 
+/* Private memory for log lines, in MiB (see gp_metric_private_memory). */
+static double private_mib(void)
+{
+	return (double)gp_metric_private_memory() / (1024.0 * 1024.0);
+}
+
 /*
  * The maintenance thread: purges what the retention period no longer
- * allows, at start and then hourly, on its own connection.  It owns its
- * worker; stop_maintenance() wakes and joins it.
+ * allows, at start and then hourly, on its own connection, and logs the
+ * server's private memory each time.  It owns its worker;
+ * stop_maintenance() wakes and joins it.
  */
 typedef struct maintenance {
 	pthread_t thread;
@@ -66,6 +75,7 @@ static void *maintain(void *arg)
 		else if (points || flags)
 			gp_log_info("retention purge: %lld points, %lld flags", (long long)points,
 			            (long long)flags);
+		gp_log_info("private memory %.1f MiB", private_mib());
 		pthread_mutex_lock(&m->mu);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 3600;
@@ -103,6 +113,34 @@ static void worker_free(void *ctx, void *worker)
 {
 	(void)ctx;
 	gp_worker_free(worker);
+}
+
+static int conn_open(void *ctx, const char *addr, uint64_t *out_key)
+{
+	return gp_core_conn_open(ctx, addr ? addr : "", out_key);
+}
+
+static void conn_close(void *ctx, uint64_t key)
+{
+	gp_core_conn_close(ctx, key);
+}
+
+/*
+ * Every open connection holds a socket, every database worker its file,
+ * WAL and shared-memory index: raise the soft limit of open files to the
+ * hard one when the soft one is too small for the configured threads.
+ */
+static void raise_file_limit(const gp_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)cfg->threads + 256 /* queue */ + 3u * (rlim_t)cfg->db_connections + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < need)
+		gp_log_warn("only %llu open files allowed; %d threads may need %llu",
+		            (unsigned long long)rl.rlim_cur, cfg->threads, (unsigned long long)need);
 }
 
 int gp_cli_serve(int argc, char **argv)
@@ -199,7 +237,8 @@ int gp_cli_serve(int argc, char **argv)
 		maint.days = cfg.retention_days;
 		maint_running = pthread_create(&maint.thread, NULL, maintain, &maint) == 0;
 	}
-	hooks = (gp_http_hooks){ worker_new, worker_free, core };
+	raise_file_limit(&cfg);
+	hooks = (gp_http_hooks){ worker_new, worker_free, conn_open, conn_close, core };
 	if (gp_http_server_start(&srv, &cfg, tables, &hooks, &err)) {
 		gp_cli_error("%s", err.detail);
 		goto out;
@@ -212,8 +251,10 @@ int gp_cli_serve(int argc, char **argv)
 		       host[0] ? host : "0.0.0.0", gp_http_server_port(srv), cfg.db_path);
 		fflush(stdout);
 	}
+	gp_log_info("%d threads, up to %d database workers; private memory %.1f MiB", cfg.threads,
+	            cfg.db_connections, private_mib());
 	sigwait(&stop, &sig);
-	gp_log_info("stopping on signal %d", sig);
+	gp_log_info("stopping on signal %d; private memory %.1f MiB", sig, private_mib());
 	gp_http_server_stop(srv);
 	rc = GP_EXIT_OK;
 out:

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -48,14 +49,31 @@ static const setting settings[] = {
 	{ "tile_attribution", K_STRING, AT(tile_attribution),
 	  "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>-Mitwirkende",
 	  0, 0, "attribution shown for the tiles" },
-	{ "threads", K_INT, AT(threads), "48", 2, 1024,
-	  "worker threads, each with its own database connection; one per concurrent keep-alive client" },
+	{ "threads", K_INT, AT(threads), "1024", 8, 8192,
+	  "HTTP threads: each open connection (reading, answering or idle) holds one; "
+	  "up to about 100 KiB of private memory each once it has served a request" },
+	{ "db_connections", K_INT, AT(db_connections), "0", 0, 256,
+	  "database workers (a SQLite connection with PROJ and GEOS contexts, about 1 MiB each), "
+	  "lent to a request only while its handler runs; 0: 16 per processor core, 16 to 128" },
+	{ "db_wait_ms", K_INT, AT(db_wait_ms), "3000", 10, 600000,
+	  "longest wait of a request for a free database worker, then 503 with Retry-After" },
 	{ "body_deadline_ms", K_INT, AT(body_deadline_ms), "10000", 100, 600000,
-	  "a request body must arrive completely within this time, else 408" },
+	  "a request body must arrive completely within this time, else 408 and the connection "
+	  "is closed" },
 	{ "request_timeout_ms", K_INT, AT(request_timeout_ms), "10000", 100, 600000,
-	  "socket read/write timeout" },
+	  "the request line and headers must arrive within this time, else the connection is "
+	  "closed; also how long a send may make no progress" },
 	{ "keep_alive_ms", K_INT, AT(keep_alive_ms), "5000", 0, 600000,
-	  "how long an idle keep-alive connection may wait for its next request" },
+	  "how long an idle keep-alive connection may wait for its next request (0: no keep-alive); "
+	  "idle ones are ended early when threads run short" },
+	{ "conns_per_client", K_INT, AT(conns_per_client), "32", 0, 100000,
+	  "open connections one client address may hold at once; more get 429 (0: no cap; "
+	  "not applied to trusted_proxies)" },
+	{ "exports_max", K_INT, AT(exports_max), "4", 1, 256,
+	  "downloads (/api/export) streamed at once, each holding a database worker; more get 503" },
+	{ "export_min_kib_per_s", K_INT, AT(export_min_kib_per_s), "16", 1, 1048576,
+	  "a download reading slower than this on average (after request_timeout_ms) is cut, "
+	  "so it cannot hold a database worker for hours" },
 	{ "access_log", K_BOOL, AT(access_log), "on", 0, 0,
 	  "one line per request on stderr (method, path, status, time; never the client address)" },
 	{ "log_level", K_LOGLEVEL, AT(log_level), "info", 0, 0,
@@ -486,6 +504,11 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 		return gp_err_set(err, GP_INVALID, "cluster_min_zoom",
 		                  "cluster_min_zoom (%d) must not exceed cluster_max_zoom (%d)",
 		                  cfg->cluster_min_zoom, cfg->cluster_max_zoom);
+	if (cfg->db_connections > 0 && cfg->exports_max >= cfg->db_connections)
+		return gp_err_set(err, GP_INVALID, "exports_max",
+		                  "exports_max (%d) must be below db_connections (%d), so downloads "
+		                  "cannot take every database worker",
+		                  cfg->exports_max, cfg->db_connections);
 	if (cfg->ntopics == 0)
 		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
 	if (strcmp(cfg->moderation, "pre") && strcmp(cfg->moderation, "post"))
@@ -497,8 +520,24 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 	return 0;
 }
 
+/*
+ * A worker is mostly waiting, for the CPU or for the group commit that
+ * carries its point (submitters keep their worker until their COMMIT):
+ * 16 per core lets a commit gather as many points as 2,000 POSTs a second
+ * on two cores need (tools/bench/post.sh).
+ */
+static int auto_db_connections(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = cores > 0 ? cores * 16 : 16;
+
+	return (int)(n < 16 ? 16 : n > 128 ? 128 : n);
+}
+
 int gp_config_normalise(gp_config *cfg, gp_err *err)
 {
+	if (cfg->db_connections == 0)
+		cfg->db_connections = auto_db_connections();
 	cfg->open_from_utc[0] = cfg->open_until_utc[0] = '\0';
 	if (cfg->open_from[0] && gp_time_parse(cfg->open_from_utc, cfg->open_from))
 		return gp_err_set(err, GP_INVALID, "open_from",

@@ -28,10 +28,15 @@ typedef struct gp_config {
 	char *city_name;
 	char *tile_url;
 	char *tile_attribution;
-	int threads;
+	int threads;           /* HTTP threads: one per open connection */
+	int db_connections;    /* database workers lent to requests; 0 until normalised: auto */
+	int db_wait_ms;        /* longest wait for a free database worker, then 503 */
 	int body_deadline_ms;  /* whole request body must arrive within this */
-	int request_timeout_ms;
+	int request_timeout_ms; /* the request head must arrive within this */
 	int keep_alive_ms;
+	int conns_per_client;  /* open connections one client may hold; 0: no cap */
+	int exports_max;       /* downloads streamed at once */
+	int export_min_kib_per_s; /* slower readers of a download are cut */
 	int access_log;        /* 1: one line per request on stderr */
 	gp_log_level log_level;
 	/* moderation and participation (issue "moderation, staff access …") */

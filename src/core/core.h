@@ -4,9 +4,10 @@
  * durably), importing district boundaries, and creating a database with the
  * bundled Kaiserslautern defaults.
  *
- * A gp_core is shared by all threads (settings and the write queue); a
- * gp_worker is one thread's private set of a database connection, a geo
- * context and a district index.  Handlers in api/ and verbs in cli/ call
+ * A gp_core is shared by all threads (settings, the write queue, the
+ * connection counts); a gp_worker is a set of a database connection, a geo
+ * context and a district index that one thread at a time uses (the HTTP
+ * server lends its workers to requests, one handler at a time).  Handlers in api/ and verbs in cli/ call
  * only these functions for anything that writes.
  *
  * Must never: know about HTTP or the command line, or write SQL (store/
@@ -49,8 +50,9 @@ void gp_core_free(gp_core *c);
 const gp_config *gp_core_config(const gp_core *c);
 
 /*
- * Opens this thread's connection and contexts.  Call on the thread that
- * will use it. Caller owns *out, free with gp_worker_free() on that thread.
+ * Opens a database connection and PROJ/GEOS contexts.  Any thread may use
+ * the worker, one at a time, with the hand-over ordered by the caller (a
+ * mutex).  Caller owns *out, free with gp_worker_free() while nobody uses it.
  */
 int gp_worker_new(gp_worker **out, gp_core *c, gp_err *err);
 void gp_worker_free(gp_worker *w);
@@ -59,11 +61,25 @@ gp_geo *gp_worker_geo(gp_worker *w);
 const gp_config *gp_worker_config(const gp_worker *w);
 
 /*
- * The district index for this thread, rebuilt when a boundary import has
+ * The district index of this worker, rebuilt when a boundary import has
  * changed the database since it was built.  Borrowed; valid until the next
  * call on this worker.
  */
 int gp_worker_districts(gp_worker *w, const gp_geo_districts **out);
+
+/* ---- connections ------------------------------------------------------------ */
+
+/*
+ * A new connection from addr (the TCP peer's address as text): counts it
+ * against its client (the keyed hash, never the address), or GP_TOO_MANY
+ * when that client already holds conns_per_client connections.  Peers in
+ * trusted_proxies are not counted: a proxy carries many clients and caps
+ * them itself.  *out_key is what gp_core_conn_close() needs, 0 for a
+ * connection that was not counted.  Any thread.
+ */
+int gp_core_conn_open(gp_core *c, const char *addr, uint64_t *out_key);
+/* Ends a connection counted by gp_core_conn_open(); a key of 0 does nothing. */
+void gp_core_conn_close(gp_core *c, uint64_t key);
 
 /* ---- who is asking -------------------------------------------------------- */
 

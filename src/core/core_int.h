@@ -42,6 +42,7 @@ struct gp_core {
 	int writer_failed;
 	unsigned char secret[GP_SECRET_LEN];
 	gp_guard *guard;
+	gp_guard_conns *conns; /* open connections per client */
 	gp_cluster_index *clusters; /* NULL until gp_core_clusters_start() */
 	gp_cluster_options cluster_options;
 	cluster_source *cluster_src;

@@ -192,7 +192,7 @@ static int store_one(gp_worker *w, const gp_geo_districts *idx, submit_job *job)
 
 /*
  * Outside the city is a field error everyone deserves to hear, before any
- * spam check.  The thread's own index answers at once; only an "outside"
+ * spam check.  The worker's own index answers at once; only an "outside"
  * answer is confirmed against the current boundaries, so a recent import
  * can never refuse a point wrongly.  The leader assigns districts again
  * inside the transaction, where it counts.

@@ -1,5 +1,6 @@
 /*
- * worker.c — the process-wide core and each thread's private worker.
+ * worker.c — the process-wide core, its connection counts, and the workers
+ * (a connection with geo contexts) that one thread at a time uses.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err)
 		.comment_window_s = cfg->comment_window_s,
 		.rotate_ms = 24LL * 3600 * 1000,
 	};
-	if ((rc = gp_guard_new(&c->guard, c->secret, &gopt))) {
+	if ((rc = gp_guard_new(&c->guard, c->secret, &gopt)) ||
+	    (rc = gp_guard_conns_new(&c->conns, (size_t)(cfg->threads > 0 ? cfg->threads : 1)))) {
 		gp_err_set(err, rc, "", "cannot set up abuse protection");
 		goto fail;
 	}
@@ -53,6 +55,7 @@ void gp_core_free(gp_core *c)
 		return;
 	gp_core_clusters_stop(c);
 	gp_store_close(c->writer);
+	gp_guard_conns_free(c->conns);
 	gp_guard_free(c->guard);
 	memset(c->secret, 0, sizeof(c->secret));
 	pthread_mutex_destroy(&c->write_mu);
@@ -97,6 +100,30 @@ int gp_core_write_end(gp_worker *w, int rc)
 	}
 	pthread_mutex_unlock(&w->core->write_mu);
 	return rc;
+}
+
+int gp_core_conn_open(gp_core *c, const char *addr, uint64_t *out_key)
+{
+	gp_client client;
+	int counted, rc;
+
+	*out_key = 0;
+	if (!c->conns || c->cfg->conns_per_client <= 0 ||
+	    gp_config_list_has(c->cfg->trusted_proxies, addr))
+		return 0;
+	gp_guard_client(c->guard, addr, &client);
+	rc = gp_guard_conns_open(c->conns, &client, c->cfg->conns_per_client, &counted);
+	if (counted)
+		*out_key = client.id;
+	return rc;
+}
+
+void gp_core_conn_close(gp_core *c, uint64_t key)
+{
+	gp_client client = { .id = key };
+
+	if (key && c->conns)
+		gp_guard_conns_close(c->conns, &client);
 }
 
 const gp_config *gp_core_config(const gp_core *c)

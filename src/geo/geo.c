@@ -1,14 +1,17 @@
 /*
- * geo.c — the per-thread context: one PROJ context, one GEOS context, and
- * the lazily created transformations between every pair of CRSs.
+ * geo.c — a context used by one thread at a time: one PROJ context, one
+ * GEOS context, and the lazily created transformations between every pair
+ * of CRSs.  Which thread uses it may change between uses (database workers
+ * are lent from thread to thread); PROJ and GEOS contexts allow that as
+ * long as two threads never use one at once.
  *
  * Invariant: every PJ in `ops` was created with `proj` and every GEOS object
- * made through this context is destroyed with `geos`, on the owning thread.
+ * made through this context is destroyed with `geos`.
  *
  * The one process-wide state of geo/: a template PROJ context holding each
  * transformation once.  Creating a transformation from PROJ's database
- * takes 20–50 ms; cloning the template into a thread's context takes under
- * a millisecond, so a new worker thread answers its first request quickly.
+ * takes 20–50 ms; cloning the template into a context takes under a
+ * millisecond, so a new worker answers its first request quickly.
  * The template is only touched under its mutex.
  */
 #include <math.h>

@@ -4,12 +4,13 @@
  * district boundary validation for imports, and WKB → GeoJSON output.
  *
  * Threading: a gp_geo owns one PROJ context and one GEOS context and must
- * only be used by the thread that created it; everything made from it (a
- * gp_geo_districts, transforms) shares that rule.  Each civetweb worker has
- * its own gp_geo.
+ * be used by one thread at a time; everything made from it (a
+ * gp_geo_districts, transforms) shares that rule.  The thread may change
+ * between uses when the hand-over is ordered (each database worker has its
+ * own gp_geo and is lent to one request at a time, under a mutex).
  *
- * Must never: touch the database, parse HTTP, or share PROJ/GEOS objects
- * across threads.  This is the only module that includes proj.h/geos_c.h.
+ * Must never: touch the database, parse HTTP, or let two threads use PROJ/GEOS
+ * objects at once.  This is the only module that includes proj.h/geos_c.h.
  */
 #ifndef GP_GEO_H
 #define GP_GEO_H
@@ -24,7 +25,10 @@
 typedef struct gp_geo gp_geo;
 typedef struct gp_geo_districts gp_geo_districts;
 
-/* Creates a per-thread geo context. Caller owns it, free with gp_geo_free(). */
+/*
+ * Creates a geo context, for one thread at a time (any thread, one after
+ * another).  Caller owns it, free with gp_geo_free().
+ */
 int gp_geo_new(gp_geo **out);
 void gp_geo_free(gp_geo *g);
 
@@ -109,8 +113,9 @@ int gp_geo_hull_write_geojson(gp_geo *g, gp_buf *b, const double *x, const doubl
 /*
  * Builds the index over both layers.  The city outline is the union of the
  * Ortsbezirke with interior gaps filled.  Returns 0, GP_INVALID when a WKB
- * cannot be read.  Borrows nothing from src. Caller owns *out, free with
- * gp_geo_districts_free() on the same thread, before freeing g.
+ * cannot be read.  Borrows nothing from src.  Used like g: by one thread at
+ * a time.  Caller owns *out, free with gp_geo_districts_free() before
+ * freeing g.
  */
 int gp_geo_districts_new(gp_geo_districts **out, gp_geo *g,
                          const gp_district_src *src, size_t n);

@@ -3,7 +3,8 @@
  * remembering anyone: keyed hashes of client addresses (key random, in
  * memory, rotated daily), per-client token buckets for writes and for failed
  * logins, once-per-client sets for +1 and flags, repeated-comment detection,
- * signed form timestamps, and staff token secrets.
+ * the number of connections each client holds open, signed form
+ * timestamps, and staff token secrets.
  *
  * Everything about clients lives in memory only and is forgotten at each
  * key rotation; nothing here is ever written to disk except the server
@@ -75,6 +76,29 @@ int gp_guard_once(gp_guard *g, gp_once_kind kind, const gp_client *c, int64_t po
 
 /* 1 when the client sent this very comment within the window (and records it). */
 int gp_guard_repeated_comment(gp_guard *g, const gp_client *c, const char *text, size_t len);
+
+/* ---- open connections per client (conns.c) ------------------------------ */
+
+typedef struct gp_guard_conns gp_guard_conns;
+
+/*
+ * A table for max_clients clients with a connection open at once (beyond
+ * that, further clients go uncounted).  Caller owns *out, free with
+ * gp_guard_conns_free().
+ */
+int gp_guard_conns_new(gp_guard_conns **out, size_t max_clients);
+void gp_guard_conns_free(gp_guard_conns *t);
+/*
+ * Counts one more open connection of c, unless c already holds max:
+ * then GP_TOO_MANY and nothing is counted.  *out_counted says whether this
+ * connection was counted (max <= 0 or a full table count nothing); only a
+ * counted one is closed with gp_guard_conns_close().  Borrows c.
+ */
+int gp_guard_conns_open(gp_guard_conns *t, const gp_client *c, int max, int *out_counted);
+/* Ends one counted connection of c (the same id it was opened with). */
+void gp_guard_conns_close(gp_guard_conns *t, const gp_client *c);
+/* How many connections c holds open now. */
+int gp_guard_conns_count(gp_guard_conns *t, const gp_client *c);
 
 /* A signed form timestamp for now: "<unix seconds>.<mac>". */
 void gp_guard_form_token(gp_guard *g, char out[GP_FORM_TOKEN_MAX]);

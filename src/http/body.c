@@ -6,8 +6,9 @@
  * stuff of request smuggling) is 400; a declared length over the limit is
  * 413 sent through mg_send_http_error, which closes the connection so
  * civetweb does not go on reading the rest.  The whole body must arrive
- * within body_deadline_ms; a client trickling bytes gets 408 and its worker
- * back.  A garbled chunk size is a malformed request (400), not a slow one.
+ * within body_deadline_ms, a wall-clock deadline however the bytes trickle;
+ * a client too slow gets 408 and the connection is closed.  A garbled chunk
+ * size is a malformed request (400), not a slow one.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 
 #include "http_int.h"
+#include "util/metrics.h"
 
 /* RFC 9110 token characters. */
 static int tchar(int c)
@@ -107,6 +109,47 @@ static int refuse(gp_http_exchange *x, int code, const char *detail)
 	return HTTP_ANSWERED;
 }
 
+typedef enum body_outcome {
+	BODY_OK, BODY_LATE, BODY_SHORT, BODY_BAD_CHUNKS, BODY_TOO_LARGE
+} body_outcome;
+
+/* Reads the body into x->body (cap bytes at most) until its end or the deadline. */
+static body_outcome read_all(gp_http_exchange *x, long long want, size_t cap, int64_t deadline,
+                             size_t *got)
+{
+	*got = 0;
+	for (;;) {
+		int64_t before;
+		int n;
+
+		if (want >= 0 && (long long)*got == want)
+			return BODY_OK;
+		before = gp_time_mono_ms();
+		if (gp_http_deadline_passed(x, deadline))
+			return BODY_LATE;
+		n = mg_read(x->conn, x->body + *got, cap - *got);
+		if (n == 0 && want < 0)
+			return BODY_OK; /* end of a chunked body */
+		if (n <= 0 && gp_http_deadline_passed(x, deadline))
+			return BODY_LATE;
+		if (n < 0 && want < 0 &&
+		    gp_time_mono_ms() - before < gp_http_socket_timeout_ms(x->srv->cfg))
+			/*
+			 * civetweb gives up on a chunked body with -1 both when the
+			 * socket timed out and when a chunk size is not hex (zz,
+			 * -1, an overflowing or overlong one); only a timeout
+			 * takes the socket timeout to happen (the deadline's
+			 * signal was ruled out just above).
+			 */
+			return BODY_BAD_CHUNKS;
+		if (n <= 0)
+			return n < 0 ? BODY_LATE : BODY_SHORT;
+		*got += (size_t)n;
+		if (*got > x->route->body_max)
+			return BODY_TOO_LARGE;
+	}
+}
+
 int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 {
 	const struct mg_request_info *ri = x->ri;
@@ -115,6 +158,7 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 	long long want = -1;
 	size_t cap = x->route->body_max + 1, got = 0;
 	int64_t deadline;
+	body_outcome outcome;
 
 	for (int i = 0; i < ri->num_headers; i++) {
 		const char *name = ri->http_headers[i].name;
@@ -157,41 +201,33 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 	}
 	if (!(x->body = malloc(cap + 1)))
 		return GP_ENOMEM;
+	/*
+	 * mg_read waits until every byte asked for has come, however slowly
+	 * they trickle; the deadline's signal (threads.c) makes it return at
+	 * body_deadline_ms, chunked or not, with what it has.
+	 */
 	deadline = x->started_ms + x->srv->cfg->body_deadline_ms;
-	for (;;) {
-		int64_t before;
-		int n;
-
-		if (want >= 0 && (long long)got == want)
-			break;
-		if ((before = gp_time_mono_ms()) > deadline)
-			return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
-		n = mg_read(x->conn, x->body + got, cap - got);
-		if (n == 0 && want < 0)
-			break; /* end of a chunked body */
-		if (n < 0 && want < 0 &&
-		    gp_time_mono_ms() - before < gp_http_socket_timeout_ms(x->srv->cfg))
-			/*
-			 * civetweb gives up on a chunked body with -1 both when the
-			 * socket timed out and when a chunk size is not hex (zz,
-			 * -1, an overflowing or overlong one); only a timeout
-			 * takes the socket timeout to happen.
-			 */
-			return refuse(x, GP_BAD_REQUEST,
-			              "the chunked body is malformed or ended early (chunk sizes "
-			              "are hexadecimal numbers)");
-		if (n <= 0) {
-			if (gp_time_mono_ms() > deadline || n < 0)
-				return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
-			return refuse(x, GP_BAD_REQUEST, "the request body ended early");
-		}
-		got += (size_t)n;
-		if (got > x->route->body_max) {
-			char msg[96];
-			snprintf(msg, sizeof(msg), "the body may have at most %zu bytes",
-			         x->route->body_max);
-			return refuse(x, GP_TOO_LARGE, msg);
-		}
+	gp_http_deadline_arm(x, deadline);
+	outcome = read_all(x, want, cap, deadline, &got);
+	gp_http_deadline_disarm(x);
+	switch (outcome) {
+	case BODY_OK:
+		break;
+	case BODY_LATE:
+		gp_metric_add(GP_METRIC_BODY_TIMEOUTS, 1);
+		return refuse(x, GP_TIMEOUT, "the request body did not arrive in time");
+	case BODY_SHORT:
+		return refuse(x, GP_BAD_REQUEST, "the request body ended early");
+	case BODY_BAD_CHUNKS:
+		return refuse(x, GP_BAD_REQUEST,
+		              "the chunked body is malformed or ended early (chunk sizes "
+		              "are hexadecimal numbers)");
+	case BODY_TOO_LARGE: {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "the body may have at most %zu bytes",
+		         x->route->body_max);
+		return refuse(x, GP_TOO_LARGE, msg);
+	}
 	}
 	x->body[got] = '\0';
 	x->body_len = got;

@@ -491,16 +491,16 @@ void gp_http_client_addr(const gp_http_exchange *x, char *out, size_t outsz)
 /*
  * Whether civetweb will keep this connection open after the response: the
  * same rules it applies itself (configuration, the request's Connection
- * header and HTTP version), so the header we send says what will happen.
- * A stream to an HTTP/1.0 client ends with the connection, which knows no
- * chunks.
+ * header and HTTP version), so the header we send says what will happen;
+ * and none while threads run short (threads.c).  A stream to an HTTP/1.0
+ * client ends with the connection, which knows no chunks.
  */
 static int keep_alive(gp_http_exchange *x, long long content_length)
 {
 	const char *conn = mg_get_header(x->conn, "Connection");
 	const char *version = x->ri->http_version;
 
-	if (x->srv->cfg->keep_alive_ms <= 0)
+	if (x->srv->cfg->keep_alive_ms <= 0 || !gp_http_may_keep_alive(x))
 		return 0;
 	if (content_length < 0 && gp_http_is_10(x->ri))
 		return 0;
@@ -609,6 +609,8 @@ int gp_http_stream_flush(gp_http_exchange *x)
 		gp_buf out;
 		int failed;
 
+		if ((failed = gp_http_stream_open(x)))
+			return failed;
 		if (!x->status)
 			x->status = 200;
 		gp_buf_init(&out, HEADER_SPACE * 3);
@@ -622,8 +624,7 @@ int gp_http_stream_flush(gp_http_exchange *x)
 	if (gp_buf_status(&x->out))
 		return gp_buf_status(&x->out);
 	if (x->out.len && !x->is_head) {
-		if (x->close_delimited ? mg_write(x->conn, x->out.data, x->out.len) <= 0
-		                       : mg_send_chunk(x->conn, x->out.data, (unsigned)x->out.len) < 0)
+		if (gp_http_stream_send(x, x->out.data, x->out.len))
 			return GP_EIO;
 		x->bytes_sent += (long long)x->out.len;
 	}

@@ -3,7 +3,8 @@
  * (request + response) per call, and problem+json errors.
  *
  * The server owns civetweb: options (no directory listing, no CGI, no
- * automatic CORS), the per-thread worker pointer, body limits and deadlines,
+ * automatic CORS), its threads (one per open connection) and the pool of
+ * database workers lent to handlers, connection caps, body limits and deadlines,
  * query parsing, static files from the web root, security headers, and the
  * single table that turns result codes into HTTP statuses.  Handlers never
  * see civetweb and never choose an error status themselves: they return a
@@ -16,6 +17,7 @@
 #define GP_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "util/util.h"
@@ -46,9 +48,20 @@ typedef struct gp_http_route {
 /* A route table ends with an entry whose method is NULL. */
 
 typedef struct gp_http_hooks {
-	/* Called on each new worker thread; the result is that thread's worker. */
+	/*
+	 * Makes one database worker (up to db_connections of them, when first
+	 * needed); the server lends each to one handler at a time, on any of
+	 * its threads, and frees them when it stops.  NULL when it failed.
+	 */
 	void *(*worker_new)(void *ctx);
 	void (*worker_free)(void *ctx, void *worker);
+	/*
+	 * A new connection from the TCP peer addr (may be NULL): 0 to serve it,
+	 * GP_TOO_MANY to answer it 429 and close it.  *out_key (0: nothing to
+	 * undo) goes back to conn_close when the connection ends.
+	 */
+	int (*conn_open)(void *ctx, const char *addr, uint64_t *out_key);
+	void (*conn_close)(void *ctx, uint64_t key);
 	void *ctx;
 } gp_http_hooks;
 
@@ -66,7 +79,10 @@ void gp_http_server_stop(gp_http_server *s);
 
 /* ---- request ------------------------------------------------------------ */
 
-/* This thread's worker (from gp_http_hooks); NULL if it could not start. */
+/*
+ * The database worker (from gp_http_hooks) lent to this request while its
+ * handler runs.  Borrowed until the handler returns; never keep it.
+ */
 void *gp_http_worker(gp_http_exchange *x);
 const char *gp_http_method(const gp_http_exchange *x);
 /* The decoded request path. */

@@ -5,6 +5,9 @@
 #define GP_HTTP_INT_H
 
 #include <civetweb.h>
+#include <pthread.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "http.h"
 
@@ -20,6 +23,9 @@ typedef struct http_param {
 	char *value;
 } http_param;
 
+typedef struct http_pool http_pool;
+typedef struct http_threads http_threads;
+
 struct gp_http_server {
 	struct mg_context *ctx;
 	const gp_config *cfg;
@@ -27,6 +33,8 @@ struct gp_http_server {
 	gp_http_hooks hooks;
 	char web_root[4096]; /* realpath of cfg->web_root, or "" */
 	int port;
+	http_pool *pool;       /* pool.c: the database workers */
+	http_threads *threads; /* threads.c: civetweb's threads and their connections */
 };
 
 struct gp_http_exchange {
@@ -60,20 +68,117 @@ struct gp_http_exchange {
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
+	int stream_slot;         /* holds one of the exports_max download slots */
+	int stream_refused;      /* the stream was refused for want of a slot */
+	int64_t stream_started_ms;
 };
 
-/* stack.c: a private, large stack per worker thread (see there why). */
+/* stack.c: a large stack per database worker (see there why). */
 typedef struct gp_http_stack gp_http_stack;
 int gp_http_stack_new(gp_http_stack **out);
 void gp_http_stack_free(gp_http_stack *s);
 /* Runs fn(arg) on s and returns when it has; without s, runs it directly. */
 int gp_http_stack_run(gp_http_stack *s, void (*fn)(void *), void *arg);
 
-/* What civetweb keeps as each worker thread's pointer. */
-typedef struct http_thread {
+/* A condition variable whose timed waits count on the monotonic clock. */
+static inline void gp_http_cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+/* The monotonic time `ms` from now, for pthread_cond_timedwait. */
+static inline void gp_http_mono_after(struct timespec *out, int64_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, out);
+	out->tv_sec += (time_t)(ms / 1000);
+	out->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (out->tv_nsec >= 1000000000L) {
+		out->tv_sec++;
+		out->tv_nsec -= 1000000000L;
+	}
+}
+
+/* pool.c: database workers, each on its own stack, lent per request. */
+typedef struct http_slot {
 	gp_http_stack *stack;
-	void *worker; /* from gp_http_hooks.worker_new */
-} http_thread;
+	void *worker;           /* from gp_http_hooks.worker_new; NULL if it failed */
+	struct http_slot *next; /* in the free list */
+} http_slot;
+
+/* Makes room for cfg->db_connections workers, created when first needed. */
+int gp_http_pool_new(http_pool **out, gp_http_server *srv);
+/* Frees every worker; all must have been given back. NULL-safe. */
+void gp_http_pool_free(http_pool *p);
+/*
+ * A worker for one handler, waiting at most db_wait_ms for one to come
+ * free: GP_BUSY after that, GP_UNAVAILABLE when a new one cannot reach the
+ * database.  Give it back with gp_http_pool_give().
+ */
+int gp_http_pool_take(http_pool *p, http_slot **out);
+void gp_http_pool_give(http_pool *p, http_slot *s);
+
+/* threads.c: what civetweb keeps as each of its threads' pointer. */
+typedef struct http_thread http_thread;
+struct http_thread {
+	gp_http_server *srv;
+	void *worker;    /* the database worker lent to the running handler, or NULL */
+	/* the rest is threads.c's */
+	pthread_t self;
+	pid_t tid;
+	timer_t timer;
+	int has_timer;
+	int state;          /* under http_threads.mu */
+	int64_t idle_since_ms; /* since when it waits for its client */
+	uint64_t client_key; /* from gp_http_hooks.conn_open */
+	int counted;        /* the connection was shown to conn_open */
+	int refused;        /* the connection is over its client's cap */
+	_Atomic int reaped; /* its waiting connection is being ended (why: threads.c) */
+	size_t index;       /* in http_threads.all */
+};
+
+/* Installs the wake signal and starts the keep-alive reaper; before mg_start. */
+int gp_http_threads_start(gp_http_server *srv);
+/* Stops the reaper; after mg_stop. NULL-safe. */
+void gp_http_threads_stop(gp_http_server *srv);
+/* civetweb callbacks, on civetweb's threads */
+http_thread *gp_http_thread_new(gp_http_server *srv);
+void gp_http_thread_free(http_thread *t);
+int gp_http_conn_opened(const struct mg_connection *conn, void **data);
+void gp_http_conn_closed(const struct mg_connection *conn);
+int gp_http_conn_error(struct mg_connection *conn, int status, const char *msg);
+/*
+ * Around each request in dispatch(): the thread is busy (the wake signal
+ * is held back), then idle on its connection again.  NULL-safe.
+ */
+void gp_http_thread_busy(http_thread *t, struct mg_connection *conn);
+void gp_http_thread_idle(http_thread *t);
+/* The connection is over its client's cap: answer 429 and close. */
+int gp_http_thread_refused(const http_thread *t);
+/* Whether this answer may keep its connection open: not when threads run short. */
+int gp_http_may_keep_alive(const gp_http_exchange *x);
+/*
+ * A wall-clock deadline for blocking reads of this request (its body):
+ * from arming until disarming, civetweb's reads return early once
+ * deadline_ms (gp_time_mono_ms) has passed.
+ */
+void gp_http_deadline_arm(gp_http_exchange *x, int64_t deadline_ms);
+void gp_http_deadline_disarm(gp_http_exchange *x);
+/* Past deadline_ms, or ended early because threads ran short. */
+int gp_http_deadline_passed(gp_http_exchange *x, int64_t deadline_ms);
+/*
+ * Streamed downloads: a slot of exports_max (GP_BUSY when none is free),
+ * each piece sent as a chunk (plain for a close-delimited stream) under the
+ * minimum rate (GP_EIO when the client went away or reads too slowly), and
+ * the slot given back at the end (NULL-safe).
+ */
+int gp_http_stream_open(gp_http_exchange *x);
+int gp_http_stream_send(gp_http_exchange *x, const char *data, size_t len);
+void gp_http_stream_close(gp_http_exchange *x);
 
 /* gzip.c */
 /* Does the request's Accept-Encoding take gzip (q > 0)? */
@@ -143,14 +248,16 @@ int gp_http_send_bare(struct mg_connection *conn, int status, const char *type,
 void gp_http_answer_unrouted(struct mg_connection *conn, const gp_http_server *srv);
 
 /*
- * How long civetweb waits for the socket before a read fails (its
- * request_timeout_ms): a trickling body must not hold a worker past its
- * deadline.  body.c tells a timeout from bad chunk framing by it.
+ * civetweb's request_timeout_ms: the request head must arrive within it
+ * (counted from when a thread began reading it), and a read or a send that
+ * makes no progress for that long fails.  Bodies have their own wall-clock
+ * deadline (threads.c), so this need not be shorter; body.c tells a silent
+ * chunked body from bad chunk framing by it, problem.c a head that timed
+ * out from a garbled one.
  */
 static inline int gp_http_socket_timeout_ms(const gp_config *cfg)
 {
-	return cfg->request_timeout_ms < cfg->body_deadline_ms ? cfg->request_timeout_ms
-	                                                      : cfg->body_deadline_ms;
+	return cfg->request_timeout_ms;
 }
 
 /* body.c: reads the body under the route's rules. */

@@ -255,8 +255,10 @@ int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *m
 	gp_http_problem_for_status(&b, status, msg, field, NULL);
 	/* After a refused body the rest of the request is unread: never reuse. */
 	rc = gp_buf_status(&b) ? GP_ENOMEM
-	                       : gp_http_send_bare(conn, status, GP_PROBLEM_TYPE, NULL, b.data,
-	                                           b.len);
+	                       : gp_http_send_bare(conn, status, GP_PROBLEM_TYPE,
+	                                           status == 429 || status == 503
+	                                                   ? "Retry-After: 1\r\n" : NULL,
+	                                           b.data, b.len);
 	gp_buf_free(&b);
 	return rc == GP_ENOMEM; /* only then let civetweb answer in its own words */
 }

@@ -10,8 +10,12 @@
  * callback (exchange.c); its own errors from its http_error callback
  * (problem.c).
  *
- * Per-thread state: init_thread creates the worker through the hooks for
- * worker threads only, and exit_thread frees it on the same thread.
+ * dispatch() runs on the civetweb thread that holds the connection: it
+ * parses the target, finds the route and reads the body there, and only
+ * then borrows a database worker from the pool (pool.c) and runs the
+ * handler on that worker's stack; the worker goes back before the answer
+ * is written.  Static files and refusals never take a worker.  Per-thread
+ * state (connection counts, deadlines, keep-alive shedding) is threads.c's.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -101,12 +105,57 @@ static int cors(gp_http_exchange *x)
 typedef struct dispatch_call {
 	struct mg_connection *conn;
 	gp_http_server *srv;
+	http_thread *t;
 	int status;
 } dispatch_call;
 
-static void handle(void *arg)
+typedef struct handler_call {
+	gp_http_exchange *x;
+	const gp_http_route *route;
+	gp_err *err;
+	int rc;
+} handler_call;
+
+static void call_handler(void *arg)
 {
-	dispatch_call *call = arg;
+	handler_call *c = arg;
+
+	c->rc = c->route->handler(c->x, c->err);
+}
+
+/*
+ * Runs the route's handler with a database worker borrowed for just that
+ * long, on the worker's stack (gp_http_worker() finds it through the
+ * thread).
+ */
+static int run_handler(gp_http_exchange *x, http_thread *t, const gp_http_route *r,
+                       gp_err *err)
+{
+	handler_call c = { x, r, err, 0 };
+	http_slot *slot;
+	int rc;
+
+	if (!t)
+		return gp_err_set(err, GP_UNAVAILABLE, "", "the server cannot run this request");
+	if ((rc = gp_http_pool_take(x->srv->pool, &slot)) == GP_BUSY)
+		return gp_err_set(err, GP_BUSY, "",
+		                  "the server is busy: no database connection came free in time");
+	if (rc)
+		return gp_err_set(err, GP_UNAVAILABLE, "", "the server cannot reach its database");
+	t->worker = slot->worker;
+	if (gp_http_stack_run(slot->stack, call_handler, &c))
+		c.rc = GP_EFAULT;
+	t->worker = NULL;
+	gp_http_pool_give(x->srv->pool, slot);
+	if (c.rc == GP_BUSY && x->stream_refused)
+		gp_err_set(err, GP_BUSY, "",
+		           "%d downloads are being streamed already; try again shortly",
+		           x->srv->cfg->exports_max);
+	return c.rc;
+}
+
+static void handle(dispatch_call *call)
+{
 	struct mg_connection *conn = call->conn;
 	gp_http_server *srv = call->srv;
 	gp_http_exchange x;
@@ -128,6 +177,12 @@ static void handle(void *arg)
 	method = x.ri->request_method;
 	x.is_head = strcmp(method, "HEAD") == 0;
 
+	if (gp_http_thread_refused(call->t)) {
+		gp_http_add_header_always(&x, "Retry-After", "1");
+		rc = gp_err_set(&err, GP_TOO_MANY, "",
+		                "too many connections from this client at once; close some and try again");
+		goto answer;
+	}
 	allowed_origin = cors(&x);
 	if ((rc = gp_http_parse_target(&x, &err)))
 		goto answer;
@@ -218,11 +273,7 @@ static void handle(void *arg)
 		goto answer;
 	if (found->body != GP_HTTP_NO_BODY && (rc = gp_http_read_body(&x, &err)))
 		goto answer;
-	if (!gp_http_worker(&x)) {
-		rc = gp_err_set(&err, GP_UNAVAILABLE, "", "the server cannot reach its database");
-		goto answer;
-	}
-	rc = found->handler(&x, &err);
+	rc = run_handler(&x, call->t, found, &err);
 answer:
 	if (rc == HTTP_ANSWERED) {
 		/* already sent */
@@ -246,6 +297,7 @@ answer:
 		gp_http_send(&x);
 	}
 done:
+	gp_http_stream_close(&x);
 	log_access(&x);
 	gp_http_exchange_clear(&x);
 	call->status = x.status ? x.status : 200;
@@ -253,68 +305,32 @@ done:
 
 static int dispatch(struct mg_connection *conn, void *cbdata)
 {
-	http_thread *t = mg_get_thread_pointer(conn);
-	dispatch_call call = { conn, cbdata, 500 };
+	dispatch_call call = { conn, cbdata, mg_get_thread_pointer(conn), 500 };
 
-	if (gp_http_stack_run(t ? t->stack : NULL, handle, &call)) {
-		mg_send_http_error(conn, 500, "%s", "the server cannot run this request");
-		return 500;
-	}
+	gp_http_thread_busy(call.t, conn);
+	handle(&call);
+	gp_http_thread_idle(call.t);
 	return call.status;
 }
 
-typedef struct hook_call {
-	gp_http_server *srv;
-	http_thread *t;
-} hook_call;
-
-static void run_worker_new(void *arg)
-{
-	hook_call *c = arg;
-
-	c->t->worker = c->srv->hooks.worker_new(c->srv->hooks.ctx);
-}
-
-static void run_worker_free(void *arg)
-{
-	hook_call *c = arg;
-
-	c->srv->hooks.worker_free(c->srv->hooks.ctx, c->t->worker);
-}
-
+/* civetweb's worker threads (type 1) get their state; its others need none. */
 static void *init_thread(const struct mg_context *ctx, int thread_type)
 {
 	gp_http_server *srv = mg_get_user_data(ctx);
 	http_thread *t;
-	hook_call c;
 
 	if (thread_type != 1)
 		return NULL;
-	if (!(t = calloc(1, sizeof(*t))))
-		return NULL;
-	if (gp_http_stack_new(&t->stack)) {
-		gp_log_error("cannot allocate a worker stack");
-		free(t);
-		return NULL;
-	}
-	c = (hook_call){ srv, t };
-	if (srv->hooks.worker_new)
-		gp_http_stack_run(t->stack, run_worker_new, &c);
+	if (!(t = gp_http_thread_new(srv)))
+		gp_log_error("cannot keep track of a server thread");
 	return t;
 }
 
 static void exit_thread(const struct mg_context *ctx, int thread_type, void *ptr)
 {
-	gp_http_server *srv = mg_get_user_data(ctx);
-	http_thread *t = ptr;
-	hook_call c = { srv, t };
-
-	if (thread_type != 1 || !t)
-		return;
-	if (t->worker && srv->hooks.worker_free)
-		gp_http_stack_run(t->stack, run_worker_free, &c);
-	gp_http_stack_free(t->stack);
-	free(t);
+	(void)ctx;
+	if (thread_type == 1)
+		gp_http_thread_free(ptr);
 }
 
 /*
@@ -342,10 +358,8 @@ static void scrub_addresses(char *s)
 
 static int init_connection(const struct mg_connection *conn, void **conn_data)
 {
-	(void)conn;
-	(void)conn_data;
 	gp_http_head_begins(1);
-	return 0;
+	return gp_http_conn_opened(conn, conn_data);
 }
 
 static void connection_close(const struct mg_connection *conn)
@@ -353,6 +367,7 @@ static void connection_close(const struct mg_connection *conn)
 	/* civetweb passes its connection as const even though it may still write */
 	gp_http_answer_unrouted((struct mg_connection *)conn,
 	                        mg_get_user_data(mg_get_context(conn)));
+	gp_http_conn_closed(conn);
 }
 
 static int log_message(const struct mg_connection *conn, const char *message)
@@ -374,7 +389,7 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	struct mg_server_port ports[4];
 	gp_http_server *srv;
 	char threads[16], timeout[16], keepalive[16];
-	int timeout_ms, n;
+	int timeout_ms, n, rc;
 
 	*out = NULL;
 	srv = calloc(1, sizeof(*srv));
@@ -386,6 +401,11 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	if (!realpath(cfg->web_root, srv->web_root)) {
 		gp_log_warn("web root %s not found; only the API is served", cfg->web_root);
 		srv->web_root[0] = '\0';
+	}
+	if ((rc = gp_http_pool_new(&srv->pool, srv)) || (rc = gp_http_threads_start(srv))) {
+		gp_http_pool_free(srv->pool);
+		free(srv);
+		return rc;
 	}
 	timeout_ms = gp_http_socket_timeout_ms(cfg);
 	snprintf(threads, sizeof(threads), "%d", cfg->threads);
@@ -410,6 +430,10 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		/* absolute-form targets (RFC 9112 3.2.2) naming this port are served */
 		"enable_auth_domain_check", "no",
 		"tcp_nodelay", "1",
+		/*
+		 * Connections wait here while every thread holds one; with threads
+		 * in the hundreds and idle keep-alives ended first, rarely long.
+		 */
 		"listen_backlog", "1024",
 		"connection_queue", "256",
 		NULL
@@ -417,12 +441,14 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	memset(&cb, 0, sizeof(cb));
 	cb.init_thread = init_thread;
 	cb.exit_thread = exit_thread;
-	cb.http_error = gp_http_civetweb_error;
 	cb.init_connection = init_connection;
 	cb.connection_close = connection_close;
+	cb.http_error = gp_http_conn_error;
 	cb.log_message = log_message;
 	srv->ctx = mg_start(&cb, srv, options);
 	if (!srv->ctx) {
+		gp_http_threads_stop(srv);
+		gp_http_pool_free(srv->pool);
 		free(srv);
 		return gp_err_set(err, GP_EIO, "listen",
 		                  "cannot listen on %s (in use, or not a local address?)",
@@ -445,5 +471,7 @@ void gp_http_server_stop(gp_http_server *s)
 	if (!s)
 		return;
 	mg_stop(s->ctx);
+	gp_http_threads_stop(s);
+	gp_http_pool_free(s->pool);
 	free(s);
 }

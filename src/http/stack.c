@@ -4,12 +4,15 @@
  * Debian's civetweb gives its worker threads 100 KiB of stack
  * (USE_STACK_SIZE, fixed at its build).  jansson, SQLite, SpatiaLite, GEOS
  * and PROJ recurse or keep large frames; a deeply nested JSON body alone
- * overflowed it.  So each worker owns a 4 MiB stack (with a guard page, so
- * an overflow is a clean crash, never silent corruption) and every call into
- * geopart's code switches to it with swapcontext and back.
+ * overflowed it.  So each database worker owns a 4 MiB stack (with a guard
+ * page, so an overflow is a clean crash, never silent corruption), and the
+ * thread it is lent to (pool.c) switches to it with swapcontext for the
+ * handler and back.  The stacks stay with the few workers, not with the
+ * many threads, so their touched pages are counted a few times only.
  *
- * Invariant: a worker stack is used only by the thread that owns it, one
- * call at a time; the call runs to completion before the thread continues.
+ * Invariant: a worker stack is used by one thread at a time (the one its
+ * worker is lent to), one call at a time; the call runs to completion
+ * before the thread continues.
  */
 #include <stdlib.h>
 #include <sys/mman.h>

@@ -3,8 +3,12 @@
  * pragmas, numbered migrations, and every query geopart runs.
  *
  * A gp_store is one SQLite connection with its own SpatiaLite connection
- * cache; it belongs to one thread (connections are opened without SQLite's
- * mutex).  Writers serialise with BEGIN IMMEDIATE; readers never block
+ * cache, used by one thread at a time; which thread may change between
+ * uses (the server lends its connections to requests, core lends its
+ * writer to workers).  Connections are opened in SQLite's multi-thread mode
+ * (SQLITE_OPEN_NOMUTEX, no per-connection mutex), which allows exactly
+ * that and never two threads at once; whoever hands a connection on must
+ * order the hand-over (a mutex does).  Writers serialise with BEGIN IMMEDIATE; readers never block
  * writers (WAL).  Rows reach callers through callbacks whose gp_point
  * strings are borrowed until the callback returns.
  *
@@ -32,7 +36,7 @@ enum {
 /*
  * Opens (and with GP_STORE_CREATE creates) the database and sets WAL,
  * synchronous=FULL, foreign keys and a busy timeout.  Does not migrate.
- * Caller owns *out, close with gp_store_close() on the same thread.
+ * Caller owns *out, close with gp_store_close() while no other thread uses it.
  */
 int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err);
 void gp_store_close(gp_store *s);

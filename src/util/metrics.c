@@ -2,12 +2,14 @@
  * metrics.c — the counters behind GET /metrics.
  */
 #include <stdatomic.h>
+#include <stdio.h>
 
 #include "metrics.h"
 
 static _Atomic uint64_t counters[GP_METRIC_COUNT];
 static _Atomic uint64_t buckets[GP_METRIC_BUCKETS + 1];
 static _Atomic uint64_t sum_us;
+static _Atomic int64_t gauges[GP_GAUGE_COUNT];
 
 const double gp_metric_bucket_ms[GP_METRIC_BUCKETS] = { 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000 };
 
@@ -25,6 +27,24 @@ static const struct {
 	[GP_METRIC_AUTH_FAILED] = { "geopart_auth_failed_total", "requests with a bad or unknown staff token" },
 	[GP_METRIC_SUPPORTS] = { "geopart_supports_total", "+1 counted" },
 	[GP_METRIC_FLAGS] = { "geopart_flags_total", "citizen flags counted" },
+	[GP_METRIC_DB_WAITS] = { "geopart_db_worker_waits_total", "requests that waited for a free database worker" },
+	[GP_METRIC_DB_BUSY] = { "geopart_db_worker_timeouts_total", "requests answered 503 because no database worker came free in db_wait_ms" },
+	[GP_METRIC_BODY_TIMEOUTS] = { "geopart_body_timeouts_total", "request bodies cut at body_deadline_ms (408)" },
+	[GP_METRIC_CONNS_REFUSED] = { "geopart_connections_refused_total", "connections refused over conns_per_client (429)" },
+	[GP_METRIC_WAITING_ENDED] = { "geopart_connections_ended_total", "connections waiting for their client (idle keep-alive, slow request heads) ended because threads ran short" },
+	[GP_METRIC_EXPORTS_REFUSED] = { "geopart_exports_refused_total", "downloads refused because exports_max were streaming (503)" },
+	[GP_METRIC_EXPORTS_CUT] = { "geopart_exports_cut_total", "downloads ended early: the client went away, took nothing for request_timeout_ms or read slower than export_min_kib_per_s" },
+};
+
+static const struct {
+	const char *name, *help;
+} gauge_info[GP_GAUGE_COUNT] = {
+	[GP_GAUGE_CONNECTIONS] = { "geopart_http_connections", "connections held by server threads (reading, answering or idle)" },
+	[GP_GAUGE_THREADS] = { "geopart_http_threads", "server threads (the threads setting)" },
+	[GP_GAUGE_THREADS_BUSY] = { "geopart_http_threads_busy", "server threads answering a request now" },
+	[GP_GAUGE_DB_WORKERS] = { "geopart_db_workers", "database workers (the db_connections setting)" },
+	[GP_GAUGE_DB_WORKERS_BUSY] = { "geopart_db_workers_busy", "database workers lent to a request now" },
+	[GP_GAUGE_EXPORTS] = { "geopart_exports_streaming", "downloads being streamed now" },
 };
 
 void gp_metric_add(gp_metric m, uint64_t n)
@@ -45,6 +65,46 @@ const char *gp_metric_name(gp_metric m)
 const char *gp_metric_help(gp_metric m)
 {
 	return info[m].help;
+}
+
+void gp_gauge_set(gp_gauge g, int64_t v)
+{
+	atomic_store_explicit(&gauges[g], v, memory_order_relaxed);
+}
+
+void gp_gauge_add(gp_gauge g, int64_t delta)
+{
+	atomic_fetch_add_explicit(&gauges[g], delta, memory_order_relaxed);
+}
+
+int64_t gp_gauge_get(gp_gauge g)
+{
+	return atomic_load_explicit(&gauges[g], memory_order_relaxed);
+}
+
+const char *gp_gauge_name(gp_gauge g)
+{
+	return gauge_info[g].name;
+}
+
+const char *gp_gauge_help(gp_gauge g)
+{
+	return gauge_info[g].help;
+}
+
+int64_t gp_metric_private_memory(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	long long kib = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %lld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib < 0 ? -1 : (int64_t)kib * 1024;
 }
 
 void gp_metric_request(int status, double ms)

@@ -2,6 +2,7 @@
 naming the field, and a refused request stores nothing.  The cases live in
 cases/input.cases; body framing, deadlines and limits are tested on raw
 sockets below."""
+import json
 import os
 import re
 import socket
@@ -100,23 +101,28 @@ def raw_exchange(port, data, wait=5.0, trickle=None):
                 pass  # the server gave up on us; read what it said
         else:
             s.sendall(data)
-        out = b''
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
-                break
-            if not chunk:
-                break
-            out += chunk
-            if b'\r\n\r\n' in out:
-                head, _, rest = out.partition(b'\r\n\r\n')
-                m = re.search(rb'Content-Length: (\d+)', head)
-                if m and len(rest) >= int(m.group(1)):
-                    break
-        return out
+        return read_answer(s)
     finally:
         s.close()
+
+
+def read_answer(s, out=b''):
+    """Reads the rest of one answer (out holds its start): to the end of
+    its Content-Length, or until the server closes or stays silent."""
+    while True:
+        if b'\r\n\r\n' in out:
+            head, _, rest = out.partition(b'\r\n\r\n')
+            m = re.search(rb'Content-Length: (\d+)', head)
+            if m and len(rest) >= int(m.group(1)):
+                break
+        try:
+            chunk = s.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not chunk:
+            break
+        out += chunk
+    return out
 
 
 FEATURE = (b'{"type":"Feature","geometry":{"type":"Point","coordinates":[7.768889,49.444722]},'
@@ -124,7 +130,10 @@ FEATURE = (b'{"type":"Feature","geometry":{"type":"Point","coordinates":[7.76888
 
 
 class TestFraming(ServerTest):
-    config = {'body_deadline_ms': '1500'}
+    # Deadlines short enough to test; more threads than the slow clients
+    # below, fewer database workers.
+    config = {'body_deadline_ms': '1500', 'request_timeout_ms': '2000', 'threads': '32',
+              'db_connections': '4', 'exports_max': '1'}
 
     def post(self, headers, body=FEATURE, **kw):
         head = b'POST /api/points HTTP/1.1\r\nHost: t\r\n' + headers + b'\r\n'
@@ -200,17 +209,59 @@ class TestFraming(ServerTest):
         r = self.post(b'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', body)
         self.assertEqual(self.status(r), 413, r)
 
-    def test_trickling_client_gets_408_and_frees_the_worker(self):
-        before = self.server.db_count()
+    def assert_408(self, raw):
+        """An actual 408 problem (not just a closed connection) that closes."""
+        # a head that never completed is answered as HTTP/1.0 (its version is unknown)
+        self.assertRegex(raw[:13], rb'^HTTP/1\.[01] 408', raw)
+        head, _, body = raw.partition(b'\r\n\r\n')
+        self.assertIn(b'Content-Type: application/problem+json', head)
+        self.assertIn(b'Connection: close', head)
+        problem = json.loads(body)
+        self.assertEqual(problem['status'], 408, problem)
+        self.assertEqual(problem['type'], 'urn:geopart:problem:timeout', problem)
+
+    def trickled(self, at_once, trickle, pace):
+        """Sends at_once, then trickle a byte every `pace` seconds until the
+        server answers; returns the answer and the seconds it took."""
+        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
         t0 = time.time()
-        # 1 byte every 0.2 s would take about 30 s; the deadline is 1.5 s.
-        r = self.post(b'Content-Type: application/json\r\nContent-Length: %d\r\n' % len(FEATURE),
-                      trickle=0.2, wait=10)
+        s.sendall(at_once)
+        raw = trickle_until_answered(s, trickle, pace)
         elapsed = time.time() - t0
-        self.assertIn(self.status(r), (408, None), r)
-        self.assertLess(elapsed, 6)
+        s.close()
+        return raw, elapsed
+
+    def test_trickling_body_gets_408_at_the_deadline(self):
+        before = self.server.db_count()
+        # One body byte every 0.2 s would take about 25 s; every byte resets
+        # a socket timeout, so only a wall-clock deadline (1.5 s) stops it.
+        raw, elapsed = self.trickled(
+            b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+            b'Content-Length: %d\r\n\r\n' % len(FEATURE), FEATURE, 0.2)
+        self.assert_408(raw)
+        self.assertGreater(elapsed, 1.4)
+        self.assertLess(elapsed, 3.5)
         self.assertEqual(self.server.db_count(), before)
         self.assertEqual(self.server.get('/healthz').status, 200)
+
+    def test_trickling_chunked_body_gets_408_at_the_deadline(self):
+        raw, elapsed = self.trickled(
+            b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+            b'Transfer-Encoding: chunked\r\n\r\n',
+            b'%x\r\n' % len(FEATURE) + FEATURE + b'\r\n0\r\n\r\n', 0.2)
+        self.assert_408(raw)
+        self.assertGreater(elapsed, 1.4)
+        self.assertLess(elapsed, 3.5)
+
+    def test_trickling_head_is_cut_at_request_timeout(self):
+        # The request head has its own wall-clock deadline (request_timeout_ms,
+        # 2 s here), however steadily its bytes come.
+        head = (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                b'X-Slow: ' + b'a' * 200 + b'\r\n\r\n')
+        raw, elapsed = self.trickled(head[:20], head[20:], 0.1)
+        self.assert_408(raw)
+        self.assertGreater(elapsed, 1.9)
+        self.assertLess(elapsed, 4)
 
     def test_silent_client_gets_408(self):
         s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
@@ -231,20 +282,55 @@ class TestFraming(ServerTest):
         r = self.post(b'Content-Type: application/json\r\nConnection: close\r\n', b'')
         self.assertEqual(self.status(r), 411, r)
 
-    def test_workers_survive_many_slow_clients(self):
-        # More trickling clients than worker threads; all are cut off and
-        # the server answers normally afterwards.
+    def test_slow_bodies_hold_no_database_worker(self):
+        # More trickling clients than database workers (4 here): while all of
+        # them are still sending, a real client is answered at once, and each
+        # slow one gets its 408 at the deadline.
+        head = (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                b'Content-Length: %d\r\n\r\n' % len(FEATURE))
         socks = []
         for _ in range(12):
             s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
-            s.sendall(b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
-                      b'Content-Length: 100\r\n\r\n{')
+            s.sendall(head + FEATURE[:1])
             socks.append(s)
-        time.sleep(3)
+        t0 = time.time()
         for s in socks:
-            s.close()
-        r = self.server.post_point(7.768889, 49.444722, comment='after the slow ones')
+            s.sendall(FEATURE[1:2])
+        r = self.server.post_point(7.768889, 49.444722, comment='while the slow ones send')
+        took = time.time() - t0
         self.assertEqual(r.status, 201, r)
+        self.assertLess(took, 1.0)
+        # they were still being read when the real request was answered
+        for s in socks:
+            s.setblocking(False)
+            with self.assertRaises(BlockingIOError):
+                s.recv(1)
+            s.setblocking(True)
+        for s in socks:
+            self.assert_408(trickle_until_answered(s, FEATURE[2:], 0.2))
+            s.close()
+
+
+def trickle_until_answered(s, data, pace):
+    """Sends data a byte every `pace` seconds until the server answers (or
+    closes); returns everything the server sent."""
+    out = b''
+    s.settimeout(pace)
+    for b in data:
+        try:
+            s.sendall(bytes([b]))
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        out += chunk
+        break
+    s.settimeout(10)
+    return read_answer(s, out)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 /*
  * Unit tests for guard/: client hashes, buckets, once-sets, repeated
- * comments, form timestamps, staff token secrets and the server secret file.
+ * comments, open connections per client, form timestamps, staff token
+ * secrets and the server secret file.
  */
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -99,6 +100,41 @@ int main(void)
 	gp_guard_client(g, "192.0.2.1", &a2);
 	CHECK(a.id != a2.id);
 	gp_guard_free(g);
+
+	/* open connections per client: a cap, and entries that leave no trace */
+	{
+		gp_guard_conns *t = NULL;
+		gp_client c[6];
+		int counted = 0;
+
+		CHECK_INT(gp_guard_conns_new(&t, 16), 0);
+		/* ids 1, 1+64, 1+128 … share a home slot (the table has 64), the last does not */
+		for (int i = 0; i < 6; i++)
+			c[i].id = i < 5 ? 1 + 64 * (uint64_t)i : 2;
+		for (int i = 0; i < 6; i++) {
+			CHECK_INT(gp_guard_conns_open(t, &c[i], 2, &counted), 0);
+			CHECK_INT(counted, 1);
+			CHECK_INT(gp_guard_conns_open(t, &c[i], 2, &counted), 0);
+			CHECK_INT(gp_guard_conns_open(t, &c[i], 2, &counted), GP_TOO_MANY);
+			CHECK_INT(counted, 0);
+			CHECK_INT(gp_guard_conns_count(t, &c[i]), 2);
+		}
+		/* emptying entries in the middle of a probe run keeps the later ones found */
+		for (int i = 0; i < 6; i += 2) {
+			gp_guard_conns_close(t, &c[i]);
+			gp_guard_conns_close(t, &c[i]);
+			CHECK_INT(gp_guard_conns_count(t, &c[i]), 0);
+		}
+		for (int i = 1; i < 6; i += 2)
+			CHECK_INT(gp_guard_conns_count(t, &c[i]), 2);
+		CHECK_INT(gp_guard_conns_open(t, &c[0], 2, &counted), 0);
+		CHECK_INT(gp_guard_conns_count(t, &c[0]), 1);
+		/* no cap: nothing is counted, so nothing needs closing */
+		CHECK_INT(gp_guard_conns_open(t, &c[1], 0, &counted), 0);
+		CHECK_INT(counted, 0);
+		CHECK_INT(gp_guard_conns_count(t, &c[1]), 2);
+		gp_guard_conns_free(t);
+	}
 
 	/* staff secrets: random, and hashed under the server secret */
 	gp_guard_token_secret(s1);
