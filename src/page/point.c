@@ -10,12 +10,14 @@
  * read with the same published-only filter: a pending, hidden or unknown
  * point is a 404 problem, exactly as there.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "page_int.h"
 
-static const char *const category_label[2][2] = {
+/* The labels /api/config gives the page, in German and English. */
+static const char *const category_label[GP_CATEGORY_COUNT][2] = {
 	[GP_CATEGORY_FAVOURITE] = { "Lieblingsort", "Favourite place" },
 	[GP_CATEGORY_IMPROVEMENT] = { "Verbesserungswürdig", "Needs improvement" },
 };
@@ -28,9 +30,9 @@ typedef struct point_page {
 
 static const char *category_name(const gp_point *p, page_lang lang)
 {
-	return p->category == GP_CATEGORY_FAVOURITE || p->category == GP_CATEGORY_IMPROVEMENT
-	               ? category_label[p->category][lang]
-	               : gp_category_name(p->category);
+	/* The store reads only categories it knows. */
+	assert(p->category >= 0 && p->category < GP_CATEGORY_COUNT);
+	return category_label[p->category][lang];
 }
 
 static const char *topic_label(const gp_config *cfg, const char *id, page_lang lang)

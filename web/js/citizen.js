@@ -204,9 +204,10 @@ async function choose(latlng) {
   const wasHidden = form.hidden;
   form.hidden = false;
   $('result').hidden = true;
-  lookNearby();
-  if (wasHidden || !state.form) await newFormToken();
   $('entry-title').focus();
+  lookNearby();
+  // The form's timestamp arrives while the citizen reads and writes.
+  if (wasHidden || !state.form) await newFormToken();
 }
 
 async function newFormToken() {
