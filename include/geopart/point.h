@@ -58,6 +58,19 @@ typedef struct gp_point {
 	int64_t flags;    /* citizen flags; filled for staff reads only */
 } gp_point;
 
+/*
+ * Which fields a planner's change (PATCH) sets, as core judges it and store
+ * writes it; strings borrowed.
+ */
+typedef struct gp_point_patch {
+	int has_status, has_category, has_topic, has_comment;
+	gp_status status;
+	gp_category category;
+	const char *topic; /* NULL clears it */
+	const char *comment;
+	const char *updated; /* canonical time */
+} gp_point_patch;
+
 /* "favourite" / "improvement"; NULL for an out-of-range value. */
 const char *gp_category_name(gp_category c);
 /* Parses a category name; returns 0 and sets *out, or GP_INVALID. */

@@ -1,15 +1,18 @@
 /*
  * api.h — the citizen-facing JSON API under /api and the operational
  * endpoints (/healthz, /metrics), as route tables for the HTTP server, and
- * the OpenAPI description of /api (GET /api/openapi.json, openapi.h).
+ * the OpenAPI description of /api (GET /api/openapi.json).
  *
- * Handlers translate between HTTP and core/store: they parse and check
- * query parameters (400 on anything unknown or malformed), call core for
- * writes and store for reads with a filter that admits published points
- * only, and serialise with json/.
+ * Handlers are renderers: they parse and check query parameters (400 on
+ * anything unknown or malformed; the values /api shares with /ogc are the
+ * read layer's query language), call core for writes and the read layer
+ * for reads — with the visibility of a citizen on every public route,
+ * whoever asks, and of the token's role on staff routes — and serialise
+ * with json/.
  *
- * Must never: write SQL, call PROJ/GEOS directly, include civetweb.h, or
- * show a point that is not published on a public route.
+ * Must never: write SQL, read points but through read/, call PROJ/GEOS
+ * directly, include civetweb.h, or choose who sees what but by asking
+ * read/ for a role's visibility.
  */
 #ifndef GP_API_H
 #define GP_API_H

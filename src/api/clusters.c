@@ -1,16 +1,15 @@
 /*
  * clusters.c — /api/clusters, the map's clusters and single points for a
  * box and a zoom, and /api/clusters/{cluster_id}/leaves, the points of one
- * cluster.  Both read one snapshot of the shared cluster index, never the
- * database, so they cost no SQL and never wait for a rebuild.
- *
- * Must never: keep a snapshot past the request, or show anything but
- * published points (the index holds nothing else).
+ * cluster.  Both read one snapshot of the shared cluster index through the
+ * read layer, never the database, so they cost no SQL and never wait for a
+ * rebuild; the index holds what a citizen sees.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "api_int.h"
+#include "cluster/cluster.h" /* GP_CLUSTER_ZOOM_MAX */
 
 /* A whole-city answer at a high zoom can be tens of megabytes: stream it. */
 #define STREAM_AT (1u << 20)
@@ -31,35 +30,24 @@ static int zoom_param(gp_http_exchange *x, int *out, gp_err *err)
 	return 0;
 }
 
-static int cluster_index(gp_worker *w, gp_cluster_index **out, gp_err *err)
-{
-	if (!(*out = gp_worker_clusters(w)))
-		return gp_err_set(err, GP_UNAVAILABLE, "", "the cluster index is not running");
-	return 0;
-}
-
 typedef struct cluster_out {
 	gp_http_exchange *x;
 	gp_buf *b;
-	gp_cluster_snapshot *s;
-	gp_cluster_set set;
 	int64_t n;
 } cluster_out;
 
-static int put_node(void *ctx, const gp_cluster_node *node)
+static int put_node(void *ctx, const gp_read_cluster *c)
 {
 	cluster_out *o = ctx;
 
 	if (o->n++)
 		gp_buf_putc(o->b, ',');
-	if (node->is_cluster) {
-		gp_json_cluster_feature(o->b, gp_cluster_snapshot_cluster_id(o->s, o->set, node->id),
-		                        node->lon, node->lat, node->count, node->counts,
-		                        node->expansion_zoom);
-	} else {
-		const gp_point *p = gp_cluster_snapshot_point(o->s, node->id);
-		gp_json_point_feature(o->b, p, p->lon, p->lat, gp_crs_decimals(GP_CRS_CRS84), NULL);
-	}
+	if (c->is_cluster)
+		gp_json_cluster_feature(o->b, c->id, c->lon, c->lat, c->count, c->counts,
+		                        c->expansion_zoom);
+	else
+		gp_json_point_feature(o->b, c->point, c->point->lon, c->point->lat,
+		                      gp_crs_decimals(GP_CRS_CRS84), NULL);
 	if (o->b->len >= STREAM_AT)
 		return gp_http_stream_flush(o->x);
 	return gp_buf_status(o->b);
@@ -68,40 +56,35 @@ static int put_node(void *ctx, const gp_cluster_node *node)
 static int get_clusters(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
+	gp_visibility unused = { 0, 0 }; /* the query only carries the parsed box */
 	gp_bbox box = { -180, -90, 180, 90 };
-	gp_cluster_index *idx;
-	cluster_out o = { x, gp_http_out(x), NULL, GP_CLUSTER_ALL, 0 };
-	const char *v;
+	cluster_out o = { x, gp_http_out(x), 0 };
+	gp_read_query q;
 	int zoom = 0, category, rc;
 
-	if ((rc = zoom_param(x, &zoom, err)) || (rc = api_category_param(x, &category, err)))
+	gp_read_query_init(&q, &unused);
+	if ((rc = zoom_param(x, &zoom, err)) || (rc = api_category_param(x, &category, err)) ||
+	    (rc = gp_read_param_bbox(gp_worker_read(w), &q, gp_http_param(x, "bbox"),
+	                             GP_CRS_CRS84, err)))
 		return rc;
-	if ((v = gp_http_param(x, "bbox")) && (rc = api_parse_bbox(v, &box, err)))
-		return rc;
-	if ((rc = cluster_index(w, &idx, err)))
-		return rc;
-	o.set = category < 0 ? GP_CLUSTER_ALL : (gp_cluster_set)(1 + category);
+	if (q.area.set)
+		box = q.area.lonlat;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, GP_CRS_CRS84);
-	o.s = gp_cluster_index_acquire(idx);
+	api_content_crs(x, GP_CRS_CRS84);
 	gp_buf_puts(o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-	rc = gp_cluster_snapshot_query(o.s, o.set, &box, zoom, put_node, &o);
+	rc = gp_read_clusters(gp_worker_read(w), &box, zoom, category, put_node, &o, err);
 	gp_buf_printf(o.b, "],\"numberReturned\":%lld,\"zoom\":%d}\n", (long long)o.n, zoom);
-	gp_cluster_snapshot_release(o.s);
 	return rc ? rc : gp_buf_status(o.b);
 }
 
 typedef struct leaves_out {
-	gp_http_exchange *x;
-	gp_buf *b;
-	gp_cluster_snapshot *s;
+	gp_buf *b; /* the features, written aside until the count is known */
 	int64_t n;
 } leaves_out;
 
-static int put_leaf(void *ctx, uint32_t point)
+static int put_leaf(void *ctx, const gp_point *p)
 {
 	leaves_out *o = ctx;
-	const gp_point *p = gp_cluster_snapshot_point(o->s, point);
 
 	if (o->n++)
 		gp_buf_putc(o->b, ',');
@@ -113,52 +96,43 @@ static int get_leaves(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	const char *v = gp_http_arg(x, "cluster_id");
-	int64_t id, limit = API_LIMIT_DEFAULT, offset = 0, expected;
-	gp_cluster_index *idx;
-	gp_cluster_snapshot *s = NULL;
-	gp_cluster_node node;
-	gp_cluster_set set;
-	leaves_out o = { x, gp_http_out(x), NULL, 0 };
+	int64_t id, limit = API_LIMIT_DEFAULT, offset = 0, count = 0;
+	gp_buf *b = gp_http_out(x), features;
+	leaves_out o = { &features, 0 };
+	char num[32];
 	int rc;
 
-	if ((rc = api_page_params(x, &limit, &offset, err)) || (rc = cluster_index(w, &idx, err)))
+	if ((rc = api_page_params(x, &limit, &offset, err)))
 		return rc;
-	if (!v || v[0] == '+' || v[0] == '-' || gp_parse_i64(&id, v, 1, INT64_MAX) ||
-	    gp_cluster_index_acquire_for(&s, idx, id) ||
-	    gp_cluster_snapshot_cluster(s, id, &node, &set)) {
-		gp_cluster_snapshot_release(s);
+	if (!v || v[0] == '+' || v[0] == '-' || gp_parse_i64(&id, v, 1, INT64_MAX))
 		return gp_err_set(err, GP_NOT_FOUND, "cluster_id",
 		                  "no cluster \"%.40s\"; cluster ids change when points change, so "
 		                  "ask /api/clusters again", v ? v : "");
+	gp_buf_init(&features, 64u << 20);
+	if ((rc = gp_read_cluster_leaves(gp_worker_read(w), id, offset, limit, &count, put_leaf,
+	                                 &o, err)))
+		goto out;
+	gp_buf_printf(b, "{\"type\":\"FeatureCollection\",\"numberMatched\":%lld,"
+	                 "\"numberReturned\":%lld,\"features\":[",
+	              (long long)count, (long long)o.n);
+	gp_buf_append(b, features.data, features.len);
+	gp_buf_puts(b, "],\"links\":[");
+	api_put_link(x, b, "self", NULL, NULL, 1);
+	if (offset + o.n < count) {
+		snprintf(num, sizeof(num), "%lld", (long long)(offset + limit));
+		api_put_link(x, b, "next", "offset", num, 0);
 	}
-	o.s = s;
-	expected = (int64_t)node.count - offset;
-	if (expected < 0)
-		expected = 0;
-	if (expected > limit)
-		expected = limit;
-	gp_buf_printf(o.b, "{\"type\":\"FeatureCollection\",\"numberMatched\":%u,"
-	                   "\"numberReturned\":%lld,\"features\":[",
-	              node.count, (long long)expected);
-	rc = gp_cluster_snapshot_leaves(s, id, (uint64_t)offset, (uint64_t)limit, put_leaf, &o);
-	gp_cluster_snapshot_release(s);
-	if (rc)
-		return rc;
-	if (o.n != expected) {
-		gp_log_error("cluster %lld gave %lld leaves, expected %lld", (long long)id,
-		             (long long)o.n, (long long)expected);
-		return GP_EFAULT;
+	if (offset > 0) {
+		snprintf(num, sizeof(num), "%lld", (long long)(offset > limit ? offset - limit : 0));
+		api_put_link(x, b, "prev", "offset", num, 0);
 	}
-	gp_buf_puts(o.b, "],\"links\":[");
-	api_put_link(x, o.b, "self", -1, 1);
-	if (offset + o.n < (int64_t)node.count)
-		api_put_link(x, o.b, "next", offset + limit, 0);
-	if (offset > 0)
-		api_put_link(x, o.b, "prev", offset > limit ? offset - limit : 0, 0);
-	gp_buf_puts(o.b, "]}\n");
+	gp_buf_puts(b, "]}\n");
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, GP_CRS_CRS84);
-	return gp_buf_status(o.b);
+	api_content_crs(x, GP_CRS_CRS84);
+	rc = gp_buf_status(b);
+out:
+	gp_buf_free(&features);
+	return rc;
 }
 
 const gp_http_route gp_api_cluster_routes[] = {

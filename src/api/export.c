@@ -5,7 +5,7 @@
  * with chunked transfer encoding as they come, so memory stays flat
  * whatever the number of points.
  *
- * Public exports hold published points only.  Exporting other statuses
+ * Public exports hold what a citizen sees.  Exporting other statuses
  * (status=pending|published|hidden|all) is for planners: it needs their
  * token and then includes what only staff see (notes, flag counts).
  */
@@ -27,7 +27,7 @@ static int stream_piece(void *ctx, const void *data, size_t len)
 static int get_export(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	gp_export_options opt = { .crs = GP_CRS_CRS84, .status = GP_STATUS_PUBLISHED };
+	gp_export_options opt = { .crs = GP_CRS_CRS84 };
 	const char *format = gp_http_param(x, "format"), *excel = gp_http_param(x, "excel");
 	const char *status = gp_http_param(x, "status");
 	char disposition[96];
@@ -37,20 +37,13 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 
 	if ((rc = api_actor(x, w, status ? GP_ROLE_PLANNER : GP_ROLE_CITIZEN, &actor, err)))
 		return rc;
-	if (status) {
-		gp_status st;
-		if (!strcmp(status, "all"))
-			opt.status = -1;
-		else if (gp_status_parse(&st, status))
-			return gp_err_set(err, GP_BAD_REQUEST, "status",
-			                  "status must be pending, published, hidden or all");
-		else
-			opt.status = (int)st;
-		opt.staff = 1;
-	}
+	/* Without status the public's file, whoever asks; with it the staff's. */
+	opt.vis = gp_read_visibility(status ? actor.role : GP_ROLE_CITIZEN);
+	if ((rc = gp_read_visibility_narrow(&opt.vis, status, err)))
+		return rc;
 	if (!format || gp_export_format_parse(&opt.format, format))
 		return gp_err_set(err, GP_BAD_REQUEST, "format", "format must be geojson, csv or gpkg");
-	if ((rc = gp_api_crs_param(x, "crs", &opt.crs, err)))
+	if ((rc = api_crs(x, "crs", &opt.crs, err)))
 		return rc;
 	if (excel) {
 		if (strcmp(excel, "true") && strcmp(excel, "false"))
@@ -65,8 +58,8 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 	         gp_export_suffix(opt.format));
 	gp_http_add_header(x, "Content-Disposition", disposition);
 	gp_http_add_header(x, "Cache-Control", "no-store");
-	rc = gp_export_points(gp_worker_store(w), gp_worker_geo(w), &opt, stream_piece, x,
-	                      &count);
+	rc = gp_export_points(gp_worker_read(w), gp_worker_store(w), gp_worker_geo(w), &opt,
+	                      stream_piece, x, &count);
 	if (rc)
 		return rc;
 	return gp_http_stream_flush(x);

@@ -65,42 +65,38 @@ static int post_flag(gp_http_exchange *x, gp_err *err)
 	return 0;
 }
 
+/* Staff listings: what the token's role sees, narrowed by status. */
 static int admin_points(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	const char *status = gp_http_param(x, "status");
-	api_point_query q;
+	gp_visibility vis;
+	gp_read_query q;
 	gp_actor actor;
 	int rc;
 
-	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
-	    (rc = api_point_query_parse(x, w, &q, err)))
+	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)))
 		return rc;
-	q.staff = 1;
-	q.filter.staff = 1;
-	q.filter.status = -1;
-	if (status && strcmp(status, "all")) {
-		gp_status st;
-		if (gp_status_parse(&st, status))
-			return gp_err_set(err, GP_BAD_REQUEST, "status",
-			                  "status must be pending, published, hidden or all");
-		q.filter.status = (int)st;
-	}
-	return api_point_listing(x, w, &q, err);
+	vis = gp_read_visibility(actor.role);
+	if ((rc = api_point_query(x, gp_worker_read(w), &vis, &q, err)) ||
+	    (rc = gp_read_visibility_narrow(&q.vis, gp_http_param(x, "status"), err)))
+		return rc;
+	return api_point_listing(x, gp_worker_read(w), &q, err);
 }
 
 static int admin_point(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
+	gp_visibility vis;
 	gp_actor actor;
 	gp_crs crs;
 	int64_t id;
 	int rc;
 
 	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
-	    (rc = api_point_id(x, &id, err)) || (rc = gp_api_crs_param(x, "crs", &crs, err)))
+	    (rc = api_point_id(x, &id, err)) || (rc = api_crs(x, "crs", &crs, err)))
 		return rc;
-	return api_write_point(x, w, id, -1, crs, 1, err);
+	vis = gp_read_visibility(actor.role);
+	return api_write_point(x, w, &vis, id, crs, err);
 }
 
 static int patch_point(gp_http_exchange *x, gp_err *err)
@@ -138,7 +134,10 @@ static int patch_point(gp_http_exchange *x, gp_err *err)
 		free(v[i]);
 	if (rc)
 		return rc;
-	return api_write_point(x, w, id, -1, GP_CRS_CRS84, 1, err);
+	{
+		gp_visibility vis = gp_read_visibility(actor.role);
+		return api_write_point(x, w, &vis, id, GP_CRS_CRS84, err);
+	}
 }
 
 static int delete_point(gp_http_exchange *x, gp_err *err)
@@ -160,7 +159,7 @@ typedef struct log_ctx {
 	int n;
 } log_ctx;
 
-static int put_log_entry(void *ctx, const gp_log_entry *e)
+static int put_log_entry(void *ctx, const gp_read_log_entry *e)
 {
 	log_ctx *lc = ctx;
 	gp_buf *b = lc->b;
@@ -190,17 +189,19 @@ static int admin_log(gp_http_exchange *x, gp_err *err)
 	log_ctx lc = { gp_http_out(x), 0 };
 	const char *v;
 	int64_t limit = API_LIMIT_DEFAULT, offset = 0, total = 0;
+	gp_visibility vis;
 	gp_actor actor;
 	int rc;
 
 	if ((rc = api_actor(x, w, GP_ROLE_ADMIN, &actor, err)))
 		return rc;
+	vis = gp_read_visibility(actor.role);
 	if ((v = gp_http_param(x, "limit")) && gp_parse_i64(&limit, v, 1, API_LIMIT_MAX))
 		return gp_err_set(err, GP_BAD_REQUEST, "limit", "limit must be 1 to %d", API_LIMIT_MAX);
 	if ((v = gp_http_param(x, "offset")) && gp_parse_i64(&offset, v, 0, INT64_MAX / 2))
 		return gp_err_set(err, GP_BAD_REQUEST, "offset", "offset must be a whole number ≥ 0");
 	gp_buf_puts(lc.b, "{\"entries\":[");
-	if ((rc = gp_store_log_list(gp_worker_store(w), limit, offset, put_log_entry, &lc, &total)))
+	if ((rc = gp_read_log(gp_worker_read(w), &vis, limit, offset, put_log_entry, &lc, &total)))
 		return rc;
 	gp_buf_printf(lc.b, "],\"numberMatched\":%lld,\"numberReturned\":%d}\n", (long long)total,
 	              lc.n);

@@ -5,7 +5,7 @@
  * (EPSG:25832), what GIS staff measure in QGIS; in Kaiserslautern they
  * differ from the distance on the ellipsoid by less than 0.04 %.
  *
- * Must never: show a point that is not published.
+ * Must never: show a point a citizen does not see.
  */
 #include "api_int.h"
 
@@ -50,7 +50,8 @@ static int put_nearby(void *ctx, const gp_point *p, double distance)
 static int get_nearby(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	double lon, lat, radius = API_NEARBY_RADIUS_DEFAULT, px, py;
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
+	double lon, lat, radius = API_NEARBY_RADIUS_DEFAULT;
 	int64_t limit = API_LIMIT_DEFAULT, offset = 0, matched = 0;
 	nearby_out o = { gp_http_out(x), 0 };
 	int category, rc;
@@ -70,22 +71,16 @@ static int get_nearby(gp_http_exchange *x, gp_err *err)
 			return gp_err_set(err, GP_BAD_REQUEST, "radius", "radius must be %s",
 			                  RADIUS_RULE);
 	}
-	px = lon;
-	py = lat;
-	if (gp_geo_transform(gp_worker_geo(w), GP_CRS_CRS84, GP_CRS_STORAGE, GP_AXIS_AUTHORITY,
-	                     &px, &py, 1))
-		return gp_err_set(err, GP_BAD_REQUEST, "lon",
-		                  "lon/lat cannot be placed in the storage CRS (EPSG:25832)");
 	gp_buf_puts(o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-	if ((rc = gp_store_point_nearby(gp_worker_store(w), px, py, radius, GP_STATUS_PUBLISHED,
-	                                category, limit, &matched, put_nearby, &o)))
+	if ((rc = gp_read_nearby(gp_worker_read(w), &vis, lon, lat, radius, category, limit,
+	                         &matched, put_nearby, &o, err)))
 		return rc;
 	gp_buf_printf(o.b, "],\"numberMatched\":%lld,\"numberReturned\":%lld,\"radius\":",
 	              (long long)matched, (long long)o.n);
 	gp_buf_put_fixed(o.b, radius, 3);
 	gp_buf_puts(o.b, "}\n");
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, GP_CRS_CRS84);
+	api_content_crs(x, GP_CRS_CRS84);
 	return gp_buf_status(o.b);
 }
 

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "cluster/cluster.h" /* GP_CLUSTER_ZOOM_MAX */
 #include "geopart/embed.h"
-#include "openapi.h"
 
 extern const gp_embedded gp_api_openapi[];
 
@@ -25,85 +25,16 @@ static int is(const char *name, size_t len, const char *s)
 	return strlen(s) == len && strncmp(name, s, len) == 0;
 }
 
-typedef struct fill_ctx {
-	gp_http_exchange *x;
-	const char *base_path;
-	gp_buf_fill_fn put;
-	void *ctx;
-} fill_ctx;
-
-typedef struct ids_ctx {
-	gp_buf *b;
-	int n;
-} ids_ctx;
-
-static int put_district_id(void *ctx, const gp_store_district_row *row)
-{
-	ids_ctx *ic = ctx;
-
-	if (ic->n++)
-		gp_buf_putc(ic->b, ',');
-	gp_json_put_str(ic->b, row->id);
-	return 0;
-}
-
-static int put_shared(void *ctx, gp_buf *b, const char *name, size_t len)
-{
-	fill_ctx *fc = ctx;
-	gp_worker *w = gp_http_worker(fc->x);
-	const gp_config *cfg = gp_worker_config(w);
-	int rc;
-
-	if (is(name, len, "SERVER")) {
-		gp_buf url;
-		gp_buf_init(&url, 4096);
-		gp_http_base_url(fc->x, &url);
-		gp_buf_puts(&url, fc->base_path);
-		gp_json_put_str(b, gp_buf_cstr(&url));
-		gp_buf_free(&url);
-	} else if (is(name, len, "TOPICS")) {
-		gp_buf_putc(b, '[');
-		for (size_t i = 0; i < cfg->ntopics; i++) {
-			if (i)
-				gp_buf_putc(b, ',');
-			gp_json_put_str(b, cfg->topics[i].id);
-		}
-		gp_buf_putc(b, ']');
-	} else if (is(name, len, "DISTRICTS")) {
-		ids_ctx ic = { b, 0 };
-		gp_buf_putc(b, '[');
-		if ((rc = gp_store_district_list(gp_worker_store(w), -1, NULL, 0, put_district_id,
-		                                 &ic)))
-			return rc;
-		gp_buf_putc(b, ']');
-	} else {
-		rc = fc->put ? fc->put(fc->ctx, b, name, len) : GP_NOT_FOUND;
-		if (rc == GP_NOT_FOUND) {
-			gp_log_error("OpenAPI template: unknown placeholder {{%.*s}}", (int)len, name);
-			return GP_EFAULT;
-		}
-		return rc;
-	}
-	return gp_buf_status(b);
-}
-
-int gp_api_openapi_answer(gp_http_exchange *x, const char *tmpl, const char *base_path,
-                          gp_buf_fill_fn put, void *ctx)
-{
-	fill_ctx fc = { x, base_path, put, ctx };
-	int rc;
-
-	if ((rc = gp_buf_fill(gp_http_out(x), tmpl, put_shared, &fc)))
-		return rc;
-	gp_http_set_type(x, GP_OPENAPI_TYPE);
-	return 0;
-}
-
-/* The values of /api's own placeholders. */
+/* The values of /api's placeholders (SERVER is http/'s). */
 static int put_api(void *ctx, gp_buf *b, const char *name, size_t len)
 {
-	const gp_config *cfg = gp_worker_config(ctx);
+	gp_worker *w = ctx;
+	const gp_config *cfg = gp_worker_config(w);
 
+	if (is(name, len, "TOPICS"))
+		return gp_read_put_topic_ids(gp_worker_read(w), b);
+	if (is(name, len, "DISTRICTS"))
+		return gp_read_put_district_ids(gp_worker_read(w), b);
 	if (is(name, len, "LIMIT_MAX"))
 		gp_buf_put_i64(b, API_LIMIT_MAX);
 	else if (is(name, len, "LIMIT_DEFAULT"))
@@ -132,8 +63,8 @@ static int put_api(void *ctx, gp_buf *b, const char *name, size_t len)
 static int get_openapi(gp_http_exchange *x, gp_err *err)
 {
 	(void)err;
-	return gp_api_openapi_answer(x, (const char *)gp_api_openapi[0].data, "/api", put_api,
-	                             gp_http_worker(x));
+	return gp_http_answer_template(x, (const char *)gp_api_openapi[0].data, GP_OPENAPI_TYPE,
+	                               "/api", put_api, gp_http_worker(x));
 }
 
 const gp_http_route gp_api_openapi_routes[] = {

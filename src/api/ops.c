@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api_int.h"
-#include "openapi.h"
+#include "store/store.h" /* healthz and /metrics ask the database itself */
 #include "util/metrics.h"
 
 /*

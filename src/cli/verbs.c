@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "core/core.h"
 #include "export/export.h"
+#include "read/read.h"
+#include "store/store.h"
 
 /* The flags every verb takes, and the open worker they lead to. */
 typedef struct common {
@@ -281,8 +283,12 @@ int gp_cli_export(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* The operator holds the database itself: the staff view (notes, flags). */
-	gp_export_options opt = { .crs = GP_CRS_CRS84, .status = GP_STATUS_PUBLISHED, .staff = 1 };
+	/*
+	 * The operator holds the database itself: the staff view (notes,
+	 * flags), of the published points unless --status says otherwise.
+	 */
+	gp_export_options opt = { .crs = GP_CRS_CRS84, .vis = gp_read_visibility(GP_ROLE_ADMIN) };
+	const char *status = "published";
 	const char *format = NULL, *output = NULL;
 	FILE *out = stdout;
 	int64_t count = 0;
@@ -302,18 +308,7 @@ int gp_cli_export(int argc, char **argv)
 			}
 			break;
 		case 'x': opt.excel = 1; break;
-		case 's':
-			if (!strcmp(optarg, "all")) {
-				opt.status = -1;
-			} else {
-				gp_status st;
-				if (gp_status_parse(&st, optarg)) {
-					gp_cli_error("--status must be published, pending, hidden or all");
-					return GP_EXIT_USAGE;
-				}
-				opt.status = (int)st;
-			}
-			break;
+		case 's': status = optarg; break;
 		case 'o': output = optarg; break;
 		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
 		default: fputs(usage, stderr); return GP_EXIT_USAGE;
@@ -323,6 +318,10 @@ int gp_cli_export(int argc, char **argv)
 		if (format)
 			gp_cli_error("--format must be geojson, csv or gpkg");
 		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (gp_read_visibility_narrow(&opt.vis, status, NULL)) {
+		gp_cli_error("--status must be published, pending, hidden or all");
 		return GP_EXIT_USAGE;
 	}
 	if ((rc = common_open(&c, OPEN_READ)))
@@ -336,7 +335,8 @@ int gp_cli_export(int argc, char **argv)
 		goto done;
 	}
 	opt.progress = export_progress;
-	if (gp_export_points(gp_worker_store(c.w), gp_worker_geo(c.w), &opt, write_file, out,
+	if (gp_export_points(gp_worker_read(c.w), gp_worker_store(c.w), gp_worker_geo(c.w), &opt,
+	                     write_file, out,
 	                     &count) ||
 	    fflush(out) != 0) {
 		gp_cli_error("export failed after %lld points", (long long)count);

@@ -121,15 +121,28 @@ int gp_cluster_tree_leaves(const gp_cluster_tree *t, uint32_t id, uint64_t offse
 /*
  * DBSCAN over n points in metres: a point with at least min_points points
  * (itself included) within eps is a core point; core points within eps of
- * each other share a cluster, and every other point within eps of a core
- * point joins the first cluster that reaches it (points are visited in
- * array order, so the answer is deterministic).  Writes each point's
- * cluster number (0, 1, …) or GP_CLUSTER_NOISE into labels[n] and the
- * number of clusters into *out_clusters.  Returns 0, GP_INVALID for eps ≤ 0
- * or min_points < 1, or GP_ENOMEM.  Borrows nothing.
+ * each other share a cluster, numbered by their lowest index; every other
+ * point within eps of a core point joins the lowest-numbered such cluster
+ * (the one the classic expansion in array order reaches it with first), so
+ * the answer is deterministic.  Writes each point's cluster number (0, 1,
+ * …) or GP_CLUSTER_NOISE into labels[n] and the number of clusters into
+ * *out_clusters.  Returns 0, GP_INVALID for eps ≤ 0 or min_points < 1, or
+ * GP_ENOMEM.  Borrows nothing.
  */
 int gp_cluster_dbscan(int32_t *labels, size_t *out_clusters, const double *x,
                       const double *y, size_t n, double eps, size_t min_points);
+
+/*
+ * The same within a budget of work (distance tests and cell visits, about
+ * a nanosecond or a few each): GP_TOO_LARGE, with nothing labelled, as soon as the
+ * work exceeds it — or at once, before any distance is measured, when the
+ * cells say the core phase, which dominates where points are dense, would
+ * take three budgets.  *out_work (may be NULL) tells the work done or,
+ * when refused up front, estimated.
+ */
+int gp_cluster_dbscan_bounded(int32_t *labels, size_t *out_clusters, const double *x,
+                              const double *y, size_t n, double eps, size_t min_points,
+                              uint64_t budget, uint64_t *out_work);
 
 /* ---- the shared index ------------------------------------------------------ */
 

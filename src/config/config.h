@@ -4,8 +4,9 @@
  * command-line flags (later sources win).
  *
  * Must never: open the database, start threads, or keep settings anywhere
- * but the struct it returns.  After gp_config_load() the struct is read-only
- * and shared by all threads.
+ * but the struct it fills.  Once gp_config_normalise() has accepted it
+ * (the last step of every caller's assembly: cli/serve.c, cli/verbs.c),
+ * the struct is read-only and shared by all threads.
  */
 #ifndef GP_CONFIG_H
 #define GP_CONFIG_H

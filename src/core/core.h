@@ -4,10 +4,11 @@
  * durably), importing district boundaries, and creating a database with the
  * bundled Kaiserslautern defaults.
  *
- * A gp_core is shared by all threads (settings, the write queue, the
- * connection counts); a gp_worker is a set of a database connection, a geo
- * context and a district index that one thread at a time uses (the HTTP
- * server lends its workers to requests, one handler at a time).  Handlers in api/ and verbs in cli/ call
+ * A gp_core is shared by all threads (settings, the write queue, the read
+ * layer's caches, the connection counts); a gp_worker is a set of a database
+ * connection, a geo context, a district index and a reader that one thread
+ * at a time uses (the HTTP server lends its workers to requests, one handler
+ * at a time).  Handlers in api/ and verbs in cli/ call
  * only these functions for anything that writes.
  *
  * Must never: know about HTTP or the command line, or write SQL (store/
@@ -18,13 +19,26 @@
 
 #include <stdint.h>
 
-#include "cluster/cluster.h"
-#include "config/config.h"
-#include "geo/geo.h"
-#include "guard/guard.h"
 #include "geopart/crs.h"
-#include "json/json.h"
-#include "store/store.h"
+#include "geopart/district.h"
+#include "geopart/point.h"
+#include "geopart/role.h"
+#include "guard/guard.h" /* gp_client: an actor carries it by value */
+#include "util/util.h"
+
+/*
+ * The lower modules' handles that core's functions take or hand out, by
+ * name only: whoever uses one includes its module's header (and links its
+ * library) for itself.  core.h re-exports nothing else.
+ */
+typedef struct gp_config gp_config;
+typedef struct gp_store gp_store;
+typedef struct gp_store_fault gp_store_fault;
+typedef struct gp_geo gp_geo;
+typedef struct gp_geo_districts gp_geo_districts;
+typedef struct gp_cluster_index gp_cluster_index;
+typedef struct gp_read gp_read;
+typedef struct gp_point_input gp_point_input;
 
 typedef struct gp_core gp_core;
 typedef struct gp_worker gp_worker;
@@ -59,6 +73,8 @@ void gp_worker_free(gp_worker *w);
 gp_store *gp_worker_store(gp_worker *w);
 gp_geo *gp_worker_geo(gp_worker *w);
 const gp_config *gp_worker_config(const gp_worker *w);
+/* This thread's reader (read.h): every read goes through it. Borrowed. */
+gp_read *gp_worker_read(gp_worker *w);
 
 /*
  * The district index of this worker, rebuilt when a boundary import has
@@ -82,12 +98,6 @@ int gp_core_conn_open(gp_core *c, const char *addr, uint64_t *out_key);
 void gp_core_conn_close(gp_core *c, uint64_t key);
 
 /* ---- who is asking -------------------------------------------------------- */
-
-typedef enum gp_role {
-	GP_ROLE_CITIZEN = 0, /* no token */
-	GP_ROLE_PLANNER,
-	GP_ROLE_ADMIN
-} gp_role;
 
 typedef struct gp_actor {
 	gp_role role;
@@ -193,8 +203,9 @@ int gp_core_storage_health(gp_worker *w, gp_store_fault *out);
 /* ---- the cluster index ---------------------------------------------------- */
 
 /*
- * Loads every published point into the process-wide cluster index and
- * starts its maintainer thread (which opens its own database connection).
+ * Loads the points the public sees (read.h's source) into the process-wide
+ * cluster index and starts its maintainer thread (which opens its own
+ * database connection).
  * Returns when the first snapshot is readable.  Stopped by
  * gp_core_clusters_stop() or gp_core_free(), after every reader is done.
  */

@@ -6,7 +6,13 @@
 
 #include <pthread.h>
 
+#include "cluster/cluster.h"
+#include "config/config.h"
 #include "core.h"
+#include "geo/geo.h"
+#include "json/json.h"
+#include "read/read.h"
+#include "store/store.h"
 
 typedef struct submit_job submit_job;
 
@@ -14,10 +20,9 @@ typedef struct submit_job submit_job;
 typedef struct write_queue {
 	pthread_mutex_t mu;
 	submit_job *head, *tail;
+	int waiting;       /* jobs in the queue, not yet taken by a leader */
 	int leader_active;
 } write_queue;
-
-typedef struct cluster_source cluster_source; /* see clusters.c */
 
 struct gp_core {
 	const gp_config *cfg;
@@ -45,7 +50,8 @@ struct gp_core {
 	gp_guard_conns *conns; /* open connections per client */
 	gp_cluster_index *clusters; /* NULL until gp_core_clusters_start() */
 	gp_cluster_options cluster_options;
-	cluster_source *cluster_src;
+	gp_cluster_source cluster_src; /* the read layer's (read.h) */
+	gp_read_cache *reads;          /* shared by every worker's reader */
 };
 
 struct gp_worker {
@@ -55,6 +61,7 @@ struct gp_worker {
 	gp_geo *geo;
 	gp_geo_districts *districts;
 	int64_t districts_version; /* of the database when the index was built */
+	gp_read *read; /* over own_store's connection (the one that stays) */
 };
 
 /*

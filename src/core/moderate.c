@@ -218,27 +218,42 @@ int gp_core_point_delete(gp_worker *w, const gp_actor *actor, int64_t id, gp_err
 
 /* ---- citizens' reactions ---------------------------------------------------- */
 
-typedef struct published {
+/*
+ * Citizens react to what they see: +1 and flags need a point the public's
+ * visibility (read.h) admits, and store's write repeats the test on the
+ * status the point had when it was read.
+ */
+typedef struct seen {
 	int64_t supporters;
-} published;
+	gp_status status;
+} seen;
 
-static int take_supporters(void *ctx, const gp_point *p)
+static int take_seen(void *ctx, const gp_point *p, double c0, double c1)
 {
-	((published *)ctx)->supporters = p->supporters;
+	seen *s = ctx;
+
+	(void)c0;
+	(void)c1;
+	s->supporters = p->supporters;
+	s->status = p->status;
 	return 0;
+}
+
+static int public_point(gp_worker *w, int64_t id, seen *out, gp_err *err)
+{
+	gp_visibility pub = gp_read_visibility(GP_ROLE_CITIZEN);
+
+	return gp_read_point(w->read, &pub, id, GP_CRS_CRS84, take_seen, out, err);
 }
 
 int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
                           int64_t *out_count, int *out_counted, gp_err *err)
 {
-	published pub = { 0 };
+	seen pub = { 0, GP_STATUS_PUBLISHED };
 	int rc;
 
 	*out_counted = 0;
-	rc = gp_store_point_get(w->store, id, GP_STATUS_PUBLISHED, take_supporters, &pub);
-	if (rc == GP_NOT_FOUND)
-		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
-	if (rc)
+	if ((rc = public_point(w, id, &pub, err)))
 		return rc;
 	*out_count = pub.supporters;
 	/* Staff never +1: their tokens are not citizens. */
@@ -247,7 +262,7 @@ int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
 		return 0;
 	if ((rc = gp_core_write_begin(w)))
 		return rc;
-	rc = gp_store_point_support(w->store, id, out_count);
+	rc = gp_store_point_support(w->store, id, pub.status, out_count);
 	if (rc == GP_NOT_FOUND) /* unpublished meanwhile */
 		gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
 	rc = gp_core_write_end(w, rc);
@@ -263,18 +278,16 @@ int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const ch
                        gp_err *err)
 {
 	const gp_config *cfg = w->core->cfg;
+	gp_visibility pub = gp_read_visibility(GP_ROLE_CITIZEN);
 	char now[GP_TIME_LEN];
-	published pub;
+	seen seen_now;
 	int64_t flags = 0;
 	int rc;
 
 	if (!reason || !gp_flag_reason_valid(reason))
 		return gp_err_set(err, GP_INVALID, "reason", "reason must be one of: %s",
 		                  gp_flag_reasons());
-	rc = gp_store_point_get(w->store, id, GP_STATUS_PUBLISHED, take_supporters, &pub);
-	if (rc == GP_NOT_FOUND)
-		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
-	if (rc)
+	if ((rc = public_point(w, id, &seen_now, err)))
 		return rc;
 	if (!gp_guard_once(w->core->guard, GP_ONCE_FLAG, &actor->client, id))
 		return 0; /* this client's flag already counts */
@@ -288,10 +301,11 @@ int gp_core_point_flag(gp_worker *w, const gp_actor *actor, int64_t id, const ch
 		char fields[96];
 		current cur;
 
+		/* Hidden for review: the public no longer sees it, staff still do. */
 		rc = gp_store_point_get(w->store, id, -1, take_current, &cur);
-		if (!rc && cur.status == GP_STATUS_PUBLISHED) {
-			snprintf(fields, sizeof(fields), "status: published → hidden (%lld flags)",
-			         (long long)flags);
+		if (!rc && gp_read_visible(&pub, cur.status)) {
+			snprintf(fields, sizeof(fields), "status: %s → hidden (%lld flags)",
+			         gp_status_name(cur.status), (long long)flags);
 			if (!(rc = gp_store_point_update(w->store, id, &hide)))
 				rc = gp_store_log_add(w->store, now, "system", "auto-hide", id, fields, 1);
 		}

@@ -3,9 +3,11 @@
  * commit that places it in its districts and stores it durably.
  *
  * Group commit: each submitting thread queues its job and waits.  Whoever
- * finds no leader becomes leader, takes every queued job, and runs them in
- * one write transaction on its own connection — one fsync for the whole
- * batch instead of one per point.  Every job waits on its own condition
+ * finds no leader becomes leader, takes every queued job (at most
+ * BATCH_MAX), and runs them in one write transaction on the process's
+ * shared writer connection (gp_core_write_begin, which also serialises it
+ * with every other write) — one fsync for the whole batch instead of one
+ * per point.  Every job waits on its own condition
  * variable, so finishing a batch wakes exactly its jobs (and the next
  * leader), not every waiting thread.  Each job sits in its own savepoint, so a
  * refused point never affects its neighbours, and no job is reported done
@@ -328,6 +330,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 	else
 		q->head = &job;
 	q->tail = &job;
+	q->waiting++;
 	while (!job.done) {
 		submit_job *batch, *last;
 		int n = 1;
@@ -346,6 +349,7 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		if (!q->head)
 			q->tail = NULL;
 		last->next = NULL;
+		q->waiting -= n;
 		pthread_mutex_unlock(&q->mu);
 
 		run_batch(w, batch);

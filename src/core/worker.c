@@ -42,6 +42,10 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err)
 		gp_err_set(err, rc, "", "cannot set up abuse protection");
 		goto fail;
 	}
+	if ((rc = gp_read_cache_new(&c->reads, cfg))) {
+		gp_err_set(err, rc, "", "cannot set up the read layer");
+		goto fail;
+	}
 	*out = c;
 	return 0;
 fail:
@@ -54,6 +58,7 @@ void gp_core_free(gp_core *c)
 	if (!c)
 		return;
 	gp_core_clusters_stop(c);
+	gp_read_cache_free(c->reads);
 	gp_store_close(c->writer);
 	gp_guard_conns_free(c->conns);
 	gp_guard_free(c->guard);
@@ -148,6 +153,10 @@ int gp_worker_new(gp_worker **out, gp_core *c, gp_err *err)
 		gp_err_set(err, rc, "", "cannot create PROJ/GEOS contexts");
 		goto fail;
 	}
+	if ((rc = gp_read_new(&w->read, c->reads, w->store, w->geo))) {
+		gp_err_set(err, rc, "", "cannot create a reader");
+		goto fail;
+	}
 	*out = w;
 	return 0;
 fail:
@@ -159,6 +168,7 @@ void gp_worker_free(gp_worker *w)
 {
 	if (!w)
 		return;
+	gp_read_free(w->read);
 	gp_geo_districts_free(w->districts);
 	gp_geo_free(w->geo);
 	gp_store_close(w->store);
@@ -178,6 +188,11 @@ gp_geo *gp_worker_geo(gp_worker *w)
 const gp_config *gp_worker_config(const gp_worker *w)
 {
 	return w->core->cfg;
+}
+
+gp_read *gp_worker_read(gp_worker *w)
+{
+	return w->read;
 }
 
 int gp_worker_reload_districts(gp_worker *w)

@@ -147,7 +147,7 @@ static int put_point(void *ctx, const gp_point *p)
 	} else if (r->opt->format == GP_EXPORT_GEOJSON) {
 		if (r->n)
 			gp_buf_puts(&r->b, ",\n");
-		if (r->opt->staff)
+		if (r->opt->vis.staff)
 			gp_json_point_feature_staff(&r->b, p, x, y, dec, NULL);
 		else
 			gp_json_point_feature(&r->b, p, x, y, dec, NULL);
@@ -192,7 +192,7 @@ static int put_point(void *ctx, const gp_point *p)
 		gp_buf_putc(&r->b, ' ');
 		gp_buf_put_fixed(&r->b, y, dec);
 		gp_buf_putc(&r->b, ')');
-		if (r->opt->staff) {
+		if (r->opt->vis.staff) {
 			gp_buf_putc(&r->b, sep);
 			csv_text(r, p->note);
 			gp_buf_putc(&r->b, sep);
@@ -223,8 +223,8 @@ typedef struct batch {
 } batch;
 
 typedef struct pipeline {
-	gp_store *store;
-	const gp_point_filter *filter;
+	gp_read *read;
+	const gp_visibility *vis;
 	run *r;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -293,7 +293,7 @@ static int copy_point(void *ctx, const gp_point *p)
 static void *reader_main(void *arg)
 {
 	pipeline *pl = arg;
-	int rc = gp_store_point_query(pl->store, pl->filter, copy_point, pl);
+	int rc = gp_read_walk(pl->read, pl->vis, copy_point, pl);
 
 	pthread_mutex_lock(&pl->mu);
 	if (!rc && pl->b[pl->filled % BATCHES].n)
@@ -351,7 +351,7 @@ static int format_batches(pipeline *pl)
  * read anything when the reader thread cannot start, so the caller can
  * read on its own instead.
  */
-static int export_pipelined(gp_store *s, const gp_point_filter *f, run *r)
+static int export_pipelined(gp_read *rd, const gp_visibility *vis, run *r)
 {
 	pipeline *pl = calloc(1, sizeof(*pl));
 	pthread_t reader;
@@ -359,8 +359,8 @@ static int export_pipelined(gp_store *s, const gp_point_filter *f, run *r)
 
 	if (!pl)
 		return GP_ENOMEM;
-	pl->store = s;
-	pl->filter = f;
+	pl->read = rd;
+	pl->vis = vis;
 	pl->r = r;
 	for (int i = 0; i < BATCHES; i++)
 		gp_buf_init(&pl->b[i].text, (size_t)1 << 30);
@@ -400,20 +400,17 @@ static int send_file(run *r, const char *path)
 	return rc;
 }
 
-int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
+int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count)
 {
 	run r = { opt, NULL, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
 	char tmp[4096] = "";
 	const char *path = opt->path;
-	gp_point_filter f;
+	int walking = 0;
 	gp_err err;
 	int rc;
 
 	gp_buf_init(&r.b, FLUSH_AT * 4);
-	gp_point_filter_init(&f);
-	f.status = opt->status;
-	f.staff = opt->staff;
 	if (opt->format == GP_EXPORT_GPKG) {
 		/* CRS84 is EPSG:4326 in a GeoPackage, whose x is always east. */
 		int srid = gp_crs_epsg(opt->crs) ? gp_crs_epsg(opt->crs) : 4326;
@@ -437,10 +434,8 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, &err)))
 			goto out;
 	}
-	/* A walk over every row: through read(), so memory stays flat. */
-	if ((rc = gp_store_read_mapped(s, 0)) || (rc = gp_store_read_begin(s)))
-		goto out;
-	if (opt->progress && (rc = gp_store_point_count(s, &f, &r.total)))
+	walking = 1;
+	if ((rc = gp_read_walk_begin(rd, &opt->vis, opt->progress ? &r.total : NULL)))
 		goto out;
 	if (opt->format == GP_EXPORT_GEOJSON) {
 		gp_buf_puts(&r.b, "{\"type\":\"FeatureCollection\",");
@@ -455,17 +450,18 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 				gp_buf_putc(&r.b, r.sep);
 			gp_buf_puts(&r.b, csv_columns[i]);
 		}
-		if (opt->staff)
+		if (opt->vis.staff)
 			gp_buf_printf(&r.b, "%cnote%cflags", r.sep, r.sep);
 		gp_buf_puts(&r.b, "\r\n");
 	}
 	if (opt->format == GP_EXPORT_GPKG)
-		rc = gp_store_point_query(s, &f, put_point, &r);
-	else if ((rc = export_pipelined(s, &f, &r)) == GP_ENOMEM && r.n == 0)
-		rc = gp_store_point_query(s, &f, put_point, &r);
+		rc = gp_read_walk(rd, &opt->vis, put_point, &r);
+	else if ((rc = export_pipelined(rd, &opt->vis, &r)) == GP_ENOMEM && r.n == 0)
+		rc = gp_read_walk(rd, &opt->vis, put_point, &r);
 	if (rc)
 		goto out;
-	gp_store_read_end(s);
+	gp_read_walk_end(rd);
+	walking = 0;
 	if (opt->format == GP_EXPORT_GEOJSON)
 		gp_buf_puts(&r.b, "\n]}\n");
 	if (r.gpkg) {
@@ -478,8 +474,8 @@ int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
 	if (out_count)
 		*out_count = r.n;
 out:
-	gp_store_read_end(s);
-	gp_store_read_mapped(s, 1);
+	if (walking)
+		gp_read_walk_end(rd);
 	gp_store_gpkg_free(r.gpkg);
 	if (tmp[0])
 		unlink(tmp);

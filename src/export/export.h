@@ -13,7 +13,7 @@
  * follows each CRS's authority order instead.
  *
  * Must never: hold all rows in memory, or decide who may export what (the
- * caller sets the status filter).
+ * caller's visibility does), or read points but through the read layer.
  */
 #ifndef GP_EXPORT_H
 #define GP_EXPORT_H
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "geo/geo.h"
+#include "read/read.h"
 #include "store/store.h"
 
 typedef enum gp_export_format {
@@ -42,21 +43,22 @@ typedef int (*gp_export_sink)(void *ctx, const void *data, size_t len);
 typedef struct gp_export_options {
 	gp_export_format format;
 	gp_crs crs;
-	int status;  /* gp_status to export, or -1 for every status */
+	gp_visibility vis; /* which points (read.h); with vis.staff, what only staff see */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
-	int staff;   /* include what only staff see (notes, flag counts) */
 	const char *path; /* GeoPackage: write this file (replaced) instead of the sink */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
 } gp_export_options;
 
 /*
- * Writes every matching point to the sink (or, for a GeoPackage with
- * opt->path, to that file).  Sets *out_count to the number of points
- * written.  Returns 0, a sink's non-zero value, or a store/geo/file
- * failure.  The temporary file of a GeoPackage lies in $TMPDIR (else /tmp).
+ * Writes every point opt->vis admits, read through r, to the sink (or,
+ * for a GeoPackage with opt->path, to that file).  s is r's connection,
+ * which a GeoPackage copies its SRS definition from; g transforms.  Sets
+ * *out_count to the number of points written.  Returns 0, a sink's
+ * non-zero value, or a store/geo/file failure.  The temporary file of a
+ * GeoPackage lies in $TMPDIR (else /tmp).
  */
-int gp_export_points(gp_store *s, gp_geo *g, const gp_export_options *opt,
+int gp_export_points(gp_read *r, gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count);
 
 #endif

@@ -84,6 +84,9 @@ int gp_geo_wkb_write_geojson(gp_geo *g, gp_buf *b, const unsigned char *wkb,
 int gp_geo_wkb_measure(gp_geo *g, const unsigned char *wkb, size_t len, gp_crs to,
                        const gp_bbox *box, gp_bbox *out_extent, int *out_intersects);
 
+/* The area of a WKB geometry (storage CRS) in m²; GP_INVALID for WKB GEOS cannot read. */
+int gp_geo_wkb_area(gp_geo *g, const unsigned char *wkb, size_t len, double *out);
+
 /*
  * Turns a GeoJSON geometry text (Polygon or MultiPolygon, GIS axis order,
  * in CRS `from`) into a valid MULTIPOLYGON in the storage CRS as ISO WKB.

@@ -274,3 +274,22 @@ out:
 	GEOSWKBReader_destroy_r(g->geos, wkbr);
 	return rc;
 }
+
+int gp_geo_wkb_area(gp_geo *g, const unsigned char *wkb, size_t len, double *out)
+{
+	GEOSWKBReader *wkbr = NULL;
+	GEOSGeometry *geom = NULL;
+	int rc = 0;
+
+	*out = 0;
+	if (!(wkbr = GEOSWKBReader_create_r(g->geos)))
+		return GP_EFAULT;
+	if (!(geom = GEOSWKBReader_read_r(g->geos, wkbr, wkb, len)))
+		rc = GP_INVALID;
+	else if (!GEOSArea_r(g->geos, geom, out))
+		rc = GP_EFAULT;
+	if (geom)
+		GEOSGeom_destroy_r(g->geos, geom);
+	GEOSWKBReader_destroy_r(g->geos, wkbr);
+	return rc;
+}

@@ -141,10 +141,22 @@ void gp_http_set_page(gp_http_exchange *x);
  */
 int gp_http_stream_flush(gp_http_exchange *x);
 
+/*
+ * Answers with `tmpl`, a document whose {{NAME}} placeholders each stand
+ * for one JSON value, as `type`: SERVER is filled here (this server's
+ * base URL — public_url, else http:// + Host — followed by base_path),
+ * every other name by put, which returns GP_NOT_FOUND for a name it does
+ * not know (a fault: the answer is a 500 and a log line, never a template
+ * with a hole).  tmpl, type and base_path are borrowed.
+ */
+int gp_http_answer_template(gp_http_exchange *x, const char *tmpl, const char *type,
+                            const char *base_path, gp_buf_fill_fn put, void *ctx);
+
 #define GP_JSON_TYPE "application/json; charset=utf-8"
 #define GP_GEOJSON_TYPE "application/geo+json; charset=utf-8"
 #define GP_PROBLEM_TYPE "application/problem+json; charset=utf-8"
 #define GP_PAGE_TYPE "text/html; charset=utf-8"
 #define GP_CSV_TYPE "text/csv; charset=utf-8; header=present"
+#define GP_OPENAPI_TYPE "application/vnd.oai.openapi+json;version=3.0"
 
 #endif

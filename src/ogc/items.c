@@ -1,16 +1,17 @@
 /*
  * items.c — features: pages of a collection (…/items) and one feature
- * (…/items/{featureId}), for the points and the two district layers.
+ * (…/items/{featureId}), for the points and the two district layers, as
+ * the read layer reads them (what a citizen sees).
  *
  * Points: the count (numberMatched) and the page come from one read
  * transaction, so they agree.  Without bbox the page is in id order; with
  * bbox it is in grid-cell order, so a page of a small area is read without
- * sorting everything in it (store.h).  Either way the next link carries
- * every parameter plus `after`, the position of the page's last point, so
- * paging never skips or repeats a point, however deep it goes.
+ * sorting everything in it.  Either way the next link carries every
+ * parameter plus `after`, the position of the page's last point, so paging
+ * never skips or repeats a point, and a deep page costs what the first does.
  *
- * Districts are few (tens): they are read whole, tested against bbox with
- * GEOS in the bbox's own CRS, and paged with offset.
+ * Districts are few (tens): they are read whole, tested against bbox in
+ * the bbox's own CRS, and paged with offset.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,59 +34,6 @@ static int parse_limit(gp_http_exchange *x, int64_t *out, gp_err *err)
 	if (*out > OGC_LIMIT_MAX)
 		*out = OGC_LIMIT_MAX;
 	return 0;
-}
-
-/*
- * One end of a datetime interval: "" or ".." is open (0); a date-time is
- * itself; a date means its first millisecond as a start, its last as an
- * end, so "2026-11-26" as a whole is that day.
- */
-static int interval_end(const char *v, size_t n, int is_end, char out[GP_TIME_LEN])
-{
-	char text[64];
-
-	if (n == 0 || (n == 2 && strncmp(v, "..", 2) == 0))
-		return 0;
-	if (n >= sizeof(text) - 16)
-		return -1;
-	memcpy(text, v, n);
-	text[n] = '\0';
-	if (n == 10 && is_end)
-		strcat(text, "T23:59:59.999Z");
-	return gp_time_parse(out, text) ? -1 : 1;
-}
-
-static int parse_datetime(gp_http_exchange *x, char since[GP_TIME_LEN],
-                          char until[GP_TIME_LEN], gp_point_filter *f, gp_err *err)
-{
-	const char *v = gp_http_param(x, "datetime"), *slash;
-	int a, b;
-
-	if (!v)
-		return 0;
-	slash = strchr(v, '/');
-	if (!slash) {
-		a = interval_end(v, strlen(v), 0, since);
-		b = interval_end(v, strlen(v), 1, until);
-		if (a != 1 || b != 1)
-			goto bad;
-	} else {
-		a = interval_end(v, (size_t)(slash - v), 0, since);
-		b = interval_end(slash + 1, strlen(slash + 1), 1, until);
-		if (a < 0 || b < 0 || strchr(slash + 1, '/'))
-			goto bad;
-		if (a == 1 && b == 1 && strcmp(since, until) > 0)
-			return gp_err_set(err, GP_BAD_REQUEST, "datetime",
-			                  "datetime interval ends before it starts");
-	}
-	f->since = a == 1 ? since : NULL;
-	f->until = b == 1 ? until : NULL;
-	return 0;
-bad:
-	return gp_err_set(err, GP_BAD_REQUEST, "datetime",
-	                  "datetime must be an RFC 3339 date-time or date, or an interval "
-	                  "start/end with '..' or nothing for an open end, e.g. "
-	                  "2026-11-01T00:00:00Z/..");
 }
 
 /* The collection link every page and feature carries. */
@@ -133,142 +81,97 @@ static void page_end(gp_http_exchange *x, gp_buf *b, const ogc_collection *c, in
 /* ---- points ---------------------------------------------------------------- */
 
 typedef struct point_page {
-	gp_worker *w;
 	gp_buf *b;
 	gp_crs crs;
-	int64_t limit;
-	int64_t returned;
-	int more;
-	int64_t last_cell, last_id;
+	int64_t n;
 } point_page;
 
-static int put_point(void *ctx, const gp_point *p)
+static int put_point(void *ctx, const gp_point *p, double c0, double c1)
 {
 	point_page *pp = ctx;
-	double c0, c1;
-	int rc;
 
-	if (pp->returned == pp->limit) { /* the one fetched beyond the page */
-		pp->more = 1;
-		return 0;
-	}
-	if ((rc = gp_api_point_coords(pp->w, p, pp->crs, &c0, &c1)))
-		return rc < 0 ? rc : GP_EFAULT;
-	if (pp->returned++)
+	if (pp->n++)
 		gp_buf_putc(pp->b, ',');
 	gp_json_point_feature(pp->b, p, c0, c1, gp_crs_decimals(pp->crs), NULL);
-	pp->last_cell = gp_store_point_cell(p->lon, p->lat);
-	pp->last_id = p->id;
 	return gp_buf_status(pp->b);
 }
 
-/* after: "ID" in id order, "CELL:ID" in cell order (as next links make them). */
-static int parse_after(gp_http_exchange *x, gp_point_filter *f, gp_err *err)
-{
-	const char *v = gp_http_param(x, "after"), *colon;
-	char cell[32];
-
-	if (!v)
-		return 0;
-	colon = strchr(v, ':');
-	if (f->order == GP_ORDER_CELL && colon && (size_t)(colon - v) < sizeof(cell)) {
-		memcpy(cell, v, (size_t)(colon - v));
-		cell[colon - v] = '\0';
-		if (cell[0] != '+' && colon[1] != '+' &&
-		    !gp_parse_i64(&f->after_cell, cell, 0, INT64_MAX) &&
-		    !gp_parse_i64(&f->after_id, colon + 1, 1, INT64_MAX))
-			return 0;
-	} else if (f->order == GP_ORDER_ID && !colon && v[0] != '+' &&
-	           !gp_parse_i64(&f->after_id, v, 1, INT64_MAX)) {
-		return 0;
-	}
-	return gp_err_set(err, GP_BAD_REQUEST, "after",
-	                  "after is a position taken from a next link of the same query");
-}
-
+/* Public: GIS staff see what a citizen sees. */
 int ogc_point_items(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	gp_store *s = gp_worker_store(w);
-	point_page pp = { w, gp_http_out(x), GP_CRS_CRS84, 0, 0, 0, 0, 0 };
-	char since[GP_TIME_LEN], until[GP_TIME_LEN], next[64];
-	const char *bbox = gp_http_param(x, "bbox");
-	gp_point_filter f;
-	gp_api_area area;
+	gp_read *r = gp_worker_read(w);
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
+	point_page pp = { gp_http_out(x), GP_CRS_CRS84, 0 };
+	gp_read_page page;
+	gp_read_query q;
 	gp_crs bbox_crs;
-	int64_t matched = 0;
 	int rc;
 
-	gp_point_filter_init(&f);
-	f.status = GP_STATUS_PUBLISHED;
-	if ((rc = ogc_format(x, err)) || (rc = gp_api_crs_param(x, "crs", &pp.crs, err)) ||
-	    (rc = gp_api_crs_param(x, "bbox-crs", &bbox_crs, err)) ||
-	    (rc = gp_api_point_filters(x, w, &f, err)) || (rc = parse_limit(x, &pp.limit, err)) ||
-	    (rc = parse_datetime(x, since, until, &f, err)))
+	gp_read_query_init(&q, &vis);
+	if ((rc = ogc_format(x, err)) || (rc = ogc_crs(x, "crs", &q.crs, err)) ||
+	    (rc = ogc_crs(x, "bbox-crs", &bbox_crs, err)) ||
+	    (rc = gp_read_param_category(&q, gp_http_param(x, "category"), err)) ||
+	    (rc = gp_read_param_district(r, &q, gp_http_param(x, "district"), err)) ||
+	    (rc = gp_read_param_topic(r, &q, gp_http_param(x, "topic"), err)) ||
+	    (rc = parse_limit(x, &q.limit, err)) ||
+	    (rc = gp_read_param_datetime(&q, gp_http_param(x, "datetime"), err)) ||
+	    (rc = gp_read_param_bbox(r, &q, gp_http_param(x, "bbox"), bbox_crs, err)) ||
+	    (rc = gp_read_param_after(&q, gp_http_param(x, "after"), err)))
 		return rc;
-	if (bbox) {
-		if ((rc = gp_api_bbox_parse(w, bbox, bbox_crs, &area, &f, err)))
-			return rc;
-		f.order = GP_ORDER_CELL;
-	}
-	if ((rc = parse_after(x, &f, err)))
-		return rc;
-	f.limit = pp.limit + 1; /* one more tells whether a next page exists */
-
-	/* One snapshot for the count and the page, so the two always agree. */
-	if ((rc = gp_store_read_begin(s)))
-		return rc;
-	if ((rc = gp_store_point_count(s, &f, &matched)))
-		goto out;
+	pp.crs = q.crs;
 	gp_buf_puts(pp.b, "{\"type\":\"FeatureCollection\",");
-	if (gp_api_crs_member_uri(pp.crs))
-		gp_json_put_crs_member(pp.b, gp_api_crs_member_uri(pp.crs));
+	if (ogc_crs_member_uri(q.crs))
+		gp_json_put_crs_member(pp.b, ogc_crs_member_uri(q.crs));
 	gp_buf_puts(pp.b, "\"features\":[");
-	if ((rc = gp_store_point_query(s, &f, put_point, &pp)))
-		goto out;
-	if (f.order == GP_ORDER_CELL)
-		snprintf(next, sizeof(next), "%lld:%lld", (long long)pp.last_cell,
-		         (long long)pp.last_id);
-	else
-		snprintf(next, sizeof(next), "%lld", (long long)pp.last_id);
-	page_end(x, pp.b, &ogc_collections[0], matched, pp.returned, pp.more ? "after" : NULL,
-	         next);
+	if ((rc = gp_read_points(r, &q, put_point, &pp, &page, err)))
+		return rc;
+	page_end(x, pp.b, &ogc_collections[0], page.matched, page.returned,
+	         page.more ? "after" : NULL, page.next);
 	if ((rc = gp_buf_status(pp.b)))
-		goto out;
+		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, pp.crs);
-out:
-	gp_store_read_end(s);
-	return rc;
+	ogc_content_crs(x, q.crs);
+	return 0;
 }
 
 /* ---- districts ------------------------------------------------------------- */
 
 typedef struct district_page {
-	gp_worker *w;
+	gp_read *r;
 	gp_buf *b;
 	gp_crs crs;
-	const gp_api_area *area; /* NULL without bbox */
-	gp_crs test_crs;
+	const gp_read_area *area; /* NULL without bbox */
 	int64_t offset, limit, matched, returned;
 	int single;
 	gp_http_exchange *x;
 	const ogc_collection *c;
 } district_page;
 
-static int put_district(void *ctx, const gp_store_district_row *row)
+/* A district's id without its layer prefix: a number when it is one. */
+static void put_short_id(gp_buf *b, const char *id)
+{
+	const char *dash = strchr(id, '-');
+	const char *num = dash ? dash + 1 : id;
+	int64_t n;
+
+	if (num[0] >= '0' && num[0] <= '9' && (num[0] != '0' || !num[1]) &&
+	    !gp_parse_i64(&n, num, 0, INT64_MAX))
+		gp_buf_puts(b, num);
+	else
+		gp_json_put_str(b, num);
+}
+
+static int put_district(void *ctx, const gp_read_district *d)
 {
 	district_page *dp = ctx;
 	gp_buf *b = dp->b;
 	int rc;
 
 	if (dp->area) {
-		gp_bbox ext;
 		int hit = 0;
-		rc = gp_geo_wkb_measure(gp_worker_geo(dp->w), row->wkb, row->wkb_len, dp->test_crs,
-		                        &dp->area->box, &ext, &hit);
-		if (rc)
-			return rc < 0 ? rc : GP_EFAULT;
+		if ((rc = gp_read_district_hits(dp->r, d, dp->area, &hit)))
+			return rc;
 		if (!hit)
 			return 0;
 	}
@@ -276,12 +179,22 @@ static int put_district(void *ctx, const gp_store_district_row *row)
 		return 0;
 	if (dp->returned++)
 		gp_buf_putc(b, ',');
-	if ((rc = gp_api_district_feature_open(dp->w, b, row, dp->crs, dp->single, 1)))
+	gp_buf_putc(b, '{');
+	if (dp->single && ogc_crs_member_uri(dp->crs))
+		gp_json_put_crs_member(b, ogc_crs_member_uri(dp->crs));
+	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
+	put_short_id(b, d->id);
+	gp_buf_puts(b, ",\"geometry\":");
+	if ((rc = gp_read_district_geometry(dp->r, b, d, dp->crs)))
 		return rc;
+	gp_buf_puts(b, ",\"properties\":");
+	gp_json_district_properties(b, d->id, d->name, gp_layer_name(d->layer),
+	                            d->count[GP_CATEGORY_FAVOURITE],
+	                            d->count[GP_CATEGORY_IMPROVEMENT]);
 	if (dp->single) {
 		char alt[160];
 		int n = 0;
-		snprintf(alt, sizeof(alt), "/api/districts/%s", row->id);
+		snprintf(alt, sizeof(alt), "/api/districts/%s", d->id);
 		gp_buf_puts(b, ",\"links\":[");
 		page_link(dp->x, b, &n, "self", NULL, NULL);
 		if (n++)
@@ -307,45 +220,41 @@ static int put_district(void *ctx, const gp_store_district_row *row)
 static int district_items(gp_http_exchange *x, const ogc_collection *c, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
-	district_page dp = { w, gp_http_out(x), GP_CRS_CRS84, NULL, GP_CRS_CRS84, 0, 0, 0, 0,
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
+	district_page dp = { gp_worker_read(w), gp_http_out(x), GP_CRS_CRS84, NULL, 0, 0, 0, 0,
 		             0, x, c };
-	char since[GP_TIME_LEN], until[GP_TIME_LEN], next[32];
-	const char *bbox = gp_http_param(x, "bbox"), *v;
-	gp_point_filter unused;
-	gp_api_area area;
+	char next[32];
+	const char *v;
+	gp_read_query q;
 	gp_crs bbox_crs;
 	int rc;
 
-	gp_point_filter_init(&unused);
-	if ((rc = ogc_format(x, err)) || (rc = gp_api_crs_param(x, "crs", &dp.crs, err)) ||
-	    (rc = gp_api_crs_param(x, "bbox-crs", &bbox_crs, err)) ||
+	gp_read_query_init(&q, &vis);
+	if ((rc = ogc_format(x, err)) || (rc = ogc_crs(x, "crs", &dp.crs, err)) ||
+	    (rc = ogc_crs(x, "bbox-crs", &bbox_crs, err)) ||
 	    (rc = parse_limit(x, &dp.limit, err)) ||
 	    /* checked, but boundaries have no time to compare it with */
-	    (rc = parse_datetime(x, since, until, &unused, err)))
+	    (rc = gp_read_param_datetime(&q, gp_http_param(x, "datetime"), err)))
 		return rc;
 	if ((v = gp_http_param(x, "offset")) &&
 	    (v[0] == '+' || gp_parse_i64(&dp.offset, v, 0, INT64_MAX / 2)))
 		return gp_err_set(err, GP_BAD_REQUEST, "offset",
 		                  "offset must be a whole number ≥ 0");
-	if (bbox) {
-		if ((rc = gp_api_bbox_parse(w, bbox, bbox_crs, &area, &unused, err)))
-			return rc;
-		dp.area = &area;
-		/* The area keeps an EPSG:4326 box in lon/lat order. */
-		dp.test_crs = area.crs == GP_CRS_EPSG4326 ? GP_CRS_CRS84 : area.crs;
-	}
+	if ((rc = gp_read_param_bbox(dp.r, &q, gp_http_param(x, "bbox"), bbox_crs, err)))
+		return rc;
+	if (q.area.set)
+		dp.area = &q.area;
 	gp_buf_puts(dp.b, "{\"type\":\"FeatureCollection\",");
-	if (gp_api_crs_member_uri(dp.crs))
-		gp_json_put_crs_member(dp.b, gp_api_crs_member_uri(dp.crs));
+	if (ogc_crs_member_uri(dp.crs))
+		gp_json_put_crs_member(dp.b, ogc_crs_member_uri(dp.crs));
 	gp_buf_puts(dp.b, "\"features\":[");
-	if ((rc = gp_store_district_list(gp_worker_store(w), c->layer, NULL, 1, put_district,
-	                                 &dp)))
+	if ((rc = gp_read_districts(dp.r, &vis, c->layer, NULL, 1, put_district, &dp, err)))
 		return rc;
 	snprintf(next, sizeof(next), "%lld", (long long)(dp.offset + dp.limit));
 	page_end(x, dp.b, c, dp.matched, dp.returned,
 	         dp.offset + dp.returned < dp.matched ? "offset" : NULL, next);
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, dp.crs);
+	ogc_content_crs(x, dp.crs);
 	return gp_buf_status(dp.b);
 }
 
@@ -365,21 +274,17 @@ int ogc_items(gp_http_exchange *x, gp_err *err)
 
 typedef struct point_item {
 	gp_http_exchange *x;
-	gp_worker *w;
 	gp_crs crs;
 } point_item;
 
-static int put_point_item(void *ctx, const gp_point *p)
+static int put_point_item(void *ctx, const gp_point *p, double c0, double c1)
 {
 	point_item *pi = ctx;
 	gp_buf *b = gp_http_out(pi->x), href;
-	double c0, c1;
-	int n = 0, rc;
+	int n = 0;
 
-	if ((rc = gp_api_point_coords(pi->w, p, pi->crs, &c0, &c1)))
-		return rc < 0 ? rc : GP_EFAULT;
 	gp_json_point_feature_open(b, p, c0, c1, gp_crs_decimals(pi->crs),
-	                           gp_api_crs_member_uri(pi->crs));
+	                           ogc_crs_member_uri(pi->crs));
 	gp_buf_puts(b, ",\"links\":[");
 	page_link(pi->x, b, &n, "self", NULL, NULL);
 	gp_buf_init(&href, 4096);
@@ -399,29 +304,32 @@ static int put_point_item(void *ctx, const gp_point *p)
 int ogc_item(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
 	const char *id = gp_http_arg(x, "featureId");
 	const ogc_collection *c;
 	gp_crs crs;
 	int rc;
 
 	if ((rc = ogc_format(x, err)) || (rc = ogc_collection_arg(x, &c, err)) ||
-	    (rc = gp_api_crs_param(x, "crs", &crs, err)))
+	    (rc = ogc_crs(x, "crs", &crs, err)))
 		return rc;
 	if (c->layer < 0) {
-		point_item pi = { x, w, crs };
+		point_item pi = { x, crs };
+		gp_err unused;
 		int64_t n;
 		if (id[0] == '+' || id[0] == '-' || gp_parse_i64(&n, id, 1, INT64_MAX))
 			return gp_err_set(err, GP_NOT_FOUND, "featureId", "no point \"%.40s\"", id);
-		rc = gp_store_point_get(gp_worker_store(w), n, GP_STATUS_PUBLISHED, put_point_item,
-		                        &pi);
+		rc = gp_read_point(gp_worker_read(w), &vis, n, crs, put_point_item, &pi, &unused);
 		if (rc == GP_NOT_FOUND)
 			return gp_err_set(err, GP_NOT_FOUND, "featureId", "no published point %lld",
 			                  (long long)n);
 	} else {
-		district_page dp = { w, gp_http_out(x), crs, NULL, crs, 0, 1, 0, 0, 1, x, c };
+		district_page dp = { gp_worker_read(w), gp_http_out(x), crs, NULL, 0, 1, 0, 0, 1, x,
+			             c };
 		char full[96];
+		gp_err unused;
 		snprintf(full, sizeof(full), "%s%.60s", gp_layer_id_prefix((gp_layer)c->layer), id);
-		rc = gp_store_district_list(gp_worker_store(w), c->layer, full, 1, put_district, &dp);
+		rc = gp_read_districts(dp.r, &vis, c->layer, full, 1, put_district, &dp, &unused);
 		if (rc == GP_NOT_FOUND)
 			return gp_err_set(err, GP_NOT_FOUND, "featureId", "no %s feature \"%.40s\"",
 			                  c->id, id);
@@ -431,6 +339,6 @@ int ogc_item(gp_http_exchange *x, gp_err *err)
 	if (rc)
 		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
-	gp_api_content_crs(x, crs);
+	ogc_content_crs(x, crs);
 	return 0;
 }

@@ -4,9 +4,11 @@
 #ifndef GP_OGC_INT_H
 #define GP_OGC_INT_H
 
-#include "api/openapi.h"
-#include "api/query.h"
+#include "config/config.h"
+#include "core/core.h"
+#include "json/json.h"
 #include "ogc.h"
+#include "read/read.h"
 
 /* OGC API says larger limits are reduced to the maximum, not refused. */
 #define OGC_LIMIT_DEFAULT 100
@@ -16,6 +18,13 @@
 #define OGC_JSON "application/json"
 #define OGC_GEOJSON "application/geo+json"
 #define OGC_OPENAPI_TYPE GP_OPENAPI_TYPE
+
+/* The parameter `name` as a CRS (absent: CRS84); GP_BAD_REQUEST naming it. */
+int ogc_crs(gp_http_exchange *x, const char *name, gp_crs *out, gp_err *err);
+/* Sets the Content-Crs header (also for the CRS84 default). */
+void ogc_content_crs(gp_http_exchange *x, gp_crs crs);
+/* The URI for the legacy GeoJSON crs member, or NULL for CRS84 (RFC 7946). */
+const char *ogc_crs_member_uri(gp_crs crs);
 #define OGC_SCHEMA_TYPE "application/schema+json"
 #define OGC_HTML_TYPE "text/html; charset=utf-8"
 

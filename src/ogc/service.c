@@ -1,10 +1,10 @@
 /*
  * service.c — the OGC API's description of itself: landing page,
  * conformance, the OpenAPI definition (a template compiled into the
- * binary, src/ogc/openapi.json, completed with this server's URL, topics
- * and districts through api/openapi.h, the mechanism /api's own
- * description uses), a documentation page, the collections and their
- * queryables; and the route table.
+ * binary, src/ogc/openapi.json, completed with this server's URL by
+ * http/'s template answer and with the topics and districts the read
+ * layer accepts, as /api's own description is), a documentation page, the
+ * collections and their queryables; and the route table.
  *
  * Every link is absolute (public_url, else http:// + Host), because OGC API
  * clients follow links rather than build URLs.
@@ -49,6 +49,24 @@ int ogc_collection_arg(gp_http_exchange *x, const ogc_collection **out, gp_err *
 	return gp_err_set(err, GP_NOT_FOUND, "collectionId",
 	                  "no collection \"%.40s\"; there are points, ortsbezirke and stadtteile",
 	                  id ? id : "");
+}
+
+int ogc_crs(gp_http_exchange *x, const char *name, gp_crs *out, gp_err *err)
+{
+	return gp_read_param_crs(out, name, gp_http_param(x, name), err);
+}
+
+void ogc_content_crs(gp_http_exchange *x, gp_crs crs)
+{
+	char v[128];
+
+	snprintf(v, sizeof(v), "<%s>", gp_crs_uri(crs));
+	gp_http_add_header(x, "Content-Crs", v);
+}
+
+const char *ogc_crs_member_uri(gp_crs crs)
+{
+	return crs == GP_CRS_CRS84 ? NULL : gp_crs_uri(crs);
 }
 
 int ogc_format(gp_http_exchange *x, gp_err *err)
@@ -140,15 +158,17 @@ static int conformance(gp_http_exchange *x, gp_err *err)
 
 /* ---- the OpenAPI definition ----------------------------------------------- */
 
-/*
- * The placeholders of openapi.json that are /ogc's own; SERVER, TOPICS and
- * DISTRICTS are filled by api/'s template mechanism, shared with /api.
- */
+/* The placeholders of openapi.json but SERVER (http/'s). */
 static int put_placeholder(void *ctx, gp_buf *b, const char *name, size_t len)
 {
-	(void)ctx;
+	gp_read *r = ctx;
+
 #define IS(s) (len == sizeof(s) - 1 && strncmp(name, s, len) == 0)
-	if (IS("CRS_URIS")) {
+	if (IS("TOPICS")) {
+		return gp_read_put_topic_ids(r, b);
+	} else if (IS("DISTRICTS")) {
+		return gp_read_put_district_ids(r, b);
+	} else if (IS("CRS_URIS")) {
 		gp_buf_putc(b, '[');
 		for (size_t i = 0; i < sizeof(offered) / sizeof(offered[0]); i++) {
 			if (i)
@@ -173,8 +193,9 @@ static int openapi(gp_http_exchange *x, gp_err *err)
 
 	if ((rc = ogc_format(x, err)))
 		return rc;
-	return gp_api_openapi_answer(x, (const char *)gp_ogc_openapi[0].data, "/ogc",
-	                             put_placeholder, NULL);
+	return gp_http_answer_template(x, (const char *)gp_ogc_openapi[0].data, OGC_OPENAPI_TYPE,
+	                               "/ogc", put_placeholder,
+	                               gp_worker_read(gp_http_worker(x)));
 }
 
 /* A page for people, linked from the landing page as service-doc. */
@@ -223,33 +244,6 @@ static int documentation(gp_http_exchange *x, gp_err *err)
 
 /* ---- collections ----------------------------------------------------------- */
 
-typedef struct extent_ctx {
-	gp_geo *geo;
-	gp_bbox box;
-	int n;
-	int rc;
-} extent_ctx;
-
-static int grow_extent(void *ctx, const gp_store_district_row *row)
-{
-	extent_ctx *ec = ctx;
-	gp_bbox e;
-	int rc;
-
-	if ((rc = gp_geo_wkb_measure(ec->geo, row->wkb, row->wkb_len, GP_CRS_CRS84, NULL, &e,
-	                             NULL)))
-		return rc < 0 ? rc : GP_EFAULT;
-	if (ec->n++ == 0) {
-		ec->box = e;
-	} else {
-		ec->box.minx = e.minx < ec->box.minx ? e.minx : ec->box.minx;
-		ec->box.miny = e.miny < ec->box.miny ? e.miny : ec->box.miny;
-		ec->box.maxx = e.maxx > ec->box.maxx ? e.maxx : ec->box.maxx;
-		ec->box.maxy = e.maxy > ec->box.maxy ? e.maxy : ec->box.maxy;
-	}
-	return 0;
-}
-
 static void put_bbox(gp_buf *b, const gp_bbox *box)
 {
 	gp_buf_puts(b, "\"spatial\":{\"bbox\":[[");
@@ -268,14 +262,15 @@ static void put_bbox(gp_buf *b, const gp_bbox *box)
 /* The extent member: where (CRS84) and, for points, when. */
 static int put_extent(gp_worker *w, gp_buf *b, const ogc_collection *c)
 {
-	gp_store *s = gp_worker_store(w);
+	gp_read *r = gp_worker_read(w);
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
 	char first[GP_TIME_LEN], last[GP_TIME_LEN];
 	int64_t n = 0;
 	gp_bbox box;
 	int rc;
 
 	if (c->layer < 0) {
-		rc = gp_store_point_extent(s, GP_STATUS_PUBLISHED, &box, first, last, &n);
+		rc = gp_read_extent(r, &vis, &box, first, last, &n);
 		if (rc == GP_NOT_FOUND)
 			return 0; /* nothing published yet: no extent to tell */
 		if (rc)
@@ -288,17 +283,16 @@ static int put_extent(gp_worker *w, gp_buf *b, const ogc_collection *c)
 		gp_json_put_str(b, last);
 		gp_buf_puts(b, "]],\"trs\":\"http://www.opengis.net/def/uom/ISO-8601/0/Gregorian\"}}");
 		return 0;
-	} else {
-		extent_ctx ec = { gp_worker_geo(w), { 0, 0, 0, 0 }, 0, 0 };
-		if ((rc = gp_store_district_list(s, c->layer, NULL, 1, grow_extent, &ec)))
-			return rc;
-		if (ec.n) {
-			gp_buf_puts(b, ",\"extent\":{");
-			put_bbox(b, &ec.box);
-			gp_buf_putc(b, '}');
-		}
-		return 0;
 	}
+	rc = gp_read_layer_extent(r, (gp_layer)c->layer, &box);
+	if (rc == GP_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	gp_buf_puts(b, ",\"extent\":{");
+	put_bbox(b, &box);
+	gp_buf_putc(b, '}');
+	return 0;
 }
 
 int ogc_collection_write(gp_http_exchange *x, gp_worker *w, gp_buf *b,

@@ -10,9 +10,11 @@
  * Pages carry the web page's Content-Security-Policy and framing headers
  * (gp_http_set_page) and its style sheet.
  *
- * Must never: show a point that is not published, write text from the
- * database, the configuration or the request without HTML escaping, or
- * put script or inline style into a page (the CSP allows neither).
+ * Must never: read a point but through read/ with the citizen's
+ * visibility (no SQL, no store calls), show a point that is not published,
+ * write text from the database, the configuration or the request without
+ * HTML escaping, or put script or inline style into a page (the CSP allows
+ * neither).
  */
 #ifndef GP_PAGE_H
 #define GP_PAGE_H

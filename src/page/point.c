@@ -6,15 +6,16 @@
  * and the supporters, and follow the link to the map, where they can
  * support it (/?point={id} opens the map on the point).
  *
- * It reads the point as GET /api/points/{id} does, through the same store
- * read with the same published-only filter: a pending, hidden or unknown
- * point is a 404 problem, exactly as there.
+ * It reads the point as GET /api/points/{id} does, through the read layer
+ * with the citizen's visibility (read/read.h): a pending, hidden or
+ * unknown point is a 404 problem, exactly as there.
  */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "page_int.h"
+#include "read/read.h"
 
 /* The labels /api/config gives the page, in German and English. */
 static const char *const category_label[GP_CATEGORY_COUNT][2] = {
@@ -51,7 +52,7 @@ static void meta(gp_buf *b, const char *attr, const char *name, const char *valu
 	gp_buf_puts(b, "\">\n");
 }
 
-static int write_page(void *ctx, const gp_point *p)
+static int write_page(void *ctx, const gp_point *p, double lon, double lat)
 {
 	point_page *pp = ctx;
 	gp_http_exchange *x = pp->x;
@@ -63,6 +64,8 @@ static int write_page(void *ctx, const gp_point *p)
 	char map_link[96];
 	int rc;
 
+	(void)lon; /* the page names the place by its districts */
+	(void)lat;
 	gp_buf_init(&head, 16384);
 	gp_buf_init(&title, 2048);
 	gp_buf_init(&url, 4096);
@@ -155,16 +158,14 @@ int page_point(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	const char *v = gp_http_arg(x, "id");
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
 	point_page pp = { x, gp_worker_config(w), page_lang_of(x) };
 	int64_t id;
 	int rc;
 
 	if (!v || v[0] == '+' || v[0] == '-' || gp_parse_i64(&id, v, 1, INT64_MAX))
 		return gp_err_set(err, GP_NOT_FOUND, "id", "no point with id \"%.40s\"", v ? v : "");
-	rc = gp_store_point_get(gp_worker_store(w), id, GP_STATUS_PUBLISHED, write_page, &pp);
-	if (rc == GP_NOT_FOUND)
-		return gp_err_set(err, GP_NOT_FOUND, "id", "no published point %lld", (long long)id);
-	if (rc)
+	if ((rc = gp_read_point(gp_worker_read(w), &vis, id, GP_CRS_CRS84, write_page, &pp, err)))
 		return rc;
 	gp_http_set_page(x);
 	return 0;

@@ -117,7 +117,8 @@ out:
 
 int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes)
 {
-	sqlite3_stmt *st = gp_store_stmt(s, "SELECT status, count(*) FROM points GROUP BY status");
+	/* Kept by triggers (0004_grid.sql): no need to count a million rows. */
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT status, sum(n) FROM point_totals GROUP BY status");
 	int rc;
 
 	for (int i = 0; i < GP_STATUS_COUNT; i++)

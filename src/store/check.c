@@ -12,6 +12,18 @@
 
 #include "store_int.h"
 
+/* What point_counts, point_days and point_blocks must hold, from the rows. */
+#define COUNT_GROUPS                                                                  \
+	"SELECT status, coalesce(ortsbezirk_id, ''), coalesce(stadtteil_id, ''), category," \
+	" coalesce(topic, ''), channel, count(*) FROM points GROUP BY 1, 2, 3, 4, 5, 6"
+#define DAY_GROUPS                                                                    \
+	"SELECT status, substr(created, 1, 10), coalesce(ortsbezirk_id, '')," \
+	" coalesce(stadtteil_id, ''), category, coalesce(topic, ''), channel, count(*)"   \
+	" FROM points GROUP BY 1, 2, 3, 4, 5, 6, 7"
+#define BLOCK_GROUPS                                                                  \
+	"SELECT status, id >> 10, category, channel, count(*) FROM points"              \
+	" GROUP BY 1, 2, 3, 4"
+
 typedef struct probe {
 	const char *sql;
 	const char *ok_text; /* a single row with this text means "no problem" */
@@ -55,6 +67,33 @@ static const probe probes[] = {
 	  "  WHERE NOT EXISTS (SELECT 1 FROM point_cells c WHERE c.status = p.status"
 	  "  AND c.cell = p.cell))"
 	  " WHERE favourite != f OR improvement != i LIMIT 20", NULL, "cell counts" },
+	/* The counts that answer counts without a box (0005_read.sql). */
+	{ "SELECT 'point_counts differ from the points' WHERE EXISTS ("
+	  " SELECT status, ortsbezirk_id, stadtteil_id, category, topic, channel, n"
+	  " FROM point_counts WHERE n > 0 EXCEPT " COUNT_GROUPS ")"
+	  " OR EXISTS (" COUNT_GROUPS " EXCEPT SELECT status, ortsbezirk_id, stadtteil_id,"
+	  " category, topic, channel, n FROM point_counts)", NULL, "district counts" },
+	{ "SELECT 'point_days differ from the points' WHERE EXISTS ("
+	  " SELECT status, day, ortsbezirk_id, stadtteil_id, category, topic, channel, n"
+	  " FROM point_days WHERE n > 0 EXCEPT " DAY_GROUPS ")"
+	  " OR EXISTS (" DAY_GROUPS " EXCEPT SELECT status, day, ortsbezirk_id, stadtteil_id,"
+	  " category, topic, channel, n FROM point_days)", NULL, "day counts" },
+	{ "SELECT 'point_day_totals differ from the points' WHERE EXISTS ("
+	  " SELECT status, day, n FROM point_day_totals WHERE n > 0 EXCEPT"
+	  " SELECT status, substr(created, 1, 10), count(*) FROM points GROUP BY 1, 2)"
+	  " OR EXISTS (SELECT status, substr(created, 1, 10), count(*) FROM points GROUP BY 1, 2"
+	  " EXCEPT SELECT status, day, n FROM point_day_totals)", NULL, "day counts" },
+	{ "SELECT 'point ' || p.id || ' lies outside the ids of its day' FROM points p"
+	  " JOIN point_day_totals d ON d.status = p.status AND d.day = substr(p.created, 1, 10)"
+	  " WHERE p.id < d.min_id OR p.id > d.max_id LIMIT 20", NULL, "day counts" },
+	{ "SELECT 'point_blocks differ from the points' WHERE EXISTS ("
+	  " SELECT status, block, category, channel, n FROM point_blocks WHERE n > 0"
+	  " EXCEPT " BLOCK_GROUPS ") OR EXISTS (" BLOCK_GROUPS " EXCEPT SELECT status, block,"
+	  " category, channel, n FROM point_blocks)", NULL, "block counts" },
+	/* The grid cell is written by geopart (grid.h), never by the schema. */
+	{ "SELECT 'point ' || id || ': cell ' || coalesce(cell, 'NULL') || ' is not its grid"
+	  " cell' FROM points WHERE cell IS NOT geopart_cell(lon, lat) LIMIT 20", NULL,
+	  "grid cells" },
 	{ "SELECT 'totals (' || t.status || ', ' || t.category || '): counted ' || t.n ||"
 	  " ', holds ' || (SELECT count(*) FROM points p WHERE p.status = t.status"
 	  " AND p.category = t.category) FROM point_totals t WHERE t.n != (SELECT count(*)"

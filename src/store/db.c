@@ -12,6 +12,7 @@
  * remembers the fault until a write transaction reaches the disk again.
  * The memory is process-wide because a process serves one database.
  */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -143,12 +144,24 @@ int gp_store_exec(gp_store *s, const char *sql)
 	return rc == SQLITE_OK ? 0 : STORE_FAIL(s, rc);
 }
 
+/*
+ * Once per process, before the first connection: no allocation statistics,
+ * which would take a process-wide mutex on every malloc of every thread.
+ */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	gp_store *s;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	int rc;
 
+	pthread_once(&once, configure);
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -178,6 +191,10 @@ int gp_store_open(gp_store **out, const char *path, int flags, gp_err *err)
 		return GP_ENOMEM;
 	}
 	spatialite_init_ex(s->db, s->spatialite, 0);
+	if ((rc = gp_store_grid_register(s))) {
+		gp_store_close(s);
+		return rc;
+	}
 	/*
 	 * secure_delete: text a planner redacts or deletes must not linger in
 	 * freed pages of the file (privacy, not just tidiness).
@@ -217,6 +234,7 @@ void gp_store_close(gp_store *s)
 	}
 	if (s->spatialite)
 		spatialite_cleanup_ex(s->spatialite);
+	store_names_free(s->names);
 	free(s->path);
 	free(s);
 }
@@ -228,21 +246,31 @@ const char *gp_store_path(const gp_store *s)
 
 sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 {
-	cached_stmt *slot = &s->cache[0];
+	cached_stmt *slot = NULL;
 	sqlite3_stmt *stmt;
+	uint64_t hash = 14695981039346656037u;
 	char *copy;
 	int rc;
 
+	for (const char *p = sql; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 1099511628211u;
 	for (int i = 0; i < STMT_CACHE; i++) {
 		cached_stmt *c = &s->cache[i];
-		if (c->sql && strcmp(c->sql, sql) == 0) {
+		if (c->sql && c->hash == hash && strcmp(c->sql, sql) == 0) {
+			/* The reentrancy rule (store_int.h): never while it steps. */
+			assert(!sqlite3_stmt_busy(c->stmt));
 			c->used = ++s->tick;
 			sqlite3_reset(c->stmt);
 			sqlite3_clear_bindings(c->stmt);
 			return c->stmt;
 		}
-		if (c->used < slot->used)
+		/* A statement still stepping belongs to a caller up the stack. */
+		if ((!slot || c->used < slot->used) && !(c->stmt && sqlite3_stmt_busy(c->stmt)))
 			slot = c;
+	}
+	if (!slot) {
+		gp_log_error("statement cache: all %d statements are stepping", STMT_CACHE);
+		return NULL;
 	}
 	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
 	if (rc != SQLITE_OK) {
@@ -256,6 +284,7 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql)
 	sqlite3_finalize(slot->stmt);
 	free(slot->sql);
 	slot->sql = copy;
+	slot->hash = hash;
 	slot->stmt = stmt;
 	slot->used = ++s->tick;
 	return stmt;

@@ -1,5 +1,5 @@
 /*
- * district.c — district boundaries and per-district counts.
+ * district.c — district boundaries (their counts come from count.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,29 +151,15 @@ int gp_store_district_replace_layer(gp_store *s, gp_layer layer,
 int gp_store_district_list(gp_store *s, int layer, const char *id,
                            int with_geometry, gp_store_district_cb cb, void *ctx)
 {
-	char sql[1024];
+	char sql[256];
 	sqlite3_stmt *st;
 	int rc, rows = 0, bind = 1;
 
-	/*
-	 * Ids are unique across layers, so a district's points are those whose
-	 * Ortsbezirk or Stadtteil column names it; each count is answered from
-	 * the (district, status, category) indexes alone.
-	 */
-#define COUNT_IN(col, cat)                                                    \
-	"(SELECT count(*) FROM points p WHERE p." col " = d.id AND"         \
-	" p.status = 'published' AND p.category = '" cat "')"
 	snprintf(sql, sizeof(sql),
-	         "SELECT d.id, d.name, d.layer, %s, "
-	         COUNT_IN("ortsbezirk_id", "favourite") " + "
-	         COUNT_IN("stadtteil_id", "favourite") ", "
-	         COUNT_IN("ortsbezirk_id", "improvement") " + "
-	         COUNT_IN("stadtteil_id", "improvement")
-	         " FROM districts d WHERE 1 %s %s"
+	         "SELECT d.id, d.name, d.layer, %s FROM districts d WHERE 1 %s %s"
 	         " ORDER BY d.layer = 'stadtteil', d.ord",
 	         with_geometry ? "AsBinary(d.geom)" : "NULL",
 	         layer >= 0 ? "AND d.layer = ?" : "", id ? "AND d.id = ?" : "");
-#undef COUNT_IN
 	if (!(st = gp_store_stmt(s, sql)))
 		return GP_EFAULT;
 	if (layer >= 0)
@@ -193,8 +179,6 @@ int gp_store_district_list(gp_store *s, int layer, const char *id,
 		row.layer = l;
 		row.wkb = sqlite3_column_blob(st, 3);
 		row.wkb_len = (size_t)sqlite3_column_bytes(st, 3);
-		row.count[GP_CATEGORY_FAVOURITE] = sqlite3_column_int64(st, 4);
-		row.count[GP_CATEGORY_IMPROVEMENT] = sqlite3_column_int64(st, 5);
 		rows++;
 		if (cb && (rc = cb(ctx, &row))) {
 			sqlite3_reset(st);
@@ -205,6 +189,23 @@ int gp_store_district_list(gp_store *s, int layer, const char *id,
 	if (rc != SQLITE_DONE)
 		return STORE_FAIL(s, rc);
 	return id && rows == 0 ? GP_NOT_FOUND : 0;
+}
+
+int gp_store_district_layer(gp_store *s, const char *id, gp_layer *out)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT layer FROM districts WHERE id = ?1");
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && gp_layer_parse(out, (const char *)sqlite3_column_text(st, 0)))
+		rc = SQLITE_ERROR;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return GP_NOT_FOUND;
+	return rc == SQLITE_ROW ? 0 : STORE_FAIL(s, rc);
 }
 
 int gp_store_district_count(gp_store *s, int64_t *out)

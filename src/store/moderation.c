@@ -1,7 +1,7 @@
 /*
  * moderation.c — what staff change and what citizens flag: point updates and
- * deletions, +1, flags, the moderation log, staff tokens, retention purges,
- * and the per-district tallies behind the statistics.
+ * deletions, +1, flags, the moderation log, staff tokens and retention
+ * purges.
  *
  * Nothing here stores who a citizen is; the log stores which staff token did
  * what to which fields, never the text that was removed.
@@ -66,16 +66,17 @@ int gp_store_point_delete(gp_store *s, int64_t id)
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }
 
-int gp_store_point_support(gp_store *s, int64_t id, int64_t *out_count)
+int gp_store_point_support(gp_store *s, int64_t id, gp_status status, int64_t *out_count)
 {
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "UPDATE points SET supporters = supporters + 1"
-		   " WHERE id = ?1 AND status = 'published' RETURNING supporters");
+		   " WHERE id = ?1 AND status = ?2 RETURNING supporters");
 	int rc;
 
 	if (!st)
 		return GP_EFAULT;
 	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, gp_status_name(status), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*out_count = sqlite3_column_int64(st, 0);
@@ -272,54 +273,4 @@ int gp_store_token_revoke(gp_store *s, const char *name, const char *at)
 	if ((rc = step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
-}
-
-int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *f,
-                            int (*cb)(void *ctx, const char *district_id, gp_category cat,
-                                      gp_channel chan, int64_t n),
-                            void *ctx)
-{
-	/* One statement per layer; absent filters are NULL and pass everything. */
-#define TALLY_WHERE                                                                  \
-	" WHERE status = 'published' AND (?1 IS NULL OR channel = ?1)"                  \
-	" AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR topic = ?3)"             \
-	" AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created <= ?5)"
-	sqlite3_stmt *st = gp_store_stmt(
-		s, layer == GP_LAYER_ORTSBEZIRK
-			   ? "SELECT ortsbezirk_id, category, channel, count(*) FROM points"
-			     TALLY_WHERE " AND ortsbezirk_id IS NOT NULL GROUP BY 1, 2, 3"
-			   : "SELECT stadtteil_id, category, channel, count(*) FROM points"
-			     TALLY_WHERE " AND stadtteil_id IS NOT NULL GROUP BY 1, 2, 3");
-#undef TALLY_WHERE
-	int rc = 0, src;
-
-	if (!st)
-		return GP_EFAULT;
-	if (f->channel >= 0)
-		sqlite3_bind_text(st, 1, gp_channel_name((gp_channel)f->channel), -1, SQLITE_STATIC);
-	if (f->category >= 0)
-		sqlite3_bind_text(st, 2, gp_category_name((gp_category)f->category), -1,
-		                  SQLITE_STATIC);
-	if (f->topic)
-		sqlite3_bind_text(st, 3, f->topic, -1, SQLITE_STATIC);
-	if (f->since)
-		sqlite3_bind_text(st, 4, f->since, -1, SQLITE_STATIC);
-	if (f->until)
-		sqlite3_bind_text(st, 5, f->until, -1, SQLITE_STATIC);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		gp_category cat;
-		gp_channel chan;
-		if (gp_category_parse(&cat, (const char *)sqlite3_column_text(st, 1)) ||
-		    gp_channel_parse(&chan, (const char *)sqlite3_column_text(st, 2))) {
-			rc = GP_EFAULT;
-			break;
-		}
-		if ((rc = cb(ctx, (const char *)sqlite3_column_text(st, 0), cat, chan,
-		             sqlite3_column_int64(st, 3))))
-			break;
-	}
-	if (!rc && src != SQLITE_DONE && src != SQLITE_ROW)
-		rc = STORE_FAIL(s, src);
-	sqlite3_reset(st);
-	return rc;
 }

@@ -1,16 +1,19 @@
 /*
- * point.c — participation points: insert, read, filtered queries, and the
- * walk used to reassign districts.
+ * point.c — participation points: insert, read, filtered queries along the
+ * path the caller planned, extents, and the walk used to reassign
+ * districts.
  *
  * Filtered queries are assembled from fixed fragments in a fixed order, so
  * every combination of filters maps to one SQL text and one cached
- * statement; values are always bound, never pasted.
+ * statement; values are always bound, never pasted — statuses included:
+ * which ones a query reads is the caller's to say.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grid.h"
 #include "store_int.h"
 
 #define POINT_COLUMNS                                                         \
@@ -47,6 +50,7 @@ void gp_point_filter_init(gp_point_filter *f)
 	f->status = -1;
 	f->category = -1;
 	f->channel = -1;
+	f->district_layer = -1;
 	f->limit = -1;
 }
 
@@ -90,8 +94,8 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "INSERT INTO points (category, comment, topic, status, created,"
 		   " updated, supporters, ortsbezirk_id, stadtteil_id, lon, lat, x, y,"
-		   " channel, note, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		   " ?11, ?12, ?13, ?14, ?15, MakePoint(?12, ?13, 25832))");
+		   " channel, note, cell, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		   " ?10, ?11, ?12, ?13, ?14, ?15, ?16, MakePoint(?12, ?13, 25832))");
 	int rc;
 
 	if (!st)
@@ -115,6 +119,7 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	sqlite3_bind_text(st, 14, gp_channel_name(p->channel), -1, SQLITE_STATIC);
 	if (p->note)
 		sqlite3_bind_text(st, 15, p->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 16, gp_store_point_cell(p->lon, p->lat));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -153,48 +158,47 @@ int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb
 	return rc;
 }
 
-/* ---- filtered queries ----------------------------------------------------
- *
- * Without a spatial filter, rows come from the table in id order (the
- * status test is written `+p.status` so SQLite never picks the status index
- * and then sorts the whole result: an export must stream, not sort).
- *
- * With one, candidates come from the grid (0004_grid.sql): one range of
- * cell numbers per row of cells, read from the covering index points_grid.
- * Counts add the per-cell totals of cells wholly inside the inner box and
- * test only the points of the cells along the border.
- */
-
-/* The grid of 0004_grid.sql; the SQL there must compute the same numbers. */
-#define GRID_STEP 0.0005
-#define GRID_SHIFT 20
-
-static int64_t grid_row(double lat)
-{
-	return (int64_t)((lat + 90.0) / GRID_STEP);
-}
-
-static int64_t grid_col(double lon)
-{
-	return (int64_t)((lon + 180.0) / GRID_STEP);
-}
+/* ---- the grid (grid.h) ---------------------------------------------------- */
 
 int64_t gp_store_point_cell(double lon, double lat)
 {
-	return grid_row(lat) << GRID_SHIFT | grid_col(lon);
+	return gp_store_grid_cell(gp_store_grid_row(lat), gp_store_grid_col(lon));
 }
 
-static int64_t cell_of(int64_t row, int64_t col)
+/* geopart_cell(lon, lat): for rows written before the grid lived in C. */
+static void sql_cell(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
-	return row << GRID_SHIFT | col;
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+		return; /* NULL */
+	sqlite3_result_int64(cx, gp_store_point_cell(sqlite3_value_double(argv[0]),
+	                                             sqlite3_value_double(argv[1])));
 }
 
-/* The cells a filter's grid covers, and those wholly inside its inner box. */
-typedef struct cells {
-	int64_t r0, r1, c0, c1;
-	int inner;
-	int64_t ir0, ir1, ic0, ic1;
-} cells;
+int gp_store_grid_register(gp_store *s)
+{
+	int rc = sqlite3_create_function(s->db, "geopart_cell", 2,
+	                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_cell,
+	                                 NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : STORE_FAIL(s, rc);
+}
+
+/* ---- filtered queries ----------------------------------------------------
+ *
+ * Without a spatial filter, rows in id order come along the path the
+ * caller planned: the table by id (the status test is written `+p.status`
+ * and the table NOT INDEXED, so SQLite never picks an index and then sorts
+ * the whole result: an export must stream, not sort), or one equality
+ * filter's index, which holds ids in order after (value, status).
+ *
+ * With one, candidates come from the grid: one range of cell numbers per
+ * row of cells, read from the covering index points_grid.  Counts add the
+ * per-cell totals of cells wholly inside the inner box and test only the
+ * points of the cells along the border.
+ */
+
+typedef gp_store_cells cells;
 
 static int clamp_box(gp_bbox b, gp_bbox *out)
 {
@@ -213,7 +217,7 @@ static int clamp_box(gp_bbox b, gp_bbox *out)
  * it: the cell numbers grow with lon and lat, so a point in such a cell
  * cannot lie at or beyond the box's edges.
  */
-static int grid_of(const gp_point_filter *f, cells *c)
+int gp_store_grid_cells(const gp_point_filter *f, cells *c)
 {
 	gp_bbox outer, inner;
 	int has_inner;
@@ -232,16 +236,16 @@ static int grid_of(const gp_point_filter *f, cells *c)
 	} else {
 		return 0;
 	}
-	c->r0 = grid_row(outer.miny);
-	c->r1 = grid_row(outer.maxy);
-	c->c0 = grid_col(outer.minx);
-	c->c1 = grid_col(outer.maxx);
+	c->r0 = gp_store_grid_row(outer.miny);
+	c->r1 = gp_store_grid_row(outer.maxy);
+	c->c0 = gp_store_grid_col(outer.minx);
+	c->c1 = gp_store_grid_col(outer.maxx);
 	c->inner = 0;
 	if (has_inner) {
-		c->ir0 = grid_row(inner.miny) + 1;
-		c->ir1 = grid_row(inner.maxy) - 1;
-		c->ic0 = grid_col(inner.minx) + 1;
-		c->ic1 = grid_col(inner.maxx) - 1;
+		c->ir0 = gp_store_grid_row(inner.miny) + 1;
+		c->ir1 = gp_store_grid_row(inner.maxy) - 1;
+		c->ic0 = gp_store_grid_col(inner.minx) + 1;
+		c->ic1 = gp_store_grid_col(inner.maxx) - 1;
 		if (c->ir0 < c->r0)
 			c->ir0 = c->r0;
 		if (c->ir1 > c->r1)
@@ -261,6 +265,11 @@ static int needs_rows(const gp_point_filter *f)
 	return f->district || f->topic || f->since || f->until || f->channel >= 0;
 }
 
+static int has_spatial(const gp_point_filter *f)
+{
+	return f->has_grid || f->has_lonlat || f->has_xy || f->keep;
+}
+
 /* Appends " AND …" for every filter but status and paging. */
 static void filter_terms(gp_buf *sql, const gp_point_filter *f)
 {
@@ -269,7 +278,12 @@ static void filter_terms(gp_buf *sql, const gp_point_filter *f)
 	if (f->channel >= 0)
 		gp_buf_puts(sql, " AND p.channel = :channel");
 	if (f->district)
-		gp_buf_puts(sql, " AND (p.ortsbezirk_id = :district OR p.stadtteil_id = :district)");
+		gp_buf_puts(sql, f->district_layer == GP_LAYER_ORTSBEZIRK
+		                         ? " AND p.ortsbezirk_id = :district"
+		                 : f->district_layer == GP_LAYER_STADTTEIL
+		                         ? " AND p.stadtteil_id = :district"
+		                         : " AND (p.ortsbezirk_id = :district"
+		                           " OR p.stadtteil_id = :district)");
 	if (f->topic)
 		gp_buf_puts(sql, " AND p.topic = :topic");
 	if (f->since)
@@ -342,6 +356,8 @@ static void bind_filter(sqlite3_stmt *st, const gp_point_filter *f)
 		bind_box(st, "l", &f->lonlat);
 	if (f->has_xy)
 		bind_box(st, "x", &f->xy);
+	/* The first cell of a row of cells is row × rowstep (grid.h). */
+	bind_i64(st, ":rowstep", gp_store_grid_cell(1, 0));
 }
 
 /* Prepares (from the cache) the statement built in sql, bound to f. */
@@ -386,18 +402,53 @@ static int step_numbers(gp_store *s, sqlite3_stmt *st, int64_t *out, int n)
 	"WITH RECURSIVE rows(r) AS (SELECT :r0 UNION ALL SELECT r + 1 FROM rows"           \
 	" WHERE r < :r1),"                                                                 \
 	" ranges(lo, hi) AS ("                                                             \
-	"SELECT (r << 20) | :c0, (r << 20) | :c1 FROM rows WHERE r < :ir0 OR r > :ir1"     \
-	" UNION ALL SELECT (r << 20) | :c0, (r << 20) | (:ic0 - 1) FROM rows"              \
+	"SELECT r * :rowstep + :c0, r * :rowstep + :c1 FROM rows WHERE r < :ir0 OR r > :ir1" \
+	" UNION ALL SELECT r * :rowstep + :c0, r * :rowstep + :ic0 - 1 FROM rows"          \
 	" WHERE r BETWEEN :ir0 AND :ir1 AND :ic0 > :c0"                                    \
-	" UNION ALL SELECT (r << 20) | (:ic1 + 1), (r << 20) | :c1 FROM rows"              \
+	" UNION ALL SELECT r * :rowstep + :ic1 + 1, r * :rowstep + :c1 FROM rows"          \
 	" WHERE r BETWEEN :ir0 AND :ir1 AND :ic1 < :c1) "
 
-static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
+/* The grid cells the points of a status lie in, from the ends of two indexes. */
+static int data_cells(gp_store *s, int status, cells *out)
 {
-	int inner = c->inner && !needs_rows(f);
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT (SELECT min(lon) FROM points WHERE status = ?1),"
+		   " (SELECT min(lat) FROM points WHERE status = ?1),"
+		   " (SELECT max(lon) FROM points WHERE status = ?1),"
+		   " (SELECT max(lat) FROM points WHERE status = ?1)");
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+			rc = GP_NOT_FOUND;
+		} else {
+			out->c0 = gp_store_grid_col(sqlite3_column_double(st, 0));
+			out->r0 = gp_store_grid_row(sqlite3_column_double(st, 1));
+			out->c1 = gp_store_grid_col(sqlite3_column_double(st, 2));
+			out->r1 = gp_store_grid_row(sqlite3_column_double(st, 3));
+			rc = 0;
+		}
+	} else {
+		rc = STORE_FAIL(s, rc);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * Counts the candidates in the ranges of `c` (every row outside its inner
+ * rows whole, the others left and right of its inner columns) that pass
+ * f's filters and — with outside set — fail its exact tests.
+ */
+static int count_ranges(gp_store *s, const gp_point_filter *f, const cells *c, int inner,
+                        int outside, int64_t *out)
+{
 	/* Without inner cells every row is a border row. */
-	int64_t ir0 = inner ? c->ir0 : c->r1 + 1, ir1 = inner ? c->ir1 : c->r1;
-	int64_t n = 0, sums[2];
+	int64_t ir0 = inner ? c->ir0 : c->r1 + 1, ir1 = inner ? c->ir1 : c->r1, n = 0;
 	sqlite3_stmt *st;
 	gp_buf sql;
 	int rc = 0;
@@ -408,7 +459,22 @@ static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int
 	gp_buf_puts(&sql, " FROM ranges CROSS JOIN points p INDEXED BY points_grid"
 	                  " ON p.status = :status AND p.cell BETWEEN ranges.lo AND ranges.hi"
 	                  " WHERE 1");
-	filter_terms(&sql, f);
+	if (outside) {
+		gp_point_filter g = *f;
+		/* The spatial tests, negated: the box's points are counted elsewhere. */
+		g.has_lonlat = g.has_xy = 0;
+		filter_terms(&sql, &g);
+		if (f->has_lonlat || f->has_xy) {
+			gp_buf_puts(&sql, " AND NOT (1");
+			g = *f;
+			g.category = g.channel = -1;
+			g.district = g.topic = g.since = g.until = NULL;
+			filter_terms(&sql, &g);
+			gp_buf_putc(&sql, ')');
+		}
+	} else {
+		filter_terms(&sql, f);
+	}
 	if (!(st = prepare(s, &sql, f, &rc)))
 		goto out;
 	bind_i64(st, ":r0", c->r0);
@@ -420,45 +486,75 @@ static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int
 	bind_i64(st, ":ic0", c->ic0);
 	bind_i64(st, ":ic1", c->ic1);
 	if (!f->keep) {
-		if ((rc = step_numbers(s, st, &n, 1)))
-			goto out;
+		rc = step_numbers(s, st, &n, 1);
 	} else {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			n += f->keep(f->keep_ctx, sqlite3_column_double(st, 0),
-			             sqlite3_column_double(st, 1)) != 0;
+			n += (f->keep(f->keep_ctx, sqlite3_column_double(st, 0),
+			              sqlite3_column_double(st, 1)) != 0) != outside;
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			rc = STORE_FAIL(s, rc);
-			goto out;
-		}
-		rc = 0;
-	}
-	if (inner) {
-		/* Cells wholly inside: their totals, kept by triggers (0004_grid.sql). */
-		st = gp_store_stmt(s, "WITH RECURSIVE rows(r) AS (SELECT ?2 UNION ALL"
-		                      " SELECT r + 1 FROM rows WHERE r < ?3)"
-		                      " SELECT coalesce(sum(c.favourite), 0),"
-		                      " coalesce(sum(c.improvement), 0) FROM rows CROSS JOIN"
-		                      " point_cells c ON c.status = ?1 AND c.cell BETWEEN"
-		                      " (rows.r << 20) | ?4 AND (rows.r << 20) | ?5");
-		if (!st) {
-			rc = GP_EFAULT;
-			goto out;
-		}
-		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, c->ir0);
-		sqlite3_bind_int64(st, 3, c->ir1);
-		sqlite3_bind_int64(st, 4, c->ic0);
-		sqlite3_bind_int64(st, 5, c->ic1);
-		if ((rc = step_numbers(s, st, sums, 2)))
-			goto out;
-		n += f->category < 0 ? sums[0] + sums[1]
-		                     : sums[f->category == GP_CATEGORY_IMPROVEMENT];
+		rc = rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
 	}
 	*out = n;
 out:
 	gp_buf_free(&sql);
 	return rc;
+}
+
+/*
+ * A box's count: the per-cell totals of its inner cells and the points of
+ * its border cells.  Where filters keep the totals from helping and the box
+ * holds most of the points, it is all points that pass the filters (from
+ * the counts) minus those outside the box, which are fewer to look at.
+ */
+static int count_grid(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *out)
+{
+	int64_t n = 0, sums[2];
+	sqlite3_stmt *st;
+	cells all = { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	int rc;
+
+	if (needs_rows(f) && c->inner && !data_cells(s, f->status, &all)) {
+		int64_t in_cols = c->ic1 - c->ic0 + 1, in_rows = c->ir1 - c->ir0 + 1;
+		int64_t cols = all.c1 - all.c0 + 1, rows = all.r1 - all.r0 + 1;
+		if (2 * in_cols * in_rows > cols * rows) {
+			int64_t outside = 0;
+			all.inner = 1;
+			all.ir0 = c->ir0;
+			all.ir1 = c->ir1;
+			all.ic0 = c->ic0;
+			all.ic1 = c->ic1;
+			if ((rc = store_count_tallied(s, f, &n)) ||
+			    (rc = count_ranges(s, f, &all, 1, 1, &outside)))
+				return rc;
+			*out = n - outside;
+			return 0;
+		}
+	}
+	if ((rc = count_ranges(s, f, c, c->inner && !needs_rows(f), 0, &n)))
+		return rc;
+	if (c->inner && !needs_rows(f)) {
+		/* Cells wholly inside: their totals, kept by triggers (0005_read.sql). */
+		st = gp_store_stmt(s, "WITH RECURSIVE rows(r) AS (SELECT ?2 UNION ALL"
+		                      " SELECT r + 1 FROM rows WHERE r < ?3)"
+		                      " SELECT coalesce(sum(c.favourite), 0),"
+		                      " coalesce(sum(c.improvement), 0) FROM rows CROSS JOIN"
+		                      " point_cells c ON c.status = ?1 AND c.cell BETWEEN"
+		                      " rows.r * ?6 + ?4 AND rows.r * ?6 + ?5");
+		if (!st)
+			return GP_EFAULT;
+		sqlite3_bind_text(st, 1, gp_status_name((gp_status)f->status), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c->ir0);
+		sqlite3_bind_int64(st, 3, c->ir1);
+		sqlite3_bind_int64(st, 4, c->ic0);
+		sqlite3_bind_int64(st, 5, c->ic1);
+		sqlite3_bind_int64(st, 6, gp_store_grid_cell(1, 0));
+		if ((rc = step_numbers(s, st, sums, 2)))
+			return rc;
+		n += f->category < 0 ? sums[0] + sums[1]
+		                     : sums[f->category == GP_CATEGORY_IMPROVEMENT];
+	}
+	*out = n;
+	return 0;
 }
 
 int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
@@ -469,12 +565,12 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 	int rc;
 
 	*out = 0;
-	if (grid_of(f, &c))
+	if (gp_store_grid_cells(f, &c))
 		return count_grid(s, f, &c, out);
 	if (f->keep)
 		return GP_EFAULT; /* a keep test needs a grid (see store.h) */
-	if (f->status >= 0 && !needs_rows(f) && !f->has_lonlat && !f->has_xy) {
-		/* Kept by triggers (0004_grid.sql): no need to count rows. */
+	if (!has_spatial(f) && !needs_rows(f) && f->status >= 0) {
+		/* Kept by triggers (0004_grid.sql): one row, not thousands. */
 		st = gp_store_stmt(s, "SELECT coalesce(sum(n), 0) FROM point_totals"
 		                      " WHERE status = ?1 AND (?2 IS NULL OR category = ?2)");
 		if (!st)
@@ -485,6 +581,9 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 			                  SQLITE_STATIC);
 		return step_numbers(s, st, out, 1);
 	}
+	if (!has_spatial(f))
+		return store_count_tallied(s, f, out);
+	/* A box in any status: only staff ask, and rarely. */
 	gp_buf_init(&sql, 4096);
 	gp_buf_puts(&sql, "SELECT count(*) FROM points p WHERE 1");
 	if (f->status >= 0)
@@ -497,17 +596,20 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 }
 
 /*
- * District names by id, read once per query.  Every row asks twice, so ids are hashed into
- * `slot` (open addressing, index + 1, at most a quarter full) rather than
- * compared one by one — they share prefixes like "ob-".
+ * District names by id, kept on the connection for the boundary version
+ * they were read at (a boundary import bumps districts_version).  Every
+ * row asks twice, so ids are hashed into `slot` (open addressing, index +
+ * 1, at most a quarter full) rather than compared one by one — they share
+ * prefixes like "ob-".
  */
-typedef struct names {
+struct store_names {
+	int64_t version;
 	size_t n;
 	char **id, **name;
 	size_t *slot, mask;
-} names;
+};
 
-static size_t names_hash(const names *nm, const char *id)
+static size_t names_hash(const store_names *nm, const char *id)
 {
 	size_t h = 2166136261u;
 
@@ -517,7 +619,7 @@ static size_t names_hash(const names *nm, const char *id)
 }
 
 /* Builds the table once every row is read. */
-static int names_index(names *nm)
+static int names_index(store_names *nm)
 {
 	size_t cap = 16;
 
@@ -535,8 +637,10 @@ static int names_index(names *nm)
 	return 0;
 }
 
-static void names_free(names *nm)
+void store_names_free(store_names *nm)
 {
+	if (!nm)
+		return;
 	for (size_t i = 0; i < nm->n; i++) {
 		free(nm->id[i]);
 		free(nm->name[i]);
@@ -544,16 +648,15 @@ static void names_free(names *nm)
 	free(nm->id);
 	free(nm->name);
 	free(nm->slot);
-	memset(nm, 0, sizeof(*nm));
+	free(nm);
 }
 
-static int names_load(gp_store *s, names *nm)
+static int names_read(gp_store *s, store_names *nm)
 {
 	sqlite3_stmt *st = gp_store_stmt(s, "SELECT id, name FROM districts");
 	size_t cap = 0;
 	int rc;
 
-	memset(nm, 0, sizeof(*nm));
 	if (!st)
 		return GP_EFAULT;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -581,16 +684,40 @@ static int names_load(gp_store *s, names *nm)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		rc = STORE_FAIL(s, rc);
-	else if ((rc = names_index(nm)) == 0)
-		return 0;
+		return STORE_FAIL(s, rc);
+	return names_index(nm);
 fail:
 	sqlite3_reset(st);
-	names_free(nm);
 	return rc;
 }
 
-static const char *names_find(const names *nm, const char *id)
+/* The connection's names, read again when the boundaries changed. Borrowed. */
+static int names_get(gp_store *s, const store_names **out)
+{
+	store_names *nm;
+	int64_t version;
+	int rc;
+
+	if ((rc = gp_store_districts_version(s, &version)))
+		return rc;
+	if (s->names && s->names->version == version) {
+		*out = s->names;
+		return 0;
+	}
+	if (!(nm = calloc(1, sizeof(*nm))))
+		return GP_ENOMEM;
+	nm->version = version;
+	if ((rc = names_read(s, nm))) {
+		store_names_free(nm);
+		return rc;
+	}
+	store_names_free(s->names);
+	s->names = nm;
+	*out = nm;
+	return 0;
+}
+
+static const char *names_find(const store_names *nm, const char *id)
 {
 	if (!id)
 		return NULL;
@@ -605,7 +732,7 @@ static const char *names_find(const names *nm, const char *id)
 
 /* Calls cb for rows of a prepared POINT_COLUMNS_BARE statement. */
 typedef struct walk {
-	names names;
+	const store_names *names;
 	const gp_point_filter *f;
 	gp_store_point_cb cb;
 	void *ctx;
@@ -621,8 +748,8 @@ static int walk_rows(gp_store *s, sqlite3_stmt *st, walk *w)
 	while (w->left != 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = read_row(st, &p)))
 			break;
-		p.ortsbezirk.name = names_find(&w->names, p.ortsbezirk.id);
-		p.stadtteil.name = names_find(&w->names, p.stadtteil.id);
+		p.ortsbezirk.name = names_find(w->names, p.ortsbezirk.id);
+		p.stadtteil.name = names_find(w->names, p.stadtteil.id);
 		if (w->f->keep && !w->f->keep(w->f->keep_ctx, p.x, p.y))
 			continue;
 		if (w->skip > 0) {
@@ -640,33 +767,89 @@ static int walk_rows(gp_store *s, sqlite3_stmt *st, walk *w)
 	return rc;
 }
 
+/*
+ * Where a page in cell order starts when it is given as an offset: the
+ * candidates are stepped through in the covering index (with the exact
+ * tests and the keep test) instead of reading their rows.  Moves
+ * (after_cell, after_id) to the last one skipped.
+ */
+static int skip_cells(gp_store *s, const gp_point_filter *f, const cells *c, int64_t *skip,
+                      int64_t *after_cell, int64_t *after_id)
+{
+	int64_t r = c->r0;
+	sqlite3_stmt *st;
+	gp_buf sql;
+	int rc = 0, src = SQLITE_DONE;
+
+	gp_buf_init(&sql, 4096);
+	gp_buf_puts(&sql, "SELECT p.cell, p.id, p.x, p.y FROM points p INDEXED BY points_grid"
+	                  " WHERE p.status = :status AND p.cell BETWEEN :lo AND :hi");
+	filter_terms(&sql, f);
+	gp_buf_puts(&sql, " AND (p.cell > :acell OR (p.cell = :acell AND p.id > :aid))"
+	                  " ORDER BY p.cell, p.id");
+	if (!(st = prepare(s, &sql, f, &rc)))
+		goto out;
+	if (gp_store_grid_cell_row(*after_cell) > r)
+		r = gp_store_grid_cell_row(*after_cell);
+	for (; r <= c->r1 && *skip > 0; r++) {
+		bind_i64(st, ":lo", gp_store_grid_cell(r, c->c0));
+		bind_i64(st, ":hi", gp_store_grid_cell(r, c->c1));
+		bind_i64(st, ":acell", *after_cell);
+		bind_i64(st, ":aid", *after_id);
+		while (*skip > 0 && (src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (f->keep && !f->keep(f->keep_ctx, sqlite3_column_double(st, 2),
+			                        sqlite3_column_double(st, 3)))
+				continue;
+			*after_cell = sqlite3_column_int64(st, 0);
+			*after_id = sqlite3_column_int64(st, 1);
+			(*skip)--;
+		}
+		sqlite3_reset(st);
+		if (*skip > 0 && src != SQLITE_DONE) {
+			rc = STORE_FAIL(s, src);
+			goto out;
+		}
+	}
+	if (*skip > 0) /* fewer candidates than the offset: an empty page */
+		*after_cell = INT64_MAX;
+out:
+	gp_buf_free(&sql);
+	return rc;
+}
+
 /* Grid cells in (cell, id) order, one row of cells at a time. */
 static int query_cells(gp_store *s, const gp_point_filter *f, const cells *c,
                        walk *w)
 {
+	int64_t after_cell = f->after_cell, after_id = f->after_id, skip = f->offset;
 	int64_t r = c->r0;
 	sqlite3_stmt *st;
 	gp_buf sql;
 	int rc;
 
+	if (skip > 0) {
+		if ((rc = skip_cells(s, f, c, &skip, &after_cell, &after_id)))
+			return rc;
+	}
+	w->skip = 0;
 	gp_buf_init(&sql, 4096);
 	select_bare(&sql, f);
 	gp_buf_puts(&sql, " FROM points p INDEXED BY points_grid"
 	                  " WHERE p.status = :status AND p.cell BETWEEN :lo AND :hi");
 	filter_terms(&sql, f);
-	if (f->after_id > 0) {
+	if (after_id > 0 || after_cell == INT64_MAX) {
 		gp_buf_puts(&sql, " AND (p.cell > :acell OR (p.cell = :acell AND p.id > :aid))");
-		if ((f->after_cell >> GRID_SHIFT) > r)
-			r = f->after_cell >> GRID_SHIFT;
+		if (gp_store_grid_cell_row(after_cell) > r)
+			r = gp_store_grid_cell_row(after_cell);
 	}
 	gp_buf_puts(&sql, " ORDER BY p.cell, p.id");
 	if (!(st = prepare(s, &sql, f, &rc)))
 		goto out;
-	bind_i64(st, ":acell", f->after_cell);
-	bind_i64(st, ":aid", f->after_id);
+	bind_i64(st, ":acell", after_cell);
+	bind_i64(st, ":aid", after_id);
 	for (; r <= c->r1 && !rc && w->left != 0; r++) {
-		bind_i64(st, ":lo", cell_of(r, c->c0));
-		bind_i64(st, ":hi", cell_of(r, c->c1));
+		bind_i64(st, ":lo", gp_store_grid_cell(r, c->c0));
+		bind_i64(st, ":hi", gp_store_grid_cell(r, c->c1));
 		rc = walk_rows(s, st, w);
 	}
 out:
@@ -691,7 +874,7 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 	                  " SELECT r + 1 FROM rows WHERE r < :r1),"
 	                  " k(id) AS (SELECT p.id FROM rows CROSS JOIN points p"
 	                  " INDEXED BY points_grid ON p.status = :status AND p.cell BETWEEN"
-	                  " (rows.r << 20) | :c0 AND (rows.r << 20) | :c1 WHERE 1");
+	                  " rows.r * :rowstep + :c0 AND rows.r * :rowstep + :c1 WHERE 1");
 	filter_terms(&sql, f);
 	if (f->after_id > 0)
 		gp_buf_puts(&sql, " AND p.id > :aid");
@@ -713,46 +896,101 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 	return rc;
 }
 
+/* " AND …" for the id bounds: every index ends with the id, so they seek. */
+static void id_bounds(gp_buf *sql, const gp_point_filter *f)
+{
+	if (f->id_lo > 0)
+		gp_buf_puts(sql, " AND p.id >= :idlo");
+	if (f->id_hi > 0)
+		gp_buf_puts(sql, " AND p.id <= :idhi");
+}
+
+/* " FROM …" of an id-order query without a grid, along f->path. */
+static int path_from(gp_buf *sql, const gp_point_filter *f)
+{
+	int rc = 0;
+
+	switch (f->path) {
+	case GP_PATH_TABLE:
+		/* The status test must not pick the status index (see above). */
+		gp_buf_puts(sql, " FROM points p NOT INDEXED WHERE 1");
+		if (f->status >= 0)
+			gp_buf_puts(sql, " AND +p.status = :status");
+		id_bounds(sql, f);
+		return 0;
+	case GP_PATH_DISTRICT:
+		if (!f->district || f->status < 0 || f->district_layer < 0)
+			return GP_EFAULT;
+		gp_buf_puts(sql, f->district_layer == GP_LAYER_ORTSBEZIRK
+		                         ? " FROM points p INDEXED BY points_ortsbezirk WHERE"
+		                           " p.ortsbezirk_id = :district"
+		                         : " FROM points p INDEXED BY points_stadtteil WHERE"
+		                           " p.stadtteil_id = :district");
+		gp_buf_puts(sql, " AND p.status = :status");
+		break;
+	case GP_PATH_TOPIC:
+		if (!f->topic || f->status < 0)
+			return GP_EFAULT;
+		gp_buf_puts(sql, " FROM points p INDEXED BY points_topic WHERE p.topic = :topic"
+		                 " AND p.status = :status");
+		break;
+	case GP_PATH_CHANNEL:
+		if (f->channel < 0 || f->status < 0)
+			return GP_EFAULT;
+		gp_buf_puts(sql, " FROM points p INDEXED BY points_channel"
+		                 " WHERE p.channel = :channel AND p.status = :status");
+		break;
+	case GP_PATH_CREATED:
+		if ((!f->since && !f->until) || f->status < 0)
+			return GP_EFAULT;
+		gp_buf_puts(sql, " FROM points p INDEXED BY points_created WHERE"
+		                 " p.status = :status");
+		return 0;
+	default:
+		return GP_EFAULT;
+	}
+	id_bounds(sql, f);
+	return rc;
+}
+
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx)
 {
-	walk w = { { 0, NULL, NULL, NULL, 0 }, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
+	walk w = { NULL, f, cb, ctx, f->offset, f->limit < 0 ? -1 : f->limit };
 	sqlite3_stmt *st;
 	gp_buf sql;
 	cells c;
-	int grid = grid_of(f, &c), rc;
+	int grid = gp_store_grid_cells(f, &c), rc;
 
 	if (f->limit == 0)
 		return 0;
 	if ((f->keep && (!grid || f->order != GP_ORDER_CELL)) ||
 	    (!grid && f->order == GP_ORDER_CELL))
 		return GP_EFAULT; /* see store.h */
-	if ((rc = names_load(s, &w.names)))
+	if ((rc = names_get(s, &w.names)))
 		return rc;
-	if (grid) {
-		rc = f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
-		                               : query_grid_by_id(s, f, &c, &w);
-		names_free(&w.names);
-		return rc;
-	}
+	if (grid)
+		return f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
+		                                 : query_grid_by_id(s, f, &c, &w);
 	gp_buf_init(&sql, 4096);
 	select_bare(&sql, f);
-	gp_buf_puts(&sql, " FROM points p WHERE 1");
-	if (f->status >= 0)
-		gp_buf_puts(&sql, " AND +p.status = :status");
+	if ((rc = path_from(&sql, f)))
+		goto out;
 	filter_terms(&sql, f);
 	if (f->after_id > 0)
 		gp_buf_puts(&sql, " AND p.id > :aid");
 	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if ((st = prepare(s, &sql, f, &rc))) {
 		bind_i64(st, ":aid", f->after_id);
+		bind_i64(st, ":idlo", f->id_lo);
+		bind_i64(st, ":idhi", f->id_hi);
 		bind_i64(st, ":limit", f->limit);
 		bind_i64(st, ":offset", f->offset);
 		w.skip = 0;
 		rc = walk_rows(s, st, &w);
 	}
+out:
 	gp_buf_free(&sql);
-	names_free(&w.names);
 	return rc;
 }
 
@@ -760,21 +998,23 @@ int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
                           char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
                           int64_t *out_count)
 {
-	/* min() and max() each alone let SQLite answer from the index ends. */
-	static const char *const time_sql[2] = {
-		"SELECT min(created) FROM points WHERE status = ?1",
-		"SELECT max(created) FROM points WHERE status = ?1",
-	};
-	const char *name = gp_status_name((gp_status)status);
-	sqlite3_stmt *st;
+	/*
+	 * Each min() and max() alone in its subquery, so SQLite answers it
+	 * from one end of an index (points_lon, points_lat, points_created).
+	 */
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT (SELECT coalesce(sum(n), 0) FROM point_totals WHERE status = ?1),"
+		   " (SELECT min(lon) FROM points WHERE status = ?1),"
+		   " (SELECT min(lat) FROM points WHERE status = ?1),"
+		   " (SELECT max(lon) FROM points WHERE status = ?1),"
+		   " (SELECT max(lat) FROM points WHERE status = ?1),"
+		   " (SELECT min(created) FROM points WHERE status = ?1),"
+		   " (SELECT max(created) FROM points WHERE status = ?1)");
 	int rc;
 
-	/* One pass over the covering grid index, never over the rows. */
-	st = gp_store_stmt(s, "SELECT count(*), min(lon), min(lat), max(lon), max(lat)"
-	                      " FROM points INDEXED BY points_grid WHERE status = ?1");
 	if (!st)
 		return GP_EFAULT;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
@@ -783,22 +1023,10 @@ int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
 	*out_count = sqlite3_column_int64(st, 0);
 	*out_lonlat = (gp_bbox){ sqlite3_column_double(st, 1), sqlite3_column_double(st, 2),
 		                 sqlite3_column_double(st, 3), sqlite3_column_double(st, 4) };
+	gp_strlcpy(out_first, col_text(st, 5) ? col_text(st, 5) : "", GP_TIME_LEN);
+	gp_strlcpy(out_last, col_text(st, 6) ? col_text(st, 6) : "", GP_TIME_LEN);
 	sqlite3_reset(st);
-	if (*out_count == 0)
-		return GP_NOT_FOUND;
-	for (int i = 0; i < 2; i++) {
-		char *out = i ? out_last : out_first;
-		if (!(st = gp_store_stmt(s, time_sql[i])))
-			return GP_EFAULT;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			gp_strlcpy(out, col_text(st, 0) ? col_text(st, 0) : "", GP_TIME_LEN);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return STORE_FAIL(s, rc);
-	}
-	return 0;
+	return *out_count == 0 ? GP_NOT_FOUND : 0;
 }
 
 int gp_store_point_nearby(gp_store *s, double x, double y, double radius, int status,
@@ -891,10 +1119,87 @@ int gp_store_point_set_district(gp_store *s, int64_t id, gp_layer layer,
 	return rc == SQLITE_DONE ? 0 : STORE_FAIL(s, rc);
 }
 
+int gp_store_points_version(gp_store *s, int64_t *out)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT v FROM point_version WHERE id = 1");
+
+	if (!st)
+		return GP_EFAULT;
+	return step_numbers(s, st, out, 1);
+}
+
+int gp_store_point_positions_by_cell(gp_store *s, int status,
+                                     int (*cb)(void *ctx, const gp_store_position *p),
+                                     void *ctx)
+{
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "SELECT cell, id, category, lon, lat, x, y FROM points INDEXED BY points_grid"
+		   " WHERE status = ?1 ORDER BY status, cell, id");
+	gp_store_position p;
+	int rc = 0, src;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_text(st, 1, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		p.cell = sqlite3_column_int64(st, 0);
+		p.id = sqlite3_column_int64(st, 1);
+		if (gp_category_parse(&p.category, col_text(st, 2))) {
+			rc = GP_EFAULT;
+			break;
+		}
+		p.lon = sqlite3_column_double(st, 3);
+		p.lat = sqlite3_column_double(st, 4);
+		p.x = sqlite3_column_double(st, 5);
+		p.y = sqlite3_column_double(st, 6);
+		if ((rc = cb(ctx, &p)))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int gp_store_point_rows(gp_store *s, const int64_t *ids, size_t n, int status, int staff,
+                        gp_store_point_cb cb, void *ctx)
+{
+	const store_names *nm;
+	sqlite3_stmt *st;
+	gp_point p;
+	int rc, src;
+
+	if ((rc = names_get(s, &nm)))
+		return rc;
+	st = gp_store_stmt(s, staff ? "SELECT " POINT_COLUMNS_BARE FLAGS_COLUMN
+	                              " FROM points p WHERE p.id = ?1 AND (?2 IS NULL OR p.status = ?2)"
+	                            : "SELECT " POINT_COLUMNS_BARE NO_FLAGS_COLUMN
+	                              " FROM points p WHERE p.id = ?1 AND (?2 IS NULL OR p.status = ?2)");
+	if (!st)
+		return GP_EFAULT;
+	if (status >= 0)
+		sqlite3_bind_text(st, 2, gp_status_name((gp_status)status), -1, SQLITE_STATIC);
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (!(rc = read_row(st, &p))) {
+				p.ortsbezirk.name = names_find(nm, p.ortsbezirk.id);
+				p.stadtteil.name = names_find(nm, p.stadtteil.id);
+				rc = cb(ctx, &p);
+			}
+		} else if (src != SQLITE_DONE) {
+			rc = STORE_FAIL(s, src);
+		}
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
 int gp_store_point_total(gp_store *s, int64_t *out)
 {
-	gp_point_filter f;
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT coalesce(sum(n), 0) FROM point_totals");
 
-	gp_point_filter_init(&f);
-	return gp_store_point_count(s, &f, out);
+	if (!st)
+		return GP_EFAULT;
+	return step_numbers(s, st, out, 1);
 }

@@ -12,8 +12,9 @@
  * writers (WAL).  Rows reach callers through callbacks whose gp_point
  * strings are borrowed until the callback returns.
  *
- * Must never: contain policy (who may see what is the caller's filter), run
- * PROJ or GEOS itself, or let SQL leave this folder — this is the only
+ * Must never: contain policy (who may see what: every read takes the
+ * statuses it returns from its caller, and no SQL here names a status),
+ * run PROJ or GEOS itself, or let SQL leave this folder — this is the only
  * module with SQL and the only one that includes sqlite3.h/spatialite.h.
  */
 #ifndef GP_STORE_H
@@ -120,12 +121,14 @@ int gp_store_district_replace_layer(gp_store *s, gp_layer layer,
 /* Number of districts in both layers. */
 int gp_store_district_count(gp_store *s, int64_t *out);
 
-/* A district with the number of published points per category. */
+/* The layer of district `id`; GP_NOT_FOUND when there is no such district. */
+int gp_store_district_layer(gp_store *s, const char *id, gp_layer *out);
+
+/* A district as stored; strings and WKB borrowed for the callback. */
 typedef struct gp_store_district_row {
 	const char *id;
 	const char *name;
 	gp_layer layer;
-	int64_t count[GP_CATEGORY_COUNT];
 	const unsigned char *wkb; /* NULL unless asked for */
 	size_t wkb_len;
 } gp_store_district_row;
@@ -133,10 +136,10 @@ typedef struct gp_store_district_row {
 typedef int (*gp_store_district_cb)(void *ctx, const gp_store_district_row *row);
 
 /*
- * Calls cb (when not NULL) for each district of `layer` (or all layers when layer < 0) with
- * published-point counts; with `id` set, only that district.  The callback's
- * non-zero return stops the walk and is returned.  Returns GP_NOT_FOUND
- * when `id` names no district.
+ * Calls cb for each district of `layer` (or all layers when layer < 0), in
+ * layer then import order; with `id` set, only that district.  The
+ * callback's non-zero return stops the walk and is returned.  Returns
+ * GP_NOT_FOUND when `id` names no district.
  */
 int gp_store_district_list(gp_store *s, int layer, const char *id,
                            int with_geometry, gp_store_district_cb cb, void *ctx);
@@ -146,8 +149,22 @@ int gp_store_district_list(gp_store *s, int layer, const char *id,
 /* The order of a filtered query's rows. */
 enum {
 	GP_ORDER_ID = 0,  /* by id */
-	GP_ORDER_CELL = 1 /* by grid cell, then id: needs a spatial filter */
+	GP_ORDER_CELL = 1 /* by grid cell (grid.h), then id: needs a spatial filter */
 };
+
+/*
+ * Where rows in id order come from when there is no grid.  The caller
+ * plans (src/read/ weighs the paths with the counts); store runs the plan.
+ * Each index path hands out ids in order, so a page is read without
+ * sorting; every filter the path does not answer is tested per row.
+ */
+typedef enum gp_point_path {
+	GP_PATH_TABLE = 0, /* the table by id */
+	GP_PATH_DISTRICT,  /* the district's index: needs district_layer, status >= 0 */
+	GP_PATH_TOPIC,     /* the topic's index: needs status >= 0 */
+	GP_PATH_CHANNEL,   /* the channel's index: needs status >= 0 */
+	GP_PATH_CREATED    /* the creation index over since … until, sorted by id */
+} gp_point_path;
 
 /*
  * An exact test on a point's storage coordinates that SQL cannot state (a
@@ -155,12 +172,17 @@ enum {
  */
 typedef int (*gp_store_keep_cb)(void *ctx, double x, double y);
 
+/*
+ * Which points a query reads.  The status is the caller's choice (who may
+ * see what is decided above store); every other member narrows.
+ */
 typedef struct gp_point_filter {
 	int status;             /* gp_status, or -1 for any */
 	int category;           /* gp_category, or -1 for any */
 	int channel;            /* gp_channel, or -1 for any */
 	int staff;              /* rows carry what only staff see (flag counts) */
-	const char *district;   /* district id in either layer, or NULL */
+	const char *district;   /* district id, or NULL */
+	int district_layer;     /* its gp_layer, or -1: a match in either layer */
 	const char *topic;      /* or NULL */
 	const char *since;      /* canonical time: created >= since, or NULL */
 	const char *until;      /* canonical time: created <= until, or NULL */
@@ -172,17 +194,21 @@ typedef struct gp_point_filter {
 	gp_store_keep_cb keep;  /* or NULL; needs a grid and status >= 0 */
 	void *keep_ctx;
 	/*
-	 * The grid over CRS84 (data/migrations/0004_grid.sql) that makes
-	 * spatial queries fast: grid_outer encloses every point the exact tests
-	 * admit; grid_inner, when has_inner, lies inside what they admit, so
-	 * its cells are counted from per-cell totals without looking at their
-	 * points.  Without has_grid, a lonlat test alone serves as both.
+	 * The grid over CRS84 (grid.h) that makes spatial queries fast:
+	 * grid_outer encloses every point the exact tests admit; grid_inner,
+	 * when has_inner, lies inside what they admit, so its cells are counted
+	 * from per-cell totals without looking at their points.  Without
+	 * has_grid, a lonlat test alone serves as both.
 	 */
 	int has_grid;
 	gp_bbox grid_outer;
 	int has_inner;
 	gp_bbox grid_inner;
 	int order;              /* GP_ORDER_ID or GP_ORDER_CELL */
+	int path;               /* gp_point_path, for GP_ORDER_ID without a grid */
+	/* Ids every match lies between (0: unbounded): a range the table and the
+	 * equality indexes seek to (each index ends with the id). */
+	int64_t id_lo, id_hi;
 	/*
 	 * Keyset paging: only points after (after_cell, after_id) in `order`
 	 * (after_cell is ignored in id order); after_id 0 starts at the top.
@@ -200,7 +226,8 @@ typedef int (*gp_store_point_cb)(void *ctx, const gp_point *p);
 
 /*
  * Inserts p (inside a write transaction) and sets p->id.  p->created,
- * p->updated, status, districts and both coordinate pairs must be set.
+ * p->updated, status, districts and both coordinate pairs must be set; the
+ * grid cell follows from lon/lat.
  */
 int gp_store_point_insert(gp_store *s, gp_point *p);
 
@@ -208,24 +235,96 @@ int gp_store_point_insert(gp_store *s, gp_point *p);
 int gp_store_point_get(gp_store *s, int64_t id, int status, gp_store_point_cb cb,
                        void *ctx);
 
-/* Number of points matching f, ignoring paging (limit, offset, after_*). */
+/*
+ * Number of points matching f, ignoring order and paging (path, id bounds,
+ * after_*, limit, offset).  Without a spatial test it comes from the counts
+ * the triggers keep (as gp_store_point_tally); with a grid, from per-cell
+ * totals and the points of the border cells.
+ */
 int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out);
 
 /*
  * Calls cb for each matching point in f->order; a non-zero return stops.
  * Memory stays flat whatever the number of rows (no sort of the whole
- * result), except for id order with a grid, which sorts the candidates
- * inside the grid.
+ * result), except for id order with a grid or along GP_PATH_CREATED, which
+ * sort the candidates (keeping only offset + limit of them).
  */
 int gp_store_point_query(gp_store *s, const gp_point_filter *f,
                          gp_store_point_cb cb, void *ctx);
+
+/*
+ * Counts per group without reading points: calls cb once per (district of
+ * `layer`, category, channel) — with layer < 0 once per (category,
+ * channel), district_id NULL — with the number of points that pass f's
+ * status, category, channel, topic, district, since and until (spatial
+ * tests, order and paging are ignored).  From the counts the triggers keep
+ * (0005_read.sql): without a period, point_counts; with one, the whole days
+ * from point_days (or everything minus the days outside, when those are
+ * fewer) and the points of a partial first or last day from the creation
+ * index.  A group may come more than once (add them up) or not at all
+ * when it holds nothing.  A non-zero return of cb stops and is returned.
+ */
+typedef int (*gp_store_tally_cb)(void *ctx, const char *district_id, gp_category cat,
+                                 gp_channel chan, int64_t n);
+int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
+                         gp_store_tally_cb cb, void *ctx);
+
+/*
+ * Where row `offset` (from 0) of f in id order lies, as a keyset cursor:
+ * sets *out_after_id so that the rows after it begin with that row
+ * (INT64_MAX when there are fewer rows).  Added up from point_blocks, so a
+ * deep offset costs what the first page does.  GP_INVALID when f filters
+ * by more than status, category and channel; the caller then pages with
+ * the offset itself.
+ */
+int gp_store_point_seek(gp_store *s, const gp_point_filter *f, int64_t offset,
+                        int64_t *out_after_id);
+
+/*
+ * Ids that enclose every point of `status` (-1: any) created in
+ * [since, until] (either may be NULL), from the days point_days records:
+ * every such point has lo <= id <= hi.  GP_NOT_FOUND when those days hold
+ * none.
+ */
+int gp_store_point_id_range(gp_store *s, int status, const char *since, const char *until,
+                            int64_t *out_lo, int64_t *out_hi);
 
 /* The grid cell a point at lon/lat is filed under (for paging cursors). */
 int64_t gp_store_point_cell(double lon, double lat);
 
 /*
+ * The number of changes made so far to where points lie and to their
+ * status and category (kept by triggers, 0005_read.sql): two reads that
+ * see the same number see the same positions.
+ */
+int gp_store_points_version(gp_store *s, int64_t *out);
+
+/*
+ * Calls cb for every point of `status` in grid-cell order (then id), with
+ * what a box and a category test need, from the covering grid index alone.
+ * A non-zero return stops and is returned.
+ */
+typedef struct gp_store_position {
+	int64_t cell, id;
+	double lon, lat, x, y;
+	gp_category category;
+} gp_store_position;
+int gp_store_point_positions_by_cell(gp_store *s, int status,
+                                     int (*cb)(void *ctx, const gp_store_position *p),
+                                     void *ctx);
+
+/*
+ * Calls cb for the points ids[0 … n) in that order, each only while it has
+ * `status` (-1: any; others are passed over), with the staff columns when
+ * staff is set.  Point strings are borrowed for the callback.
+ */
+int gp_store_point_rows(gp_store *s, const int64_t *ids, size_t n, int status, int staff,
+                        gp_store_point_cb cb, void *ctx);
+
+/*
  * Extent of the points with `status`: CRS84 box, first and last creation
- * time and their number.  GP_NOT_FOUND when there are none.
+ * time and their number, from the ends of indexes.  GP_NOT_FOUND when
+ * there are none.
  */
 int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
                           char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
@@ -260,22 +359,12 @@ int gp_store_point_set_district(gp_store *s, int64_t id, gp_layer layer,
 
 /* ---- moderation (moderation.c) -------------------------------------------- */
 
-/* Which fields a PATCH changes; strings borrowed. */
-typedef struct gp_point_patch {
-	int has_status, has_category, has_topic, has_comment;
-	gp_status status;
-	gp_category category;
-	const char *topic; /* NULL clears it */
-	const char *comment;
-	const char *updated; /* canonical time */
-} gp_point_patch;
-
 /* Applies a patch (inside a write transaction); GP_NOT_FOUND for no point. */
 int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch);
 /* Deletes a point and its flags (inside a write transaction). */
 int gp_store_point_delete(gp_store *s, int64_t id);
-/* +1 on a published point; sets the new count. GP_NOT_FOUND otherwise. */
-int gp_store_point_support(gp_store *s, int64_t id, int64_t *out_count);
+/* +1 on a point while it has `status`; sets the new count. GP_NOT_FOUND otherwise. */
+int gp_store_point_support(gp_store *s, int64_t id, gp_status status, int64_t *out_count);
 /* Records a flag on a point and sets the point's number of flags. */
 int gp_store_flag_add(gp_store *s, int64_t point_id, const char *reason,
                       const char *created, int64_t *out_count);
@@ -317,19 +406,6 @@ int gp_store_token_find(gp_store *s, const unsigned char *hash, size_t hash_len,
 int gp_store_token_list(gp_store *s, int (*cb)(void *ctx, const gp_token_row *t), void *ctx);
 /* GP_NOT_FOUND when no active token has that name. */
 int gp_store_token_revoke(gp_store *s, const char *name, const char *at);
-
-/* ---- counts per district for statistics (moderation.c) -------------------- */
-
-/*
- * Calls cb once per (district of `layer`, category, channel) with the number
- * of published points that pass f: its category, channel, topic, since and
- * until (inclusive) count; status is always published, and any other
- * member of f is ignored.
- */
-int gp_store_district_tally(gp_store *s, gp_layer layer, const gp_point_filter *f,
-                            int (*cb)(void *ctx, const char *district_id, gp_category cat,
-                                      gp_channel chan, int64_t n),
-                            void *ctx);
 
 /* ---- backup (backup.c) ------------------------------------------------------- */
 

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "core/core.h"
 #include "fuzz.h"
+#include "geo/geo.h"
 #include "json/json.h"
 
 static gp_config cfg;

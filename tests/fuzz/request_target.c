@@ -2,10 +2,11 @@
  * request_target.c — fuzz target: an HTTP request target "path?query" as
  * civetweb hands it over, through gp_http_parse_target (segments, percent
  * decoding, query parameters), the allowed-parameter check of every route
- * of /api and /ogc, and the listing parameters both share (crs, bbox-crs,
- * bbox in any CRS, category, district, topic, channel, since, until, limit,
- * offset).  Some of those ask the database (district ids): it is made once,
- * with the bundled districts, in a temporary directory removed at exit.
+ * of /api and /ogc, and the query parameters both share through the read
+ * layer (crs, bbox-crs, bbox in any CRS, category, district, topic,
+ * channel, since, until, datetime, after, limit, offset).  Some of those
+ * ask the database (district ids): it is made once, with the bundled
+ * districts, in a temporary directory removed at exit.
  */
 #include <civetweb.h>
 #include <stdio.h>
@@ -67,30 +68,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* Each parser on its own, so one refused parameter does not hide the rest. */
 static void parse_parameters(gp_http_exchange *x)
 {
-	api_point_query q;
-	gp_point_filter f;
-	gp_api_area area;
-	char since[GP_TIME_LEN], until[GP_TIME_LEN];
+	gp_read *r = gp_worker_read(worker);
+	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
+	gp_read_query q;
 	int64_t limit = 0, offset = 0;
 	gp_crs crs = GP_CRS_CRS84;
-	const char *bbox = gp_http_param(x, "bbox");
 	gp_err err;
 
 	for (size_t t = 0; gp_api_tables[t]; t++)
-		for (const gp_http_route *r = gp_api_tables[t]; r->method; r++)
-			gp_http_check_params(x, r, &err);
-	for (const gp_http_route *r = gp_ogc_routes; r->method; r++)
-		gp_http_check_params(x, r, &err);
-	api_point_query_parse(x, worker, &q, &err);
-	gp_point_filter_init(&f);
-	gp_api_crs_param(x, "crs", &crs, &err);
-	gp_api_point_filters(x, worker, &f, &err);
-	api_time_range_params(x, since, until, &f, &err);
+		for (const gp_http_route *rt = gp_api_tables[t]; rt->method; rt++)
+			gp_http_check_params(x, rt, &err);
+	for (const gp_http_route *rt = gp_ogc_routes; rt->method; rt++)
+		gp_http_check_params(x, rt, &err);
+	api_point_query(x, r, &vis, &q, &err);
+	gp_read_query_init(&q, &vis);
+	gp_read_param_crs(&crs, "crs", gp_http_param(x, "crs"), &err);
+	gp_read_param_category(&q, gp_http_param(x, "category"), &err);
+	gp_read_param_district(r, &q, gp_http_param(x, "district"), &err);
+	gp_read_param_channel(&q, gp_http_param(x, "channel"), &err);
+	gp_read_param_topic(r, &q, gp_http_param(x, "topic"), &err);
+	gp_read_param_period(&q, gp_http_param(x, "since"), gp_http_param(x, "until"), &err);
+	gp_read_param_datetime(&q, gp_http_param(x, "datetime"), &err);
 	api_page_params(x, &limit, &offset, &err);
-	if (gp_api_crs_param(x, "bbox-crs", &crs, &err))
+	if (gp_read_param_crs(&crs, "bbox-crs", gp_http_param(x, "bbox-crs"), &err))
 		crs = GP_CRS_CRS84;
-	if (bbox)
-		gp_api_bbox_parse(worker, bbox, crs, &area, &f, &err);
+	gp_read_param_bbox(r, &q, gp_http_param(x, "bbox"), crs, &err);
+	gp_read_param_after(&q, gp_http_param(x, "after"), &err);
 }
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)

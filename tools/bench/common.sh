@@ -2,7 +2,8 @@
 # 1M seed-42 database once with bench-load (a few minutes; kept in
 # $GEOPART_BENCH_DB, default var/bench-1m.db), and starts a server on it
 # (bench_serve THREADS) whose PID and URL land in $pid and $url; the
-# caller's EXIT trap stops it.
+# caller's EXIT trap stops it.  GEOPART_BIN serves with another binary (an
+# older build, for figures before a change).
 cd "$(dirname "$0")/../.."
 tools/build
 build=${GEOPART_BUILD:-build}
@@ -17,9 +18,13 @@ trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; f
 
 bench_serve() {
   printf 'threads = %s\naccess_log = off\nlog_level = warn\n' "$1" > "$work/geopart.conf"
-  "$build/src/geopart" serve --config "$work/geopart.conf" --db "$db" \
+  "${GEOPART_BIN:-$build/src/geopart}" serve --config "$work/geopart.conf" --db "$db" \
     --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
   pid=$!
-  for _ in $(seq 100); do grep -q 'serving' "$work/out" && break; sleep 0.1; done
+  # A first start on an older database migrates it, which takes a while.
+  until grep -q 'serving' "$work/out"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; exit 1; }
+    sleep 0.1
+  done
   url="http://127.0.0.1:$(grep -o '127.0.0.1:[0-9]*' "$work/out" | cut -d: -f2)"
 }

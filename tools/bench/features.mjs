@@ -1,6 +1,7 @@
 // The benchmark points as Features with the properties geopart serves for a
 // point; bench-clusters and bench-load fill their points the same way
 // (bench_point.h).
+const EPOCH = Date.UTC(2026, 9, 1); // 2026-10-01T00:00:00Z
 const TOPICS = [null, 'housing', 'mobility', 'green_space', 'climate', 'retail', 'culture', 'social'];
 
 export function benchFeature(i, lon, lat) {
@@ -13,14 +14,14 @@ export function benchFeature(i, lon, lat) {
       comment: `Benchmark point ${i}`,
       topic: TOPICS[i % 8],
       status: 'published',
-      created: '2026-11-01T12:00:00.000Z',
-      updated: '2026-11-01T12:00:00.000Z',
+      created: new Date(EPOCH + i * 5000).toISOString(),
+      updated: new Date(EPOCH + i * 5000).toISOString(),
       supporters: 0,
       ortsbezirk_id: 'ob-0',
       ortsbezirk_name: 'Innenstadt',
       stadtteil_id: 'st-2',
       stadtteil_name: 'Innenstadt-Südwest',
-      channel: 'online',
+      channel: i % 50 === 0 ? 'walk' : i % 50 === 25 ? 'workshop' : 'online',
     },
   };
 }

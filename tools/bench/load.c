@@ -23,7 +23,10 @@
 #include <time.h>
 
 #include "bench_point.h"
+#include "config/config.h"
 #include "core/core.h"
+#include "geo/geo.h"
+#include "store/store.h"
 #include "seed42.h"
 
 #define BATCH 20000

@@ -3,6 +3,7 @@
 # connections on loopback.  Goal (issue 2): >= 2,000 acknowledged points/s
 # with p99 < 50 ms on a 2-core machine.  Counts what the database holds
 # afterwards, so "acknowledged" means committed, not just answered.
+# GEOPART_BIN serves with another binary (an older build, for a comparison).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-15}
@@ -19,7 +20,7 @@ write_burst = 1000000
 write_per_minute = 100000000
 comment_window_s = 0
 CONF
-"${GEOPART_BUILD:-build}/src/geopart" serve --config "$work/geopart.conf" \
+"${GEOPART_BIN:-${GEOPART_BUILD:-build}/src/geopart}" serve --config "$work/geopart.conf" \
   --db "$work/bench.db" --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q 'serving' "$work/out" && break; sleep 0.1; done

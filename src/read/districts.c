@@ -1,0 +1,408 @@
+/*
+ * districts.c — districts with the counts of what a caller sees, their
+ * outlines in any CRS, and the statistics per district.
+ *
+ * Counts come from the counts the triggers keep (store's tally), never
+ * from the points.  Outlines change only with a boundary import, which
+ * bumps districts_version: each district's WKB, its CRS84 extent and its
+ * GeoJSON geometry per CRS are kept process-wide for the version they were
+ * made from, so /api/districts transforms no polygon twice.  The cache's
+ * mutex is held while an entry is made or copied out; nothing outside
+ * holds a pointer into it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "read_int.h"
+
+typedef struct dentry {
+	char *id;
+	gp_layer layer;
+	unsigned char *wkb;
+	size_t wkb_len;
+	int has_extent;
+	gp_bbox extent; /* CRS84 */
+	double area;    /* m², once measured (0 before) */
+	char *geometry[GP_CRS_COUNT];
+	size_t geometry_len[GP_CRS_COUNT];
+} dentry;
+
+struct district_cache {
+	int64_t version;
+	dentry *d;
+	size_t n, cap;
+	read_names index; /* id → entry */
+};
+
+static void entries_clear(district_cache *dc)
+{
+	for (size_t i = 0; i < dc->n; i++) {
+		free(dc->d[i].id);
+		free(dc->d[i].wkb);
+		for (int c = 0; c < GP_CRS_COUNT; c++)
+			free(dc->d[i].geometry[c]);
+	}
+	free(dc->d);
+	read_names_free(&dc->index);
+	dc->d = NULL;
+	dc->n = dc->cap = 0;
+	dc->version = -1;
+}
+
+void read_districts_free(district_cache *dc)
+{
+	if (!dc)
+		return;
+	entries_clear(dc);
+	free(dc);
+}
+
+static int take_entry(void *ctx, const gp_store_district_row *row)
+{
+	district_cache *dc = ctx;
+	dentry *e;
+
+	if (dc->n == dc->cap) {
+		size_t cap = dc->cap ? 2 * dc->cap : 32;
+		dentry *d = realloc(dc->d, cap * sizeof(*d));
+		if (!d)
+			return GP_ENOMEM;
+		dc->d = d;
+		dc->cap = cap;
+	}
+	e = &dc->d[dc->n];
+	memset(e, 0, sizeof(*e));
+	e->layer = row->layer;
+	e->wkb_len = row->wkb_len;
+	if (!(e->id = gp_strdup(row->id)) || !(e->wkb = malloc(row->wkb_len ? row->wkb_len : 1))) {
+		free(e->id);
+		return GP_ENOMEM;
+	}
+	memcpy(e->wkb, row->wkb, row->wkb_len);
+	dc->n++;
+	if (read_names_put(&dc->index, row->id) != (long)dc->n - 1)
+		return GP_ENOMEM;
+	return 0;
+}
+
+/* The cache made current for boundary version `version` (cache locked). */
+static int cache_at(gp_read *r, int64_t version, district_cache **out)
+{
+	district_cache *dc = r->cache->districts;
+	int rc;
+
+	if (!dc) {
+		if (!(dc = calloc(1, sizeof(*dc))))
+			return GP_ENOMEM;
+		dc->version = -1;
+		r->cache->districts = dc;
+	}
+	if (dc->version != version) {
+		entries_clear(dc);
+		if ((rc = gp_store_district_list(r->store, -1, NULL, 1, take_entry, dc))) {
+			entries_clear(dc);
+			return rc;
+		}
+		dc->version = version;
+	}
+	*out = dc;
+	return 0;
+}
+
+/* The entry of `id` for boundary version `version` (cache locked). */
+static int entry_of(gp_read *r, int64_t version, const char *id, dentry **out)
+{
+	district_cache *dc;
+	long i;
+	int rc;
+
+	if ((rc = cache_at(r, version, &dc)))
+		return rc;
+	if ((i = read_names_find(&dc->index, id)) < 0)
+		return GP_NOT_FOUND;
+	*out = &dc->d[i];
+	return 0;
+}
+
+/* What gp_read_district.shape points to: the version the read saw. */
+typedef struct shape {
+	int64_t version;
+} shape;
+
+/* ---- districts with counts --------------------------------------------------------- */
+
+typedef struct counts {
+	read_names ids;
+	int64_t (*n)[GP_CATEGORY_COUNT];
+	size_t cap;
+} counts;
+
+static int add_count(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
+                     int64_t n)
+{
+	counts *c = ctx;
+	long i;
+
+	(void)chan;
+	if (!district_id)
+		return 0;
+	if ((i = read_names_put(&c->ids, district_id)) < 0)
+		return GP_ENOMEM;
+	if ((size_t)i >= c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		int64_t (*p)[GP_CATEGORY_COUNT] = realloc(c->n, cap * sizeof(*p));
+		if (!p)
+			return GP_ENOMEM;
+		memset(p + c->cap, 0, (cap - c->cap) * sizeof(*p));
+		c->n = p;
+		c->cap = cap;
+	}
+	c->n[i][cat] += n;
+	return 0;
+}
+
+typedef struct list_run {
+	const counts *c;
+	const shape *sh;
+	gp_read_district_cb cb;
+	void *ctx;
+} list_run;
+
+static int list_one(void *ctx, const gp_store_district_row *row)
+{
+	list_run *l = ctx;
+	gp_read_district d;
+	long i = read_names_find(&l->c->ids, row->id);
+
+	memset(&d, 0, sizeof(d));
+	d.id = row->id;
+	d.name = row->name;
+	d.layer = row->layer;
+	if (i >= 0)
+		memcpy(d.count, l->c->n[i], sizeof(d.count));
+	d.shape = l->sh;
+	return l->cb(l->ctx, &d);
+}
+
+int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const char *id,
+                      int with_shape, gp_read_district_cb cb, void *ctx, gp_err *err)
+{
+	counts c;
+	shape sh = { 0 };
+	list_run l = { &c, with_shape ? &sh : NULL, cb, ctx };
+	gp_point_filter f;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_point_filter_init(&f);
+	f.status = read_status(vis);
+	/* One snapshot for the list and its counts. */
+	if ((rc = gp_store_read_begin(r->store)))
+		return rc;
+	if (with_shape && (rc = gp_store_districts_version(r->store, &sh.version)))
+		goto out;
+	for (int l2 = 0; l2 < GP_LAYER_COUNT && !rc; l2++)
+		if (layer < 0 || layer == l2)
+			rc = gp_store_point_tally(r->store, &f, l2, add_count, &c);
+	if (!rc)
+		rc = gp_store_district_list(r->store, layer, id, 0, list_one, &l);
+	if (rc == GP_NOT_FOUND && id)
+		rc = gp_err_set(err, GP_NOT_FOUND, "id", "no district \"%.40s\"", id);
+out:
+	gp_store_read_end(r->store);
+	read_names_free(&c.ids);
+	free(c.n);
+	return rc;
+}
+
+/* ---- outlines ------------------------------------------------------------------------ */
+
+int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs)
+{
+	const shape *sh = d->shape;
+	gp_read_cache *cache = r->cache;
+	dentry *e;
+	gp_buf text;
+	int rc;
+
+	if (!sh || (unsigned)crs >= GP_CRS_COUNT)
+		return GP_EFAULT;
+	pthread_mutex_lock(&cache->mu);
+	if ((rc = entry_of(r, sh->version, d->id, &e)))
+		goto out;
+	if (!e->geometry[crs]) {
+		/* Boundaries come from 1e-7° sources: 7 places (1 cm) say all there is. */
+		gp_buf_init(&text, 64u << 20);
+		rc = gp_geo_wkb_write_geojson(r->geo, &text, e->wkb, e->wkb_len, crs,
+		                              gp_crs_is_geographic(crs) ? 7 : 2);
+		if (!rc)
+			e->geometry[crs] = gp_buf_steal(&text, &e->geometry_len[crs]);
+		gp_buf_free(&text);
+		if (rc)
+			goto out;
+		if (!e->geometry[crs]) {
+			rc = GP_ENOMEM;
+			goto out;
+		}
+	}
+	gp_buf_append(b, e->geometry[crs], e->geometry_len[crs]);
+	rc = gp_buf_status(b);
+out:
+	pthread_mutex_unlock(&cache->mu);
+	return rc < 0 ? rc : rc ? GP_EFAULT : 0;
+}
+
+int gp_read_district_hits(gp_read *r, const gp_read_district *d, const gp_read_area *area,
+                          int *out_hit)
+{
+	const shape *sh = d->shape;
+	gp_bbox ext;
+	dentry *e;
+	int rc;
+
+	*out_hit = 0;
+	if (!sh)
+		return GP_EFAULT;
+	pthread_mutex_lock(&r->cache->mu);
+	if (!(rc = entry_of(r, sh->version, d->id, &e)))
+		rc = gp_geo_wkb_measure(r->geo, e->wkb, e->wkb_len, area->crs, &area->box, &ext,
+		                        out_hit);
+	pthread_mutex_unlock(&r->cache->mu);
+	return rc < 0 ? rc : rc ? GP_EFAULT : 0;
+}
+
+int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out)
+{
+	district_cache *dc;
+	int64_t version;
+	dentry *e;
+	int rc, n = 0;
+
+	if ((rc = gp_store_districts_version(r->store, &version)))
+		return rc;
+	pthread_mutex_lock(&r->cache->mu);
+	rc = cache_at(r, version, &dc);
+	for (size_t i = 0; !rc && i < dc->n; i++) {
+		e = &dc->d[i];
+		if (e->layer != layer)
+			continue;
+		if (!e->has_extent) {
+			if ((rc = gp_geo_wkb_measure(r->geo, e->wkb, e->wkb_len, GP_CRS_CRS84, NULL,
+			                             &e->extent, NULL)))
+				break;
+			e->has_extent = 1;
+		}
+		if (n++ == 0) {
+			*out = e->extent;
+		} else {
+			out->minx = e->extent.minx < out->minx ? e->extent.minx : out->minx;
+			out->miny = e->extent.miny < out->miny ? e->extent.miny : out->miny;
+			out->maxx = e->extent.maxx > out->maxx ? e->extent.maxx : out->maxx;
+			out->maxy = e->extent.maxy > out->maxy ? e->extent.maxy : out->maxy;
+		}
+	}
+	pthread_mutex_unlock(&r->cache->mu);
+	if (rc)
+		return rc < 0 ? rc : GP_EFAULT;
+	return n ? 0 : GP_NOT_FOUND;
+}
+
+int read_district_area(gp_read *r, const char *id, double *out)
+{
+	district_cache *dc;
+	int64_t version;
+	int rc, found = 0;
+
+	*out = 0;
+	if ((rc = gp_store_districts_version(r->store, &version)))
+		return rc;
+	pthread_mutex_lock(&r->cache->mu);
+	rc = cache_at(r, version, &dc);
+	for (size_t i = 0; !rc && i < dc->n; i++) {
+		dentry *e = &dc->d[i];
+		if (id ? strcmp(e->id, id) != 0 : e->layer != GP_LAYER_ORTSBEZIRK)
+			continue;
+		if (e->area <= 0 && (rc = gp_geo_wkb_area(r->geo, e->wkb, e->wkb_len, &e->area)))
+			break;
+		*out += e->area;
+		found = 1;
+	}
+	pthread_mutex_unlock(&r->cache->mu);
+	if (rc)
+		return rc < 0 ? rc : GP_EFAULT;
+	return found ? 0 : GP_NOT_FOUND;
+}
+
+/* ---- statistics ------------------------------------------------------------------------ */
+
+typedef struct stats_run {
+	read_names ids;
+	gp_read_stats_row *rows;
+	char **names;
+	size_t n, cap;
+} stats_run;
+
+static int stats_district(void *ctx, const gp_store_district_row *row)
+{
+	stats_run *sr = ctx;
+
+	if (sr->n == sr->cap) {
+		/* A layer has as many districts as an import gave it. */
+		size_t cap = sr->cap ? 2 * sr->cap : 32;
+		gp_read_stats_row *rows = realloc(sr->rows, cap * sizeof(*rows));
+		char **names = rows ? realloc(sr->names, cap * sizeof(*names)) : NULL;
+		if (rows)
+			sr->rows = rows;
+		if (!names)
+			return GP_ENOMEM;
+		sr->names = names;
+		sr->cap = cap;
+	}
+	if (read_names_put(&sr->ids, row->id) != (long)sr->n ||
+	    !(sr->names[sr->n] = gp_strdup(row->name)))
+		return GP_ENOMEM;
+	memset(&sr->rows[sr->n], 0, sizeof(sr->rows[0]));
+	sr->n++;
+	return 0;
+}
+
+static int stats_count(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
+                       int64_t n)
+{
+	stats_run *sr = ctx;
+	long i = district_id ? read_names_find(&sr->ids, district_id) : -1;
+
+	if (i >= 0)
+		sr->rows[i].n[cat][chan] += n;
+	return 0;
+}
+
+int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
+                  int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx)
+{
+	stats_run sr;
+	gp_point_filter f;
+	int rc;
+
+	memset(&sr, 0, sizeof(sr));
+	if ((rc = read_filter(q, &f, NULL)))
+		return rc;
+	/* One snapshot for the district list and the counts. */
+	if ((rc = gp_store_read_begin(r->store)))
+		return rc;
+	rc = gp_store_district_list(r->store, (int)layer, NULL, 0, stats_district, &sr);
+	if (!rc)
+		rc = gp_store_point_tally(r->store, &f, (int)layer, stats_count, &sr);
+	gp_store_read_end(r->store);
+	for (size_t i = 0; !rc && i < sr.n; i++) {
+		sr.rows[i].id = sr.ids.key[i];
+		sr.rows[i].name = sr.names[i];
+		rc = cb(ctx, &sr.rows[i]);
+	}
+	for (size_t i = 0; i < sr.n; i++)
+		free(sr.names[i]);
+	free(sr.names);
+	free(sr.rows);
+	read_names_free(&sr.ids);
+	return rc;
+}

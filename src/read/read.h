@@ -1,0 +1,421 @@
+/*
+ * read.h — the read layer: every read of points and districts that geopart
+ * serves, public or staff, goes through here; so do the cluster index's
+ * view of the points and the exports.  api/ and ogc/ parse HTTP and render
+ * what this hands them; core/ reads through it where a rule depends on
+ * what a caller may see.
+ *
+ * What it owns:
+ *   - who sees what: a gp_visibility, built once from the caller's role
+ *     (gp_read_visibility) and narrowed by a staff status filter; no
+ *     caller names a status, and no SQL does on its own (store.h);
+ *   - the query language /api and /ogc share: parameter values (bbox in
+ *     any supported CRS, category, channel, district, topic, periods,
+ *     cursors) into a gp_read_query, refusing bad ones with GP_BAD_REQUEST
+ *     naming the parameter;
+ *   - planning: a bbox becomes grid boxes and exact tests; filters go to
+ *     the index that answers them with the least work, weighed with the
+ *     counts that triggers keep (data/migrations/0005_read.sql); offsets
+ *     become cursors, so a deep page costs what the first does;
+ *   - counts without scans: numberMatched, district counts, statistics,
+ *     extents;
+ *   - what is cached across requests: district outlines per boundary
+ *     version and CRS, and for hotspots a table of the index's points and
+ *     the default answer per index generation.
+ *
+ * Threads: a gp_read belongs to the thread whose store connection and geo
+ * context it was given; a gp_read_cache is shared by all threads of a
+ * process.  Strings in the structs handed to callbacks are borrowed for
+ * the callback.
+ *
+ * Must never: write, know about HTTP, or show a point its caller's
+ * visibility does not admit.
+ */
+#ifndef GP_READ_H
+#define GP_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "geopart/bbox.h"
+#include "geopart/crs.h"
+#include "geopart/district.h"
+#include "geopart/point.h"
+#include "geopart/role.h"
+#include "util/util.h"
+
+typedef struct gp_store gp_store;
+typedef struct gp_geo gp_geo;
+typedef struct gp_config gp_config;
+typedef struct gp_cluster_index gp_cluster_index;
+typedef struct gp_cluster_source gp_cluster_source;
+
+/* ---- who sees what ----------------------------------------------------------- */
+
+typedef struct gp_visibility {
+	unsigned statuses; /* 1 << gp_status for every status the caller may see */
+	int staff;         /* and what only staff see: notes, flag counts */
+} gp_visibility;
+
+/*
+ * What `role` may see: citizens (and every public route, whoever asks) the
+ * published points; planners and admins every point, with the staff view.
+ */
+gp_visibility gp_read_visibility(gp_role role);
+
+/* 1 when v admits points of status s. */
+int gp_read_visible(const gp_visibility *v, gp_status s);
+
+/*
+ * Narrows v to the status a staff route's `status` parameter names
+ * ("pending", "published", "hidden" or "all"; NULL leaves v as it is).
+ * GP_BAD_REQUEST naming `status` for anything else, GP_FORBIDDEN when v
+ * does not admit it.
+ */
+int gp_read_visibility_narrow(gp_visibility *v, const char *status, gp_err *err);
+
+/* ---- handles -------------------------------------------------------------------- */
+
+typedef struct gp_read_cache gp_read_cache;
+typedef struct gp_read gp_read;
+
+/*
+ * The process-wide part: borrows cfg for its lifetime.  Caller owns *out,
+ * free with gp_read_cache_free() after every gp_read made with it.
+ */
+int gp_read_cache_new(gp_read_cache **out, const gp_config *cfg);
+void gp_read_cache_free(gp_read_cache *c);
+
+/*
+ * Where cluster and hotspot reads find the index (NULL: not running, they
+ * answer GP_UNAVAILABLE).  Borrowed until set again.
+ */
+void gp_read_cache_set_clusters(gp_read_cache *c, gp_cluster_index *idx);
+
+/*
+ * One thread's reader over its store connection and geo context, both
+ * borrowed for r's lifetime.  Caller owns *out, free with gp_read_free() on
+ * that thread.
+ */
+int gp_read_new(gp_read **out, gp_read_cache *c, gp_store *s, gp_geo *g);
+void gp_read_free(gp_read *r);
+
+/* ---- queries ---------------------------------------------------------------------- */
+
+/* A bounding box as the store tests it (see gp_read_param_bbox). */
+typedef struct gp_read_area {
+	int set;
+	gp_crs crs;     /* the box's CRS; EPSG:4326 is kept as CRS84 */
+	gp_bbox box;    /* in crs, x east (or north for EPSG:31467, its authority order) */
+	gp_geo *geo;    /* for the exact test of boxes without columns (EPSG:31467) */
+	int has_lonlat; /* exact in CRS84 */
+	gp_bbox lonlat;
+	int has_xy;     /* exact in EPSG:25832 */
+	gp_bbox xy;
+	int has_grid;   /* grid boxes around and inside an exact test made per point */
+	gp_bbox grid_outer;
+	int has_inner;
+	gp_bbox grid_inner;
+} gp_read_area;
+
+/*
+ * A point query.  Start with gp_read_query_init, then fill it through the
+ * gp_read_param_* functions; a query holds no pointer into the request.
+ */
+typedef struct gp_read_query {
+	gp_visibility vis;
+	int category;          /* gp_category, or -1 */
+	int channel;           /* gp_channel, or -1 */
+	char district[64];     /* "" for none */
+	gp_layer district_layer;
+	char topic[64];        /* "" for none */
+	char since[GP_TIME_LEN], until[GP_TIME_LEN]; /* canonical, "" for none */
+	gp_read_area area;     /* a box: pages in grid-cell order */
+	gp_crs crs;            /* of the coordinates handed out */
+	int64_t limit;         /* -1: no limit */
+	int64_t offset;
+	char after[48];        /* a cursor from a previous page, "" for none */
+} gp_read_query;
+
+/* Every point vis admits, in CRS84, without limit. */
+void gp_read_query_init(gp_read_query *q, const gp_visibility *vis);
+
+/*
+ * The CRS parameter `name` ("crs", "bbox-crs"): value NULL means CRS84.
+ * GP_BAD_REQUEST naming the parameter for anything unsupported.
+ */
+int gp_read_param_crs(gp_crs *out, const char *name, const char *value, gp_err *err);
+
+/*
+ * The bbox parameter — four numbers (or six, whose heights are ignored) in
+ * the authority axis order of `crs` — into q->area: an exact test plus the
+ * grid boxes that make it fast.  Points on the edge are inside.
+ * GP_BAD_REQUEST naming "bbox" for a malformed, inverted (also across the
+ * antimeridian) or out-of-range box.
+ */
+int gp_read_param_bbox(gp_read *r, gp_read_query *q, const char *value, gp_crs crs,
+                       gp_err *err);
+
+/*
+ * One filter parameter each; value NULL leaves q as it is.  GP_BAD_REQUEST
+ * naming the parameter: category (favourite, improvement), channel
+ * (online, walk, workshop), topic (a configured one), district (an id of
+ * either layer, looked up).
+ */
+int gp_read_param_category(gp_read_query *q, const char *value, gp_err *err);
+int gp_read_param_channel(gp_read_query *q, const char *value, gp_err *err);
+int gp_read_param_topic(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
+int gp_read_param_district(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
+
+/*
+ * A period as /api gives it: since and until, RFC 3339 dates or
+ * date-times, both inclusive, an until date meaning the end of that day.
+ * GP_BAD_REQUEST naming the parameter when malformed or when until lies
+ * before since.
+ */
+int gp_read_param_period(gp_read_query *q, const char *since, const char *until,
+                         gp_err *err);
+
+/*
+ * A period as OGC API gives it: datetime, an instant or an interval
+ * "start/end" whose open ends are empty or "..".  GP_BAD_REQUEST naming
+ * datetime.
+ */
+int gp_read_param_datetime(gp_read_query *q, const char *value, gp_err *err);
+
+/*
+ * The cursor a page's next link carries: "ID" for a page in id order,
+ * "CELL:ID" for one in grid-cell order (see gp_read_points).
+ * GP_BAD_REQUEST naming "after" for anything else; a cursor of the other
+ * order is refused when the page is read.
+ */
+int gp_read_param_after(gp_read_query *q, const char *value, gp_err *err);
+
+/* The ids the topic and district parameters accept, as JSON arrays. */
+int gp_read_put_topic_ids(gp_read *r, gp_buf *b);
+int gp_read_put_district_ids(gp_read *r, gp_buf *b);
+
+/* ---- points ------------------------------------------------------------------------ */
+
+/*
+ * A point as reads hand it out: p as stored (strings borrowed for the
+ * callback), c0/c1 its coordinates in the query's CRS in that CRS's
+ * authority axis order.  A non-zero return stops the read and is returned.
+ */
+typedef int (*gp_read_point_cb)(void *ctx, const gp_point *p, double c0, double c1);
+
+/* What a listing found besides its points. */
+typedef struct gp_read_page {
+	int64_t matched;  /* numberMatched: every point the query admits */
+	int64_t returned; /* points handed to the callback */
+	int more;         /* a next page follows */
+	char next[48];    /* the after value of the next page, "" without one */
+} gp_read_page;
+
+/*
+ * One page of q: counts what q admits and hands out up to q->limit points
+ * from q->offset or after q's cursor — in grid-cell order when q has a box
+ * and admits one status (the grid is per status), else in id order — both
+ * from one database snapshot, so they agree.  GP_BAD_REQUEST naming
+ * "after" for a cursor of the other order.
+ */
+int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void *ctx,
+                   gp_read_page *out, gp_err *err);
+
+/* A point's coordinates in `crs`, in that CRS's authority axis order. */
+int gp_read_coords(gp_read *r, const gp_point *p, gp_crs crs, double *c0, double *c1);
+
+/* One point in `crs`; GP_NOT_FOUND (naming `id`) unless vis admits it. */
+int gp_read_point(gp_read *r, const gp_visibility *vis, int64_t id, gp_crs crs,
+                  gp_read_point_cb cb, void *ctx, gp_err *err);
+
+/*
+ * The points vis admits within `radius` metres (EPSG:25832) of a CRS84
+ * place, of `category` (-1: any), nearest first, at most `limit`, each with
+ * its distance; *out_matched counts all within the radius.  Coordinates
+ * handed out are CRS84.  GP_BAD_REQUEST naming lon when the place has no
+ * storage coordinates.
+ */
+typedef int (*gp_read_nearby_cb)(void *ctx, const gp_point *p, double distance);
+int gp_read_nearby(gp_read *r, const gp_visibility *vis, double lon, double lat,
+                   double radius, int category, int64_t limit, int64_t *out_matched,
+                   gp_read_nearby_cb cb, void *ctx, gp_err *err);
+
+/*
+ * The extent of what vis admits: CRS84 box, first and last creation time,
+ * count.  GP_NOT_FOUND when it admits nothing.
+ */
+int gp_read_extent(gp_read *r, const gp_visibility *vis, gp_bbox *out_lonlat,
+                   char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
+                   int64_t *out_count);
+
+/*
+ * Every point vis admits, in id order, in one read transaction read
+ * through read() so memory stays flat (for exports): begin (with the
+ * number of points when out_count is not NULL), walk — which may run on
+ * another thread while r's own thread waits — and end, always.
+ */
+int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count);
+int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
+                 void *ctx);
+void gp_read_walk_end(gp_read *r);
+
+/* ---- districts ------------------------------------------------------------------------ */
+
+typedef struct gp_read_district {
+	const char *id, *name;
+	gp_layer layer;
+	int64_t count[GP_CATEGORY_COUNT]; /* the points vis admits */
+	const void *shape;                /* for gp_read_district_geometry/_hits */
+} gp_read_district;
+
+typedef int (*gp_read_district_cb)(void *ctx, const gp_read_district *d);
+
+/*
+ * The districts of `layer` (< 0: both) in layer then import order, or the
+ * one named `id` (GP_NOT_FOUND naming id otherwise), with counts of what
+ * vis admits; with_shape makes the outline available to the callback.
+ */
+int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const char *id,
+                      int with_shape, gp_read_district_cb cb, void *ctx, gp_err *err);
+
+/*
+ * Writes a district's outline (from a with_shape read) as a GeoJSON
+ * geometry in `crs`, authority axis order, to 1 cm; cached per boundary
+ * version and CRS.
+ */
+int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs);
+
+/* Whether a district's outline meets q's box (tested in the box's CRS). */
+int gp_read_district_hits(gp_read *r, const gp_read_district *d, const gp_read_area *area,
+                          int *out_hit);
+
+/* The CRS84 extent of a district layer's outlines; GP_NOT_FOUND when empty. */
+int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out);
+
+/*
+ * Per district of `layer`, in layer order, the number of points q admits
+ * (its visibility, category, channel, topic, district and period) by
+ * category and channel: what /api/stats shows.
+ */
+typedef struct gp_read_stats_row {
+	const char *id, *name;
+	int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
+} gp_read_stats_row;
+int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
+                  int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx);
+
+/* ---- the map's clusters ---------------------------------------------------------- */
+
+/* A cluster or a single point of the cluster index (the public's points). */
+typedef struct gp_read_cluster {
+	int is_cluster;
+	int64_t id;                  /* a cluster's public id */
+	uint32_t count;
+	uint32_t counts[GP_CATEGORY_COUNT];
+	double lon, lat;
+	int expansion_zoom;
+	const gp_point *point;       /* a single point */
+} gp_read_cluster;
+
+/*
+ * The clusters and single points in a CRS84 box at `zoom` of one category
+ * (-1: all) from one snapshot of the index.  GP_UNAVAILABLE naming nothing
+ * when the index is not running.  The callback may stream: the snapshot
+ * is held until this returns.
+ */
+int gp_read_clusters(gp_read *r, const gp_bbox *lonlat, int zoom, int category,
+                     int (*cb)(void *ctx, const gp_read_cluster *c), void *ctx, gp_err *err);
+
+/*
+ * The points of public cluster `id` from `offset`, at most `limit`;
+ * *out_count is the cluster's size.  GP_NOT_FOUND naming cluster_id for an
+ * id no recent snapshot issued.
+ */
+int gp_read_cluster_leaves(gp_read *r, int64_t id, int64_t offset, int64_t limit,
+                           int64_t *out_count, int (*cb)(void *ctx, const gp_point *p),
+                           void *ctx, gp_err *err);
+
+/*
+ * What the cluster index shows, as its source (cluster.h): the points the
+ * public sees, read on the index's own thread through its own connection
+ * to db_path.  Fills *out; free its context with
+ * gp_read_cluster_source_free() after the index is gone.
+ */
+int gp_read_cluster_source_new(gp_cluster_source *out, const char *db_path);
+void gp_read_cluster_source_free(gp_cluster_source *src);
+
+/* ---- hotspots ------------------------------------------------------------------------- */
+
+/*
+ * Where points concentrate: DBSCAN in EPSG:25832 metres over the points of
+ * the cluster index (the public's) that pass q's category, district, box
+ * and period.  eps <= 0 and min_points <= 0 take the defaults: eps from
+ * hotspot_eps_m; min_points from hotspot_min_points, raised where points
+ * are dense so that a hotspot is a spot at least three times as dense as
+ * the area asked for on average (so a million evenly spread points make no
+ * hotspot rather than one holding all of them).  The work is bounded:
+ * beyond a budget of distance tests the answer is GP_INVALID naming eps,
+ * asking for a narrower request.  The default answer for each index
+ * generation is computed once.  Caller owns *out, free with
+ * gp_read_hotspots_free().
+ */
+typedef struct gp_read_hotspots gp_read_hotspots;
+int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_t min_points,
+                          gp_read_hotspots **out, gp_err *err);
+void gp_read_hotspots_free(gp_read_hotspots *h);
+
+/* The answer's parameters and sizes. */
+typedef struct gp_read_hotspot_summary {
+	double eps;
+	int64_t min_points;
+	int64_t points;   /* after the filters */
+	int64_t noise;    /* points in no hotspot */
+	size_t hotspots;
+} gp_read_hotspot_summary;
+void gp_read_hotspots_summary(const gp_read_hotspots *h, gp_read_hotspot_summary *out);
+
+/* One hotspot, largest first (ties: the one whose first point is older). */
+typedef struct gp_read_tally {
+	const char *id, *name; /* a district (name may be NULL) or a topic id */
+	gp_layer layer;        /* for districts */
+	int64_t n;
+} gp_read_tally;
+
+typedef struct gp_read_hotspot {
+	int64_t point_count;
+	int64_t count[GP_CATEGORY_COUNT];
+	const gp_read_tally *topics;    /* in the configured order */
+	size_t ntopics;
+	int64_t without_topic;
+	const gp_read_tally *districts; /* Ortsbezirke first, then by count, then id */
+	size_t ndistricts;
+} gp_read_hotspot;
+/* Hotspot i (0 ≤ i < hotspots); borrowed until gp_read_hotspots_free(). */
+void gp_read_hotspots_get(const gp_read_hotspots *h, size_t i, gp_read_hotspot *out);
+
+/*
+ * Writes hotspot i's convex outline as a GeoJSON Polygon in CRS84 (a 1 m
+ * wide outline when its points lie on one spot or line) and its area in
+ * m².
+ */
+int gp_read_hotspot_outline(gp_read *r, const gp_read_hotspots *h, size_t i, gp_buf *b,
+                            double *out_area);
+
+/* ---- staff ------------------------------------------------------------------------------ */
+
+/*
+ * The moderation log, newest first; GP_FORBIDDEN unless vis is staff.
+ * Strings borrowed for the callback.
+ */
+typedef struct gp_read_log_entry {
+	int64_t id;
+	const char *at, *actor, *action, *fields;
+	int64_t point_id; /* 0 when none */
+	int64_t count;
+} gp_read_log_entry;
+int gp_read_log(gp_read *r, const gp_visibility *vis, int64_t limit, int64_t offset,
+                int (*cb)(void *ctx, const gp_read_log_entry *e), void *ctx,
+                int64_t *out_total);
+
+#endif
