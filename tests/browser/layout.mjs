@@ -172,6 +172,26 @@ test('phone: the whole city in view, the note clear of the attribution, details 
   await page.context().close();
 });
 
+test('a cluster names its entries in words: one of each kind is singular, in both languages', async (t) => {
+  const server = await freshServer(t);
+  const [lon, lat] = placeIn('Siegelbach');
+  // About 10 m apart: one cluster at the start view.
+  await addPoint(server, [lon, lat], 'favourite', 'Der Dorfplatz');
+  await addPoint(server, [lon + 0.0001, lat + 0.00005], 'improvement', 'Die Bushaltestelle');
+  const page = await open(browser, server);
+  const cluster = page.locator('.leaflet-marker-icon.cluster');
+  assert.equal(await cluster.count(), 1);
+  assert.equal(await cluster.getAttribute('title'),
+    '2 Beiträge (1 Lieblingsort, 1 verbesserungswürdig) – auswählen zum Vergrößern');
+  await clean(page, 'a cluster of two');
+  await page.context().close();
+
+  const en = await open(browser, server, '/?lang=en');
+  assert.equal(await en.locator('.leaflet-marker-icon.cluster').getAttribute('title'),
+    '2 entries (1 favourite place, 1 needing improvement) – select to zoom in');
+  await en.context().close();
+});
+
 test('English: German text is marked as German, counts and numbers read right', async (t) => {
   const server = await freshServer(t, { usage_note_en: '', privacy_note_en: '' });
   await addPoint(server, placeIn('Hohenecken'), 'favourite', 'Burgruine');
