@@ -179,3 +179,28 @@ test('after sending, focus goes to the next action and the map keeps its zoom', 
   await clean(page, 'after sending');
   await page.context().close();
 });
+
+test('the form takes the focus at once, while the server has not yet given it its timestamp', async (t) => {
+  const server = await freshServer(t);
+  const page = await open(browser, server);
+  // The answer of /api/form is held back until the test lets it go: a
+  // slow server, without a race.
+  let asked;
+  const requested = new Promise((resolve) => { asked = resolve; });
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/api/form', async (route) => { asked(); await held; await route.continue(); });
+  await page.locator('#place-centre').click();
+  await page.locator('#entry').waitFor();
+  await requested;
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'entry-title',
+    'the heading of the form has the focus before the timestamp arrives');
+  await clean(page, 'form open, timestamp outstanding');
+  release();
+  await page.locator('label[for="cat-improvement"]').click();
+  await page.locator('#comment').fill('Der Zebrastreifen fehlt');
+  await page.locator('#submit').click();
+  await page.locator('#status').filter({ hasText: 'Danke!' }).waitFor();
+  assert.equal(await server.count(), 1);
+  await page.context().close();
+});
