@@ -103,12 +103,8 @@ void page_date(gp_buf *b, const char *rfc3339, page_lang lang)
 		page_escape(b, rfc3339);
 		return;
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
+	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+	                  .tm_min = mi };
 	t = timegm(&tm);
 	/* Central European (Summer) Time: summer from 01:00 UTC of March's last
 	 * Sunday to 01:00 UTC of October's last Sunday. */
