@@ -11,6 +11,8 @@ import re
 import subprocess
 import tempfile
 import unittest
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from harness import BIN, Server, ServerTest
 
@@ -84,6 +86,27 @@ class TestPointPage(ServerTest):
         self.assertIn(b'Mobility and transport', r.body)
         self.assertIn(f'href="/?point={self.point}&amp;lang=en"'.encode(), r.body)
         self.assertIn(b'href="/impressum?lang=en"', r.body)
+
+    def test_the_entry_date_is_the_day_in_germany(self):
+        months = {'de': ['Januar', 'Februar', 'März', 'April', 'Mai', 'Juni', 'Juli', 'August',
+                         'September', 'Oktober', 'November', 'Dezember'],
+                  'en': ['January', 'February', 'March', 'April', 'May', 'June', 'July',
+                         'August', 'September', 'October', 'November', 'December']}
+        days = set()
+        before = datetime.now(ZoneInfo('Europe/Berlin'))
+        r = self.server.post_point(*CENTRE, category='favourite', comment='Heute eingetragen')
+        self.assertEqual(r.status, 201)
+        pid = r.json()['id']
+        de = self.server.get(f'/p/{pid}').body.decode()
+        en = self.server.get(f'/p/{pid}?lang=en').body.decode()
+        after = datetime.now(ZoneInfo('Europe/Berlin'))
+        for d in (before, after):  # the day may turn at midnight meanwhile
+            days.add((f'{d.day}. {months["de"][d.month - 1]} {d.year}',
+                      f'{d.day} {months["en"][d.month - 1]} {d.year}'))
+        shown = (re.search(r'<dt>Eingetragen am</dt><dd><time datetime="[^"]+">([^<]+)</time>', de),
+                 re.search(r'<dt>Entered on</dt><dd><time datetime="[^"]+">([^<]+)</time>', en))
+        self.assertTrue(all(shown), (de, en))
+        self.assertIn((shown[0].group(1), shown[1].group(1)), days)
 
     def test_supporters_are_counted_in_words(self):
         r = self.server.post_point(*CENTRE, comment='Zweimal unterstützt')
