@@ -1,7 +1,7 @@
 // The list view of the citizen page with the keyboard alone: reached by a
 // skip link, the entries of the map view or of one Ortsbezirk, paged, with
-// the actions of the map (+1, Melden, Link kopieren) and "Auf der Karte
-// zeigen", which opens the map's details and returns to the list.  Each
+// the actions of the map (+1, Melden, Link kopieren; +1 and Melden sent)
+// and "Auf der Karte zeigen", which opens the map's details and returns to the list.  Each
 // test starts from its own database.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -115,5 +115,35 @@ test('the list pages through many entries and follows the map view', async (t) =
   await page.waitForFunction(() => /^1 Beitrag im Kartenausschnitt\.$/.test(document.getElementById('list-count').textContent));
   assert.deepEqual(await page.locator('#list-items .popup-comment').allTextContents(), ['Ganz im Süden']);
   await clean(page, 'list of the map view');
+  await page.context().close();
+});
+
+test('keyboard: Melden from the list, with a reason, reaches the server', async (t) => {
+  // One report hides a point for review: the server's answer shows it arrived.
+  const server = await freshServer(t, { flag_threshold: '1' });
+  const point = await addPoint(server, placeIn('Hohenecken'), 'favourite', 'Billige Uhren, jetzt kaufen');
+  await addPoint(server, placeIn('Dansenberg'), 'favourite', 'Der Spielplatz am Wald');
+  const page = await open(browser, server);
+  await page.locator('a[href="#list"]').focus();
+  await page.keyboard.press('Enter');
+  await listLoaded(page);
+  const item = page.locator('#list-items li').filter({ hasText: 'Billige Uhren' });
+  const report = item.getByRole('button', { name: 'Melden' });
+  await report.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await report.getAttribute('aria-expanded'), 'true');
+  const form = item.locator('.flag-form');
+  assert.equal(await page.evaluate(() => document.activeElement.type), 'radio', 'focus on the first reason');
+  // The other entry's reasons are its own: one radio group per entry.
+  assert.equal(await page.locator('#list-items .flag-form:visible').count(), 1);
+  await page.keyboard.press('Space'); // the first reason: Werbung oder Spam
+  assert.ok(await form.getByLabel('Werbung oder Spam').isChecked());
+  await form.getByRole('button', { name: 'Meldung senden' }).focus();
+  await page.keyboard.press('Enter');
+  await item.locator('.popup-note').filter({ hasText: 'Danke für Ihre Meldung' }).waitFor();
+  assert.ok(await report.isDisabled(), 'one report per point and page');
+  await clean(page, 'flag sent from the list');
+  assert.equal((await fetch(`${server.url}/api/points/${point.id}`)).status, 404, 'hidden for review');
+  assert.equal((await server.get('/api/points?limit=10')).features.length, 1, 'the other entry stays');
   await page.context().close();
 });
