@@ -1,8 +1,8 @@
 // The list view of the citizen page with the keyboard alone: reached by a
 // skip link, the entries of the map view or of one Ortsbezirk, paged, with
 // the actions of the map (+1, Melden, Link kopieren; +1 and Melden sent)
-// and "Auf der Karte zeigen", which opens the map's details and returns to the list.  Each
-// test starts from its own database.
+// and "Auf der Karte zeigen", which opens the map's details and returns to
+// the list.  Each test starts from its own database.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, screenshot } from './lib.mjs';
