@@ -52,6 +52,7 @@ struct gp_core {
 	gp_cluster_options cluster_options;
 	gp_cluster_source cluster_src; /* the read layer's (read.h) */
 	gp_read_cache *reads;          /* shared by every worker's reader */
+	gp_survey *survey;             /* the questionnaire, or NULL (survey.c) */
 };
 
 struct gp_worker {
@@ -72,6 +73,16 @@ struct gp_worker {
 int gp_core_write_begin(gp_worker *w);
 /* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
 int gp_core_write_end(gp_worker *w, int rc);
+
+/*
+ * Another write than a point, committed with the points' group commit
+ * (submit.c): fn runs inside the leader's write transaction on w (the
+ * leader's worker, not the caller's), in a savepoint of its own, so one
+ * refused write leaves its batch untouched.  Returns fn's result, or the
+ * commit's; 0 only once the transaction holding it committed.
+ */
+typedef int (*core_batch_fn)(gp_worker *w, void *arg, gp_err *err);
+int core_group_commit(gp_worker *w, core_batch_fn fn, void *arg, gp_err *err);
 
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);
