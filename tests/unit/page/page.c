@@ -10,15 +10,21 @@
 
 static char out[256];
 
+/* What b holds, kept in out; frees b. */
+static const char *taken(gp_buf *b)
+{
+	snprintf(out, sizeof(out), "%s", gp_buf_cstr(b));
+	gp_buf_free(b);
+	return out;
+}
+
 static const char *date(const char *rfc3339, page_lang lang)
 {
 	gp_buf b;
 
 	gp_buf_init(&b, 256);
 	page_date(&b, rfc3339, lang);
-	snprintf(out, sizeof(out), "%s", gp_buf_cstr(&b));
-	gp_buf_free(&b);
-	return out;
+	return taken(&b);
 }
 
 static const char *excerpt(const char *s, size_t max_chars)
@@ -27,9 +33,7 @@ static const char *excerpt(const char *s, size_t max_chars)
 
 	gp_buf_init(&b, 256);
 	page_excerpt(&b, s, max_chars);
-	snprintf(out, sizeof(out), "%s", gp_buf_cstr(&b));
-	gp_buf_free(&b);
-	return out;
+	return taken(&b);
 }
 
 static const char *escaped(const char *s)
@@ -38,9 +42,7 @@ static const char *escaped(const char *s)
 
 	gp_buf_init(&b, 256);
 	page_escape(&b, s);
-	snprintf(out, sizeof(out), "%s", gp_buf_cstr(&b));
-	gp_buf_free(&b);
-	return out;
+	return taken(&b);
 }
 
 int main(void)
