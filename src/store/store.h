@@ -459,7 +459,7 @@ typedef void (*gp_store_report_cb)(void *ctx, const char *problem);
  */
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx);
 
-/* ---- the questionnaire (survey.c, 0007_survey.sql) -------------------------- */
+/* ---- the questionnaire (survey.c, 0006_survey.sql) -------------------------- */
 
 /* A question as the database has recorded it; codes space separated. */
 typedef struct gp_store_survey_question {
@@ -481,7 +481,7 @@ int gp_store_survey_response_insert(gp_store *s, const char *day, const char *or
                                     const gp_survey_answer *answers, size_t n, int64_t *out_id);
 
 /*
- * A kept count (0007_survey.sql): with question NULL, the responses of an
+ * A kept count (0006_survey.sql): with question NULL, the responses of an
  * Ortsbezirk; with code NULL, the respondents who answered the question;
  * else the answers with that code.  Ortsbezirk NULL: not said.  Strings
  * borrowed for the callback.
