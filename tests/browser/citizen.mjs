@@ -135,7 +135,7 @@ test('keyboard alone: Tab to the map, arrows pan, Enter places at the crosshair,
   assert.ok(after1.y < before1.y - 20, 'ArrowDown moves the map');
   await page.keyboard.press('Enter');
   await page.locator('#entry').waitFor();
-  // the page moves the focus once it has its form token: wait for that, not a time
+  // the page moves the focus to the form's heading: wait for that, not a time
   await page.waitForFunction(() => document.activeElement?.id === 'entry-title', null,
     { timeout: 10000 });
   await page.keyboard.press('Tab');          // first category
@@ -201,7 +201,7 @@ test('keyboard: a marker opens its popup, +1 inside it, Escape returns to the ma
   await popup.waitFor();
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('popup')),
     'focus moves into the popup');
-  assert.match(await popup.textContent(), /0 Unterstützung/);
+  assert.match(await popup.textContent(), /Noch keine Unterstützung/);
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('support')));
   await page.keyboard.press('Enter');
