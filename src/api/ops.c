@@ -62,6 +62,20 @@ static void link_description(gp_http_exchange *x)
 	gp_buf_free(&v);
 }
 
+/*
+ * "name":{"de":…,"en":…} of a configured text; en is null when the
+ * operator gave none, so the page shows the German text marked as German.
+ */
+static void put_text(gp_buf *b, const char *name, const char *de, const char *en)
+{
+	gp_json_put_str(b, name);
+	gp_buf_puts(b, ":{\"de\":");
+	gp_json_put_str(b, de);
+	gp_buf_puts(b, ",\"en\":");
+	gp_json_put_str_or_null(b, en[0] ? en : NULL);
+	gp_buf_putc(b, '}');
+}
+
 static int get_config(gp_http_exchange *x, gp_err *err)
 {
 	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
@@ -108,9 +122,21 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	gp_buf_printf(b, ",\"open\":%s}", gp_core_period_check(cfg, NULL) ? "false" : "true");
 	gp_buf_puts(b, ",\"privacy_note\":");
 	gp_json_put_str(b, cfg->privacy_note);
+	gp_buf_puts(b, ",\"texts\":{");
+	put_text(b, "intro", cfg->intro, cfg->intro_en);
+	gp_buf_putc(b, ',');
+	put_text(b, "usage", cfg->usage_note, cfg->usage_note_en);
+	gp_buf_putc(b, ',');
+	put_text(b, "privacy", cfg->privacy_note, cfg->privacy_note_en);
+	gp_buf_puts(b, "},\"legal\":{\"imprint\":");
+	gp_json_put_str(b, cfg->imprint_url[0] ? cfg->imprint_url : "/impressum");
+	gp_buf_puts(b, ",\"privacy\":");
+	gp_json_put_str(b, cfg->privacy_url[0] ? cfg->privacy_url : "/datenschutz");
+	gp_buf_putc(b, '}');
 	gp_buf_puts(b, ",\"flag_reasons\":[\"spam\",\"offensive\",\"personal_data\","
 	               "\"off_topic\",\"duplicate\",\"other\"]");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
+	gp_buf_printf(b, ",\"cluster_max_zoom\":%d", cfg->cluster_max_zoom);
 	gp_buf_puts(b, ",\"data_attribution\":[");
 	for (size_t i = 0; gp_data_attribution(i); i++) {
 		if (i)

@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "json/json.h"
 #include "ogc/ogc.h"
+#include "page/page.h"
 #include "util/metrics.h"
 
 static const char usage[] =
@@ -153,7 +154,7 @@ int gp_cli_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* /api's tables (the ones its OpenAPI description covers), then /ogc's. */
+	/* /api's tables (the ones its OpenAPI description covers), /ogc's, the pages'. */
 	static const gp_http_route *tables[16];
 	size_t ntables = 0;
 	const char *config_path = NULL, *listen = NULL, *db = NULL, *web = NULL;
@@ -185,13 +186,14 @@ int gp_cli_serve(int argc, char **argv)
 		return GP_EXIT_USAGE;
 	}
 	for (size_t i = 0; gp_api_tables[i]; i++) {
-		if (ntables + 2 >= sizeof(tables) / sizeof(tables[0])) {
+		if (ntables + 3 >= sizeof(tables) / sizeof(tables[0])) {
 			gp_cli_error("too many route tables");
 			goto out;
 		}
 		tables[ntables++] = gp_api_tables[i];
 	}
 	tables[ntables++] = gp_ogc_routes;
+	tables[ntables++] = gp_page_routes;
 	tables[ntables] = NULL;
 	if (gp_cli_load_config(&cfg, config_path))
 		goto out;
@@ -204,6 +206,7 @@ int gp_cli_serve(int argc, char **argv)
 		goto out;
 	}
 	gp_log_set_level(cfg.log_level);
+	gp_page_check_config(&cfg);
 	if (gp_core_new(&core, &cfg, 1, &err)) {
 		gp_cli_error("%s", err.detail);
 		goto out;

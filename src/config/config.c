@@ -119,10 +119,64 @@ static const setting settings[] = {
 	  "privacy note shown by the web page" },
 	{ "secret_file", K_STRING, AT(secret_file), "", 0, 0,
 	  "the server secret (keys staff token hashes and form timestamps); empty: <db>.secret" },
-	{ "cluster_radius", K_INT, AT(cluster_radius), "40", 1, 512,
+	{ "privacy_note_en", K_STRING, AT(privacy_note_en),
+	  "We store your entry (place, kind, comment, topic, time), but no IP address, no "
+	  "cookie and no device data. We recognise repeated entries in memory only and "
+	  "forget them daily.", 0, 0,
+	  "the privacy note in English; empty: the English page shows the German one" },
+	{ "intro", K_STRING, AT(intro),
+	  "Die Stadt entwickelt ein integriertes Stadtentwicklungskonzept (INSEK). Zeigen Sie "
+	  "uns Ihre Lieblingsorte und die Orte, an denen sich etwas ändern sollte.", 0, 0,
+	  "the page's short \"Worum geht es?\" text" },
+	{ "intro_en", K_STRING, AT(intro_en),
+	  "The city is drawing up an integrated urban development concept (INSEK). Show us "
+	  "your favourite places and the places where something should change.", 0, 0,
+	  "the same in English; empty: the English page shows the German text" },
+	{ "usage_note", K_STRING, AT(usage_note),
+	  "Alle Beiträge sind öffentlich auf der Karte zu sehen. Die Stadtplanung wertet sie "
+	  "nach Ortsbezirken aus; die Ergebnisse fließen in das Konzept ein und werden "
+	  "veröffentlicht.", 0, 0,
+	  "what happens with the entries, shown on the page" },
+	{ "usage_note_en", K_STRING, AT(usage_note_en),
+	  "All entries can be seen on the map. The city's planners evaluate them by "
+	  "Ortsbezirk; the results go into the concept and are published.", 0, 0,
+	  "the same in English; empty: the English page shows the German text" },
+	{ "frame_ancestors", K_STRING, AT(frame_ancestors), "'self'", 0, 0,
+	  "sites that may embed the pages in a frame (CSP frame-ancestors), e.g. "
+	  "'self' https://www.example.de; 'none': no site" },
+	{ "imprint_url", K_STRING, AT(imprint_url), "", 0, 0,
+	  "the operator's imprint (Impressum) page; empty: the built-in /impressum from "
+	  "the operator_* settings" },
+	{ "privacy_url", K_STRING, AT(privacy_url), "", 0, 0,
+	  "the operator's privacy page; empty: the built-in /datenschutz from the "
+	  "operator_* and legal settings" },
+	{ "operator_name", K_STRING, AT(operator_name), "", 0, 0,
+	  "who runs the map: the controller of the privacy page and the provider of the "
+	  "imprint, e.g. Stadtverwaltung Kaiserslautern, Referat Stadtentwicklung" },
+	{ "operator_address", K_STRING, AT(operator_address), "", 0, 0,
+	  "the operator's postal address" },
+	{ "operator_contact", K_STRING, AT(operator_contact), "", 0, 0,
+	  "how to reach the operator: e-mail address and telephone" },
+	{ "operator_representative", K_STRING, AT(operator_representative), "", 0, 0,
+	  "who represents the operator (imprint), e.g. the Oberbürgermeister" },
+	{ "dpo_contact", K_STRING, AT(dpo_contact), "", 0, 0,
+	  "how to reach the operator's data protection officer" },
+	{ "legal_basis", K_STRING, AT(legal_basis),
+	  "Art. 6 Abs. 1 Buchst. e DSGVO in Verbindung mit § 3 Landesdatenschutzgesetz "
+	  "Rheinland-Pfalz: Die Beteiligung der Öffentlichkeit an der Stadtentwicklung ist "
+	  "eine Aufgabe im öffentlichen Interesse.", 0, 0,
+	  "the legal basis of the processing, for the privacy page" },
+	{ "supervisory_authority", K_STRING, AT(supervisory_authority),
+	  "Der Landesbeauftragte für den Datenschutz und die Informationsfreiheit "
+	  "Rheinland-Pfalz, Hintere Bleiche 34, 55116 Mainz", 0, 0,
+	  "the data protection authority citizens may complain to" },
+	/* With Leaflet's 256-pixel tiles as the extent the radius is in CSS
+	 * pixels: 50 is the largest cluster icon of the page (points.js). */
+	{ "cluster_radius", K_INT, AT(cluster_radius), "50", 1, 512,
 	  "map clusters: merge radius in pixels of a map tile (as supercluster's radius)" },
-	{ "cluster_extent", K_INT, AT(cluster_extent), "512", 64, 8192,
-	  "map clusters: tile size in pixels the radius refers to (supercluster's extent)" },
+	{ "cluster_extent", K_INT, AT(cluster_extent), "256", 64, 8192,
+	  "map clusters: tile size in pixels the radius refers to (supercluster's extent; "
+	  "256 = the page's tiles, so the radius is in screen pixels)" },
 	{ "cluster_min_zoom", K_INT, AT(cluster_min_zoom), "0", 0, 30,
 	  "map clusters: lowest zoom with its own clusters" },
 	{ "cluster_max_zoom", K_INT, AT(cluster_max_zoom), "16", 0, 30,
@@ -382,8 +436,74 @@ int gp_config_read_env(gp_config *cfg, gp_err *err)
 	return 0;
 }
 
+/*
+ * frame_ancestors goes into a header as it is: a CSP source list of
+ * 'self', 'none' (alone) or sources like https://www.example.de (a "*."
+ * before the domain admits its subdomains) or https:, nothing that could
+ * end the directive.
+ */
+static int check_frame_ancestors(const char *v, gp_err *err)
+{
+	static const char rule[] =
+		"frame_ancestors must be 'none', or 'self' and/or sites such as "
+		"https://www.example.de, separated by spaces";
+	size_t words = 0, none = 0;
+
+	if (strlen(v) > 512)
+		return gp_err_set(err, GP_INVALID, "frame_ancestors", "%s (at most 512 characters)",
+		                  rule);
+	for (const char *p = v; *p;) {
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		n = strcspn(p, " ");
+		words++;
+		if (n == 6 && !strncmp(p, "'none'", 6)) {
+			none++;
+		} else if (!(n == 6 && !strncmp(p, "'self'", 6))) {
+			int scheme = (n > 7 && !strncmp(p, "http://", 7)) ||
+			             (n > 8 && !strncmp(p, "https://", 8)) ||
+			             (n == 5 && !strncmp(p, "http:", 5)) ||
+			             (n == 6 && !strncmp(p, "https:", 6));
+			if (!scheme)
+				return gp_err_set(err, GP_INVALID, "frame_ancestors",
+				                  "%s; \"%.*s\" is none of these", rule, (int)n, p);
+			for (size_t i = 0; i < n; i++)
+				if (!isalnum((unsigned char)p[i]) && !strchr(".-_*:/%[]", p[i]))
+					return gp_err_set(err, GP_INVALID, "frame_ancestors",
+					                  "%s; \"%.*s\" holds \"%c\"", rule, (int)n, p,
+					                  p[i]);
+		}
+		p += n;
+	}
+	if (!words || (none && words > 1))
+		return gp_err_set(err, GP_INVALID, "frame_ancestors", "%s", rule);
+	return 0;
+}
+
+/* A page link: empty, a path on this server, or an http(s) URL, one word. */
+static int check_page_url(const char *key, const char *v, gp_err *err)
+{
+	if (!v[0])
+		return 0;
+	if (v[0] != '/' && strncmp(v, "https://", 8) && strncmp(v, "http://", 7))
+		return gp_err_set(err, GP_INVALID, key,
+		                  "%s must start with https://, http:// or / (or be empty for the "
+		                  "built-in page)", key);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == 0x7f)
+			return gp_err_set(err, GP_INVALID, key,
+			                  "%s must be one URL without spaces or quotes", key);
+	return 0;
+}
+
 int gp_config_validate(const gp_config *cfg, gp_err *err)
 {
+	int rc;
+
 	if (!cfg->listen[0] || !strchr(cfg->listen, ':'))
 		return gp_err_set(err, GP_INVALID, "listen",
 		                  "listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080");
@@ -406,6 +526,10 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
 	if (strcmp(cfg->moderation, "pre") && strcmp(cfg->moderation, "post"))
 		return gp_err_set(err, GP_INVALID, "moderation", "moderation must be pre or post");
+	if ((rc = check_frame_ancestors(cfg->frame_ancestors, err)) ||
+	    (rc = check_page_url("imprint_url", cfg->imprint_url, err)) ||
+	    (rc = check_page_url("privacy_url", cfg->privacy_url, err)))
+		return rc;
 	return 0;
 }
 

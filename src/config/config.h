@@ -63,6 +63,22 @@ typedef struct gp_config {
 	char *cors_origins;    /* origins allowed to call the API from a browser */
 	char *privacy_note;
 	char *secret_file;     /* empty: the database path + ".secret" */
+	/* the citizen page's texts and legal pages (the map page, "Privacy") */
+	char *privacy_note_en; /* empty: the German note, marked as German */
+	char *intro;           /* "Worum geht es?" */
+	char *intro_en;
+	char *usage_note;      /* what happens with the entries */
+	char *usage_note_en;
+	char *frame_ancestors; /* CSP frame-ancestors of the pages */
+	char *imprint_url;     /* empty: the built-in /impressum */
+	char *privacy_url;     /* empty: the built-in /datenschutz */
+	char *operator_name;   /* the controller (GDPR Art. 13) and imprint's provider */
+	char *operator_address;
+	char *operator_contact;
+	char *operator_representative;
+	char *dpo_contact;     /* the data protection officer */
+	char *legal_basis;
+	char *supervisory_authority;
 	/* map clusters (supercluster's options) and hotspot defaults */
 	int cluster_radius;
 	int cluster_extent;

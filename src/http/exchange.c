@@ -13,12 +13,15 @@
 
 #include "http_int.h"
 
-void gp_http_put_common_headers(gp_buf *b)
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page)
 {
 	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
 	               "Referrer-Policy: no-referrer\r\n"
-	               "X-Frame-Options: DENY\r\n"
 	               "Cross-Origin-Resource-Policy: same-origin\r\n");
+	if (page)
+		gp_http_page_headers(page, b);
+	else
+		gp_buf_puts(b, "X-Frame-Options: DENY\r\n");
 }
 
 /*
@@ -60,7 +63,7 @@ int gp_http_send_bare(struct mg_connection *conn, int status, const char *type,
 	gp_http_put_status_line(&b, ri, status);
 	if (type)
 		gp_buf_printf(&b, "Content-Type: %s\r\n", type);
-	gp_http_put_common_headers(&b);
+	gp_http_put_common_headers(&b, NULL);
 	gp_buf_puts(&b, lines ? lines : "");
 	if (status != 204)
 		gp_buf_printf(&b, "Content-Length: %zu\r\n", len);
@@ -419,6 +422,12 @@ void gp_http_set_type(gp_http_exchange *x, const char *content_type)
 	x->type = content_type;
 }
 
+void gp_http_set_page(gp_http_exchange *x)
+{
+	x->type = GP_PAGE_TYPE;
+	x->page = 1;
+}
+
 static int add_line(char *buf, size_t *len, size_t cap, const char *name, const char *value)
 {
 	size_t need = strlen(name) + strlen(value) + 4;
@@ -521,7 +530,9 @@ static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
 		mg_disable_connection_keep_alive(x->conn);
 	gp_http_put_status_line(b, x->ri, x->status);
 	gp_buf_printf(b, "Content-Type: %s\r\n", x->type ? x->type : GP_JSON_TYPE);
-	gp_http_put_common_headers(b);
+	/* A problem answering a page's request is JSON, framed by nobody. */
+	gp_http_put_common_headers(b, x->page && x->type && strncmp(x->type, "text/html", 9) == 0
+	                                      ? x->srv->cfg : NULL);
 	gp_buf_puts(b, x->always);
 	gp_buf_puts(b, x->headers);
 	if (content_length >= 0)

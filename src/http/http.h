@@ -126,6 +126,12 @@ int gp_http_add_header(gp_http_exchange *x, const char *name, const char *value)
 int gp_http_add_header_always(gp_http_exchange *x, const char *name, const char *value);
 /* Marks the response as personal: Cache-Control: no-store, also on errors. */
 void gp_http_set_private(gp_http_exchange *x);
+/*
+ * Makes the response an HTML page (GP_PAGE_TYPE) with the headers the web
+ * page's files carry: its Content-Security-Policy and the framing that
+ * frame_ancestors allows.  Problems answered instead stay JSON and unframed.
+ */
+void gp_http_set_page(gp_http_exchange *x);
 
 /*
  * Streaming: the first call sends the status and headers with chunked
@@ -149,6 +155,7 @@ int gp_http_answer_template(gp_http_exchange *x, const char *tmpl, const char *t
 #define GP_JSON_TYPE "application/json; charset=utf-8"
 #define GP_GEOJSON_TYPE "application/geo+json; charset=utf-8"
 #define GP_PROBLEM_TYPE "application/problem+json; charset=utf-8"
+#define GP_PAGE_TYPE "text/html; charset=utf-8"
 #define GP_CSV_TYPE "text/csv; charset=utf-8; header=present"
 #define GP_OPENAPI_TYPE "application/vnd.oai.openapi+json;version=3.0"
 

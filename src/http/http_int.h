@@ -64,6 +64,7 @@ struct gp_http_exchange {
 	int streaming;
 	int close_delimited; /* a stream to an HTTP/1.0 client: no chunks */
 	int is_head;
+	int page;                    /* an HTML page: gp_http_set_page() */
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
@@ -222,8 +223,12 @@ int gp_http_parse_target(gp_http_exchange *x, gp_err *err);
 int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *err);
 void gp_http_send(gp_http_exchange *x);
 void gp_http_exchange_clear(gp_http_exchange *x);
-/* Writes the header lines every response carries into b. */
-void gp_http_put_common_headers(gp_buf *b);
+/*
+ * Writes the header lines every response carries into b; for an HTML page
+ * (page: the configuration) its Content-Security-Policy and the framing
+ * of frame_ancestors, for anything else X-Frame-Options: DENY.
+ */
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page);
 /* Is the request HTTP/1.0 (which knows no chunks and closes by default)? */
 int gp_http_is_10(const struct mg_request_info *ri);
 /* Writes "HTTP/1.1 NNN Reason" (1.0 for 1.0 clients) and its CRLF into b. */
@@ -260,5 +265,10 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err);
 
 /* static.c: serves GET/HEAD of files under the web root. */
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err);
+/*
+ * Appends the header lines of an HTML page (Content-Security-Policy and
+ * the framing rule of frame_ancestors) to out.
+ */
+void gp_http_page_headers(const gp_config *cfg, gp_buf *out);
 
 #endif

@@ -253,12 +253,16 @@ static void handle(dispatch_call *call)
 			rc = gp_err_set(&err, GP_NOT_FOUND, "", "no such resource");
 			goto answer;
 		}
-		/* The one parameter pages take: ?lang=en, read by the page's script. */
+		/*
+		 * The parameters pages take, read by the page's script: ?lang=en
+		 * and a point to open (?point=ID, the link of a point).
+		 */
 		for (size_t i = 0; i < x.nparams; i++) {
-			if (strcmp(x.params[i].name, "lang") == 0)
+			if (strcmp(x.params[i].name, "lang") == 0 ||
+			    strcmp(x.params[i].name, "point") == 0)
 				continue;
 			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[i].name,
-			                "static files take no query parameters but lang");
+			                "static files take no query parameters but lang and point");
 			goto answer;
 		}
 		rc = gp_http_serve_static(&x, &err);

@@ -68,10 +68,14 @@ static const char *type_for(const char *path)
 }
 
 /*
- * The Content-Security-Policy for pages: scripts and styles only from here,
- * images also from the configured tile server's origin.
+ * The headers of an HTML page.  Its Content-Security-Policy admits scripts
+ * and styles from here only, images also from the configured tile server's
+ * origin, and lets the sites of frame_ancestors embed it.  X-Frame-Options
+ * (for browsers without CSP level 2) can only say DENY or SAMEORIGIN: it
+ * goes out for 'none' and 'self' alone and is left out when other sites
+ * may embed the page, where it would forbid what the CSP allows.
  */
-static void csp_for(const gp_config *cfg, char *out, size_t outsz)
+void gp_http_page_headers(const gp_config *cfg, gp_buf *out)
 {
 	char tiles[256] = "";
 	const char *u = cfg->tile_url;
@@ -90,11 +94,16 @@ static void csp_for(const gp_config *cfg, char *out, size_t outsz)
 			snprintf(tiles, sizeof(tiles), " %.*s", (int)(host - u + (long)n), u);
 		}
 	}
-	snprintf(out, outsz,
-	         "default-src 'self'; img-src 'self' data:%s; style-src 'self'; "
-	         "script-src 'self'; connect-src 'self'; object-src 'none'; "
-	         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-	         tiles);
+	gp_buf_printf(out,
+	              "Content-Security-Policy: default-src 'self'; img-src 'self' data:%s; "
+	              "style-src 'self'; script-src 'self'; connect-src 'self'; "
+	              "object-src 'none'; base-uri 'none'; form-action 'self'; "
+	              "frame-ancestors %s\r\n",
+	              tiles, cfg->frame_ancestors);
+	if (strcmp(cfg->frame_ancestors, "'none'") == 0)
+		gp_buf_puts(out, "X-Frame-Options: DENY\r\n");
+	else if (strcmp(cfg->frame_ancestors, "'self'") == 0)
+		gp_buf_puts(out, "X-Frame-Options: SAMEORIGIN\r\n");
 }
 
 /*
@@ -115,7 +124,7 @@ static int gzip_sibling(const char *real, const struct stat *st, char *out, size
 
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 {
-	char path[PATH_MAX], real[PATH_MAX], gz[PATH_MAX + 4], csp[768];
+	char path[PATH_MAX], real[PATH_MAX], gz[PATH_MAX + 4];
 	const char *type;
 	int have_gz;
 	size_t len, root_len;
@@ -157,11 +166,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	if (!(type = type_for(real)))
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	gp_buf_reset(&x->out);
-	gp_http_put_common_headers(&x->out);
-	if (strncmp(type, "text/html", 9) == 0) {
-		csp_for(x->srv->cfg, csp, sizeof(csp));
-		gp_buf_printf(&x->out, "Content-Security-Policy: %s\r\n", csp);
-	}
+	gp_http_put_common_headers(&x->out, strncmp(type, "text/html", 9) == 0 ? x->srv->cfg : NULL);
 	have_gz = gzip_sibling(real, &st, gz, sizeof(gz));
 	if (have_gz)
 		gp_buf_puts(&x->out, "Vary: Accept-Encoding\r\n");

@@ -102,11 +102,12 @@ const char *gp_channel_label(gp_channel c, int english)
 /* The attribution the bundled boundaries require (data/SOURCES.md). */
 static const char *const attributions[] = {
 	"Ortsbezirksgrenzen: © Stadtverwaltung Kaiserslautern, Open-Data-Portal "
-	"(opendata.kaiserslautern.de), Datensatz ‚Ortsbezirksgrenzen Kaiserslautern'; "
+	"(opendata.kaiserslautern.de), Datensatz „Ortsbezirksgrenzen Kaiserslautern“; "
 	"Daten verändert (Koordinaten gerundet, Z entfernt, Ringorientierung; Stadtgrenze "
 	"durch Verschmelzen der Ortsbezirke abgeleitet).",
-	"Stadtteilgrenzen Kaiserslautern (Quelle vermutlich Stadtverwaltung Kaiserslautern), "
-	"übernommen aus github.com/vika279/gdv; Daten verändert.",
+	"Stadtteilgrenzen: übernommen aus github.com/vika279/gdv, dort ohne Quellenangabe; "
+	"nach Aufbau und Flächen ein Export aus dem GIS der Stadtverwaltung Kaiserslautern; "
+	"Daten verändert.",
 };
 
 const char *gp_data_attribution(size_t i)

@@ -65,12 +65,12 @@ test('a point placed by mouse lands in the Ortsbezirk the API stored, and shows 
   const spot = await labelCentre(page, 'Innenstadt');
   await page.mouse.click(spot.x, spot.y + 30);
   await page.locator('#entry').waitFor();
-  assert.match(await page.locator('#pos').textContent(), /49\.\d+° N, 7\.\d+° O/);
+  assert.match(await page.locator('#pos').textContent(), /^Gewählter Ort: im Ortsbezirk Innenstadt \(49,\d+° N, 7,\d+° O\)$/);
   assert.deepEqual(await axe(page), [], 'the open form has no axe violations');
   await screenshot(page, 'citizen-form');
   await page.locator('label[for="cat-improvement"]').click();
   await page.locator('#comment').fill('Die Ampel am Rathaus braucht länger Grün für Fußgänger.');
-  assert.equal(await page.locator('#counter').textContent(), '55 von 1000 Zeichen');
+  assert.equal(await page.locator('#counter').textContent(), '55 von 1.000 Zeichen');
   await page.locator('#topic').selectOption('mobility');
   await page.locator('#submit').click();
   await page.locator('#status').filter({ hasText: 'Danke' }).waitFor();
@@ -95,7 +95,7 @@ test('a point placed by mouse lands in the Ortsbezirk the API stored, and shows 
   assert.match(await popup.textContent(), /Die Ampel am Rathaus/);
   assert.match(await popup.textContent(),
     new RegExp(`Ortsbezirk ${stored.properties.ortsbezirk_name}, Stadtteil ${stored.properties.stadtteil_name}`));
-  assert.match(await popup.textContent(), /0 Unterstützung/);
+  assert.match(await popup.textContent(), /Noch keine Unterstützung/);
   assert.deepEqual(await axe(page), [], 'after submission no axe violations');
   await screenshot(page, 'citizen-after-submit');
   // +1 counts once
@@ -135,7 +135,7 @@ test('keyboard alone: Tab to the map, arrows pan, Enter places at the crosshair,
   assert.ok(after1.y < before1.y - 20, 'ArrowDown moves the map');
   await page.keyboard.press('Enter');
   await page.locator('#entry').waitFor();
-  // the page moves the focus once it has its form token: wait for that, not a time
+  // the page moves the focus to the form's heading: wait for that, not a time
   await page.waitForFunction(() => document.activeElement?.id === 'entry-title', null,
     { timeout: 10000 });
   await page.keyboard.press('Tab');          // first category
@@ -164,7 +164,7 @@ test('keyboard alone: Tab to the map, arrows pan, Enter places at the crosshair,
   await page.context().close();
 });
 
-test('a point outside the city shows the API problem at the place and stores nothing', async () => {
+test('a point outside the city is refused at the place, before sending, and stores nothing', async () => {
   const before = await server.count();
   const page = await open();
   const box = await page.locator('#map').boundingBox();
@@ -177,7 +177,7 @@ test('a point outside the city shows the API problem at the place and stores not
   const error = page.locator('#err-geometry');
   await error.waitFor();
   assert.match(await error.textContent(), /außerhalb von Kaiserslautern/);
-  assert.match(await error.textContent(), /the point lies outside the city/);
+  assert.doesNotMatch(await error.textContent(), /the point lies outside/, 'said by the page, in German');
   assert.match(await page.locator('#form-error').textContent(), /außerhalb/);
   assert.equal(await page.locator('#form-error').getAttribute('role'), 'alert');
   assert.equal(await server.count(), before, 'nothing was stored');
@@ -201,7 +201,7 @@ test('keyboard: a marker opens its popup, +1 inside it, Escape returns to the ma
   await popup.waitFor();
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('popup')),
     'focus moves into the popup');
-  assert.match(await popup.textContent(), /0 Unterstützung/);
+  assert.match(await popup.textContent(), /Noch keine Unterstützung/);
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('support')));
   await page.keyboard.press('Enter');
@@ -241,7 +241,7 @@ test('empty fields are named before anything is sent', async () => {
   assert.equal(await page.locator('#comment').getAttribute('aria-invalid'), 'true');
   // the counter follows the limit from /api/config and marks an overlong text
   await page.locator('#comment').fill('x'.repeat(1001));
-  assert.equal(await page.locator('#counter').textContent(), '1001 von 1000 Zeichen');
+  assert.equal(await page.locator('#counter').textContent(), '1.001 von 1.000 Zeichen');
   assert.ok(await page.locator('#counter.over').count());
   await assertClean(page, assert);
   await page.context().close();

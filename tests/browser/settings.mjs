@@ -113,7 +113,7 @@ test('server clusters (the /api/clusters contract) are drawn and zoom in when ch
   assert.match(await cluster.getAttribute('title'), /1\.234 Beiträge \(1\.000 Lieblingsorte, 234 verbesserungswürdig\)/);
   assert.match(await cluster.getAttribute('class'), /cluster-mostly-favourite/);
   assert.equal(await page.locator('.pin-improvement').count(), 1);
-  assert.match(await page.locator('#view-note').textContent(), /^1235 Beiträge/);
+  assert.match(await page.locator('#view-note').textContent(), /^1\.235 Beiträge/);
   await cluster.focus();
   // choosing the cluster zooms to its expansion_zoom: wait for that request
   const zoomed = page.waitForRequest((req) => req.url().includes('/api/clusters?') &&
@@ -151,7 +151,7 @@ test('"use my location" asks first, sends nothing, and proposes the place', asyn
   assert.ok(await page.locator('#entry').isHidden(), 'nothing happens before consent');
   await page.locator('#locate-yes').click();
   await page.locator('#entry').waitFor();
-  assert.equal(await page.locator('#pos').textContent(), 'Gewählter Ort: 49.44470° N, 7.76890° O');
+  assert.equal(await page.locator('#pos').textContent(), 'Gewählter Ort: im Ortsbezirk Innenstadt (49,44470° N, 7,76890° O)');
   assert.deepEqual(posts, [], 'no data sent');
   assert.equal(await server.count(), 0);
   await context.close();

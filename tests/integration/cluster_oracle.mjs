@@ -5,9 +5,11 @@
 //                                               N seed-42 benchmark points, only
 //                                               those inside the polygons of the
 //                                               FeatureCollection AREAS if given
-//   node cluster_oracle.mjs clusters FILE BBOX MAXZOOM
+//   node cluster_oracle.mjs clusters FILE BBOX MAXZOOM [RADIUS EXTENT]
 //                                             → JSON, one entry per zoom 0…MAXZOOM+1:
 //                                               supercluster's clusters and points
+//                                               (radius and extent: supercluster's
+//                                               defaults 40 and 512 unless given)
 //
 // FILE holds [{id, lon, lat, category}, …] in the order geopart clusters
 // them (id order).  Per-category counts come from supercluster's own
@@ -16,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import Supercluster from 'supercluster';
 import { seed42Points } from '../../tools/bench/seed42.mjs';
 
-const [mode, a, b, c] = process.argv.slice(2);
+const [mode, a, b, c, d, e] = process.argv.slice(2);
 
 // Even-odd ray casting over every ring of every polygon.
 function inside(areas, x, y) {
@@ -53,6 +55,7 @@ if (mode === 'seed') {
   const maxZoom = Number(c);
   const index = new Supercluster({
     maxZoom,
+    ...(d ? { radius: Number(d), extent: Number(e) } : {}),
     map: (p) => ({ favourite: p.category === 'favourite' ? 1 : 0,
                    improvement: p.category === 'improvement' ? 1 : 0 }),
     reduce: (acc, p) => { acc.favourite += p.favourite; acc.improvement += p.improvement; },
@@ -91,6 +94,6 @@ if (mode === 'seed') {
   }
   process.stdout.write(JSON.stringify(zooms));
 } else {
-  console.error('usage: cluster_oracle.mjs seed N | clusters FILE BBOX MAXZOOM');
+  console.error('usage: cluster_oracle.mjs seed N | clusters FILE BBOX MAXZOOM [RADIUS EXTENT]');
   process.exit(2);
 }

@@ -21,6 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ORACLE = os.path.join(HERE, 'cluster_oracle.mjs')
 CITY = '7.4,49.2,8.1,49.7'  # encloses Kaiserslautern with room to spare
 MAX_ZOOM = 16
+# The page's clusters (geopart's defaults): a 50-pixel radius on 256-pixel
+# tiles, given to both sides explicitly.
+RADIUS, EXTENT = 50, 256
 WANTED = 10000
 SCALE = 2 ** 30
 
@@ -94,7 +97,8 @@ def feature(lon, lat, category, comment):
 
 
 class TestClusterOracle(ServerTest):
-    config = {'threads': '16', 'access_log': 'off'}
+    config = {'threads': '16', 'access_log': 'off',
+              'cluster_radius': str(RADIUS), 'cluster_extent': str(EXTENT)}
 
     @classmethod
     def setUpClass(cls):
@@ -129,7 +133,7 @@ class TestClusterOracle(ServerTest):
             with open(path, 'w') as f:
                 json.dump([{'id': i, 'lon': lon, 'lat': lat, 'category': c}
                            for i, lon, lat, c in cls.points if category in (None, c)], f)
-            cls.oracle[category] = node('clusters', path, CITY, MAX_ZOOM)
+            cls.oracle[category] = node('clusters', path, CITY, MAX_ZOOM, RADIUS, EXTENT)
         cls.wait_for_index(WANTED)
 
     @classmethod

@@ -74,7 +74,9 @@ class TestStatic(unittest.TestCase):
                 self.assertEqual(r.header('Content-Type'), 'text/html; charset=utf-8')
                 csp = r.header('Content-Security-Policy')
                 self.assertIn("default-src 'self'", csp)
-                self.assertIn("frame-ancestors 'none'", csp)
+                # frame_ancestors' default: this site may frame its own pages
+                self.assertIn("frame-ancestors 'self'", csp)
+                self.assertEqual(r.header('X-Frame-Options'), 'SAMEORIGIN')
                 self.assertIn('https://tile.openstreetmap.org', csp)
                 self.assertEqual(r.header('X-Content-Type-Options'), 'nosniff')
 

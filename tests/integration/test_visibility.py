@@ -119,6 +119,18 @@ def check_point(t, w):
         t.assertEqual(get_ok(t, w, f'/api/points/{p["id"]}').json()['id'], p['id'])
 
 
+def check_point_page(t, w):
+    """A point's own page (/p/{id}, HTML): the comment and the kind of place."""
+    r = w.server.get(f'/p/{w.victim["id"]}')
+    t.assertEqual(r.status, 404, r)
+    t.assertNotIn(w.victim['comment'].encode(), r.body)
+    kinds = {'favourite': 'Lieblingsort', 'improvement': 'Verbesserungswürdig'}
+    for p in w.published:
+        body = get_ok(t, w, f'/p/{p["id"]}').body.decode()
+        t.assertIn(f'<blockquote class="point-comment"><p>{p["comment"]}</p></blockquote>', body)
+        t.assertIn(f'<meta property="og:title" content="{kinds[p["category"]]} im Ortsbezirk ', body)
+
+
 def check_nearby(t, w):
     base = f'/api/points/nearby?lon={SPOT[0]}&lat={SPOT[1]}&radius=100'
     t.assertEqual(feature_ids(t, w, base), w.ids())
@@ -285,6 +297,7 @@ ROUTES = [
     (('/api/points',), check_points),
     (('/api/points/{}',), check_point),
     (('/api/points/nearby',), check_nearby),
+    (('/p/{}',), check_point_page),
     (('/api/clusters',), check_clusters),
     (('/api/clusters/{}/leaves',), check_leaves),
     (('/api/hotspots',), check_hotspots),
@@ -317,6 +330,8 @@ EXEMPT = {
     '/api/survey': 'the questionnaire\'s definition, no point',
     '/api/survey/results': 'questionnaire counts, small ones withheld (test_survey.py), no point',
     '/api/admin/survey/responses': 'staff: questionnaire responses, no point (test_survey.py)',
+    '/impressum': 'the imprint, from the configuration',
+    '/datenschutz': 'the privacy information, from the configuration',
     '/ogc': 'the landing page: links',
     '/ogc/conformance': 'conformance classes',
     '/ogc/api': 'the OGC API description',

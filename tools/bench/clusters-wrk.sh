@@ -25,7 +25,9 @@ fi
 tmp=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
-printf 'threads = 48\naccess_log = off\nlog_level = warn\n' > "$tmp/geopart.conf"
+# supercluster's default radius and extent, as sc-server.mjs uses them.
+printf 'threads = 48\naccess_log = off\nlog_level = warn\ncluster_radius = 40\ncluster_extent = 512\n' \
+  > "$tmp/geopart.conf"
 
 # Starts geopart on a database; sets port and pid.
 serve() {

@@ -4,12 +4,17 @@
 //
 // Static text in the HTML carries data-i18n="key" (text content) or
 // data-i18n-attr="attribute:key[,attribute:key]"; applyTexts() fills both.
+// A text that depends on a count is an object {one, other} (the CLDR
+// plural categories of German and English) and is read with tn(); a count
+// of zero may have its own text under `zero`.  Every key exists in both
+// languages with the same placeholders (tests/browser/texts.mjs checks).
 
-const TEXTS = {
+export const TEXTS = {
   de: {
     skip: 'Zur Karte springen',
     skipTable: 'Zur Tabelle springen',
     skipPanel: 'Zu Eingabe und Hinweisen springen',
+    skipList: 'Zur Liste der Beiträge springen',
     title: 'Mitmachkarte',
     tagline: 'Markieren Sie Lieblingsorte und Orte, die besser werden sollen.',
     switchLang: 'English',
@@ -22,6 +27,8 @@ const TEXTS = {
     crosshairHint: 'Pfeiltasten: Karte verschieben · Eingabe: Punkt hier setzen',
     zoomIn: 'Vergrößern',
     zoomOut: 'Verkleinern',
+    aboutTitle: 'Worum geht es?',
+    usageTitle: 'Was passiert mit den Beiträgen?',
     howTo: 'So geht es',
     howToText: 'Tippen oder klicken Sie auf die Karte. Ohne Maus: Karte mit der Tabulatortaste auswählen, mit den Pfeiltasten verschieben und mit der Eingabetaste den Ort in der Mitte (Fadenkreuz) wählen.',
     placeCentre: 'Ort in der Kartenmitte wählen',
@@ -32,14 +39,18 @@ const TEXTS = {
     locationFailed: 'Der Standort konnte nicht ermittelt werden.',
     locationFound: 'Standort gefunden. Prüfen Sie den Ort auf der Karte.',
     formTitle: 'Ihr Beitrag',
-    position: 'Gewählter Ort: {lat}° N, {lon}° O',
+    position: 'Gewählter Ort: im Ortsbezirk {district}',
+    positionOutside: 'Gewählter Ort: außerhalb von {city}',
+    positionPlain: 'Gewählter Ort: auf der Karte markiert',
+    coordinates: '{lat}° N, {lon}° O',
     noPosition: 'Noch kein Ort gewählt.',
     category: 'Art des Ortes',
     comment: 'Ihr Kommentar',
     counter: '{n} von {max} Zeichen',
-    counterNear: 'Noch {n} Zeichen möglich.',
+    counterNear: { one: 'Noch {n} Zeichen möglich.', other: 'Noch {n} Zeichen möglich.' },
+    counterOver: 'Ihr Kommentar ist zu lang.',
     topic: 'Thema (freiwillig)',
-    noTopic: '— kein Thema —',
+    noTopic: '– kein Thema –',
     website: 'Webseite (bitte leer lassen)',
     submit: 'Beitrag senden',
     cancel: 'Abbrechen',
@@ -47,6 +58,16 @@ const TEXTS = {
     chooseCategory: 'Bitte wählen Sie die Art des Ortes.',
     writeComment: 'Bitte schreiben Sie einen Kommentar.',
     choosePlace: 'Bitte wählen Sie zuerst einen Ort auf der Karte.',
+    errTooLong: {
+      one: 'Ihr Kommentar ist {n} Zeichen zu lang. Bitte kürzen Sie ihn auf {max} Zeichen.',
+      other: 'Ihr Kommentar ist {n} Zeichen zu lang. Bitte kürzen Sie ihn auf {max} Zeichen.'
+    },
+    errControl: 'Ihr Kommentar enthält unsichtbare Steuerzeichen. Bitte entfernen Sie sie.',
+    missingSummary: 'Bitte ergänzen oder korrigieren Sie: {fields}.',
+    fieldPlace: 'Ort',
+    fieldCategory: 'Art des Ortes',
+    fieldComment: 'Kommentar',
+    fieldTopic: 'Thema',
     thanks: 'Danke! Ihr Beitrag liegt im Ortsbezirk {district}.',
     thanksPending: 'Danke! Ihr Beitrag liegt im Ortsbezirk {district}. Er erscheint auf der Karte, sobald die Stadtverwaltung ihn geprüft hat.',
     thanksReceived: 'Danke, Ihr Beitrag ist eingegangen.',
@@ -58,39 +79,87 @@ const TEXTS = {
     errDuplicate: 'Diesen Kommentar haben Sie eben schon gesendet.',
     errNetwork: 'Der Server ist nicht erreichbar. Bitte versuchen Sie es später erneut.',
     errGeneric: 'Der Beitrag wurde nicht angenommen.',
-    serverSays: 'Meldung des Servers: {detail}',
+    errTopic: 'Dieses Thema gibt es nicht mehr. Bitte wählen Sie ein anderes.',
+    serverSays: 'Meldung des Servers (englisch):',
     periodOpen: 'Die Beteiligung ist geöffnet.',
     periodUntil: 'Die Beteiligung ist geöffnet bis {until}.',
+    periodSinceUntil: 'Die Beteiligung ist geöffnet bis {until} (seit {from}).',
     periodFrom: 'Die Beteiligung beginnt am {from}.',
+    periodFromUntil: 'Die Beteiligung beginnt am {from} und endet am {until}.',
     periodClosed: 'Die Beteiligung ist beendet. Sie können die Beiträge weiterhin ansehen.',
     privacy: 'Datenschutz',
+    privacyMore: 'Alles zum Datenschutz',
+    imprint: 'Impressum',
     sources: 'Datenquellen',
-    boundariesShort: 'Bezirksgrenzen: Stadt Kaiserslautern u. a. (<a href="#sources">Quellen</a>)',
+    boundariesShort: 'Bezirksgrenzen: Stadtverwaltung Kaiserslautern und weitere (<a href="#sources">Quellen</a>)',
     loading: 'Karte wird geladen …',
     loadFailed: 'Die Kartendaten konnten nicht geladen werden.',
     shownSome: 'Es werden {shown} von {total} Beiträgen in diesem Ausschnitt gezeigt. Vergrößern Sie die Karte, um alle zu sehen.',
-    shownCount: '{n} Beiträge in diesem Kartenausschnitt.',
-    shownOne: '1 Beitrag in diesem Kartenausschnitt.',
+    shownCount: { zero: 'Keine Beiträge in diesem Kartenausschnitt.', one: '{n} Beitrag in diesem Kartenausschnitt.', other: '{n} Beiträge in diesem Kartenausschnitt.' },
     favourite: 'Lieblingsort',
     improvement: 'Verbesserungswürdig',
     districtLine: 'Ortsbezirk {ob}, Stadtteil {st}',
     createdLine: 'Eingetragen am {date}',
     topicLine: 'Thema: {topic}',
-    supporters: '{n} Unterstützung(en)',
+    supporters: { zero: 'Noch keine Unterstützung', one: '{n} Unterstützung', other: '{n} Unterstützungen' },
     support: '+1 Unterstützen',
     supported: 'Danke, Ihre Unterstützung ist gezählt.',
     supportedBefore: 'Sie haben diesen Beitrag schon unterstützt.',
     supportFailed: 'Die Unterstützung wurde nicht gezählt.',
-    clusterTitle: '{n} Beiträge ({fav} Lieblingsorte, {imp} verbesserungswürdig) – auswählen zum Vergrößern',
+    actionsClosed: 'Die Beteiligung ist beendet: Unterstützen und Melden sind nicht mehr möglich.',
+    flag: 'Melden',
+    flagTitle: 'Warum melden Sie diesen Beitrag?',
+    flagSend: 'Meldung senden',
+    flagCancel: 'Abbrechen',
+    flagChoose: 'Bitte wählen Sie einen Grund.',
+    flagThanks: 'Danke für Ihre Meldung. Die Moderation prüft den Beitrag.',
+    flagFailed: 'Die Meldung wurde nicht gesendet.',
+    reason_spam: 'Werbung oder Spam',
+    reason_offensive: 'Beleidigend oder verletzend',
+    reason_personal_data: 'Enthält persönliche Daten',
+    reason_off_topic: 'Gehört nicht zum Thema',
+    reason_duplicate: 'Doppelt eingetragen',
+    reason_other: 'Anderer Grund',
+    copyLink: 'Link kopieren',
+    linkCopied: 'Der Link ist kopiert: {url}',
+    linkCopyManual: 'Link zum Kopieren',
+    showOnMap: 'Auf der Karte zeigen',
+    closeDetails: 'Schließen',
+    detailsLabel: 'Beitrag: {cat}',
+    pointGone: 'Dieser Beitrag ist nicht (mehr) öffentlich.',
+    entries: { one: '{n} Beitrag', other: '{n} Beiträge' },
+    favCount: { one: '{n} Lieblingsort', other: '{n} Lieblingsorte' },
+    impCount: { one: '{n} verbesserungswürdig', other: '{n} verbesserungswürdig' },
+    clusterTitle: '{entries} ({fav}, {imp}) – auswählen zum Vergrößern',
     pointTitle: '{cat}: {comment}',
     newPoint: 'Neuer Ort',
     legend: 'Legende',
+    legendMixFavourite: 'Zahl im grünen Ring: mehrere Beiträge, überwiegend Lieblingsorte',
+    legendMixImprovement: 'Zahl im braunen Ring: mehrere Beiträge, überwiegend verbesserungswürdig',
+    legendMixMixed: 'Zahl im grauen Ring: mehrere Beiträge, gemischt',
+    legendClusterHint: 'Ein Ring mit Zahl fasst nahe Beiträge zusammen; auswählen vergrößert die Karte dort.',
+    legendMine: 'Ihr neuer Beitrag',
+    dupTitle: 'Gibt es schon – unterstützen statt neu eintragen?',
+    dupIntro: 'In der Nähe des gewählten Ortes haben andere schon etwas eingetragen:',
+    dupFound: { one: 'In der Nähe gibt es schon {n} Beitrag.', other: 'In der Nähe gibt es schon {n} Beiträge.' },
+    dupDistance: '{m} m entfernt',
+    dupStill: 'Ihr eigener Beitrag ist trotzdem willkommen.',
+    listHeading: 'Beiträge als Liste',
+    listScope: 'Welche Beiträge?',
+    scopeView: 'im Kartenausschnitt',
+    scopeDistrict: 'im Ortsbezirk {name}',
+    listCountView: { zero: 'Keine Beiträge im Kartenausschnitt.', one: '{n} Beitrag im Kartenausschnitt.', other: '{n} Beiträge im Kartenausschnitt.' },
+    listCountDistrict: { zero: 'Keine Beiträge im Ortsbezirk {name}.', one: '{n} Beitrag im Ortsbezirk {name}.', other: '{n} Beiträge im Ortsbezirk {name}.' },
+    listShowing: 'Angezeigt: {shown} von {total}.',
+    listLoad: 'Liste laden',
     // planner
     plannerTitle: 'Auswertung nach Bezirken',
     plannerTagline: 'Wie viele Beiträge jeder Bezirk hat und wie viele davon einen verbesserungswürdigen Ort nennen.',
     layer: 'Bezirke',
     ortsbezirk: 'Ortsbezirke',
     stadtteil: 'Stadtteile',
+    ortsbezirkOne: 'Ortsbezirk',
+    stadtteilOne: 'Stadtteil',
     measure: 'Einfärbung',
     measureCount: 'Anzahl der Beiträge',
     measureShare: 'Anteil „verbesserungswürdig“',
@@ -115,10 +184,10 @@ const TEXTS = {
     unfiltered: 'Alle veröffentlichten Beiträge.',
     listTitle: 'Beiträge als Liste',
     listIntro: 'Die Beiträge, die zu den Filtern passen – die barrierefreie Alternative zur Karte.',
-    listCount: '{n} Beiträge passen zu den Filtern.',
+    listCount: { one: '{n} Beitrag passt zu den Filtern.', other: '{n} Beiträge passen zu den Filtern.' },
     listMore: 'Weitere Beiträge laden',
     listEmpty: 'Keine Beiträge passen zu den Filtern.',
-    updated: 'Auswertung aktualisiert: {n} Beiträge.',
+    updated: { one: 'Auswertung aktualisiert: {n} Beitrag.', other: 'Auswertung aktualisiert: {n} Beiträge.' },
     noDistrict: 'unbekannt',
     share: '{p} %',
     legendCount: 'Beiträge',
@@ -129,6 +198,7 @@ const TEXTS = {
     skip: 'Skip to the map',
     skipTable: 'Skip to the table',
     skipPanel: 'Skip to the entry form and help',
+    skipList: 'Skip to the list of entries',
     title: 'Participation map',
     tagline: 'Mark favourite places and places that should get better.',
     switchLang: 'Deutsch',
@@ -141,24 +211,30 @@ const TEXTS = {
     crosshairHint: 'Arrow keys: move the map · Enter: place the point here',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
+    aboutTitle: 'What is this about?',
+    usageTitle: 'What happens with the entries?',
     howTo: 'How it works',
     howToText: 'Tap or click on the map. Without a mouse: select the map with the Tab key, move it with the arrow keys and press Enter to choose the place in the centre (crosshair).',
     placeCentre: 'Choose the place at the map centre',
     useLocation: 'Use my location …',
-    locationAsk: 'Your browser will then ask for your location. It is only used here on the page to suggest the place; nothing is sent until you submit your entry.',
+    locationAsk: 'Your browser will then ask for your location. It is only used here on the page to suggest the place; nothing is sent until you send your entry.',
     locationYes: 'Yes, use my location',
     locationNo: 'Cancel',
     locationFailed: 'Your location could not be determined.',
     locationFound: 'Location found. Check the place on the map.',
     formTitle: 'Your entry',
-    position: 'Chosen place: {lat}° N, {lon}° E',
+    position: 'Chosen place: in the Ortsbezirk {district}',
+    positionOutside: 'Chosen place: outside {city}',
+    positionPlain: 'Chosen place: marked on the map',
+    coordinates: '{lat}° N, {lon}° E',
     noPosition: 'No place chosen yet.',
     category: 'Kind of place',
     comment: 'Your comment',
     counter: '{n} of {max} characters',
-    counterNear: '{n} characters left.',
+    counterNear: { one: '{n} character left.', other: '{n} characters left.' },
+    counterOver: 'Your comment is too long.',
     topic: 'Topic (optional)',
-    noTopic: '— no topic —',
+    noTopic: '– no topic –',
     website: 'Website (leave empty)',
     submit: 'Send entry',
     cancel: 'Cancel',
@@ -166,6 +242,16 @@ const TEXTS = {
     chooseCategory: 'Please choose the kind of place.',
     writeComment: 'Please write a comment.',
     choosePlace: 'Please choose a place on the map first.',
+    errTooLong: {
+      one: 'Your comment is {n} character too long. Please shorten it to {max} characters.',
+      other: 'Your comment is {n} characters too long. Please shorten it to {max} characters.'
+    },
+    errControl: 'Your comment holds invisible control characters. Please remove them.',
+    missingSummary: 'Please complete or correct: {fields}.',
+    fieldPlace: 'place',
+    fieldCategory: 'kind of place',
+    fieldComment: 'comment',
+    fieldTopic: 'topic',
     thanks: 'Thank you! Your entry lies in the Ortsbezirk {district}.',
     thanksPending: 'Thank you! Your entry lies in the Ortsbezirk {district}. It appears on the map once the city has reviewed it.',
     thanksReceived: 'Thank you, your entry has been received.',
@@ -177,38 +263,86 @@ const TEXTS = {
     errDuplicate: 'You just sent this comment already.',
     errNetwork: 'The server cannot be reached. Please try again later.',
     errGeneric: 'The entry was not accepted.',
-    serverSays: 'Server message: {detail}',
+    errTopic: 'This topic no longer exists. Please choose another one.',
+    serverSays: 'The server says:',
     periodOpen: 'Participation is open.',
     periodUntil: 'Participation is open until {until}.',
+    periodSinceUntil: 'Participation is open until {until} (since {from}).',
     periodFrom: 'Participation starts on {from}.',
+    periodFromUntil: 'Participation starts on {from} and ends on {until}.',
     periodClosed: 'Participation has ended. You can still look at the entries.',
     privacy: 'Privacy',
+    privacyMore: 'All about privacy',
+    imprint: 'Imprint',
     sources: 'Data sources',
     boundariesShort: 'Boundaries: City of Kaiserslautern and others (<a href="#sources">sources</a>)',
     loading: 'Loading the map …',
     loadFailed: 'The map data could not be loaded.',
     shownSome: 'Showing {shown} of {total} entries in this area. Zoom in to see all of them.',
-    shownCount: '{n} entries in this part of the map.',
-    shownOne: '1 entry in this part of the map.',
+    shownCount: { zero: 'No entries in this part of the map.', one: '{n} entry in this part of the map.', other: '{n} entries in this part of the map.' },
     favourite: 'Favourite place',
     improvement: 'Needs improvement',
     districtLine: 'Ortsbezirk {ob}, Stadtteil {st}',
     createdLine: 'Entered on {date}',
     topicLine: 'Topic: {topic}',
-    supporters: '{n} supporter(s)',
+    supporters: { zero: 'No support yet', one: '{n} supporter', other: '{n} supporters' },
     support: '+1 Support',
     supported: 'Thank you, your support has been counted.',
     supportedBefore: 'You have supported this entry before.',
     supportFailed: 'Your support was not counted.',
-    clusterTitle: '{n} entries ({fav} favourite places, {imp} needing improvement) – select to zoom in',
+    actionsClosed: 'Participation has ended: supporting and reporting are no longer possible.',
+    flag: 'Report',
+    flagTitle: 'Why are you reporting this entry?',
+    flagSend: 'Send report',
+    flagCancel: 'Cancel',
+    flagChoose: 'Please choose a reason.',
+    flagThanks: 'Thank you for your report. The moderators will review the entry.',
+    flagFailed: 'The report was not sent.',
+    reason_spam: 'Advertising or spam',
+    reason_offensive: 'Offensive or hurtful',
+    reason_personal_data: 'Contains personal data',
+    reason_off_topic: 'Off topic',
+    reason_duplicate: 'Entered twice',
+    reason_other: 'Another reason',
+    copyLink: 'Copy link',
+    linkCopied: 'The link has been copied: {url}',
+    linkCopyManual: 'Link to copy',
+    showOnMap: 'Show on the map',
+    closeDetails: 'Close',
+    detailsLabel: 'Entry: {cat}',
+    pointGone: 'This entry is not (or no longer) public.',
+    entries: { one: '{n} entry', other: '{n} entries' },
+    favCount: { one: '{n} favourite place', other: '{n} favourite places' },
+    impCount: { one: '{n} needing improvement', other: '{n} needing improvement' },
+    clusterTitle: '{entries} ({fav}, {imp}) – select to zoom in',
     pointTitle: '{cat}: {comment}',
     newPoint: 'New place',
     legend: 'Legend',
+    legendMixFavourite: 'Number in a green ring: several entries, mostly favourite places',
+    legendMixImprovement: 'Number in a brown ring: several entries, mostly needing improvement',
+    legendMixMixed: 'Number in a grey ring: several entries, mixed',
+    legendClusterHint: 'A ring with a number stands for entries close together; selecting it zooms in there.',
+    legendMine: 'Your new entry',
+    dupTitle: 'Already there – support it instead of adding it again?',
+    dupIntro: 'Near the chosen place others have already entered something:',
+    dupFound: { one: 'There is already {n} entry nearby.', other: 'There are already {n} entries nearby.' },
+    dupDistance: '{m} m away',
+    dupStill: 'Your own entry is still welcome.',
+    listHeading: 'Entries as a list',
+    listScope: 'Which entries?',
+    scopeView: 'in the map view',
+    scopeDistrict: 'in the Ortsbezirk {name}',
+    listCountView: { zero: 'No entries in the map view.', one: '{n} entry in the map view.', other: '{n} entries in the map view.' },
+    listCountDistrict: { zero: 'No entries in the Ortsbezirk {name}.', one: '{n} entry in the Ortsbezirk {name}.', other: '{n} entries in the Ortsbezirk {name}.' },
+    listShowing: 'Showing {shown} of {total}.',
+    listLoad: 'Load the list',
     plannerTitle: 'Analysis by district',
     plannerTagline: 'How many entries each district has and how many of them name a place that needs improvement.',
     layer: 'Districts',
     ortsbezirk: 'Ortsbezirke',
     stadtteil: 'Stadtteile',
+    ortsbezirkOne: 'Ortsbezirk',
+    stadtteilOne: 'Stadtteil',
     measure: 'Colour by',
     measureCount: 'Number of entries',
     measureShare: 'Share “needs improvement”',
@@ -233,10 +367,10 @@ const TEXTS = {
     unfiltered: 'All published entries.',
     listTitle: 'Entries as a list',
     listIntro: 'The entries matching the filters – the accessible alternative to the map.',
-    listCount: '{n} entries match the filters.',
+    listCount: { one: '{n} entry matches the filters.', other: '{n} entries match the filters.' },
     listMore: 'Load more entries',
     listEmpty: 'No entries match the filters.',
-    updated: 'Analysis updated: {n} entries.',
+    updated: { one: 'Analysis updated: {n} entry.', other: 'Analysis updated: {n} entries.' },
     noDistrict: 'unknown',
     share: '{p} %',
     legendCount: 'Entries',
@@ -257,15 +391,41 @@ export function currentLang() {
   return lang;
 }
 
+function fill(s, vars) {
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
 // t('key', {var: value}) → the text in the current language.
 export function t(key, vars = {}) {
-  const s = TEXTS[lang][key] ?? TEXTS.de[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  let s = TEXTS[lang][key] ?? TEXTS.de[key] ?? key;
+  if (typeof s === 'object') s = s.other;
+  return fill(s, vars);
+}
+
+const plurals = new Map();
+
+// tn('key', n, {var: value}) → the text for the count n, with {n} the
+// count written as numbers are in the current language ("1.234").
+export function tn(key, n, vars = {}) {
+  const forms = TEXTS[lang][key] ?? TEXTS.de[key];
+  if (typeof forms !== 'object') return t(key, { n: formatNumber(n), ...vars });
+  if (!plurals.has(lang)) plurals.set(lang, new Intl.PluralRules(lang === 'de' ? 'de-DE' : 'en-GB'));
+  const form = n === 0 && forms.zero ? 'zero' : plurals.get(lang).select(n);
+  return fill(forms[form] ?? forms.other, { n: formatNumber(n), ...vars });
 }
 
 // A label object from /api/config ({de, en}) in the current language.
 export function label(obj) {
   return (obj && (obj[lang] || obj.de)) || '';
+}
+
+// Puts a configured text ({de, en}, en may be null) into el; German text on
+// the English page is marked as German for screen readers and translators.
+export function setConfiguredText(el, obj) {
+  const text = label(obj);
+  el.textContent = text;
+  if (lang !== 'de' && obj && !obj[lang] && text) el.lang = 'de';
+  else el.removeAttribute('lang');
 }
 
 // Intl formatters are costly to make (milliseconds each): one per kind and
@@ -306,10 +466,11 @@ export function applyTexts(vars = {}, root = document) {
   }
 }
 
-// Keeps ?lang= on links to the other page.
+// Keeps ?lang= on links to the other pages.
 function updateLinks() {
   for (const a of document.querySelectorAll('a[data-keep-lang]')) {
     const url = new URL(a.getAttribute('href'), location.href);
+    if (url.origin !== location.origin) continue;
     if (lang === 'en') url.searchParams.set('lang', 'en');
     else url.searchParams.delete('lang');
     a.setAttribute('href', url.pathname + url.search + url.hash);

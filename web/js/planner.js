@@ -9,8 +9,10 @@
 // CSV download always agree.
 
 import { getJSON, query } from './api.js';
-import { applyTexts, formatDate, formatNumber, label, t } from './i18n.js';
-import { createMap, districtLabels, fetchDistricts, renderSources, startPage } from './map.js';
+import { applyTexts, formatDate, formatNumber, label, t, tn } from './i18n.js';
+import {
+  createMap, districtLabels, fetchDistricts, renderLegalLinks, renderSources, startPage
+} from './map.js';
 import { categoryBadge, categoryLabel, topicLabel } from './points.js';
 
 const L = window.L;
@@ -171,7 +173,7 @@ function percent(row) {
 }
 
 function drawTable(c) {
-  $('table-caption').textContent = t('tableCaption', { layer: t(c.layer) });
+  $('table-caption').textContent = t('tableCaption', { layer: t(`${c.layer}One`) });
   const head = $('table-head');
   head.replaceChildren();
   for (const col of COLUMNS) {
@@ -236,7 +238,7 @@ function listItem(f) {
   const meta = document.createElement('p');
   meta.className = 'meta';
   const parts = [formatDate(p.created), t('districtLine', { ob: p.ortsbezirk_name, st: p.stadtteil_name }),
-    t('supporters', { n: formatNumber(p.supporters || 0) })];
+    tn('supporters', p.supporters || 0)];
   if (p.topic) parts.push(t('topicLine', { topic: topicLabel(state.config, p.topic) }));
   meta.textContent = parts.join(' · ');
   li.append(head, comment, meta);
@@ -277,12 +279,12 @@ async function refresh() {
   state.rows = rows;
   drawMap(c);
   const total = drawTable(c);
-  $('list-count').textContent = total ? t('listCount', { n: formatNumber(total) }) : t('listEmpty');
+  $('list-count').textContent = total ? tn('listCount', total) : t('listEmpty');
   $('point-list').replaceChildren();
   state.list = { offset: 0, done: false };
   await loadListPage(c, run);
   if (run !== state.run) return;
-  $('status').textContent = t('updated', { n: formatNumber(total) });
+  $('status').textContent = tn('updated', total);
   document.body.dataset.ready = String(run);
 }
 
@@ -301,6 +303,7 @@ function renderTexts() {
   applyTexts({ city: state.config.city });
   fillSelects();
   renderSources($('source-list'), state.config);
+  renderLegalLinks(state.config);
 }
 
 async function start() {

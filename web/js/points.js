@@ -5,9 +5,12 @@
 // /api/clusters (the server clusters; contract in DESIGN.md) and, while a
 // server does not have it (404), /api/points?bbox= with a cap, telling
 // the user when the view holds more points than drawn.
+//
+// A reload redraws only what changed (MarkerLayer): a marker that stays
+// keeps its element, so keyboard focus on it survives the reload.
 
-import { ApiError, getJSON, postJSON, query } from './api.js';
-import { formatDate, formatNumber, label, t } from './i18n.js';
+import { ApiError, getJSON, query } from './api.js';
+import { formatNumber, label, t, tn } from './i18n.js';
 
 const L = window.L;
 
@@ -16,7 +19,7 @@ const FALLBACK_LIMIT = 500;
 
 let clustersMissing = false;
 
-function bboxOf(map) {
+export function bboxOf(map) {
   const b = map.getBounds();
   const r = (v) => v.toFixed(5);
   return [r(Math.max(b.getWest(), -180)), r(Math.max(b.getSouth(), -90)),
@@ -97,95 +100,6 @@ function shorten(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
-// Popup content for one point Feature: category, comment, districts, date,
-// topic, supporters and the +1 button.  Text only via textContent.
-export function pointPopup(feature, config, onSupported) {
-  const p = feature.properties;
-  const box = document.createElement('div');
-  box.className = 'popup';
-  const head = document.createElement('p');
-  head.append(categoryBadge(p.category, categoryLabel(config, p.category)));
-  const comment = document.createElement('p');
-  comment.className = 'popup-comment';
-  comment.textContent = p.comment;
-  const where = document.createElement('p');
-  where.textContent = t('districtLine', {
-    ob: p.ortsbezirk_name || t('noDistrict'), st: p.stadtteil_name || t('noDistrict')
-  });
-  where.className = 'popup-district';
-  const when = document.createElement('p');
-  when.textContent = t('createdLine', { date: formatDate(p.created) });
-  box.append(head, comment, where, when);
-  if (p.topic) {
-    const topic = document.createElement('p');
-    topic.textContent = t('topicLine', { topic: topicLabel(config, p.topic) });
-    box.append(topic);
-  }
-  const count = document.createElement('p');
-  count.className = 'popup-supporters';
-  count.textContent = t('supporters', { n: formatNumber(p.supporters || 0) });
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'support';
-  button.textContent = t('support');
-  const note = document.createElement('p');
-  note.className = 'popup-note';
-  note.setAttribute('role', 'status');
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    try {
-      const { body } = await postJSON(`/api/points/${encodeURIComponent(feature.id)}/support`);
-      p.supporters = body.supporters;
-      count.textContent = t('supporters', { n: formatNumber(body.supporters) });
-      note.textContent = body.counted ? t('supported') : t('supportedBefore');
-      // The button stays disabled; keep the focus in the popup.
-      box.focus();
-      if (onSupported) onSupported(feature);
-    } catch (e) {
-      note.textContent = t('supportFailed');
-      button.disabled = false;
-    }
-  });
-  box.append(count, button, note);
-  return box;
-}
-
-export function pointMarker(feature, config, extraClass) {
-  const [lon, lat] = feature.geometry.coordinates;
-  const p = feature.properties;
-  const marker = L.marker([lat, lon], {
-    icon: pointIcon(p.category, extraClass),
-    title: t('pointTitle', { cat: categoryLabel(config, p.category), comment: shorten(p.comment, 60) }),
-    keyboard: true,
-    riseOnHover: true
-  });
-  marker.feature = feature;
-  marker.bindPopup(() => pointPopup(feature, config), { maxWidth: 280 });
-  // Leaflet opens the popup on Enter; a role=button also answers Space.
-  onKeys(marker, [' '], () => marker.openPopup());
-  // Keyboard users land in the popup and return to the marker from it
-  // (Escape closes it: Leaflet's own Escape works only while the map
-  // itself has focus).
-  const escape = (e) => {
-    if (e.key === 'Escape') marker.closePopup();
-  };
-  marker.on('popupopen', () => {
-    const box = marker.getPopup().getElement().querySelector('.popup');
-    box.tabIndex = -1;
-    box.focus();
-    document.addEventListener('keydown', escape);
-  });
-  marker.on('popupclose', () => {
-    document.removeEventListener('keydown', escape);
-    const icon = marker.getElement();
-    const popup = marker.getPopup().getElement();
-    const lost = !document.activeElement || document.activeElement === document.body ||
-      (popup && popup.contains(document.activeElement));
-    if (icon && lost) icon.focus();
-  });
-  return marker;
-}
-
 // Keys that act on a focused marker like a click (role=button).
 function onKeys(marker, keys, fn) {
   marker.on('add', () => {
@@ -198,27 +112,57 @@ function onKeys(marker, keys, fn) {
   });
 }
 
+// A single point; choosing it (click, Enter, Space) calls onOpen(feature).
+export function pointMarker(feature, config, onOpen, extraClass) {
+  const [lon, lat] = feature.geometry.coordinates;
+  const p = feature.properties;
+  const marker = L.marker([lat, lon], {
+    icon: pointIcon(p.category, extraClass),
+    title: t('pointTitle', { cat: categoryLabel(config, p.category), comment: shorten(p.comment, 60) }),
+    keyboard: true,
+    riseOnHover: true
+  });
+  marker.feature = feature;
+  const open = () => onOpen(feature);
+  marker.on('click', open);
+  onKeys(marker, ['Enter', ' '], open);
+  return marker;
+}
+
+// The share of "needs improvement" decides the ring's colour.
+export function clusterMix(p) {
+  const n = p.point_count;
+  const share = n ? (p.improvement || 0) / n : 0;
+  return share >= 0.66 ? 'mostly-improvement' : share <= 0.33 ? 'mostly-favourite' : 'mixed';
+}
+
+// Icon diameters in CSS pixels, ring included: the clusters' merge radius
+// (cluster_radius over cluster_extent, in Leaflet's 256-pixel tiles) is
+// chosen to match the largest, so neighbouring clusters do not cover
+// each other (README "The map page").
+export function clusterSize(n) {
+  return n < 10 ? 32 : n < 100 ? 38 : n < 1000 ? 44 : 50;
+}
+
 export function clusterMarker(feature, map) {
   const [lon, lat] = feature.geometry.coordinates;
   const p = feature.properties;
   const n = p.point_count;
-  const size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 48 : 56;
+  const size = clusterSize(n);
   const inner = document.createElement('span');
   inner.className = 'cluster-body';
   inner.setAttribute('aria-hidden', 'true');
   inner.textContent = p.point_count_abbreviated ?? formatNumber(n);
-  // The ring shows the mix: the share of "needs improvement" as a class.
-  const share = n ? (p.improvement || 0) / n : 0;
-  const mix = share >= 0.66 ? 'mostly-improvement' : share <= 0.33 ? 'mostly-favourite' : 'mixed';
   const marker = L.marker([lat, lon], {
     icon: L.divIcon({
-      className: `cluster cluster-${mix}`, html: inner, iconSize: [size, size]
+      className: `cluster cluster-${clusterMix(p)}`, html: inner, iconSize: [size, size]
     }),
     title: t('clusterTitle', {
-      n: formatNumber(n), fav: formatNumber(p.favourite || 0), imp: formatNumber(p.improvement || 0)
+      entries: tn('entries', n), fav: tn('favCount', p.favourite || 0), imp: tn('impCount', p.improvement || 0)
     }),
     keyboard: true
   });
+  marker.feature = feature;
   const expand = () => {
     const zoom = Math.min(Math.max(p.expansion_zoom ?? map.getZoom() + 2, map.getZoom() + 1),
       map.getMaxZoom());
@@ -229,11 +173,60 @@ export function clusterMarker(feature, map) {
   return marker;
 }
 
-// Draws a loaded view into `group` (replacing what it held).
-export function drawFeatures(group, features, map, config) {
-  group.clearLayers();
-  for (const f of features) {
-    group.addLayer(f.properties.cluster ? clusterMarker(f, map) : pointMarker(f, config));
+function keyOf(f) {
+  const [lon, lat] = f.geometry.coordinates;
+  const p = f.properties;
+  return p.cluster ? `c${p.cluster_id}:${p.point_count}:${lon},${lat}`
+    : `p${f.id}:${lon},${lat}`;
+}
+
+// The drawn view: draw(features) replaces what it shows, keeping the
+// markers that stay (same cluster, or same point unchanged).
+export class MarkerLayer {
+  constructor(map, config, onOpen) {
+    this.map = map;
+    this.config = config;
+    this.onOpen = onOpen;
+    this.group = L.layerGroup().addTo(map);
+    this.byKey = new Map();
+  }
+
+  draw(features) {
+    const next = new Map();
+    for (const f of features) next.set(keyOf(f), f);
+    const active = document.activeElement;
+    let lostFocus = false;
+    for (const [key, marker] of this.byKey) {
+      if (next.has(key)) continue;
+      if (marker.getElement()?.contains(active)) lostFocus = true;
+      this.group.removeLayer(marker);
+      this.byKey.delete(key);
+    }
+    for (const [key, f] of next) {
+      if (this.byKey.has(key)) continue;
+      const marker = f.properties.cluster ? clusterMarker(f, this.map)
+        : pointMarker(f, this.config, this.onOpen);
+      this.group.addLayer(marker);
+      this.byKey.set(key, marker);
+    }
+    // A keyboard user whose marker went away goes on from the map.
+    if (lostFocus) this.map.getContainer().focus({ preventScroll: true });
+  }
+
+  // The marker element of point id, when the view shows it on its own.
+  elementFor(id) {
+    for (const marker of this.byKey.values()) {
+      if (!marker.feature.properties.cluster && marker.feature.id === id) return marker.getElement();
+    }
+    return null;
+  }
+
+  // Texts of markers follow the language.
+  redraw() {
+    const features = [...this.byKey.values()].map((m) => m.feature);
+    this.group.clearLayers();
+    this.byKey.clear();
+    this.draw(features);
   }
 }
 

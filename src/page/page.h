@@ -1,0 +1,35 @@
+/*
+ * page.h — the HTML pages the server writes itself, in German or, with
+ * ?lang=en, in English: a point's own page /p/{id} (what a shared link
+ * shows: the comment and the place, with Open Graph tags for link
+ * previews, and a link to the map) and the legal pages /impressum and
+ * /datenschutz, filled from the configuration (operator_*, dpo_contact,
+ * legal_basis, supervisory_authority, retention_days), or a redirect to
+ * imprint_url / privacy_url when the operator has pages of its own.
+ *
+ * Pages carry the web page's Content-Security-Policy and framing headers
+ * (gp_http_set_page) and its style sheet.
+ *
+ * Must never: read a point but through read/ with the citizen's
+ * visibility (no SQL, no store calls), show a point that is not published,
+ * write text from the database, the configuration or the request without
+ * HTML escaping, or put script or inline style into a page (the CSP allows
+ * neither).
+ */
+#ifndef GP_PAGE_H
+#define GP_PAGE_H
+
+#include "config/config.h"
+#include "http/http.h"
+
+/* GET /p/{id}, /impressum, /datenschutz; ends with a NULL method. */
+extern const gp_http_route gp_page_routes[];
+
+/*
+ * Logs a warning for each setting the built-in legal pages need but the
+ * configuration leaves empty (none when imprint_url and privacy_url point
+ * elsewhere).  Returns the number of warnings.  Borrows cfg.
+ */
+int gp_page_check_config(const gp_config *cfg);
+
+#endif
