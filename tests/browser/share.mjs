@@ -68,7 +68,7 @@ test('imprint and privacy pages come from the configuration and are linked from 
     tile_url: 'https://tiles.example.org/{z}/{x}/{y}.png'
   });
   const point = await addPoint(server, placeIn('Innenstadt'), 'favourite', 'Der Rathausplatz');
-  for (const path of ['/', '/planner.html', `/p/${point.id}`, '/impressum', '/datenschutz']) {
+  for (const path of ['/', '/planner.html', `/p/${point.id}`, '/impressum', '/datenschutz', '/umfrage', '/umfrage-ergebnisse']) {
     const page = await openPage(browser, server.url + path);
     await page.waitForLoadState('networkidle');
     const imprint = page.locator('footer a', { hasText: 'Impressum' });

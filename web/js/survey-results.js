@@ -7,7 +7,7 @@
 // server's as they are: this page never adds or derives a count.
 
 import { ApiError, getJSON, query } from './api.js';
-import { currentLang, initLanguageSwitch, label } from './i18n.js';
+import { applyTexts, currentLang, initLanguageSwitch, label } from './i18n.js';
 
 const WORDS = {
   de: {
@@ -211,6 +211,7 @@ function render() {
 
 function texts() {
   document.documentElement.lang = currentLang();
+  applyTexts(); // the footer's imprint and privacy links
   $('skip').textContent = w('skip');
   $('results-title').textContent = w('title');
   document.title = `${w('title')} – geopart`;

@@ -6,7 +6,7 @@
 // server names (answers.<id>) appears at its question, on its step.
 
 import { ApiError, getJSON, postJSON } from './api.js';
-import { currentLang, initLanguageSwitch, label } from './i18n.js';
+import { applyTexts, currentLang, initLanguageSwitch, label } from './i18n.js';
 import { createMap } from './map.js';
 
 const L = window.L;
@@ -340,6 +340,7 @@ function render(focus) {
 function texts() {
   const s = state.survey;
   document.documentElement.lang = currentLang();
+  applyTexts(); // the footer's imprint and privacy links
   $('skip').textContent = w('skip');
   $('map-link').textContent = w('mapLink');
   $('thanks-map').textContent = w('mapLink');
