@@ -382,6 +382,17 @@ int store_count_tallied(gp_store *s, const gp_point_filter *f, int64_t *out)
 
 /* ---- deep offsets -------------------------------------------------------------- */
 
+/* The status, category and channel of f, where a statement names them. */
+static void bind_scalars(sqlite3_stmt *st, const gp_point_filter *f)
+{
+	if (f->status >= 0)
+		bind_name(st, ":status", gp_status_name((gp_status)f->status));
+	if (f->category >= 0)
+		bind_name(st, ":category", gp_category_name((gp_category)f->category));
+	if (f->channel >= 0)
+		bind_name(st, ":channel", gp_channel_name((gp_channel)f->channel));
+}
+
 int gp_store_point_seek(gp_store *s, const gp_point_filter *f, int64_t offset,
                         int64_t *out_after_id)
 {
@@ -403,12 +414,7 @@ int gp_store_point_seek(gp_store *s, const gp_point_filter *f, int64_t offset,
 	         f->channel >= 0 ? " AND channel = :channel" : "");
 	if (!(st = gp_store_stmt(s, sql)))
 		return GP_EFAULT;
-	if (f->status >= 0)
-		bind_name(st, ":status", gp_status_name((gp_status)f->status));
-	if (f->category >= 0)
-		bind_name(st, ":category", gp_category_name((gp_category)f->category));
-	if (f->channel >= 0)
-		bind_name(st, ":channel", gp_channel_name((gp_channel)f->channel));
+	bind_scalars(st, f);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t n = sqlite3_column_int64(st, 1);
 		if (seen + n > offset) {
@@ -433,12 +439,7 @@ int gp_store_point_seek(gp_store *s, const gp_point_filter *f, int64_t offset,
 	         f->channel >= 0 ? " AND channel = :channel" : "");
 	if (!(st = gp_store_stmt(s, sql)))
 		return GP_EFAULT;
-	if (f->status >= 0)
-		bind_name(st, ":status", gp_status_name((gp_status)f->status));
-	if (f->category >= 0)
-		bind_name(st, ":category", gp_category_name((gp_category)f->category));
-	if (f->channel >= 0)
-		bind_name(st, ":channel", gp_channel_name((gp_channel)f->channel));
+	bind_scalars(st, f);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":lo"), block << BLOCK_SHIFT);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":hi"),
 	                   ((block + 1) << BLOCK_SHIFT) - 1);
