@@ -73,6 +73,9 @@ int gp_core_write_begin(gp_worker *w);
 /* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
 int gp_core_write_end(gp_worker *w, int rc);
 
+/* A token row's name and role into the gp_actor at ctx (a store callback). */
+int core_take_token(void *ctx, const gp_token_row *t);
+
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);
 

@@ -26,6 +26,7 @@ typedef struct gp_point_input {
 	char *channel;      /* staff only; NULL when absent */
 	char *note;         /* staff only; NULL when absent */
 	size_t note_len;
+	int64_t event;      /* staff only: an event id ≥ 1, 0 when absent or null */
 	char *website;      /* the honeypot: people leave it empty, bots fill it */
 	size_t website_len; /* bytes; a NUL counts: "\u0000x" is not empty */
 	char *form_token;   /* the signed form timestamp from GET /api/form */
@@ -46,8 +47,10 @@ void gp_point_input_clear(gp_point_input *in);
 /*
  * Decodes a JSON object body into (member → string) pairs for the small
  * bodies of PATCH and flag requests: each member in `allowed` (space
- * separated) may appear once as a string or null; anything else is refused
- * with GP_INVALID naming it.  Values are copied into out[i] in the order of
+ * separated) may appear once as a string or null — or, for a name written
+ * with a trailing '#' ("event#"), as a whole number (handed on as its
+ * decimal text) or null; anything else is refused with GP_INVALID naming
+ * it.  Values are copied into out[i] in the order of
  * `allowed` (NULL when absent or null); present[i] tells absent from null.
  * Caller frees the strings with free().
  */
@@ -75,7 +78,10 @@ void gp_json_put_str_or_null(gp_buf *b, const char *s);
  */
 void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            int decimals, const char *crs_uri);
-/* The same for staff: adds the note and the number of citizen flags. */
+/*
+ * The same for staff: adds the note, the number of citizen flags and their
+ * reasons with how often each was given (flag_reasons, an object).
+ */
 void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
                                  int decimals, const char *crs_uri);
 /* The same, left open after its properties so the caller can add members. */

@@ -153,6 +153,13 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 				out->website_len = len;
 			else if (strlen(*dst) != len)
 				return gp_err_set(err, GP_INVALID, field, "%s contains a NUL character", key);
+		} else if (strcmp(key, "event") == 0) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				return gp_err_set(err, GP_INVALID, field,
+				                  "event must be an event id (see /api/events) or null");
+			out->event = (int64_t)json_integer_value(v);
 		} else {
 			return gp_err_set(err, GP_INVALID, field,
 			                  "unknown property \"%.40s\"", key);
@@ -222,12 +229,15 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 	json_object_foreach(root, key, v) {
 		const char *p = allowed;
 		size_t k = strlen(key), i = 0;
-		int found = -1;
+		int found = -1, number = 0;
 
 		while (*p) {
 			size_t m = strcspn(p, " ");
-			if (m == k && strncmp(p, key, k) == 0)
+			size_t name = m > 0 && p[m - 1] == '#' ? m - 1 : m;
+			if (name == k && strncmp(p, key, k) == 0) {
 				found = (int)i;
+				number = name < m;
+			}
 			p += m;
 			while (*p == ' ')
 				p++;
@@ -241,6 +251,20 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 		present[found] = 1;
 		if (json_is_null(v))
 			continue;
+		if (number) {
+			char num[24];
+			if (!json_is_integer(v)) {
+				rc = gp_err_set(err, GP_INVALID, key, "%.40s must be a whole number or null",
+				                key);
+				goto out;
+			}
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			if (!(out[found] = strdup(num))) {
+				rc = GP_ENOMEM;
+				goto out;
+			}
+			continue;
+		}
 		if (!json_is_string(v)) {
 			rc = gp_err_set(err, GP_INVALID, key, "%.40s must be a string", key);
 			goto out;

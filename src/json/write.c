@@ -72,6 +72,35 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 }
 
 /*
+ * "spam:2,other:1" (store's form, vocabulary words only) as the object
+ * {"spam":2,"other":1}.
+ */
+static void put_reasons(gp_buf *b, const char *s)
+{
+	gp_buf_putc(b, '{');
+	while (s && *s) {
+		size_t word = strcspn(s, ":,"), num;
+
+		gp_json_put_strn(b, s, word);
+		gp_buf_putc(b, ':');
+		s += word;
+		if (*s == ':')
+			s++;
+		num = strcspn(s, ",");
+		if (num)
+			gp_buf_append(b, s, num);
+		else
+			gp_buf_putc(b, '0');
+		s += num;
+		if (*s == ',') {
+			s++;
+			gp_buf_putc(b, ',');
+		}
+	}
+	gp_buf_putc(b, '}');
+}
+
+/*
  * A point Feature up to and including its properties (staff members and
  * `extra` members last), the Feature itself left open.
  */
@@ -111,11 +140,24 @@ static void feature_open(gp_buf *b, const gp_point *p, double c0, double c1, int
 	gp_json_put_str_or_null(b, p->stadtteil.name);
 	gp_buf_puts(b, ",\"channel\":");
 	gp_json_put_str(b, gp_channel_name(p->channel));
+	gp_buf_puts(b, ",\"event\":");
+	if (p->event > 0)
+		gp_buf_put_i64(b, p->event);
+	else
+		gp_buf_puts(b, "null");
+	gp_buf_puts(b, ",\"reply\":");
+	gp_json_put_str_or_null(b, p->reply);
+	gp_buf_puts(b, ",\"reply_at\":");
+	gp_json_put_str_or_null(b, p->reply_at[0] ? p->reply_at : NULL);
+	gp_buf_puts(b, ",\"outcome\":");
+	gp_json_put_str(b, gp_outcome_name(p->outcome));
 	if (staff) {
 		gp_buf_puts(b, ",\"note\":");
 		gp_json_put_str_or_null(b, p->note);
 		gp_buf_puts(b, ",\"flags\":");
 		gp_buf_put_i64(b, p->flags);
+		gp_buf_puts(b, ",\"flag_reasons\":");
+		put_reasons(b, p->flag_reasons);
 	}
 	if (extra) {
 		gp_buf_putc(b, ',');

@@ -31,6 +31,13 @@ int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch)
 		   " category = CASE WHEN ?4 THEN ?5 ELSE category END,"
 		   " topic = CASE WHEN ?6 THEN ?7 ELSE topic END,"
 		   " comment = CASE WHEN ?8 THEN ?9 ELSE comment END,"
+		   " note = CASE WHEN ?11 THEN ?12 ELSE note END,"
+		   " channel = CASE WHEN ?13 THEN ?14 ELSE channel END,"
+		   " event = CASE WHEN ?15 THEN ?16 ELSE event END,"
+		   " reply_at = CASE WHEN ?17 AND reply IS NOT ?18"
+		   "  THEN CASE WHEN ?18 IS NULL THEN NULL ELSE ?10 END ELSE reply_at END,"
+		   " reply = CASE WHEN ?17 THEN ?18 ELSE reply END,"
+		   " outcome = CASE WHEN ?19 THEN ?20 ELSE outcome END,"
 		   " updated = ?10 WHERE id = ?1");
 	int rc;
 
@@ -48,9 +55,32 @@ int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch)
 	if (patch->comment)
 		sqlite3_bind_text(st, 9, patch->comment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, patch->updated, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, patch->has_note);
+	if (patch->note)
+		sqlite3_bind_text(st, 12, patch->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, patch->has_channel);
+	sqlite3_bind_text(st, 14, gp_channel_name(patch->channel), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, patch->has_event);
+	if (patch->event > 0)
+		sqlite3_bind_int64(st, 16, patch->event);
+	sqlite3_bind_int(st, 17, patch->has_reply);
+	if (patch->reply)
+		sqlite3_bind_text(st, 18, patch->reply, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 19, patch->has_outcome);
+	sqlite3_bind_text(st, 20, gp_outcome_name(patch->outcome), -1, SQLITE_STATIC);
 	if ((rc = step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
+}
+
+int gp_store_flag_clear(gp_store *s, int64_t point_id)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "DELETE FROM flags WHERE point_id = ?1");
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_int64(st, 1, point_id);
+	return step_done(s, st);
 }
 
 int gp_store_point_delete(gp_store *s, int64_t id)

@@ -68,6 +68,26 @@ int gp_channel_parse(gp_channel *out, const char *s)
 	return GP_INVALID;
 }
 
+/* Must match the CHECK constraint of points.outcome (migration 0006). */
+static const char *const outcome_names[GP_OUTCOME_COUNT] = { "open", "in_review", "adopted",
+	                                                     "not_adopted" };
+
+const char *gp_outcome_name(gp_outcome o)
+{
+	return (unsigned)o < GP_OUTCOME_COUNT ? outcome_names[o] : NULL;
+}
+
+int gp_outcome_parse(gp_outcome *out, const char *s)
+{
+	for (int i = 0; i < GP_OUTCOME_COUNT; i++) {
+		if (s && strcmp(s, outcome_names[i]) == 0) {
+			*out = (gp_outcome)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
 /* Must match the CHECK constraint of flags.reason (migration 0002). */
 static const char *const flag_reasons[] = { "spam", "offensive", "personal_data",
 	                                    "off_topic", "duplicate", "other" };
