@@ -32,6 +32,8 @@
 	" count(*) AS n FROM flags f WHERE f.point_id = p.id GROUP BY reason"   \
 	" ORDER BY n DESC, reason))"
 #define NO_FLAGS_COLUMN ", 0, NULL"
+/* The column after those (nearby's squared distance). */
+#define DISTANCE_COLUMN 24
 /*
  * The same without the district names: listings and exports find them in
  * a small table read once per query (names_load) — two joins per row cost
@@ -1105,7 +1107,7 @@ int gp_store_point_nearby(gp_store *s, double x, double y, double radius, int st
 		if (matched++ >= limit && limit >= 0)
 			continue; /* still counted */
 		if ((rc = read_row(st, &p)) ||
-		    (rc = cb(ctx, &p, sqrt(sqlite3_column_double(st, 19)))))
+		    (rc = cb(ctx, &p, sqrt(sqlite3_column_double(st, DISTANCE_COLUMN)))))
 			break;
 	}
 	if (!rc && src != SQLITE_DONE)

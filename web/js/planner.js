@@ -11,7 +11,8 @@
 import { getJSON, query } from './api.js';
 import { applyTexts, formatDate, formatNumber, label, t } from './i18n.js';
 import { createMap, districtLabels, fetchDistricts, renderSources, startPage } from './map.js';
-import { categoryBadge, categoryLabel, topicLabel } from './points.js';
+import { categoryBadge, categoryLabel, replyLines, topicLabel } from './points.js';
+import { startWorkspace } from './workspace.js';
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -239,7 +240,7 @@ function listItem(f) {
     t('supporters', { n: formatNumber(p.supporters || 0) })];
   if (p.topic) parts.push(t('topicLine', { topic: topicLabel(state.config, p.topic) }));
   meta.textContent = parts.join(' · ');
-  li.append(head, comment, meta);
+  li.append(head, comment, meta, ...replyLines(p));
   return li;
 }
 
@@ -312,6 +313,7 @@ async function start() {
     refresh();
   });
   if (!state.config) return;
+  startWorkspace(state.config).catch(() => { $('ws-status').textContent = t('loadFailed'); });
   state.map = createMap($('map'), state.config);
   const form = $('controls');
   form.addEventListener('change', () => refresh().catch(() => { $('status').textContent = t('loadFailed'); }));

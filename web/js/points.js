@@ -97,6 +97,24 @@ function shorten(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+// The city's answer and where the idea stands, when there is either.
+export function replyLines(p) {
+  const lines = [];
+  if (p.reply) {
+    const reply = document.createElement('p');
+    reply.className = 'popup-reply';
+    reply.textContent = t('replyLine', { date: formatDate(p.reply_at), reply: p.reply });
+    lines.push(reply);
+  }
+  if (p.outcome && p.outcome !== 'open') {
+    const outcome = document.createElement('p');
+    outcome.className = 'popup-outcome';
+    outcome.textContent = t('outcomeLine', { outcome: t(`outcome_${p.outcome}`) });
+    lines.push(outcome);
+  }
+  return lines;
+}
+
 // Popup content for one point Feature: category, comment, districts, date,
 // topic, supporters and the +1 button.  Text only via textContent.
 export function pointPopup(feature, config, onSupported) {
@@ -121,6 +139,7 @@ export function pointPopup(feature, config, onSupported) {
     topic.textContent = t('topicLine', { topic: topicLabel(config, p.topic) });
     box.append(topic);
   }
+  box.append(...replyLines(p));
   const count = document.createElement('p');
   count.className = 'popup-supporters';
   count.textContent = t('supporters', { n: formatNumber(p.supporters || 0) });
