@@ -5,7 +5,9 @@
 // state; no CSP violations.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Server, assertClean, axe, fixture, launch, mapLoaded, openPage, screenshot } from './lib.mjs';
+import {
+  Server, assertClean, axe, fixture, labelCentre, launch, mapLoaded, openPage, screenshot
+} from './lib.mjs';
 
 let server;
 let browser;
@@ -195,6 +197,97 @@ test('the citizen page shows the city\'s answer in the point\'s details', async 
   assert.match(await popup.textContent(), /Stand: übernommen/);
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'citizen-answer');
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+const MORLAUTERN = { longitude: 7.760636, latitude: 49.467408 };
+const PHONE = {
+  viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+  geolocation: MORLAUTERN, permissions: ['geolocation']
+};
+
+async function noSideScroll(page) {
+  const size = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth
+  }));
+  assert.ok(size.scroll <= size.client, `page is ${size.scroll} px wide on a ${size.client} px screen`);
+}
+
+test('on a phone: pick the walk once, then enter three points in a row (tap, my position, tap)', async () => {
+  const auth = { Authorization: `Bearer ${secret}` };
+  const ev = await api('/api/admin/events', {
+    method: 'POST', headers: auth,
+    body: JSON.stringify({ name: 'Begehung Erfenbach', channel: 'walk', date: '2026-09-20', district: 'ob-3' })
+  });
+  assert.equal(ev.status, 201);
+  const page = await openPage(browser, `${server.url}/planner-entry.html`, PHONE);
+  await page.waitForFunction(() => document.body.dataset.ready === 'yes');
+  assert.equal(await page.locator('#ws-signin').isVisible(), true);
+  await noSideScroll(page);
+  assert.deepEqual(await axe(page), []);
+  await page.locator('#ws-token').tap();
+  await page.keyboard.type(secret);
+  await page.keyboard.press('Enter');
+  await page.locator('#entry-area').waitFor();
+  await page.locator('#entry-event').selectOption(String(ev.body.id));
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'entry-phone');
+
+  const comments = ['Gehweg an der Kirche zu schmal', 'Bank am Dorfplatz fehlt', 'Schöner Blick ins Tal'];
+  const saved = async (n) => {
+    await page.locator('#ws-status').getByText(`Bisher ${n} erfasst`).waitFor();
+    assert.equal(await page.locator('#entry-list li').count(), n);
+    assert.equal(await page.locator('#entry-comment').inputValue(), '', 'ready for the next one');
+  };
+  // 1: a tap on the map
+  const spot = await labelCentre(page, 'Morlautern');
+  await page.touchscreen.tap(spot.x, spot.y + 15);
+  assert.match(await page.locator('#entry-pos').textContent(), /Ort: 49\.\d+° N, 7\.\d+° O/);
+  await page.locator('#entry-comment').fill(comments[0]);
+  await page.locator('#entry-save').tap();
+  await saved(1);
+  // 2: the phone's own position
+  await page.locator('label[for="entry-cat-favourite"]').tap();
+  await page.locator('#entry-locate').tap();
+  await page.locator('#entry-pos').getByText('Ort: 49.46741° N, 7.76064° O').waitFor();
+  await page.locator('#entry-comment').fill(comments[1]);
+  await page.locator('#entry-save').tap();
+  await saved(2);
+  // 3: another tap; without a text the API's problem shows at the field
+  // (the map now shows the phone's position close up: tap a little beside it)
+  await page.locator('#map').scrollIntoViewIfNeeded();
+  const box = await page.locator('#map').boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2 + 30, box.y + box.height / 2 + 30);
+  assert.match(await page.locator('#entry-pos').textContent(), /Ort: 49/);
+  await page.locator('#entry-save').tap();
+  await page.locator('#entry-comment-error').getByText(/comment/).waitFor();
+  assert.equal(await page.locator('#entry-comment').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(await axe(page), []);
+  await page.locator('#entry-comment').fill(comments[2]);
+  await page.locator('#entry-save').tap();
+  await saved(3);
+  await noSideScroll(page);
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'entry-phone-three');
+
+  // all three are the walk's, published at once, in the order entered
+  const mine = (await api(`/api/admin/points?event=${ev.body.id}`, { headers: auth })).body;
+  assert.equal(mine.numberMatched, 3);
+  assert.deepEqual(mine.features.map((f) => f.properties.comment), comments);
+  for (const f of mine.features) {
+    assert.deepEqual([f.properties.channel, f.properties.status, f.properties.event],
+      ['walk', 'published', ev.body.id]);
+  }
+  assert.equal(mine.features[1].properties.category, 'favourite');
+  const [lon, lat] = mine.features[1].geometry.coordinates;
+  assert.ok(Math.abs(lon - MORLAUTERN.longitude) < 1e-6 && Math.abs(lat - MORLAUTERN.latitude) < 1e-6);
+  const listed = (await api('/api/events')).body.events.find((e) => e.id === ev.body.id);
+  assert.equal(listed.points, 3);
+
+  await page.locator('#ws-signout').tap();
+  await page.locator('#ws-status').getByText('Sie sind abgemeldet.').waitFor();
+  assert.equal(await page.locator('#entry-area').isHidden(), true);
   await assertClean(page, assert);
   await page.context().close();
 });

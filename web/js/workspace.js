@@ -72,7 +72,25 @@ const TEXTS = {
     events: 'Ortsbegehungen und Werkstätten',
     evName: 'Name', evChannel: 'Art', evDate: 'Datum', evDistrict: 'Bezirk (freiwillig)', evNoDistrict: 'ohne Bezirk',
     evCreate: 'Anlegen', evCreated: '„{name}“ angelegt.', evLine: '{date} · {channel} · {district} · {n} Beiträge',
-    evNone: 'Noch keine Termine.'
+    evNone: 'Noch keine Termine.',
+    entrySkip: 'Zur Eingabe springen',
+    entryTitle: 'Erfassung vor Ort',
+    entryTagline: 'Für Ortsbegehungen und Werkstätten: Termin einmal wählen, dann Ort antippen und eintragen – beliebig viele Beiträge nacheinander.',
+    backToPlanner: 'Zur Auswertung',
+    entryMap: 'Karte: Antippen wählt den Ort des nächsten Beitrags.',
+    entryIntro: 'Bitte melden Sie sich mit Ihrem Zugangsschlüssel an.',
+    entryEventHint: 'Alle folgenden Beiträge gehören zu diesem Termin.',
+    entryLocate: 'Meinen Standort verwenden',
+    entryCentre: 'Ort in der Kartenmitte wählen',
+    entryLocating: 'Standort wird ermittelt …',
+    entryNoLocation: 'Der Standort konnte nicht ermittelt werden. Bitte tippen Sie auf die Karte.',
+    entryPlace: 'Ort: {lat}° N, {lon}° O',
+    entryNoPlace: 'Noch kein Ort gewählt: bitte auf die Karte tippen.',
+    entryComment: 'Was wurde gesagt?',
+    entrySave: 'Speichern',
+    entrySaved: 'Beitrag {id} gespeichert (Ortsbezirk {district}). Bisher {n} erfasst – nächster Ort?',
+    entrySavedLine: 'Beitrag {id} ({district}): {comment}',
+    entryDone: 'Erfasst'
   },
   en: {
     title: 'Moderation (staff)',
@@ -130,7 +148,25 @@ const TEXTS = {
     events: 'District walks and workshops',
     evName: 'Name', evChannel: 'Kind', evDate: 'Date', evDistrict: 'District (optional)', evNoDistrict: 'no district',
     evCreate: 'Create', evCreated: '“{name}” created.', evLine: '{date} · {channel} · {district} · {n} contributions',
-    evNone: 'No walks or workshops yet.'
+    evNone: 'No walks or workshops yet.',
+    entrySkip: 'Skip to the entry form',
+    entryTitle: 'Recording on site',
+    entryTagline: 'For district walks and workshops: choose the event once, then tap the place and type — as many contributions in a row as you like.',
+    backToPlanner: 'To the analysis',
+    entryMap: 'Map: a tap chooses the place of the next contribution.',
+    entryIntro: 'Please sign in with your access key.',
+    entryEventHint: 'Every following contribution belongs to this event.',
+    entryLocate: 'Use my location',
+    entryCentre: 'Choose the place at the map centre',
+    entryLocating: 'Finding your location …',
+    entryNoLocation: 'Your location could not be found. Please tap the map.',
+    entryPlace: 'Place: {lat}° N, {lon}° E',
+    entryNoPlace: 'No place chosen yet: please tap the map.',
+    entryComment: 'What was said?',
+    entrySave: 'Save',
+    entrySaved: 'Contribution {id} saved (district {district}). {n} recorded so far — next place?',
+    entrySavedLine: 'Contribution {id} ({district}): {comment}',
+    entryDone: 'Recorded'
   }
 };
 
@@ -189,20 +225,22 @@ function failed(e) {
 
 // ---- sign in and out ---------------------------------------------------------------------
 
-function showSignedIn(who) {
+// What the page does when someone signs in or out (set by sessionForms).
+let hooks = { signedIn: async () => {}, signedOut: () => {} };
+
+async function showSignedIn(who, byForm = false) {
   state.who = who;
   $('ws-signin').hidden = true;
-  $('ws-area').hidden = false;
   $('ws-who').textContent = w('signedIn', { name: who.name, role: w(who.role) });
   document.body.dataset.staff = who.role;
+  await hooks.signedIn(who, byForm);
 }
 
 function showSignedOut() {
   state.who = null;
   $('ws-signin').hidden = false;
-  $('ws-area').hidden = true;
-  $('ws-queue').replaceChildren();
   delete document.body.dataset.staff;
+  hooks.signedOut();
 }
 
 async function signIn(e) {
@@ -211,18 +249,18 @@ async function signIn(e) {
   const err = $('ws-signin-error');
   err.textContent = '';
   input.removeAttribute('aria-invalid');
+  let body;
   try {
-    const { body } = await postJSON('/api/session', { token: input.value.trim() });
-    input.value = '';
-    showSignedIn(body);
-    say(w('signedIn', { name: body.name, role: w(body.role) }));
-    await loadAll();
-    $('ws-queue-pending').focus();
+    ({ body } = await postJSON('/api/session', { token: input.value.trim() }));
   } catch (ex) {
     err.textContent = w('signInFailed', { detail: ex.message });
     input.setAttribute('aria-invalid', 'true');
     input.focus();
+    return;
   }
+  input.value = '';
+  say(w('signedIn', { name: body.name, role: w(body.role) }));
+  await showSignedIn(body, true);
 }
 
 async function signOut() {
@@ -232,6 +270,17 @@ async function signOut() {
   showSignedOut();
   say(w('signedOut'));
   $('ws-token').focus();
+}
+
+// Wires #ws-signin, #ws-token, #ws-signout and #ws-who of a staff page and
+// shows the signed-in or signed-out state the session cookie says.
+export async function sessionForms(pageHooks) {
+  hooks = pageHooks;
+  $('ws-signin').addEventListener('submit', signIn);
+  $('ws-signout').addEventListener('click', signOut);
+  const who = await getJSON('/api/session');
+  if (who.signed_in) await showSignedIn(who);
+  else showSignedOut();
 }
 
 // ---- the queues -------------------------------------------------------------------------------
@@ -622,8 +671,6 @@ export async function startWorkspace(config) {
     state.districts = obs.features.map((d) => ({ id: d.id, name: d.properties.name }));
   } catch (e) { /* the district picker of events stays short */ }
   renderTexts();
-  $('ws-signin').addEventListener('submit', signIn);
-  $('ws-signout').addEventListener('click', signOut);
   $('ws-more').addEventListener('click', () => loadQueue(true).catch(failed));
   $('ws-bulk-publish').addEventListener('click', () => bulk('published'));
   $('ws-bulk-hide').addEventListener('click', () => bulk('hidden'));
@@ -639,12 +686,16 @@ export async function startWorkspace(config) {
     renderTexts();
     if (state.who) loadQueue().catch(failed);
   }, 0));
-  const who = await getJSON('/api/session');
-  if (who.signed_in) {
-    showSignedIn(who);
-    await loadAll();
-  } else {
-    showSignedOut();
-  }
+  await sessionForms({
+    signedIn: async (who, byForm) => {
+      $('ws-area').hidden = false;
+      await loadAll();
+      if (byForm) $(`ws-queue-${state.queue}`).focus();
+    },
+    signedOut: () => {
+      $('ws-area').hidden = true;
+      $('ws-queue').replaceChildren();
+    }
+  });
   document.body.dataset.workspace = 'ready';
 }
