@@ -302,6 +302,37 @@ int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
                              const gp_import_options *opt,
                              gp_import_report *out_report, gp_err *err);
 
+/* A point of an import file and where it stands there ("line 7", "feature 3"). */
+typedef struct gp_import_row {
+	gp_point_input *in; /* borrowed */
+	char where[32];
+} gp_import_row;
+
+typedef struct gp_points_import {
+	int crs;           /* gp_crs of the rows' coordinates */
+	int channel;       /* gp_channel, or -1: the event's */
+	int64_t event;     /* the walk or workshop they were recorded at, or 0 */
+	int dry_run;       /* judge every row, store nothing */
+	gp_progress_cb progress;  /* may be NULL */
+	void *progress_ctx;
+	/* Called for each refused row with its field and why (may be NULL). */
+	void (*refused)(void *ctx, const char *where, const char *field, const char *detail);
+	void *refused_ctx;
+} gp_points_import;
+
+/*
+ * Imports staff points (published, of the import's channel and event, each
+ * placed in its districts) all or nothing: every row is judged as a staff
+ * POST is (category, comment, topic, note, coordinates in opt->crs, inside
+ * the city) before anything is written; any refused row is reported
+ * through opt->refused and the whole import is GP_INVALID naming `file`.
+ * Then one transaction stores them and logs the import (actor "import").
+ * Sets *out_imported (with dry_run: how many would be).  GP_INVALID naming
+ * channel or event for a wrong --channel/--event.  Borrows rows.
+ */
+int gp_core_import_points(gp_worker *w, const gp_import_row *rows, size_t n,
+                          const gp_points_import *opt, int64_t *out_imported, gp_err *err);
+
 /*
  * Makes sure the database at the configured path exists, is migrated, and
  * holds districts: a missing or empty database gets the bundled

@@ -181,3 +181,123 @@ int gp_core_session_end(gp_worker *w, const char *session_id)
 	rc = gp_store_session_delete(w->store, hash, sizeof(hash));
 	return gp_core_write_end(w, rc);
 }
+
+/* ---- importing points ------------------------------------------------------------ */
+
+/* Reports one refused row and counts it. */
+static void refuse(const gp_points_import *opt, int64_t *refused, const char *where,
+                   const gp_err *e)
+{
+	(*refused)++;
+	if (opt->refused)
+		opt->refused(opt->refused_ctx, where, e->field, e->detail);
+}
+
+int gp_core_import_points(gp_worker *w, const gp_import_row *rows, size_t n,
+                          const gp_points_import *opt, int64_t *out_imported, gp_err *err)
+{
+	const gp_geo_districts *idx;
+	gp_actor staff = { .role = GP_ROLE_PLANNER };
+	gp_channel channel = GP_CHANNEL_ONLINE;
+	gp_point *pts = NULL;
+	char now[GP_TIME_LEN], fields[160];
+	int64_t refused = 0;
+	int rc;
+
+	*out_imported = 0;
+	gp_strlcpy(staff.name, "import", sizeof(staff.name));
+	if (opt->event > 0) {
+		if ((rc = gp_core_event_channel(w, opt->event, "event", &channel, err)))
+			return rc;
+		if (opt->channel >= 0 && (gp_channel)opt->channel != channel)
+			return gp_err_set(err, GP_INVALID, "channel", "event %lld is a %s; --channel must be %s",
+			                  (long long)opt->event, gp_channel_name(channel),
+			                  gp_channel_name(channel));
+	} else if (opt->channel >= 0) {
+		channel = (gp_channel)opt->channel;
+	} else {
+		return gp_err_set(err, GP_INVALID, "channel",
+		                  "say where the points come from: --channel or --event");
+	}
+	if (n == 0)
+		return gp_err_set(err, GP_INVALID, "file", "the file holds no points");
+	if (!(pts = calloc(n, sizeof(*pts))))
+		return GP_ENOMEM;
+	if ((rc = gp_worker_districts(w, &idx)))
+		goto out;
+	gp_time_now(now);
+	/* Every row is judged before anything is written: all or nothing. */
+	for (size_t i = 0; i < n; i++) {
+		gp_point_input in = *rows[i].in;
+		gp_point *p = &pts[i];
+		gp_geo_assignment a;
+		gp_err row;
+
+		gp_err_clear(&row);
+		if (in.channel || in.event) {
+			gp_err_set(&row, GP_INVALID, in.channel ? "channel" : "event",
+			           "the channel and event of imported points are the import's "
+			           "(--channel, --event), not the row's");
+			refuse(opt, &refused, rows[i].where, &row);
+			continue;
+		}
+		in.channel = (char *)gp_channel_name(channel);
+		if ((rc = gp_core_point_judge(w->core->cfg, w->geo, &in, (gp_crs)opt->crs, &staff, p,
+		                              &row))) {
+			if (rc < 0)
+				goto out;
+			refuse(opt, &refused, rows[i].where, &row);
+			continue;
+		}
+		if ((rc = gp_geo_districts_assign(idx, p->x, p->y, 0, &a)))
+			goto out;
+		if (!a.in_city) {
+			gp_err_set(&row, GP_INVALID, "geometry", "the point lies outside the city of %s",
+			           w->core->cfg->city_name);
+			refuse(opt, &refused, rows[i].where, &row);
+			continue;
+		}
+		gp_category_parse(&p->category, in.category);
+		p->comment = in.comment;
+		p->topic = in.topic;
+		p->note = in.note;
+		p->event = opt->event;
+		p->status = GP_STATUS_PUBLISHED; /* staff input is the planners' own record */
+		memcpy(p->created, now, sizeof(p->created));
+		memcpy(p->updated, now, sizeof(p->updated));
+		p->ortsbezirk.id = gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]);
+		p->stadtteil.id = gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]);
+		if (opt->progress && (i + 1) % 1000 == 0)
+			opt->progress(opt->progress_ctx, "checked", (int64_t)i + 1, (int64_t)n);
+	}
+	if (refused) {
+		rc = gp_err_set(err, GP_INVALID, "file", "%lld of %zu points refused; nothing imported",
+		                (long long)refused, n);
+		goto out;
+	}
+	if (opt->dry_run) {
+		*out_imported = (int64_t)n;
+		goto out;
+	}
+	if ((rc = gp_core_write_begin(w)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = gp_store_point_insert(w->store, &pts[i]);
+		if (opt->progress && ((i + 1) % 1000 == 0 || i + 1 == n))
+			opt->progress(opt->progress_ctx, "imported", (int64_t)i + 1, (int64_t)n);
+	}
+	if (!rc) {
+		if (opt->event > 0)
+			snprintf(fields, sizeof(fields), "import of %zu points (%s, event %lld)", n,
+			         gp_channel_name(channel), (long long)opt->event);
+		else
+			snprintf(fields, sizeof(fields), "import of %zu points (%s)", n,
+			         gp_channel_name(channel));
+		rc = gp_store_log_add(w->store, now, staff.name, "create", 0, fields, (int64_t)n);
+	}
+	if (!(rc = gp_core_write_end(w, rc)))
+		*out_imported = (int64_t)n;
+out:
+	free(pts);
+	return rc;
+}

@@ -45,6 +45,21 @@ int gp_json_point_input_decode(gp_point_input *out, const char *body,
 void gp_point_input_clear(gp_point_input *in);
 
 /*
+ * Reads a GeoJSON FeatureCollection of points (for imports) and calls cb
+ * for each feature, in order, with its 0-based index and either the
+ * decoded point (as gp_json_point_input_decode decodes a Feature;
+ * borrowed for the call) or, when the feature is refused, the problem
+ * naming its field.  A legacy crs member's name is copied to
+ * *out_crs_name (free() it; NULL without one).  GP_INVALID naming `file`
+ * when the text is no JSON FeatureCollection; a non-zero return of cb
+ * stops and is returned.
+ */
+typedef int (*gp_json_point_cb)(void *ctx, size_t index, const gp_point_input *in,
+                                const gp_err *refused);
+int gp_json_point_collection_read(const char *text, size_t len, char **out_crs_name,
+                                  gp_json_point_cb cb, void *ctx, gp_err *err);
+
+/*
  * Decodes a JSON object body into (member → string) pairs for the small
  * bodies of PATCH and flag requests: each member in `allowed` (space
  * separated) may appear once as a string or null — or, for a name written

@@ -4,6 +4,8 @@ valid token), flagged points with their reasons, PATCH of note, channel,
 event, reply and outcome (and every bad value a problem naming its field),
 the city's reply on public features, walks and workshops (events), and the
 moderation log for planners."""
+import json
+import os
 import sqlite3
 import time
 import unittest
@@ -259,8 +261,6 @@ class TestWorkspace(ServerTest):
         self.assertNotIn('note', pub)
         listed = {f['id']: f['properties'] for f in s.get('/api/points?limit=10000').json()['features']}
         self.assertEqual(listed[pid]['reply'], reply)
-        ogc = s.get(f'/ogc/collections/points/items/{pid}').json()['properties']
-        self.assertEqual(ogc.get('outcome', 'adopted'), 'adopted')
         # and so does the map's single point, once the index has it
         deadline = time.time() + 5
         while True:
@@ -405,6 +405,114 @@ class TestWorkspace(ServerTest):
         r = s.request('POST', '/api/admin/events', body=dict(good, date='2028-02-29'),
                       headers=self.planner)
         self.assertEqual(r.status, 201, r)
+
+
+class TestImportPoints(ServerTest):
+    """geopart import-points: GeoJSON and CSV, all or nothing, every refused
+    row named with its line or feature number and field."""
+
+    def write(self, name, text):
+        path = os.path.join(self.server.dir, name)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+        return path
+
+    def imported(self, where):
+        return self.server.db_count(where)
+
+    def test_csv_of_a_workshop_lands_on_the_map_with_its_event(self):
+        s = self.server
+        planner = bearer(make_token(s, 'Import-Planung', 'planner'))
+        ev = s.request('POST', '/api/admin/events', headers=planner,
+                       body={'name': 'Akteurswerkstatt', 'channel': 'workshop',
+                             'date': '2026-11-03'}).json()
+        path = self.write('werkstatt.csv',
+                          '\ufefflon,lat,category,comment,topic,note\r\n'
+                          '7.768889,49.444722,improvement,"Ampel, zu kurz",mobility,Tisch 3\r\n'
+                          f'{MORLAUTERN[0]},{MORLAUTERN[1]},favourite,"Schöner\nPlatz",,\r\n')
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--event', str(ev['id']))
+        self.assertIn(b'imported 2 points', r.stdout)
+        self.assertEqual(self.imported('1'), before + 2)
+        mine = s.get(f'/api/admin/points?event={ev["id"]}', headers=planner).json()['features']
+        props = [f['properties'] for f in mine]
+        self.assertEqual([p['comment'] for p in props], ['Ampel, zu kurz', 'Schöner\nPlatz'])
+        self.assertEqual([p['ortsbezirk_id'] for p in props], ['ob-0', 'ob-6'])
+        self.assertEqual({(p['channel'], p['status']) for p in props}, {('workshop', 'published')})
+        self.assertEqual((props[0]['topic'], props[0]['note']), ('mobility', 'Tisch 3'))
+        self.assertEqual(s.get(f'/api/events/{ev["id"]}').json()['points'], 2)
+        log = s.get('/api/admin/log?limit=1', headers=planner).json()['entries'][0]
+        self.assertEqual((log['actor'], log['action'], log['count']), ('import', 'create', 2))
+
+    def test_geojson_in_the_storage_crs_and_a_dry_run(self):
+        s = self.server
+        fc = {'type': 'FeatureCollection',
+              'crs': {'type': 'name', 'properties': {'name': 'urn:ogc:def:crs:EPSG::25832'}},
+              'features': [{'type': 'Feature', 'geometry': {'type': 'Point',
+                                                            'coordinates': [410500.0, 5479500.0]},
+                            'properties': {'category': 'improvement', 'comment': 'Aus QGIS'}}]}
+        path = self.write('walk.geojson', json.dumps(fc))
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--channel', 'walk', '--dry-run')
+        self.assertIn(b'1 points checked; nothing imported', r.stdout)
+        self.assertEqual(self.imported('1'), before)
+        s.geopart('import-points', path, '--channel', 'walk')
+        self.assertEqual(self.imported("comment = 'Aus QGIS' AND channel = 'walk'"), 1)
+        row = sqlite3.connect(s.db).execute(
+            "SELECT x, y FROM points WHERE comment = 'Aus QGIS'").fetchone()
+        self.assertAlmostEqual(row[0], 410500.0, places=3)
+        self.assertAlmostEqual(row[1], 5479500.0, places=3)
+
+    def test_any_refused_row_imports_nothing_and_every_one_is_named(self):
+        s = self.server
+        path = self.write('bad.csv', 'lon,lat,category,comment\n'
+                                     '7.768889,49.444722,favourite,Gut\n'
+                                     '7.768889,49.444722,lovely,x\n'
+                                     '1.0,49.4,favourite,Ausserhalb\n'
+                                     'abc,49.4,favourite,z\n'
+                                     '\n'
+                                     '7.768889,49.444722,favourite,\n'
+                                     '7.768889,49.444722,favourite\n')
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        for line in ('line 3: category: unknown category "lovely"',
+                     'line 4: geometry: the point lies outside the city',
+                     'line 5: lon: not a number',
+                     'line 7: comment: comment is empty',
+                     'line 8: row: the row has another number of fields'):
+            self.assertIn(line, err)
+        self.assertNotIn('line 2', err)
+        self.assertIn('5 of 6 points refused; nothing imported', err)
+        self.assertEqual(self.imported('1'), before)
+        fc = {'type': 'FeatureCollection', 'features': [
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889, 49.444722]},
+             'properties': {'category': 'favourite', 'comment': 'gut'}},
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889]},
+             'properties': {'category': 'favourite', 'comment': 'kaputt'}},
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889, 49.444722]},
+             'properties': {'category': 'favourite', 'comment': 'x', 'channel': 'walk'}}]}
+        r = s.geopart('import-points', self.write('bad.geojson', json.dumps(fc)),
+                      '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertIn('feature 2: geometry.coordinates', err)
+        self.assertIn('feature 3: channel', err)
+        self.assertNotIn('feature 1', err)
+        self.assertEqual(self.imported('1'), before)
+        # the import itself must say where the points come from
+        for args, text in ((['--event', '999'], 'no event 999'),
+                           ([], '--channel or --event')):
+            r = s.geopart('import-points', path, *args, check=False)
+            self.assertEqual(r.returncode, 1, r)
+        r = s.geopart('import-points', self.write('ok.csv', 'x,y,category,comment\n1,2,favourite,a\n'),
+                      '--channel', 'walk', check=False)
+        self.assertIn(b'x/y columns need --crs', r.stderr)
+        r = s.geopart('import-points', self.write('odd.csv', 'lon,lat,category,comment,farbe\n'),
+                      '--channel', 'walk', check=False)
+        self.assertIn(b'unknown column "farbe"', r.stderr)
+        self.assertEqual(self.imported('1'), before)
 
 
 if __name__ == '__main__':
