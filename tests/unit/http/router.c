@@ -134,7 +134,7 @@ int main(void)
 	gp_log_set_level(GP_LOG_WARN);
 	CHECK_INT(gp_config_defaults(&cfg), 0);
 	CHECK_INT(gp_config_set(&cfg, "listen", "127.0.0.1:0", &err), 0);
-	CHECK_INT(gp_config_set(&cfg, "threads", "2", &err), 0);
+	CHECK_INT(gp_config_set(&cfg, "threads", "8", &err), 0);
 	CHECK_INT(gp_config_normalise(&cfg, &err), 0);
 	CHECK_INT(gp_http_server_start(&srv, &cfg, tables, &hooks, &err), 0);
 	if (!srv)
