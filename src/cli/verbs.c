@@ -129,6 +129,19 @@ static int parse_common(common *c, int argc, char **argv, const char *usage, int
 	return -1;
 }
 
+/* --crs CRS into *out (a gp_crs); 0, or -1 after saying what is supported. */
+static int parse_crs_option(const char *v, int *out)
+{
+	gp_crs parsed;
+
+	if (gp_crs_parse(&parsed, v)) {
+		gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", v);
+		return -1;
+	}
+	*out = (int)parsed;
+	return 0;
+}
+
 /* ---- init ------------------------------------------------------------------ */
 
 int gp_cli_init(int argc, char **argv)
@@ -220,14 +233,8 @@ int gp_cli_import_districts(int argc, char **argv)
 		gp_cli_error("--layer must be ortsbezirk or stadtteil");
 		return GP_EXIT_USAGE;
 	}
-	if (crs) {
-		gp_crs parsed;
-		if (gp_crs_parse(&parsed, crs)) {
-			gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", crs);
-			return GP_EXIT_USAGE;
-		}
-		opt.crs = (int)parsed;
-	}
+	if (crs && parse_crs_option(crs, &opt.crs))
+		return GP_EXIT_USAGE;
 	if (gp_cli_read_file(argv[optind], 256u << 20, &text, &len))
 		return GP_EXIT_FAIL;
 	if ((rc = common_open(&c, OPEN_CREATE)))
@@ -504,14 +511,8 @@ int gp_cli_import_points(int argc, char **argv)
 		return GP_EXIT_USAGE;
 	}
 	path = argv[optind];
-	if (crs) {
-		gp_crs parsed;
-		if (gp_crs_parse(&parsed, crs)) {
-			gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", crs);
-			return GP_EXIT_USAGE;
-		}
-		opt.crs = (int)parsed;
-	}
+	if (crs && parse_crs_option(crs, &opt.crs))
+		return GP_EXIT_USAGE;
 	if (has_suffix(path, ".gpkg")) {
 		gp_cli_error("%s: GeoPackage is not read yet; convert it with "
 		             "`ogr2ogr -f GeoJSON points.geojson %s`", path, path);

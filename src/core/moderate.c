@@ -130,13 +130,17 @@ static int take_current(void *ctx, const gp_point *p)
 	return 0;
 }
 
-/* Staff text: printable UTF-8 of 1 to max characters (line breaks and tabs allowed). */
+int core_text_ok(const char *s, size_t max)
+{
+	size_t chars = 0, bad = 0, n = s ? strlen(s) : 0;
+
+	return s && !gp_text_has_control(s, n) && !gp_utf8_check(s, n, &chars, &bad) &&
+	       chars > 0 && chars <= max;
+}
+
 static int judge_text(const char *s, const char *field, const char *what, int max, gp_err *err)
 {
-	size_t chars = 0, bad = 0, n = strlen(s);
-
-	if (gp_text_has_control(s, n) || gp_utf8_check(s, n, &chars, &bad) || chars == 0 ||
-	    chars > (size_t)max)
+	if (!core_text_ok(s, (size_t)max))
 		return gp_err_set(err, GP_INVALID, field,
 		                  "%s must have 1 to %d characters without control characters", what,
 		                  max);
@@ -184,12 +188,14 @@ static int judge_patch(gp_worker *w, gp_point_patch *patch, gp_err *err)
 	return 0;
 }
 
-/* Appends ", what" (or "what" first) to the log's fields. */
-static void log_field(gp_buf *fields, const char *fmt, const char *a, const char *b)
+/* Appends ", what" (or "what" first) to the log's fields; a and b may be NULL. */
+static void log_field(gp_buf *fields, const char *what, const char *a, const char *b)
 {
 	if (fields->len)
 		gp_buf_puts(fields, ", ");
-	gp_buf_printf(fields, fmt, a, b);
+	gp_buf_puts(fields, what);
+	if (a)
+		gp_buf_printf(fields, ": %s → %s", a, b);
 }
 
 int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
@@ -220,36 +226,36 @@ int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
 	 * free text (comment, note, reply) only by name, never its words.
 	 */
 	if (p.has_status && p.status != cur.status)
-		log_field(&fields, "status: %s → %s", gp_status_name(cur.status),
+		log_field(&fields, "status", gp_status_name(cur.status),
 		          gp_status_name(p.status));
 	if (p.has_category && p.category != cur.category)
-		log_field(&fields, "category: %s → %s", gp_category_name(cur.category),
+		log_field(&fields, "category", gp_category_name(cur.category),
 		          gp_category_name(p.category));
 	if (p.has_topic && (cur.has_topic != (p.topic != NULL) ||
 	                    (p.topic && strcmp(p.topic, cur.topic))))
-		log_field(&fields, "topic: %s → %s", cur.has_topic ? cur.topic : "none",
+		log_field(&fields, "topic", cur.has_topic ? cur.topic : "none",
 		          p.topic ? p.topic : "none");
 	if (p.has_comment)
-		log_field(&fields, "comment redacted%s%s", "", "");
+		log_field(&fields, "comment redacted", NULL, NULL);
 	if (p.has_note)
-		log_field(&fields, "note%s%s", p.note ? "" : " removed", "");
+		log_field(&fields, p.note ? "note" : "note removed", NULL, NULL);
 	if (p.has_channel && p.channel != cur.channel)
-		log_field(&fields, "channel: %s → %s", gp_channel_name(cur.channel),
+		log_field(&fields, "channel", gp_channel_name(cur.channel),
 		          gp_channel_name(p.channel));
 	if (p.has_event && p.event != cur.event) {
 		snprintf(ev[0], sizeof(ev[0]), "%lld", (long long)cur.event);
 		snprintf(ev[1], sizeof(ev[1]), "%lld", (long long)p.event);
-		log_field(&fields, "event: %s → %s", cur.event ? ev[0] : "none",
+		log_field(&fields, "event", cur.event ? ev[0] : "none",
 		          p.event ? ev[1] : "none");
 	}
 	if (p.has_reply)
-		log_field(&fields, "reply%s%s", p.reply ? "" : " removed", "");
+		log_field(&fields, p.reply ? "reply" : "reply removed", NULL, NULL);
 	if (p.has_outcome && p.outcome != cur.outcome)
-		log_field(&fields, "outcome: %s → %s", gp_outcome_name(cur.outcome),
+		log_field(&fields, "outcome", gp_outcome_name(cur.outcome),
 		          gp_outcome_name(p.outcome));
 	/* The reasons are a fixed vocabulary: the log may keep them. */
 	if (p.clear_flags && cur.flags > 0)
-		log_field(&fields, "flags dismissed (%s)%s", cur.reasons, "");
+		gp_buf_printf(&fields, "%sflags dismissed (%s)", fields.len ? ", " : "", cur.reasons);
 	if (p.clear_flags && cur.flags > 0 && (rc = gp_store_flag_clear(w->store, id)))
 		goto out;
 	if ((rc = gp_buf_status(&fields)) || (rc = gp_store_point_update(w->store, id, &p)) ||

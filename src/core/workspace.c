@@ -35,15 +35,6 @@ static int valid_date(const char *s)
 	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
-/* Printable UTF-8 of 1 to max characters. */
-static int valid_text(const char *s, size_t max)
-{
-	size_t chars = 0, bad = 0, n = s ? strlen(s) : 0;
-
-	return s && !gp_text_has_control(s, n) && !gp_utf8_check(s, n, &chars, &bad) &&
-	       chars > 0 && chars <= max;
-}
-
 int gp_core_event_create(gp_worker *w, const gp_actor *actor, const gp_event_input *in,
                          int64_t *out_id, gp_err *err)
 {
@@ -52,7 +43,7 @@ int gp_core_event_create(gp_worker *w, const gp_actor *actor, const gp_event_inp
 	gp_layer layer;
 	int rc;
 
-	if (!in->name || !valid_text(in->name, 200))
+	if (!core_text_ok(in->name, 200))
 		return gp_err_set(err, GP_INVALID, "name", "name must have 1 to 200 characters "
 		                                           "without control characters");
 	if (!in->channel || gp_channel_parse(&e.channel, in->channel) ||

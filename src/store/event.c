@@ -11,18 +11,6 @@
 
 #include "store_int.h"
 
-static int step_done(gp_store *s, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return GP_CONFLICT;
-	return STORE_FAIL(s, rc);
-}
-
 int gp_store_event_add(gp_store *s, const gp_event *e, int64_t *out_id)
 {
 	sqlite3_stmt *st = gp_store_stmt(
@@ -38,7 +26,7 @@ int gp_store_event_add(gp_store *s, const gp_event *e, int64_t *out_id)
 	if (e->district)
 		sqlite3_bind_text(st, 4, e->district, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, e->created, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	*out_id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -97,7 +85,7 @@ int gp_store_session_add(gp_store *s, const unsigned char *hash, size_t hash_len
 	if (!(st = gp_store_stmt(s, "DELETE FROM sessions WHERE expires <= ?1")))
 		return GP_EFAULT;
 	sqlite3_bind_text(st, 1, created, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	st = gp_store_stmt(s, "INSERT INTO sessions (hash, token_id, created, expires)"
 	                      " SELECT ?1, id, ?3, ?4 FROM tokens WHERE name = ?2"
@@ -108,7 +96,7 @@ int gp_store_session_add(gp_store *s, const unsigned char *hash, size_t hash_len
 	sqlite3_bind_text(st, 2, token_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, created, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, expires, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }
@@ -151,5 +139,5 @@ int gp_store_session_delete(gp_store *s, const unsigned char *hash, size_t hash_
 	if (!st)
 		return GP_EFAULT;
 	sqlite3_bind_blob(st, 1, hash, (int)hash_len, SQLITE_STATIC);
-	return step_done(s, st);
+	return store_step_done(s, st);
 }
