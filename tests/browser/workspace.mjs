@@ -291,3 +291,31 @@ test('on a phone: pick the walk once, then enter three points in a row (tap, my 
   await assertClean(page, assert);
   await page.context().close();
 });
+
+test('planner view: the district picker narrows table, list and map to one Ortsbezirk', async () => {
+  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  await page.waitForFunction(() => document.body.dataset.ready);
+  const before = Number(await page.evaluate(() => document.body.dataset.ready));
+  await page.locator('#f-district').selectOption('ob-6');
+  await page.waitForFunction((n) => Number(document.body.dataset.ready) > n, before);
+  // the table holds Morlautern alone, equal to /api/stats
+  const stats = (await api('/api/stats?layer=ortsbezirk')).body.districts.find((d) => d.id === 'ob-6');
+  const rows = await page.locator('#table-body tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.id));
+  assert.deepEqual(rows, ['ob-6']);
+  assert.equal(await page.locator('#table-body tr td').nth(2).getAttribute('data-value'), String(stats.total));
+  // the list and the map hold that district's published points, with their channel
+  const pts = (await api('/api/districts/ob-6/points?limit=1000')).body;
+  assert.ok(pts.numberMatched >= 2, 'two walk points of the phone test lie in Morlautern');
+  assert.equal(await page.locator('#point-list li').count(), pts.numberMatched);
+  assert.equal(await page.locator('path.planner-point').count(), pts.numberMatched);
+  assert.match(await page.locator('#point-list').textContent(), /Eingang: Ortsbegehung/);
+  const link = page.locator('#point-list li a').first();
+  assert.match(await link.getAttribute('href'), /^index\.html\?point=\d+$/);
+  const hot = (await api('/api/hotspots?district=ob-6')).body.features;
+  assert.equal(await page.locator('path.hotspot').count(), hot.length);
+  assert.match(await page.locator('#status').textContent(), new RegExp(`${pts.numberMatched} Beiträge und ${hot.length} Schwerpunkte von Morlautern`));
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'planner-district');
+  await assertClean(page, assert);
+  await page.context().close();
+});

@@ -90,7 +90,13 @@ const TEXTS = {
     entrySave: 'Speichern',
     entrySaved: 'Beitrag {id} gespeichert (Ortsbezirk {district}). Bisher {n} erfasst – nächster Ort?',
     entrySavedLine: 'Beitrag {id} ({district}): {comment}',
-    entryDone: 'Erfasst'
+    entryDone: 'Erfasst',
+    fDistrict: 'Bezirk',
+    allDistricts: 'alle Bezirke',
+    pointsShown: '{n} Beiträge und {h} Schwerpunkte von {district} auf der Karte.',
+    hotspotTip: 'Schwerpunkt: {n} Beiträge',
+    showOnMap: 'Beitrag {id} auf der Mitmachkarte',
+    listExtra: 'Eingang: {channel}'
   },
   en: {
     title: 'Moderation (staff)',
@@ -166,7 +172,13 @@ const TEXTS = {
     entrySave: 'Save',
     entrySaved: 'Contribution {id} saved (district {district}). {n} recorded so far — next place?',
     entrySavedLine: 'Contribution {id} ({district}): {comment}',
-    entryDone: 'Recorded'
+    entryDone: 'Recorded',
+    fDistrict: 'District',
+    allDistricts: 'all districts',
+    pointsShown: '{n} contributions and {h} hotspots of {district} on the map.',
+    hotspotTip: 'Hotspot: {n} contributions',
+    showOnMap: 'Contribution {id} on the participation map',
+    listExtra: 'Channel: {channel}'
   }
 };
 
