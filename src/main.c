@@ -22,6 +22,7 @@ static const char usage[] =
 	"  token             create, list and revoke staff tokens\n"
 	"  purge             delete what the retention period no longer allows\n"
 	"  backup            copy the database while the server runs\n"
+	"  survey            check a questionnaire definition\n"
 	"  config            print every setting with its default\n"
 	"  version           print the version\n";
 
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 		{ "token", gp_cli_token },
 		{ "purge", gp_cli_purge },
 		{ "backup", gp_cli_backup },
+		{ "survey", gp_cli_survey },
 	};
 
 	if (argc < 2) {

@@ -131,10 +131,12 @@ static int get_metrics(gp_http_exchange *x, gp_err *err)
 	gp_buf *b = gp_http_out(x);
 	int64_t points[GP_STATUS_COUNT], bytes = 0, free_bytes = 0;
 	uint64_t buckets[GP_METRIC_BUCKETS + 1];
+	int synchronous = 0, wal = 0;
 	gp_store_fault fault;
 	double sum;
 
-	if (gp_store_gauges(gp_worker_store(w), points, &bytes))
+	if (gp_store_gauges(gp_worker_store(w), points, &bytes) ||
+	    gp_store_durability(gp_worker_store(w), &synchronous, &wal))
 		return gp_err_set(err, GP_UNAVAILABLE, "", "the database does not answer");
 	for (int m = 0; m < GP_METRIC_COUNT; m++)
 		gp_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", gp_metric_name(m),
@@ -148,6 +150,14 @@ static int get_metrics(gp_http_exchange *x, gp_err *err)
 	gp_buf_printf(b, "# HELP geopart_database_bytes size of the database file\n"
 	                 "# TYPE geopart_database_bytes gauge\ngeopart_database_bytes %lld\n",
 	              (long long)bytes);
+	/* An operator (and a test) can see that an acknowledged write was synced. */
+	gp_buf_printf(b, "# HELP geopart_database_synchronous PRAGMA synchronous of the database "
+	                 "connections (2 = FULL: every commit is synced to disk)\n"
+	                 "# TYPE geopart_database_synchronous gauge\n"
+	                 "geopart_database_synchronous %d\n"
+	                 "# HELP geopart_database_wal 1 when the database journal is a WAL\n"
+	                 "# TYPE geopart_database_wal gauge\ngeopart_database_wal %d\n",
+	              synchronous, wal);
 	if (gp_store_free_bytes(gp_worker_store(w), &free_bytes) == 0)
 		gp_buf_printf(b, "# HELP geopart_storage_free_bytes room left on the database's file system\n"
 		                 "# TYPE geopart_storage_free_bytes gauge\ngeopart_storage_free_bytes %lld\n",

@@ -10,6 +10,7 @@
 #define GP_CLI_H
 
 #include "config/config.h"
+#include "geopart/survey.h"
 
 int gp_cli_serve(int argc, char **argv);
 int gp_cli_init(int argc, char **argv);
@@ -21,6 +22,7 @@ int gp_cli_config(int argc, char **argv);
 int gp_cli_token(int argc, char **argv);
 int gp_cli_purge(int argc, char **argv);
 int gp_cli_backup(int argc, char **argv);
+int gp_cli_survey(int argc, char **argv);
 
 /* ---- shared by the verbs (common.c) ---- */
 
@@ -41,5 +43,11 @@ void gp_cli_progress(void *ctx, const char *what, int64_t done, int64_t total);
 
 /* Reads a whole file (at most max bytes). Caller frees *out with free(). */
 int gp_cli_read_file(const char *path, size_t max, char **out, size_t *out_len);
+
+/*
+ * Reads and checks a questionnaire definition file; a refusal is printed
+ * naming the file and the JSON path.  Caller owns *out (gp_json_survey_free).
+ */
+int gp_cli_survey_read(const char *path, gp_survey **out);
 
 #endif

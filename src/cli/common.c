@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json/json.h"
 
 void gp_cli_error(const char *fmt, ...)
 {
@@ -91,4 +92,21 @@ int gp_cli_read_file(const char *path, size_t max, char **out, size_t *out_len)
 	gp_buf_cstr(&b);
 	*out = gp_buf_steal(&b, out_len);
 	return 0;
+}
+
+int gp_cli_survey_read(const char *path, gp_survey **out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	gp_err err;
+	int rc;
+
+	*out = NULL;
+	gp_err_clear(&err);
+	if ((rc = gp_cli_read_file(path, 4u << 20, &text, &len)))
+		return rc;
+	if ((rc = gp_json_survey_parse(out, text, len, &err)))
+		gp_cli_error("%s: %s", path, err.detail[0] ? err.detail : gp_result_name(rc));
+	free(text);
+	return rc;
 }

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "http/http.h"
+#include "json/json.h"
 #include "ogc/ogc.h"
 #include "util/metrics.h"
 
@@ -210,6 +211,17 @@ int gp_cli_serve(int argc, char **argv)
 	if (gp_worker_new(&w, core, &err) || gp_core_prepare_database(w, &created, &err)) {
 		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot prepare the database");
 		goto out;
+	}
+	if (cfg.survey[0]) {
+		/* Checked at start, so a definition that would recode answers never serves. */
+		gp_survey *s = NULL;
+		if (gp_cli_survey_read(cfg.survey, &s))
+			goto out;
+		if (gp_core_survey_set(w, s, &err)) {
+			gp_cli_error("%s: %s", cfg.survey, err.detail);
+			gp_json_survey_free(s);
+			goto out;
+		}
 	}
 	gp_worker_free(w);
 	w = NULL;

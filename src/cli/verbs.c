@@ -756,6 +756,51 @@ out:
 	return rc;
 }
 
+/* ---- survey ---------------------------------------------------------------- */
+
+int gp_cli_survey(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart survey check FILE [--config FILE] [--db FILE]\n"
+		"\n"
+		"Checks a questionnaire definition: its JSON, every question's type, texts,\n"
+		"options and limits, and — when the database exists — that questions with\n"
+		"answers keep their type and codes (a running survey may only add questions).\n"
+		"Refusals name the file and the JSON path.  Only reads.\n"
+		"\n" COMMON_USAGE;
+	gp_survey *s = NULL;
+	common c;
+	gp_err err;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	if ((rc = parse_common(&c, argc, argv, usage, 2)) >= 0)
+		return rc;
+	if (strcmp(argv[optind], "check")) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (gp_cli_survey_read(argv[optind + 1], &s))
+		return GP_EXIT_FAIL;
+	rc = GP_EXIT_OK;
+	if (c.db) {
+		if ((rc = common_open(&c, OPEN_READ)))
+			goto out;
+		if (gp_core_survey_check(c.w, s, &err)) {
+			gp_cli_error("%s: %s", argv[optind + 1], err.detail);
+			rc = GP_EXIT_FAIL;
+			goto out;
+		}
+	}
+	printf("ok: %zu questions%s\n", s->nquestions,
+	       c.w ? ", and they fit the answers stored" : "");
+out:
+	gp_json_survey_free(s);
+	common_close(&c);
+	return rc;
+}
+
 /* ---- config ---------------------------------------------------------------- */
 
 int gp_cli_config(int argc, char **argv)

@@ -129,6 +129,13 @@ static const setting settings[] = {
 	  "hotspots: default neighbourhood radius in metres (the eps parameter)" },
 	{ "hotspot_min_points", K_INT, AT(hotspot_min_points), "5", 2, 1000,
 	  "hotspots: default number of points within eps that make a dense spot" },
+	{ "survey", K_STRING, AT(survey), "", 0, 0,
+	  "the questionnaire's definition (JSON, see `geopart survey check`); empty: no survey" },
+	{ "survey_min_cell", K_INT, AT(survey_min_cell), "5", 1, 1000,
+	  "survey results: a count of fewer respondents than this is not shown, so no small "
+	  "group can be identified" },
+	{ "survey_results_public", K_BOOL, AT(survey_results_public), "off", 0, 0,
+	  "survey results (GET /api/survey/results) for everyone; off: for staff only" },
 	{ "topic", K_TOPIC, AT(topics), NULL, 0, 0,
 	  "a topic as `id | German label | English label`; repeat the key for each topic; "
 	  "the first one replaces the default list" },

@@ -68,6 +68,10 @@ typedef struct gp_config {
 	int cluster_min_points;
 	int hotspot_eps_m;
 	int hotspot_min_points;
+	/* the questionnaire (README "The questionnaire") */
+	char *survey;           /* its definition file; empty: no survey */
+	int survey_min_cell;    /* public counts below this are suppressed */
+	int survey_results_public; /* 1: anyone may read the results */
 	gp_topic *topics;
 	size_t ntopics;
 	int topics_replaced; /* while reading a source: defaults already dropped */

@@ -1,8 +1,9 @@
 /*
  * core.h — what geopart does, independent of how it is asked: accepting a
  * citizen's point (judging it, placing it in its districts, storing it
- * durably), importing district boundaries, and creating a database with the
- * bundled Kaiserslautern defaults.
+ * durably), accepting questionnaire responses, importing district
+ * boundaries, and creating a database with the bundled Kaiserslautern
+ * defaults.
  *
  * A gp_core is shared by all threads (settings, the write queue, the read
  * layer's caches, the connection counts); a gp_worker is a set of a database
@@ -23,6 +24,7 @@
 #include "geopart/district.h"
 #include "geopart/point.h"
 #include "geopart/role.h"
+#include "geopart/survey.h"
 #include "guard/guard.h" /* gp_client: an actor carries it by value */
 #include "util/util.h"
 
@@ -235,6 +237,35 @@ int gp_core_session_actor(gp_worker *w, gp_actor *out, const char *session_id,
                           char out_expires[GP_TIME_LEN]);
 /* Ends a session (an unknown id is no error). */
 int gp_core_session_end(gp_worker *w, const char *session_id);
+
+/* ---- the questionnaire (survey.c) ---------------------------------------- */
+
+/*
+ * Whether definition s fits the answers already stored: a question with
+ * answers must still be there, of the same type, with every code it had.
+ * GP_CONFLICT with a sentence naming the question otherwise.  Only reads.
+ */
+int gp_core_survey_check(gp_worker *w, const gp_survey *s, gp_err *err);
+/*
+ * Checks s as gp_core_survey_check does and records its questions, in one
+ * write transaction; then the core serves s.  Takes ownership of s on
+ * success (the caller frees it otherwise).  Call before serving.
+ */
+int gp_core_survey_set(gp_worker *w, gp_survey *s, gp_err *err);
+/* The questionnaire being served, or NULL. Borrowed for the core's life. */
+const gp_survey *gp_worker_survey(const gp_worker *w);
+/*
+ * Judges a decoded response against the questionnaire — every answer fits
+ * its question (GP_INVALID naming answers.<id>), required ones are there,
+ * none is given that show_if does not ask — and stores it in one
+ * transaction with the day and the respondent's Ortsbezirk, never the
+ * time or anything about the client.  Citizens' responses pass the bot
+ * checks of points (honeypot, form timestamp: else *out_discarded and
+ * nothing stored) and the same answers from the same client within
+ * comment_window_s are GP_CONFLICT.  GP_NOT_FOUND without a survey.
+ */
+int gp_core_survey_submit(gp_worker *w, const gp_survey_input *in, const gp_actor *actor,
+                          int64_t *out_id, int *out_discarded, gp_err *err);
 
 /* ---- storage health (health.c) ------------------------------------------- */
 

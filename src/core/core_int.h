@@ -52,6 +52,7 @@ struct gp_core {
 	gp_cluster_options cluster_options;
 	gp_cluster_source cluster_src; /* the read layer's (read.h) */
 	gp_read_cache *reads;          /* shared by every worker's reader */
+	gp_survey *survey;             /* the questionnaire, or NULL (survey.c) */
 };
 
 struct gp_worker {
@@ -78,6 +79,16 @@ int core_text_ok(const char *s, size_t max);
 
 /* A token row's name and role into the gp_actor at ctx (a store callback). */
 int core_take_token(void *ctx, const gp_token_row *t);
+
+/*
+ * Another write than a point, committed with the points' group commit
+ * (submit.c): fn runs inside the leader's write transaction on w (the
+ * leader's worker, not the caller's), in a savepoint of its own, so one
+ * refused write leaves its batch untouched.  Returns fn's result, or the
+ * commit's; 0 only once the transaction holding it committed.
+ */
+typedef int (*core_batch_fn)(gp_worker *w, void *arg, gp_err *err);
+int core_group_commit(gp_worker *w, core_batch_fn fn, void *arg, gp_err *err);
 
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);

@@ -14,6 +14,8 @@
  * before COMMIT returned.  District assignment happens inside the
  * transaction, after the leader has checked the boundaries' version, so a
  * concurrent boundary import can never leave a point with stale districts.
+ * Other writes that come in the same numbers — questionnaire responses —
+ * ride the same batches (core_group_commit), each in its savepoint too.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,6 +30,9 @@
 struct submit_job {
 	gp_submitted *out; /* the point; districts copied in by the leader */
 	const gp_actor *actor;
+	/* Or, instead of a point, another write (a questionnaire response). */
+	core_batch_fn fn;
+	void *fn_arg;
 	gp_err *err;
 	int rc;
 	int done;
@@ -218,6 +223,20 @@ static int precheck_city(gp_worker *w, const gp_point *p, gp_err *err)
 	return 0;
 }
 
+/* Another write than a point, in its own savepoint like a point. */
+static int run_other(gp_worker *w, submit_job *job)
+{
+	int rc;
+
+	if ((rc = gp_store_savepoint(w->store)))
+		return rc;
+	if ((rc = job->fn(w, job->fn_arg, job->err))) {
+		gp_store_savepoint_rollback(w->store);
+		return rc;
+	}
+	return gp_store_savepoint_release(w->store);
+}
+
 /*
  * A busy or failing database (not the point itself) refused this job: the
  * transaction may be gone, so the batch stops and every job shares the
@@ -240,7 +259,7 @@ static void run_batch(gp_worker *w, submit_job *batch)
 		goto fail_all;
 	}
 	for (submit_job *j = batch; j; j = j->next) {
-		j->rc = store_one(w, idx, j);
+		j->rc = j->fn ? run_other(w, j) : store_one(w, idx, j);
 		if (j->rc == 0)
 			any = 1;
 		else if (connection_trouble(j->rc))
@@ -260,11 +279,11 @@ static void run_batch(gp_worker *w, submit_job *batch)
 		goto fail_all;
 	gp_metric_add(GP_METRIC_COMMITS, 1);
 	for (submit_job *j = batch; j; j = j->next)
-		if (j->rc == 0)
+		if (j->rc == 0 && !j->fn)
 			gp_metric_add(GP_METRIC_POINTS_STORED, 1);
 	/* Committed: now the cluster index may read the new rows. */
 	for (submit_job *j = batch; j; j = j->next)
-		if (j->rc == 0)
+		if (j->rc == 0 && !j->fn)
 			gp_core_point_changed(w->core, j->out->point.id);
 	return;
 fail_all:
@@ -277,12 +296,66 @@ fail_all:
 	}
 }
 
+/*
+ * Queues job and waits until a batch holding it has committed or failed:
+ * the first waiting thread without a leader leads (see the file comment).
+ */
+static int enqueue(gp_worker *w, submit_job *job)
+{
+	write_queue *q = &w->core->queue;
+	pthread_cond_init(&job->wake, NULL);
+	pthread_mutex_lock(&q->mu);
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	q->waiting++;
+	while (!job->done) {
+		submit_job *batch, *last;
+		int n = 1;
+
+		if (q->leader_active) {
+			pthread_cond_wait(&job->wake, &q->mu);
+			continue;
+		}
+		q->leader_active = 1;
+		batch = last = q->head;
+		while (last->next && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		q->head = last->next;
+		if (!q->head)
+			q->tail = NULL;
+		last->next = NULL;
+		q->waiting -= n;
+		pthread_mutex_unlock(&q->mu);
+
+		run_batch(w, batch);
+
+		pthread_mutex_lock(&q->mu);
+		for (submit_job *j = batch, *next; j; j = next) {
+			next = j->next; /* j may be gone once its thread wakes */
+			j->done = 1;
+			if (j != job)
+				pthread_cond_signal(&j->wake);
+		}
+		q->leader_active = 0;
+		/* Whoever waits longest leads the next batch. */
+		if (q->head)
+			pthread_cond_signal(&q->head->wake);
+	}
+	pthread_mutex_unlock(&q->mu);
+	pthread_cond_destroy(&job->wake);
+	return job->rc;
+}
+
 int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
                          const gp_actor *actor, gp_submitted *out, int *out_discarded,
                          gp_err *err)
 {
 	const gp_config *cfg = w->core->cfg;
-	write_queue *q = &w->core->queue;
 	gp_point *p = &out->point;
 	submit_job job;
 	int rc;
@@ -337,51 +410,17 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 	gp_time_now(p->created);
 	memcpy(p->updated, p->created, sizeof(p->updated));
 	job.err = err;
-	pthread_cond_init(&job.wake, NULL);
 
-	pthread_mutex_lock(&q->mu);
-	if (q->tail)
-		q->tail->next = &job;
-	else
-		q->head = &job;
-	q->tail = &job;
-	q->waiting++;
-	while (!job.done) {
-		submit_job *batch, *last;
-		int n = 1;
+	return enqueue(w, &job);
+}
 
-		if (q->leader_active) {
-			pthread_cond_wait(&job.wake, &q->mu);
-			continue;
-		}
-		q->leader_active = 1;
-		batch = last = q->head;
-		while (last->next && n < BATCH_MAX) {
-			last = last->next;
-			n++;
-		}
-		q->head = last->next;
-		if (!q->head)
-			q->tail = NULL;
-		last->next = NULL;
-		q->waiting -= n;
-		pthread_mutex_unlock(&q->mu);
+int core_group_commit(gp_worker *w, core_batch_fn fn, void *arg, gp_err *err)
+{
+	submit_job job;
 
-		run_batch(w, batch);
-
-		pthread_mutex_lock(&q->mu);
-		for (submit_job *j = batch, *next; j; j = next) {
-			next = j->next; /* j may be gone once its thread wakes */
-			j->done = 1;
-			if (j != &job)
-				pthread_cond_signal(&j->wake);
-		}
-		q->leader_active = 0;
-		/* Whoever waits longest leads the next batch. */
-		if (q->head)
-			pthread_cond_signal(&q->head->wake);
-	}
-	pthread_mutex_unlock(&q->mu);
-	pthread_cond_destroy(&job.wake);
-	return job.rc;
+	memset(&job, 0, sizeof(job));
+	job.fn = fn;
+	job.fn_arg = arg;
+	job.err = err;
+	return enqueue(w, &job);
 }

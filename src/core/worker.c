@@ -59,6 +59,7 @@ void gp_core_free(gp_core *c)
 		return;
 	gp_core_clusters_stop(c);
 	gp_read_cache_free(c->reads);
+	gp_json_survey_free(c->survey);
 	gp_store_close(c->writer);
 	gp_guard_conns_free(c->conns);
 	gp_guard_free(c->guard);

@@ -41,6 +41,13 @@ typedef struct gp_guard_options {
 	double auth_per_minute;
 	int comment_window_s;      /* identical comments refused within this */
 	int64_t rotate_ms;         /* client key lifetime (default one day) */
+	/*
+	 * The monotonic clock in milliseconds that buckets, key rotation and
+	 * the comment window read; NULL for gp_time_mono_ms().  Tests pass
+	 * their own to step time exactly.  Called with the table lock held.
+	 */
+	int64_t (*clock_ms)(void *ctx);
+	void *clock_ctx;
 } gp_guard_options;
 
 /*

@@ -11,6 +11,7 @@
  * are never listed.  npm's node_modules/ is never served: the page loads
  * its third-party files from web/vendor/, which tools/web-assets fills with
  * exactly what it needs.  A ".gz" sibling is never asked for by name.
+ * A page at the top also answers at its name without ".html" (/umfrage).
  *
  * A client that accepts gzip gets "<file>.gz" instead when that sibling
  * exists and is not older than the file (tools/web-assets writes them;
@@ -134,6 +135,12 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 		if (!seg[0])
 			break;
 		len += (size_t)snprintf(path + len, sizeof(path) - len, "/%s", seg);
+		if (len >= sizeof(path))
+			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
+	}
+	/* A page's short address: /umfrage is umfrage.html (a name without a dot, at the top). */
+	if (x->nsegments == 1 && x->segments[0][0] && !strchr(x->segments[0], '.')) {
+		len += (size_t)snprintf(path + len, sizeof(path) - len, ".html");
 		if (len >= sizeof(path))
 			return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	}

@@ -1,7 +1,8 @@
 /*
  * json.h — JSON in and out: the strict GeoJSON point decoder for citizen
- * input (over jansson) and the hand-written writers that serialise points
- * and feature collections straight into a gp_buf.
+ * input (over jansson), the questionnaire's definition file and answers,
+ * and the hand-written writers that serialise points and feature
+ * collections straight into a gp_buf.
  *
  * Must never: decide policy (which topics exist, whether a point is in the
  * city — that is core/), touch the database, or run PROJ.  Output writers
@@ -14,6 +15,7 @@
 
 #include "geopart/crs.h"
 #include "geopart/point.h"
+#include "geopart/survey.h"
 #include "util/util.h"
 
 /* A citizen's POST body, decoded but not yet judged. Owns its strings. */
@@ -152,5 +154,42 @@ typedef int (*gp_json_boundary_cb)(void *ctx, const gp_json_boundary *b,
 int gp_json_boundaries_read(const char *text, size_t len, const char *id_property,
                             const char *name_property, char **out_crs_name,
                             gp_json_boundary_cb cb, void *ctx, gp_err *err);
+
+/* ---- the questionnaire (survey.c) ------------------------------------------ */
+
+/*
+ * Reads a questionnaire definition (see README "The questionnaire").
+ * GP_INVALID with err->field the JSON path at fault (e.g.
+ * "questions[2].type") and a sentence naming it; the caller names the file.
+ * Caller owns *out, free with gp_json_survey_free().
+ */
+int gp_json_survey_parse(gp_survey **out, const char *text, size_t len, gp_err *err);
+void gp_json_survey_free(gp_survey *s);
+/* "single", "multiple", …: the definition's name of a type. Static. */
+const char *gp_survey_type_name(gp_survey_type t);
+
+/* The Ortsbezirke a district question offers (ids and names, borrowed). */
+typedef struct gp_json_survey_places {
+	const char *const *ids;
+	const char *const *names;
+	size_t n;
+} gp_json_survey_places;
+
+/*
+ * Writes the definition as GET /api/survey answers it: district questions
+ * list the Ortsbezirke of pl and "outside".  Borrows s and pl; appends to b.
+ */
+void gp_json_survey_write(gp_buf *b, const gp_survey *s, const gp_json_survey_places *pl);
+
+/*
+ * Decodes a POST /api/survey/responses body: {"answers": {id: value},
+ * "form_token", "website"}.  Values keep their JSON shape (gp_survey_value)
+ * for core/ to judge against the questions.  GP_BAD_REQUEST for malformed
+ * JSON, GP_INVALID naming the member for a wrong shape.  On success the
+ * caller owns *out, free with gp_survey_input_clear().
+ */
+int gp_json_survey_input_decode(gp_survey_input *out, const char *body, size_t len,
+                                gp_err *err);
+void gp_survey_input_clear(gp_survey_input *in);
 
 #endif

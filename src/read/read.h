@@ -19,6 +19,8 @@
  *     become cursors, so a deep page costs what the first does;
  *   - counts without scans: numberMatched, district counts, statistics,
  *     extents;
+ *   - the questionnaire's results, with every count that could identify a
+ *     small group withheld (survey.c), and its responses for staff;
  *   - what is cached across requests: district outlines per boundary
  *     version and CRS, and for hotspots a table of the index's points and
  *     the default answer per index generation.
@@ -42,6 +44,7 @@
 #include "geopart/district.h"
 #include "geopart/point.h"
 #include "geopart/role.h"
+#include "geopart/survey.h"
 #include "util/util.h"
 
 typedef struct gp_store gp_store;
@@ -450,5 +453,58 @@ typedef struct gp_read_log_entry {
 int gp_read_log(gp_read *r, const gp_visibility *vis, int64_t limit, int64_t offset,
                 int (*cb)(void *ctx, const gp_read_log_entry *e), void *ctx,
                 int64_t *out_total);
+
+/* ---- the questionnaire (survey.c) -------------------------------------------------- */
+
+/*
+ * Results of a questionnaire: counts per question and option, for groups
+ * of respondents — group 0 "city" (everyone), then each Ortsbezirk (the
+ * respondent's answer to the survey's first district question), then
+ * "outside" and "unknown" (not said).  Counts under min_cell are withheld
+ * (see survey.c for the rule that also stops working them out); the same
+ * for everyone who may read results.  Caller owns *out, free with
+ * gp_read_survey_free(); it borrows s.
+ */
+typedef struct gp_read_survey gp_read_survey;
+typedef struct gp_read_survey_cell {
+	int64_t count; /* -1 when withheld */
+	int suppressed;
+} gp_read_survey_cell;
+int gp_read_survey_results(gp_read *r, const gp_survey *s, int min_cell, gp_read_survey **out);
+void gp_read_survey_free(gp_read_survey *res);
+size_t gp_read_survey_groups(const gp_read_survey *res);
+/* A group's id ("city", an Ortsbezirk id, "outside", "unknown") and name. Borrowed. */
+const char *gp_read_survey_group_id(const gp_read_survey *res, size_t g);
+const char *gp_read_survey_group_name(const gp_read_survey *res, size_t g);
+/* The group of that id, or -1. */
+long gp_read_survey_group_find(const gp_read_survey *res, const char *id);
+gp_read_survey_cell gp_read_survey_respondents(const gp_read_survey *res, size_t g);
+/* How many of group g answered question q. */
+gp_read_survey_cell gp_read_survey_answered(const gp_read_survey *res, size_t g, size_t q);
+/*
+ * The options results count for question q: its own (single, multiple,
+ * scale), the Ortsbezirke and "outside" (district), the Ortsbezirke
+ * (place: where the places lie); none for text and number.
+ */
+size_t gp_read_survey_options(const gp_read_survey *res, size_t q);
+const char *gp_read_survey_option_code(const gp_read_survey *res, size_t q, size_t o);
+const char *gp_read_survey_option_label(const gp_read_survey *res, size_t q, size_t o, int en);
+gp_read_survey_cell gp_read_survey_count(const gp_read_survey *res, size_t g, size_t q, size_t o);
+/* A scale's median in group g: 1 and *out when shown, 0 when withheld or none. */
+int gp_read_survey_median(const gp_read_survey *res, size_t g, size_t q, double *out);
+
+/* One answer of one response (answer.question NULL: a response with no answers). */
+typedef struct gp_read_survey_row {
+	int64_t response;
+	const char *day, *ortsbezirk;
+	gp_survey_answer answer;
+} gp_read_survey_row;
+typedef int (*gp_read_survey_row_cb)(void *ctx, const gp_read_survey_row *row);
+/*
+ * Every response's answers in response order, for staff (GP_FORBIDDEN
+ * unless vis is staff's), from one read transaction.
+ */
+int gp_read_survey_responses(gp_read *r, const gp_visibility *vis, gp_read_survey_row_cb cb,
+                             void *ctx, gp_err *err);
 
 #endif

@@ -141,3 +141,21 @@ int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *o
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : STORE_FAIL(s, rc);
 }
+
+int gp_store_durability(gp_store *s, int *out_synchronous, int *out_wal)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT synchronous, journal_mode = 'wal' "
+	                                    "FROM pragma_synchronous(), pragma_journal_mode()");
+	int rc;
+
+	*out_synchronous = *out_wal = 0;
+	if (!st)
+		return GP_EFAULT;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out_synchronous = sqlite3_column_int(st, 0);
+		*out_wal = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : STORE_FAIL(s, rc);
+}

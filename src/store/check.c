@@ -1,7 +1,8 @@
 /*
  * check.c — integrity checks for `geopart check`: SQLite's own page-level
  * check, foreign keys, the spatial index against the table, and the
- * invariants the schema cannot state (coordinates agree with the geometry).
+ * invariants the schema cannot state (coordinates agree with the geometry,
+ * the counts triggers keep agree with the rows, the questionnaire's too).
  *
  * Every probe only reads, so a check runs on a read-only connection and
  * leaves the file as it found it (a backup copy stays byte for byte the
@@ -99,6 +100,23 @@ static const probe probes[] = {
 	  " AND p.category = t.category) FROM point_totals t WHERE t.n != (SELECT count(*)"
 	  " FROM points p WHERE p.status = t.status AND p.category = t.category)", NULL,
 	  "totals" },
+	/* The questionnaire's kept counts (0007_survey.sql) against its answers. */
+	{ "WITH re (question, ortsbezirk, code, n) AS ("
+	  " SELECT question, coalesce(ortsbezirk, ''), code, count(*) FROM survey_answers"
+	  "  WHERE code IS NOT NULL GROUP BY 1, 2, 3"
+	  " UNION ALL SELECT question, coalesce(ortsbezirk, ''), '#', count(DISTINCT response_id)"
+	  "  FROM survey_answers GROUP BY 1, 2"
+	  " UNION ALL SELECT '', coalesce(ortsbezirk, ''), '#', count(*) FROM survey_responses"
+	  "  GROUP BY 2),"
+	  " kept AS (SELECT question, ortsbezirk, code, n FROM survey_counts WHERE n > 0)"
+	  " SELECT 'survey count ' || question || '/' || ortsbezirk || '/' || code || ': kept '"
+	  "  || coalesce((SELECT n FROM kept k WHERE k.question = d.question"
+	  "   AND k.ortsbezirk = d.ortsbezirk AND k.code = d.code), 0) || ', holds '"
+	  "  || coalesce((SELECT n FROM re r WHERE r.question = d.question"
+	  "   AND r.ortsbezirk = d.ortsbezirk AND r.code = d.code), 0)"
+	  " FROM (SELECT * FROM re EXCEPT SELECT * FROM kept"
+	  "  UNION SELECT * FROM kept EXCEPT SELECT * FROM re) d LIMIT 20", NULL,
+	  "survey counts" },
 };
 
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx)

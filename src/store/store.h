@@ -25,6 +25,7 @@
 #include "geopart/bbox.h"
 #include "geopart/district.h"
 #include "geopart/point.h"
+#include "geopart/survey.h"
 #include "util/util.h"
 
 typedef struct gp_store gp_store;
@@ -474,6 +475,12 @@ int gp_store_backup(gp_store *s, const char *dest,
 
 /* Numbers for /metrics: points per status and the database size in bytes. */
 int gp_store_gauges(gp_store *s, int64_t out_points[GP_STATUS_COUNT], int64_t *out_bytes);
+/*
+ * How durable a commit on this connection is: PRAGMA synchronous (0 OFF,
+ * 1 NORMAL, 2 FULL, 3 EXTRA) and 1 when the journal is WAL.  Every
+ * connection is opened alike (gp_store_open), so one tells for all.
+ */
+int gp_store_durability(gp_store *s, int *out_synchronous, int *out_wal);
 /* ---- GeoPackage exports (gpkg.c) ------------------------------------------ */
 
 typedef struct gp_store_gpkg gp_store_gpkg;
@@ -501,5 +508,50 @@ typedef void (*gp_store_report_cb)(void *ctx, const char *problem);
  * when any problem was reported.
  */
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx);
+
+/* ---- the questionnaire (survey.c, 0007_survey.sql) -------------------------- */
+
+/* A question as the database has recorded it; codes space separated. */
+typedef struct gp_store_survey_question {
+	const char *id, *type, *codes;
+	int answered; /* whether any answer to it is stored (for listings only) */
+} gp_store_survey_question;
+typedef int (*gp_store_survey_question_cb)(void *ctx, const gp_store_survey_question *q);
+/* Every recorded question, by id; strings borrowed for the callback. */
+int gp_store_survey_questions(gp_store *s, gp_store_survey_question_cb cb, void *ctx);
+/* Records a question or its new type and codes (inside a write transaction). */
+int gp_store_survey_question_put(gp_store *s, const gp_store_survey_question *q,
+                                 const char *now);
+/*
+ * Stores one response (its day, the respondent's Ortsbezirk or NULL) and
+ * its n answers, inside a write transaction; *out_id is its id.  Borrows
+ * everything.
+ */
+int gp_store_survey_response_insert(gp_store *s, const char *day, const char *ortsbezirk,
+                                    const gp_survey_answer *answers, size_t n, int64_t *out_id);
+
+/*
+ * A kept count (0007_survey.sql): with question NULL, the responses of an
+ * Ortsbezirk; with code NULL, the respondents who answered the question;
+ * else the answers with that code.  Ortsbezirk NULL: not said.  Strings
+ * borrowed for the callback.
+ */
+typedef struct gp_store_survey_count {
+	const char *question, *ortsbezirk, *code;
+	int64_t count;
+} gp_store_survey_count;
+typedef int (*gp_store_survey_tally_cb)(void *ctx, const gp_store_survey_count *c);
+/* Every non-zero kept count. */
+int gp_store_survey_tally(gp_store *s, gp_store_survey_tally_cb cb, void *ctx);
+
+/* One answer of one response, in response order (answer members NULL for none). */
+typedef struct gp_store_survey_row {
+	int64_t response;
+	const char *day, *ortsbezirk;
+	gp_survey_answer answer; /* question NULL: a response without answers */
+} gp_store_survey_row;
+typedef int (*gp_store_survey_answer_cb)(void *ctx, const gp_store_survey_row *row);
+/* Every response's answers, by response id; borrowed for the callback. */
+int gp_store_survey_answers(gp_store *s, gp_store_survey_answer_cb cb, void *ctx);
 
 #endif

@@ -70,4 +70,10 @@ int gp_store_fail(gp_store *s, int sqlite_rc, const char *file, int line);
 /* Executes SQL without results; maps errors like STORE_FAIL. */
 int gp_store_exec(gp_store *s, const char *sql);
 
+/*
+ * TEST ONLY (faults.c): registers the disk-fault shim as SQLite's default
+ * VFS when GEOPART_TEST_FAULTS is set; does nothing otherwise.  Idempotent.
+ */
+void gp_store_faults_setup(void);
+
 #endif

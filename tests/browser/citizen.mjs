@@ -1,25 +1,38 @@
 // The citizen page in a desktop browser: the map with its districts, adding
 // points by mouse and by keyboard alone, a point outside the city, popups
 // with +1, the language switch, tiles that cannot load, and axe-core.
+// Every test starts from its own empty database (a server of its own).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
 import {
-  Server, assertClean, axe, labelCentre, launch, mapLoaded, openPage, screenshot
+  Server, assertClean, axe, fixture, labelCentre, launch, mapLoaded, openPage, ortsbezirkOf,
+  screenshot
 } from './lib.mjs';
 
 let server;
 let browser;
 
 before(async () => {
-  // A tile server that cannot be reached: the page must not care.
-  server = await new Server({ tile_url: 'http://127.0.0.1:9/{z}/{x}/{y}.png' }).start();
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  await server?.stop();
 });
+
+beforeEach(async () => {
+  // A tile server that cannot be reached: the page must not care.
+  server = await new Server({ tile_url: 'http://127.0.0.1:9/{z}/{x}/{y}.png' }).start();
+});
+
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
+
+// Innenstadt (ob-0): the fixture's city coordinate and two places near it.
+const CENTRE = fixture('kaiserslautern-testpunkte.geojson').features
+  .find((f) => f.properties.label.startsWith('Kaiserslautern city coordinate')).geometry.coordinates;
 
 async function open(path = '/') {
   const page = await openPage(browser, server.url + path, { viewport: { width: 1280, height: 900 } });
@@ -62,11 +75,13 @@ test('a point placed by mouse lands in the Ortsbezirk the API stored, and shows 
   await page.locator('#submit').click();
   await page.locator('#status').filter({ hasText: 'Danke' }).waitFor();
 
-  assert.equal(await server.count(), before + 1);
-  const stored = (await server.get('/api/points?limit=10000')).features.at(-1);
+  assert.equal(before, 0);
+  assert.equal(await server.count(), 1);
+  const stored = (await server.get('/api/points')).features[0];
   assert.equal(stored.properties.category, 'improvement');
   assert.equal(stored.properties.topic, 'mobility');
   assert.equal(stored.properties.ortsbezirk_name, 'Innenstadt');
+  assert.equal(stored.properties.ortsbezirk_id, ortsbezirkOf(...stored.geometry.coordinates).id);
   const status = await page.locator('#status').textContent();
   assert.equal(status, `Danke! Ihr Beitrag liegt im Ortsbezirk ${stored.properties.ortsbezirk_name}.`);
   // the new point is on the map, and its popup tells what the API stored
@@ -113,13 +128,16 @@ test('keyboard alone: Tab to the map, arrows pan, Enter places at the crosshair,
   assert.ok(await cross.isVisible(), 'the crosshair shows while the map has keyboard focus');
   assert.ok(await page.locator('.map-hint').isVisible());
   const before1 = await page.locator('.district-label', { hasText: 'Innenstadt' }).boundingBox();
+  const drawn = await page.evaluate(() => Number(document.getElementById('map').dataset.loaded));
   await page.keyboard.press('ArrowDown');
-  await page.waitForTimeout(400);
+  await mapLoaded(page, drawn); // the pan ended and the new view is drawn
   const after1 = await page.locator('.district-label', { hasText: 'Innenstadt' }).boundingBox();
   assert.ok(after1.y < before1.y - 20, 'ArrowDown moves the map');
   await page.keyboard.press('Enter');
   await page.locator('#entry').waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'entry-title');
+  // the page moves the focus once it has its form token: wait for that, not a time
+  await page.waitForFunction(() => document.activeElement?.id === 'entry-title', null,
+    { timeout: 10000 });
   await page.keyboard.press('Tab');          // first category
   assert.equal(await page.evaluate(() => document.activeElement.id), 'cat-favourite');
   await page.keyboard.press('Space');
@@ -132,9 +150,11 @@ test('keyboard alone: Tab to the map, arrows pan, Enter places at the crosshair,
   assert.equal(await page.evaluate(() => document.activeElement.id), 'submit');
   await page.keyboard.press('Enter');
   await page.locator('#status').filter({ hasText: 'Danke' }).waitFor();
-  assert.equal(await server.count(), before + 1);
-  const stored = (await server.get('/api/points?limit=10000')).features.at(-1);
+  assert.equal(before, 0);
+  assert.equal(await server.count(), 1);
+  const stored = (await server.get('/api/points')).features[0];
   assert.equal(stored.properties.category, 'favourite');
+  assert.equal(stored.properties.ortsbezirk_id, ortsbezirkOf(...stored.geometry.coordinates).id);
   assert.equal(stored.properties.comment, 'Der Stadtpark ist mein Lieblingsort.');
   assert.equal(await page.locator('#status').textContent(),
     `Danke! Ihr Beitrag liegt im Ortsbezirk ${stored.properties.ortsbezirk_name}.`);
@@ -169,19 +189,28 @@ test('a point outside the city shows the API problem at the place and stores not
 });
 
 test('keyboard: a marker opens its popup, +1 inside it, Escape returns to the marker', async () => {
+  const r = await server.post(CENTRE[0], CENTRE[1], 'favourite', 'Hier sitze ich gern im Schatten.');
+  assert.equal(r.status, 201);
   const page = await open();
-  const marker = page.locator('.pin').first();
+  const marker = page.locator('.pin[title*="Hier sitze ich gern"]');
   await marker.focus();
   const before = await page.evaluate(() => document.activeElement.title);
+  assert.match(before, /Hier sitze ich gern/);
   await page.keyboard.press('Enter');
   const popup = page.locator('.leaflet-popup-content');
   await popup.waitFor();
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('popup')),
     'focus moves into the popup');
+  assert.match(await popup.textContent(), /0 Unterstützung/);
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('support')));
   await page.keyboard.press('Enter');
-  await popup.locator('.popup-note').filter({ hasText: /Unterstützung|unterstützt/ }).waitFor();
+  // the first +1 of this client: counted, and said so (not "already" or "not counted")
+  const note = popup.locator('.popup-note');
+  await note.filter({ hasText: /\S/ }).waitFor();
+  assert.equal(await note.textContent(), 'Danke, Ihre Unterstützung ist gezählt.');
+  assert.match(await popup.textContent(), /1 Unterstützung/);
+  assert.equal((await server.get(`/api/points/${r.body.id}`)).properties.supporters, 1);
   await page.keyboard.press('Escape');
   await popup.waitFor({ state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement.title), before, 'focus is back on the marker');
@@ -237,12 +266,17 @@ test('English switch translates the page and keeps the language in the URL', asy
 });
 
 test('clusters or points: the map draws what the API holds for the view', async () => {
+  // three points of this test's own, and nothing else in its database
+  const places = [[0, 0, 'favourite'], [0.002, 0.001, 'improvement'], [-0.03, 0.02, 'favourite']];
+  for (const [dlon, dlat, category] of places) {
+    const r = await server.post(CENTRE[0] + dlon, CENTRE[1] + dlat, category, `Punkt ${dlon}`);
+    assert.equal(r.status, 201);
+  }
   const page = await open();
-  const total = await server.count();
-  assert.ok(total >= 2);
-  const note = await page.locator('#view-note').textContent();
-  assert.match(note, new RegExp(`^${total} Beiträge`));
-  const drawn = await page.locator('.pin, .cluster').count();
-  assert.ok(drawn >= 1 && drawn <= total);
+  assert.match(await page.locator('#view-note').textContent(), /^3 Beiträge/);
+  // every point is drawn once: alone as a pin, or counted in a cluster
+  const pins = await page.locator('.pin').count();
+  const inClusters = (await page.locator('.cluster').allTextContents()).reduce((n, t) => n + Number(t), 0);
+  assert.equal(pins + inClusters, 3);
   await page.context().close();
 });

@@ -21,6 +21,31 @@ export function fixture(name) {
   return JSON.parse(fs.readFileSync(path.join(SOURCE, 'tests', 'fixtures', name), 'utf8'));
 }
 
+// The Ortsbezirk ({id, name}) containing lon/lat, by plain ray casting on
+// the bundled boundary file: what a test expects, independent of the server.
+const ortsbezirke = JSON.parse(fs.readFileSync(path.join(SOURCE, 'data',
+  'kaiserslautern-ortsbezirke.geojson'), 'utf8')).features;
+
+function inRing(lon, lat, ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+export function ortsbezirkOf(lon, lat) {
+  for (const f of ortsbezirke) {
+    const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    if (polys.some((rings) => inRing(lon, lat, rings[0]) && !rings.slice(1).some((h) => inRing(lon, lat, h)))) {
+      return { id: `ob-${f.properties.id}`, name: f.properties.name };
+    }
+  }
+  return null;
+}
+
 // ---- the server ---------------------------------------------------------------------
 
 // Abuse protection has its own tests; here it must not get in the way.

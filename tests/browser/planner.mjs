@@ -2,7 +2,7 @@
 // posted), sorting, filters by category, topic and date, the choropleth
 // classes, the CSV link, the list view, English, and axe-core.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { Server, assertClean, axe, fixture, launch, openPage, screenshot } from './lib.mjs';
 
 let server;
@@ -17,8 +17,13 @@ const SEEDS = [
 ];
 
 before(async () => {
-  server = await new Server().start();
   browser = await launch();
+});
+
+// Every test starts from its own database holding exactly the SEEDS.
+beforeEach(async () => {
+  server = await new Server().start();
+  posted.length = 0;
   const points = fixture('kaiserslautern-testpunkte.geojson').features;
   for (const [i, category, topic] of SEEDS) {
     const [lon, lat] = points[i].geometry.coordinates;
@@ -28,9 +33,13 @@ before(async () => {
   }
 });
 
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
+
 after(async () => {
   await browser?.close();
-  await server?.stop();
 });
 
 async function open(path = '/planner.html', viewport = { width: 1280, height: 900 }) {

@@ -71,8 +71,9 @@ class Response:
 class Server:
     """One geopart process with its own directory, database and config."""
 
-    def __init__(self, config=None, workdir=None, db=None):
+    def __init__(self, config=None, workdir=None, db=None, env=None):
         self.tmp = None
+        self.env = dict(os.environ, **(env or {}))
         if workdir is None:
             self.tmp = tempfile.TemporaryDirectory(prefix='geopart-it-')
             workdir = self.tmp.name
@@ -101,7 +102,7 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, 'serve', '--config', self.config_path, '--db', self.db,
              '--listen', '127.0.0.1:0'],
-            stdout=subprocess.PIPE, stderr=self.log, cwd=self.dir)
+            stdout=subprocess.PIPE, stderr=self.log, cwd=self.dir, env=self.env)
         deadline = time.time() + timeout
         line = b''
         while time.time() < deadline:
@@ -246,6 +247,14 @@ class ServerTest(unittest.TestCase):
         if detail is not None:
             self.assertIn(detail, p.get('detail', ''), p)
         return p
+
+
+def staff_token(server, name, role):
+    """Creates a staff token with the CLI; returns the Authorization header."""
+    r = server.geopart('token', 'create', '--name', name, '--role', role)
+    secret = r.stdout.decode().strip()
+    assert secret.startswith('gpt_'), r
+    return {'Authorization': f'Bearer {secret}'}
 
 
 def run_parallel(fn, items, workers):

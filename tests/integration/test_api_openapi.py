@@ -54,12 +54,15 @@ def value(example):
 
 class TestApiOpenApi(ServerTest):
     # Tokens are checked on many requests here; failed logins must not run out.
-    config = {'auth_burst': '1000', 'auth_per_minute': '1000'}
+    # The example questionnaire, so that every /survey operation answers.
+    config = {'auth_burst': '1000', 'auth_per_minute': '1000',
+              'survey': os.path.join(SOURCE, 'data', 'umfrage.json'),
+              'survey_results_public': 'on'}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ids = populate(cls.server, n_extra=30)
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=30)]
         cls.admin = token(cls.server, 'openapi-admin', 'admin')
         cls.planner = token(cls.server, 'openapi-planner', 'planner')
         # event 1, the example of the event parameters

@@ -28,7 +28,7 @@ class TestExport(ServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ids = populate(cls.server, n_extra=10)
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=10)]
         # one point that is not published must never leave through a public export
         con = sqlite3.connect(cls.server.db)
         con.execute('UPDATE points SET status = ? WHERE id = ?', ('hidden', cls.ids[-1]))

@@ -61,6 +61,22 @@ def parse_cases(path):
     return cases
 
 
+def run_case(test, server, c):
+    """Sends case c and asserts its status and expectations (see input.cases)."""
+    r = server.request(c['method'], c['path'], body=c['body'], headers=c['headers'])
+    p = test.assertProblem(r, c['status'])
+    for e in c['expect']:
+        if e.startswith('field: '):
+            test.assertEqual(p.get('field'), e[7:], p)
+        elif e.startswith('detail~: '):
+            test.assertIn(e[9:], p.get('detail', ''), p)
+        elif e.startswith('header '):
+            name, want = e[7:].split('~: ', 1)
+            test.assertIn(want, r.header(name) or '', r.headers)
+        else:
+            test.fail(f'unknown expectation {e!r}')
+
+
 class TestDeclaredCases(ServerTest):
 
     def test_cases(self):
@@ -70,19 +86,7 @@ class TestDeclaredCases(ServerTest):
         before = self.server.db_count()
         for c in cases:
             with self.subTest(case=c['name']):
-                r = self.server.request(c['method'], c['path'], body=c['body'],
-                                        headers=c['headers'])
-                p = self.assertProblem(r, c['status'])
-                for e in c['expect']:
-                    if e.startswith('field: '):
-                        self.assertEqual(p.get('field'), e[7:], p)
-                    elif e.startswith('detail~: '):
-                        self.assertIn(e[9:], p.get('detail', ''), p)
-                    elif e.startswith('header '):
-                        name, want = e[7:].split('~: ', 1)
-                        self.assertIn(want, r.header(name) or '', r.headers)
-                    else:
-                        self.fail(f'unknown expectation {e!r}')
+                run_case(self, self.server, c)
                 self.assertEqual(self.server.db_count(), before, 'a refused request stored something')
         # and the server is still healthy afterwards
         self.assertEqual(self.server.get('/healthz').status, 200)

@@ -11,17 +11,37 @@ import subprocess
 import time
 import unittest
 
-from harness import Server, ServerTest
+from harness import Server, ServerTest, staff_token as token
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
 MORLAUTERN = (7.760636, 49.467408)       # ob-6
 
 
-def token(server, name, role):
-    r = server.geopart('token', 'create', '--name', name, '--role', role)
-    secret = r.stdout.decode().strip()
-    assert secret.startswith('gpt_'), r
-    return {'Authorization': f'Bearer {secret}'}
+def wait_until_clustered(server, pid, timeout=10):
+    """Waits for the condition, not for a time: the cluster index shows pid."""
+    deadline = time.monotonic() + timeout
+    while pid not in [f['id'] for f in server.get('/api/clusters?zoom=17').json()['features']]:
+        if time.monotonic() > deadline:
+            raise AssertionError(f'point {pid} not in the clusters after {timeout} s')
+        time.sleep(0.02)
+
+
+def absent_from_public_listings(test, server, pid, comment):
+    """pid and its text are in no public listing, single item, export or
+    count-bearing answer (the full table of routes: test_visibility.py)."""
+    c = CENTRE
+    for path in ('/api/points?limit=10000', '/api/districts/ob-0/points?limit=10000',
+                 f'/api/points/nearby?lon={c[0]}&lat={c[1]}&radius=500&limit=1000',
+                 '/api/clusters?zoom=17', '/ogc/collections/points/items?limit=10000',
+                 '/api/export?format=geojson', '/api/export?format=csv',
+                 '/api/hotspots?eps=50&min_points=2'):
+        r = server.get(path)
+        test.assertEqual(r.status, 200, (path, r))
+        test.assertNotIn(comment.encode(), r.body, path)
+        if r.header('Content-Type').startswith('application/geo+json'):
+            test.assertNotIn(pid, [f['id'] for f in r.json()['features']], path)
+    for path in (f'/api/points/{pid}', f'/ogc/collections/points/items/{pid}'):
+        test.assertEqual(server.get(path).status, 404, path)
 
 
 class TestPreModeration(ServerTest):
@@ -63,7 +83,11 @@ class TestPreModeration(ServerTest):
         self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 404)
         self.assertNotIn('Bitte mehr B'.encode(),
                          s.get('/ogc/collections/points/items?limit=10000').body)
-        time.sleep(0.5)  # the cluster index has had its chance to see the row
+        # A staff point written after it is published at once; once the
+        # cluster index shows that one, it has seen the pending row too.
+        later = s.post_point(*CENTRE, comment='danach, von der Planung', headers=self.planner)
+        self.assertEqual(later.status, 201, later)
+        wait_until_clustered(s, later.json()['id'])
         self.assertNotIn(pid, [f['id'] for f in s.get('/api/clusters?zoom=17').json()['features']])
         near = s.get(f'/api/points/nearby?lon={CENTRE[0]}&lat={CENTRE[1]}&radius=50').json()
         self.assertNotIn(pid, [f['id'] for f in near['features']])
@@ -80,12 +104,9 @@ class TestPreModeration(ServerTest):
         self.assertEqual(r.json()['properties']['status'], 'published')
         self.assertEqual(s.get(f'/api/points/{pid}').status, 200)
         self.assertEqual(s.get(f'/ogc/collections/points/items/{pid}').status, 200)
-        deadline = time.time() + 3
-        while pid not in [f['id'] for f in s.get('/api/clusters?zoom=17').json()['features']]:
-            self.assertLess(time.time(), deadline, 'published point not in the clusters')
-            time.sleep(0.05)
-        self.assertEqual(s.get('/api/stats').json()['total']['total'], before['stats'] + 1)
-        self.assertEqual(s.get('/api/districts/ob-0').json()['properties']['total'], before['district'] + 1)
+        wait_until_clustered(s, pid)
+        self.assertEqual(s.get('/api/stats').json()['total']['total'], before['stats'] + 2)
+        self.assertEqual(s.get('/api/districts/ob-0').json()['properties']['total'], before['district'] + 2)
         log = s.get('/api/admin/log', headers=self.admin).json()['entries']
         self.assertEqual(log[0]['actor'], 'Stadtplanung Müller')
         self.assertEqual(log[0]['action'], 'update')
@@ -166,6 +187,27 @@ class TestPostModeration(ServerTest):
             with open(path, 'rb') as f:
                 self.assertFalse(b'Meier' in f.read(), f'removed text found in {path}')
 
+    def test_staff_fields_are_judged_and_refused_ones_store_nothing(self):
+        s = self.server
+        before = s.db_count()
+        cases = [
+            ({}, {'note': 'eine Notiz'}, 'properties.note', 'only staff'),
+            (self.planner, {'channel': 'bus'}, 'properties.channel', 'online, walk or workshop'),
+            (self.planner, {'note': 'Glocke \u0007'}, 'properties.note', 'control characters'),
+            (self.planner, {'note': 'n' * 1001}, 'properties.note', 'at most 1000'),
+        ]
+        for headers, extra, field, detail in cases:
+            with self.subTest(extra=str(extra)[:40]):
+                r = s.post_point(*CENTRE, comment='mit Feldern', extra=extra, headers=headers)
+                self.assertProblem(r, 422, field=field, detail=detail)
+        self.assertEqual(s.db_count(), before)
+        # and the good ones are kept as given
+        r = s.post_point(*CENTRE, comment='Werkstatt', headers=self.planner,
+                         extra={'channel': 'workshop', 'note': 'n' * 1000})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.json()['properties']['channel'], len(r.json()['properties']['note'])),
+                         ('workshop', 1000))
+
     def test_patch_validation(self):
         s = self.server
         pid = s.post_point(*CENTRE, comment='patch me').json()['id']
@@ -192,6 +234,48 @@ class TestPostModeration(ServerTest):
         self.assertEqual(s.get(f'/api/points/{pid}').json()['properties']['supporters'], 2)
         self.assertEqual(s.request('POST', '/api/points/999999/support').status, 404)
 
+    def test_support_and_flag_by_one_client_both_count(self):
+        s = self.server
+        con = lambda: sqlite3.connect(f'file:{s.db}?mode=ro', uri=True)  # noqa: E731
+        for first in ('support', 'flag'):
+            with self.subTest(first=first):
+                pid = s.post_point(*CENTRE, comment=f'beides, zuerst {first}').json()['id']
+                src = '127.0.0.21' if first == 'support' else '127.0.0.22'
+                support = lambda: s.request('POST', f'/api/points/{pid}/support', source=src)  # noqa: E731
+                flag = lambda: s.request('POST', f'/api/points/{pid}/flag',  # noqa: E731
+                                         body={'reason': 'duplicate'}, source=src)
+                answers = [support(), flag()] if first == 'support' else [flag(), support()]
+                sup = answers[0] if first == 'support' else answers[1]
+                self.assertEqual(sup.status, 200, sup)
+                self.assertEqual((sup.json()['supporters'], sup.json()['counted']), (1, True))
+                fl = answers[1] if first == 'support' else answers[0]
+                self.assertEqual(fl.status, 202, fl)
+                c = con()
+                try:
+                    self.assertEqual(c.execute('SELECT supporters FROM points WHERE id = ?',
+                                               (pid,)).fetchone()[0], 1)
+                    self.assertEqual(c.execute('SELECT count(*) FROM flags WHERE point_id = ?',
+                                               (pid,)).fetchone()[0], 1)
+                finally:
+                    c.close()
+                # and each still once: again from the same client changes nothing
+                self.assertEqual(support().json()['counted'], False)
+                self.assertEqual(flag().status, 202)
+                staff = s.get(f'/api/admin/points/{pid}', headers=self.planner).json()['properties']
+                self.assertEqual((staff['supporters'], staff['flags']), (1, 1))
+
+    def test_staff_support_is_not_counted(self):
+        s = self.server
+        pid = s.post_point(*CENTRE, comment='Planung gibt kein +1').json()['id']
+        for headers in (self.planner, self.admin):
+            r = s.request('POST', f'/api/points/{pid}/support', headers=headers, source='127.0.0.23')
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual((r.json()['supporters'], r.json()['counted']), (0, False))
+        self.assertEqual(s.db_count(f'id = {pid} AND supporters = 0'), 1)
+        # the same address without a token is a citizen, and counts
+        r = s.request('POST', f'/api/points/{pid}/support', source='127.0.0.23')
+        self.assertEqual((r.json()['supporters'], r.json()['counted']), (1, True))
+
     def test_flags_distinct_clients_hide_the_point(self):
         s = self.server
         pid = s.post_point(*CENTRE, comment='flag me').json()['id']
@@ -205,7 +289,9 @@ class TestPostModeration(ServerTest):
         self.assertEqual(con.execute('SELECT count(*) FROM flags WHERE point_id=?', (pid,)).fetchone()[0], 2)
         con.close()
         self.assertEqual(flag('127.0.0.4', 'personal_data').status, 202)
-        self.assertEqual(s.get(f'/api/points/{pid}').status, 404)
+        later = s.post_point(*CENTRE, comment='nach dem Ausblenden', headers=self.planner)
+        wait_until_clustered(s, later.json()['id'])
+        absent_from_public_listings(self, s, pid, 'flag me')
         staff = s.get(f'/api/admin/points/{pid}', headers=self.planner).json()['properties']
         self.assertEqual((staff['status'], staff['flags']), ('hidden', 3))
         log = s.get('/api/admin/log', headers=self.admin).json()['entries']
@@ -435,25 +521,39 @@ class TestNoClientAddressOnDisk(unittest.TestCase):
     database files or the log."""
 
     def test_no_address_is_written(self):
-        s = Server(config={'write_burst': '3', 'write_per_minute': '6', 'log_level': 'debug',
+        s = Server(config={'write_burst': '4', 'write_per_minute': '6', 'log_level': 'debug',
                            'trusted_proxies': '127.0.0.9'}).start()
         try:
             planner = token(s, 'p', 'planner')
             sources = ['127.0.0.2', '127.0.0.3', '127.0.0.4']
+            answers = []  # (what, status got, status wanted): every request did what it says
+            pid = s.post_point(*CENTRE, comment='Ziel', headers=planner).json()['id']
             for n, src in enumerate(sources):
-                for i in range(4):  # the fourth is rate limited
-                    r = s.post_point(*CENTRE, comment=f'Beitrag {n}/{i}', source=src)
-                pid = s.get('/api/points?limit=1').json()['features'][0]['id']
-                s.request('POST', f'/api/points/{pid}/support', source=src)
-                s.request('POST', f'/api/points/{pid}/flag', body={'reason': 'spam'}, source=src)
-                s.get('/api/admin/points', headers={'Authorization': 'Bearer wrong'}, source=src)
-                s.request('POST', '/api/points', body=b'{"type":', source=src,
-                          headers={'Content-Type': 'application/json'})
-            s.post_point(*CENTRE, comment='via proxy', source='127.0.0.9',
-                         headers={'X-Forwarded-For': '198.51.100.23'})
-            s.get('/api/admin/points', headers=planner, source='127.0.0.2')
+                # four writes each (+1, flag, a point, a malformed body), then a fifth refused
+                r = s.request('POST', f'/api/points/{pid}/support', source=src)
+                answers.append((f'+1 {n}', (r.status, r.json().get('supporters')), (200, n + 1)))
+                r = s.request('POST', f'/api/points/{pid}/flag', body={'reason': 'spam'}, source=src)
+                answers.append((f'flag {n}', r.status, 202))
+                r = s.post_point(*CENTRE, comment=f'Beitrag {n}', source=src)
+                answers.append((f'post {n}', r.status, 201))
+                r = s.request('POST', '/api/points', body=b'{"type":', source=src,
+                              headers={'Content-Type': 'application/json'})
+                answers.append((f'bad body {n}', r.status, 400))
+                r = s.post_point(*CENTRE, comment=f'zu viel {n}', source=src)
+                answers.append((f'rate limited {n}', r.status, 429))
+                r = s.get('/api/admin/points', headers={'Authorization': 'Bearer wrong'}, source=src)
+                answers.append((f'bad token {n}', r.status, 401))
+            r = s.post_point(*CENTRE, comment='via proxy', source='127.0.0.9',
+                             headers={'X-Forwarded-For': '198.51.100.23'})
+            answers.append(('via proxy', r.status, 201))
+            r = s.get('/api/admin/points', headers=planner, source='127.0.0.2')
+            answers.append(('staff', r.status, 200))
+            staff = s.get(f'/api/admin/points/{pid}', headers=planner).json()['properties']
+            answers.append(('flags counted', (staff['flags'], staff['status']), (3, 'hidden')))
         finally:
             s.stop()
+        self.assertEqual([(w, got) for w, got, _ in answers], [(w, want) for w, _, want in answers])
+        self.assertEqual(s.db_count(), 1 + 3 + 1)
         files = glob.glob(s.db + '*') + [s.log_path]
         self.assertGreaterEqual(len(files), 3)
         for path in files:

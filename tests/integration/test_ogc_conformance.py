@@ -30,7 +30,7 @@ class TestOgcConformance(ServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.ids = populate(cls.server, n_extra=30)
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=30)]
         cls.base = f'http://127.0.0.1:{cls.server.port}/ogc'
 
     def get_json(self, path, status=200, media='application/json'):

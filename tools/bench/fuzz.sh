@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.."
 minutes=${1:-5}
 seconds=$(awk -v m="$minutes" 'BEGIN { s = int(m * 60); print (s > 0 ? s : 1) }')
 build=${GEOPART_FUZZ_BUILD:-build-fuzz}
-targets=(request-target point boundary config)
+targets=(request-target point boundary config survey)
 
 # clang 14 and its libFuzzer runtime (Debian 12: clang-14, libclang-rt-14-dev)
 missing=()

@@ -128,6 +128,65 @@ static void test_boundary_refusals(gp_geo *g)
 	CHECK(strstr(err.detail, "Polygon or MultiPolygon") != NULL);
 }
 
+/*
+ * Points in a gap of the Stadtteil layer (inside the city) and outside the
+ * city, each with the districts nearest to it, computed with SpatiaLite and
+ * checked in pure Python (data/SOURCES.md, section 5).  A gap point gets
+ * its covering Ortsbezirk and the nearest Stadtteil; an outside point gets
+ * the nearest of both, when asked (nearest_outside), else none.
+ */
+static void test_nearest(gp_geo *g, const gp_geo_districts *idx)
+{
+	json_t *pts, *features;
+	json_error_t jerr;
+	char path[1024];
+	int gaps = 0, outside = 0;
+
+	snprintf(path, sizeof(path), "%s/kaiserslautern-testpunkte-luecken.geojson",
+	         getenv("GP_FIXTURES_DIR"));
+	pts = json_load_file(path, 0, &jerr);
+	CHECK(pts != NULL);
+	features = json_object_get(pts, "features");
+	CHECK(json_array_size(features) >= 6);
+	for (size_t i = 0; i < json_array_size(features); i++) {
+		json_t *props = json_object_get(json_array_get(features, i), "properties");
+		json_t *c = json_object_get(json_object_get(json_array_get(features, i), "geometry"),
+		                            "coordinates");
+		double x = json_real_value(json_array_get(c, 0)), y = json_real_value(json_array_get(c, 1));
+		int in_city = json_is_true(json_object_get(props, "expected_in_city"));
+		char want_ob[32], want_st[32];
+		gp_geo_assignment a;
+
+		snprintf(want_ob, sizeof(want_ob), "ob-%lld",
+		         (long long)json_integer_value(json_object_get(props, "expected_ortsbezirk_id")));
+		snprintf(want_st, sizeof(want_st), "st-%lld",
+		         (long long)json_integer_value(json_object_get(props, "expected_stadtteil_id")));
+		gp_geo_transform(g, GP_CRS_CRS84, GP_CRS_EPSG25832, GP_AXIS_AUTHORITY, &x, &y, 1);
+		CHECK_INT(gp_geo_districts_assign(idx, x, y, 0, &a), 0);
+		CHECK_INT(a.in_city, in_city);
+		if (in_city) {
+			gaps++;
+			CHECK_STR(gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]), want_ob);
+			CHECK_STR(gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]), want_st);
+			CHECK_STR(gp_geo_districts_name(idx, a.index[GP_LAYER_STADTTEIL]),
+			          json_string_value(json_object_get(props, "expected_stadtteil")));
+		} else {
+			outside++;
+			CHECK_INT(a.index[GP_LAYER_ORTSBEZIRK], -1);
+			CHECK_INT(a.index[GP_LAYER_STADTTEIL], -1);
+		}
+		/* asked for the nearest, every point gets exactly these two */
+		CHECK_INT(gp_geo_districts_assign(idx, x, y, 1, &a), 0);
+		CHECK_INT(a.in_city, in_city);
+		CHECK_STR(gp_geo_districts_id(idx, a.index[GP_LAYER_ORTSBEZIRK]), want_ob);
+		CHECK_STR(gp_geo_districts_id(idx, a.index[GP_LAYER_STADTTEIL]), want_st);
+		CHECK_INT(gp_geo_districts_layer(idx, a.index[GP_LAYER_STADTTEIL]), GP_LAYER_STADTTEIL);
+	}
+	CHECK(gaps >= 3);
+	CHECK(outside >= 3);
+	json_decref(pts);
+}
+
 static void test_index(gp_geo *g)
 {
 	layer_src ob = { g, GP_LAYER_ORTSBEZIRK, { { 0 } }, 0 };
@@ -180,14 +239,13 @@ static void test_index(gp_geo *g)
 			CHECK_STR(gp_geo_districts_name(idx, a.index[GP_LAYER_ORTSBEZIRK]),
 			          json_string_value(json_object_get(props, "expected_ortsbezirk")));
 		} else {
+			/* outside: no district (the nearest ones: test_nearest) */
 			CHECK_INT(a.index[0], -1);
 			CHECK_INT(a.index[1], -1);
-			/* with nearest_outside, stored points keep a district */
-			CHECK_INT(gp_geo_districts_assign(idx, x, y, 1, &a), 0);
-			CHECK(a.index[0] >= 0 && a.index[1] >= 0);
 		}
 	}
 	json_decref(pts);
+	test_nearest(g, idx);
 
 	/* WKB → GeoJSON round trip of a boundary in CRS84. */
 	{

@@ -1,12 +1,33 @@
 /*
  * Unit tests for store/: migrations, districts, point insert and filtered
- * queries, snapshots, the deferred foreign keys and the integrity check.
+ * queries, snapshots, the deferred foreign keys, the integrity check finding
+ * each kind of damage, and what a failing disk leaves behind (commits,
+ * migrations and backups under the test-only fault shim, faults.c).
  */
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../check.h"
 #include "store/store.h"
+#include "store/store_int.h" /* gp_store_exec: this test damages files on purpose */
+
+/* The fault shim's trigger file (see src/store/faults.c). */
+static char fault_path[64];
+
+static void fail_disk(const char *mode)
+{
+	FILE *f = fopen(fault_path, "w");
+
+	fputs(mode, f);
+	fclose(f);
+}
+
+static void heal_disk(void)
+{
+	unlink(fault_path);
+}
 
 /* ISO WKB of a MULTIPOLYGON holding one axis-aligned square. */
 static size_t square_wkb(unsigned char *out, double x0, double y0, double size)
@@ -26,6 +47,31 @@ static size_t square_wkb(unsigned char *out, double x0, double y0, double size)
 	memcpy(p, ring, sizeof(ring));
 	p += sizeof(ring);
 	return (size_t)(p - out);
+}
+
+/* Two 1 km squares side by side: West (ob-w) and East (ob-e). */
+static void two_districts(gp_district_src src[2], unsigned char *w1, unsigned char *w2)
+{
+	src[0] = (gp_district_src){ "ob-w", "West", GP_LAYER_ORTSBEZIRK, w1,
+		                    square_wkb(w1, 400000, 5470000, 1000) };
+	src[1] = (gp_district_src){ "ob-e", "East", GP_LAYER_ORTSBEZIRK, w2,
+		                    square_wkb(w2, 401000, 5470000, 1000) };
+}
+
+/* A published favourite in West, created 2026-11-01. */
+static void sample_point(gp_point *p, const char *comment)
+{
+	memset(p, 0, sizeof(*p));
+	p->category = GP_CATEGORY_FAVOURITE;
+	p->status = GP_STATUS_PUBLISHED;
+	p->comment = comment;
+	strcpy(p->created, "2026-11-01T10:00:00.000Z");
+	strcpy(p->updated, p->created);
+	p->ortsbezirk.id = "ob-w";
+	p->x = 400500;
+	p->y = 5470500;
+	p->lon = 7.6;
+	p->lat = 49.4;
 }
 
 static int count_cb(void *ctx, const gp_point *p)
@@ -54,6 +100,274 @@ static void report(void *ctx, const char *problem)
 
 	fprintf(stderr, "check: %s\n", problem);
 	(*n)++;
+}
+
+/* ---- damage the check must find, disks that fail ----------------------------- */
+
+typedef struct found {
+	char text[4096];
+	int n;
+} found;
+
+static void remember(void *ctx, const char *problem)
+{
+	found *f = ctx;
+	size_t len = strlen(f->text);
+
+	snprintf(f->text + len, sizeof(f->text) - len, "%s\n", problem);
+	f->n++;
+}
+
+static int64_t count_points(gp_store *s)
+{
+	gp_point_filter f;
+	int64_t n = -1;
+
+	gp_point_filter_init(&f);
+	CHECK_INT(gp_store_point_count(s, &f, &n), 0);
+	return n;
+}
+
+/* A database with two districts and two points, checked clean. */
+static gp_store *small_db(const char *path)
+{
+	static unsigned char w1[256], w2[256];
+	gp_district_src src[2];
+	gp_store *s = NULL;
+	gp_point p;
+	gp_err err;
+
+	unlink(path);
+	CHECK_INT(gp_store_open(&s, path, GP_STORE_CREATE, &err), 0);
+	if (!s)
+		return NULL;
+	CHECK_INT(gp_store_migrate(s, &err), 0);
+	two_districts(src, w1, w2);
+	sample_point(&p, "one");
+	CHECK_INT(gp_store_begin_write(s), 0);
+	CHECK_INT(gp_store_district_replace_layer(s, GP_LAYER_ORTSBEZIRK, src, 2), 0);
+	CHECK_INT(gp_store_point_insert(s, &p), 0);
+	p.comment = "two";
+	p.ortsbezirk.id = "ob-e";
+	p.x = 401500;
+	p.lon = 7.62;
+	CHECK_INT(gp_store_point_insert(s, &p), 0);
+	CHECK_INT(gp_store_commit(s), 0);
+	return s;
+}
+
+static void remove_db(const char *path)
+{
+	char side[300];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+/* Each probe of gp_store_check finds the damage it is there for. */
+static void check_finds_damage(const char *dir)
+{
+	static const struct {
+		const char *sql, *want;
+	} damage[] = {
+		{ "UPDATE point_cells SET favourite = favourite + 2", "cell counts: cell " },
+		{ "UPDATE point_totals SET n = n + 1 WHERE status = 'published' AND "
+		  "category = 'favourite'", "totals (published, favourite): counted 3, holds 2" },
+		{ "UPDATE points SET x = x + 5 WHERE id = 1",
+		  "coordinates: point 1: x/y differ from its geometry" },
+		{ "DELETE FROM idx_points_geom WHERE pkid = 2",
+		  "spatial index: point 2 is missing from idx_points_geom" },
+		{ "PRAGMA foreign_keys = OFF; INSERT INTO flags (point_id, reason, created) "
+		  "VALUES (999, 'spam', '2026-11-01T10:00:00.000Z')",
+		  "foreign key: flags row 1 refers to a missing points" },
+		{ "UPDATE districts SET geom = GeomFromText('MULTIPOLYGON(((400000 5470000, "
+		  "401000 5471000, 401000 5470000, 400000 5471000, 400000 5470000)))', 25832) "
+		  "WHERE id = 'ob-e'", "boundaries: district ob-e: invalid boundary" },
+		{ "UPDATE point_counts SET n = n + 1", "district counts: point_counts differ" },
+		{ "UPDATE point_days SET n = n + 1", "day counts: point_days differ" },
+		{ "UPDATE point_day_totals SET n = n + 1", "day counts: point_day_totals differ" },
+		{ "UPDATE point_day_totals SET min_id = max_id + 1",
+		  "day counts: point 1 lies outside the ids of its day" },
+		{ "UPDATE point_blocks SET n = n + 1", "block counts: point_blocks differ" },
+		{ "UPDATE points SET cell = cell + 1 WHERE id = 2",
+		  "grid cells: point 2: cell " },
+		{ "DROP TRIGGER points_counts_insert; DROP TRIGGER points_counts_delete; "
+		  "DROP TRIGGER points_counts_update; DROP TABLE point_totals",
+		  "totals check could not run: no such table: point_totals" },
+	};
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/check.db", dir);
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		gp_store *s = small_db(path);
+		found f = { { 0 }, 0 };
+
+		if (!s)
+			return;
+		CHECK_INT(gp_store_check(s, remember, &f), 0);
+		CHECK_INT(f.n, 0);
+		CHECK_INT(gp_store_exec(s, damage[i].sql), 0);
+		CHECK_INT(gp_store_check(s, remember, &f), GP_INVALID);
+		CHECK(f.n >= 1);
+		if (!strstr(f.text, damage[i].want)) {
+			fprintf(stderr, "check after \"%s\" said:\n%s(wanted \"%s\")\n",
+			        damage[i].sql, f.text, damage[i].want);
+			check_failures++;
+		}
+		gp_store_close(s);
+		remove_db(path);
+	}
+}
+
+/* A schema newer than the binary is refused; a failing migration leaves nothing. */
+static void migrate_refuses(const char *dir)
+{
+	char path[256];
+	gp_store *s = NULL;
+	int applied = -1, known = 0;
+	gp_err err;
+
+	snprintf(path, sizeof(path), "%s/migrate.db", dir);
+	if (!(s = small_db(path)))
+		return;
+	CHECK_INT(gp_store_exec(s, "PRAGMA user_version = 99"), 0);
+	gp_err_clear(&err);
+	CHECK_INT(gp_store_migrate(s, &err), GP_CONFLICT);
+	CHECK(strstr(err.detail, "database schema 99 is newer than this geopart") != NULL);
+	gp_store_close(s);
+	remove_db(path);
+
+	/* a table in the way: the first migration fails and is rolled back whole */
+	CHECK_INT(gp_store_open(&s, path, GP_STORE_CREATE, &err), 0);
+	CHECK_INT(gp_store_exec(s, "CREATE TABLE points (x)"), 0);
+	gp_err_clear(&err);
+	CHECK_INT(gp_store_migrate(s, &err), GP_EFAULT);
+	CHECK(strstr(err.detail, "migration 0001_initial.sql failed") != NULL);
+	CHECK_INT(gp_store_schema_version(s, &applied, &known), 0);
+	CHECK_INT(applied, 0);
+	gp_store_close(s);
+	remove_db(path);
+
+	/* the disk refuses the commit: no migration counts as applied */
+	CHECK_INT(gp_store_open(&s, path, GP_STORE_CREATE, &err), 0);
+	fail_disk("fsync");
+	gp_err_clear(&err);
+	CHECK(gp_store_migrate(s, &err) != 0);
+	heal_disk();
+	CHECK(strstr(err.detail, "migration failed") != NULL);
+	CHECK_INT(gp_store_schema_version(s, &applied, &known), 0);
+	CHECK_INT(applied, 0);
+	CHECK_INT(gp_store_migrate(s, &err), 0); /* and again once the disk is back */
+	CHECK_INT(gp_store_schema_version(s, &applied, &known), 0);
+	CHECK_INT(applied, known);
+	gp_store_close(s);
+	remove_db(path);
+}
+
+/* A COMMIT the disk refuses is reported, and nothing of it is kept. */
+static void commit_refused(const char *dir)
+{
+	char path[256];
+	gp_store *s, *other = NULL;
+	gp_point_patch hide = { .has_status = 1, .status = GP_STATUS_HIDDEN,
+		                .updated = "2026-11-02T10:00:00.000Z" };
+	gp_err err;
+
+	snprintf(path, sizeof(path), "%s/commit.db", dir);
+	if (!(s = small_db(path)))
+		return;
+	CHECK_INT(gp_store_open(&other, path, 0, &err), 0);
+	for (int mode = 0; mode < 3; mode++) {
+		CHECK_INT(gp_store_begin_write(s), 0);
+		CHECK_INT(gp_store_point_update(s, 1, &hide), 0);
+		fail_disk((const char *[]){ "fsync", "write", "full" }[mode]);
+		/* an error, whichever code it maps to (never 0: the write is not kept) */
+		CHECK(gp_store_commit(s) != 0);
+		heal_disk();
+		/* neither this connection nor another one sees the change */
+		CHECK_INT(gp_store_point_get(s, 1, GP_STATUS_PUBLISHED, count_cb,
+		                             &(int){ 0 }), 0);
+		CHECK_INT(gp_store_point_get(other, 1, GP_STATUS_PUBLISHED, count_cb,
+		                             &(int){ 0 }), 0);
+	}
+	/* and the connection writes again */
+	CHECK_INT(gp_store_begin_write(s), 0);
+	CHECK_INT(gp_store_point_update(s, 1, &hide), 0);
+	CHECK_INT(gp_store_commit(s), 0);
+	CHECK_INT(gp_store_point_get(other, 1, GP_STATUS_HIDDEN, count_cb, &(int){ 0 }), 0);
+	CHECK_INT(count_points(other), 2);
+	gp_store_close(other);
+	gp_store_close(s);
+	remove_db(path);
+}
+
+static void progress(void *ctx, int64_t done, int64_t total)
+{
+	int64_t *last = ctx;
+
+	CHECK(done <= total);
+	CHECK(done >= last[0]);
+	last[0] = done;
+	last[1] = total;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+/* A backup is whole or not there; a failed one never replaces the last good one. */
+static void backups(const char *dir)
+{
+	char path[256], dest[256], partial[300], longer[5000];
+	int64_t last[2] = { 0, -1 };
+	gp_store *s, *copy = NULL;
+	FILE *f;
+	gp_err err;
+
+	snprintf(path, sizeof(path), "%s/live.db", dir);
+	snprintf(dest, sizeof(dest), "%s/backup.db", dir);
+	snprintf(partial, sizeof(partial), "%s.partial", dest);
+	if (!(s = small_db(path)))
+		return;
+	CHECK_INT(gp_store_backup(s, dest, progress, last, &err), 0);
+	CHECK(last[1] > 0);
+	CHECK_INT(last[0], last[1]); /* progress reached the end */
+	CHECK_INT(gp_store_open(&copy, dest, 0, &err), 0);
+	if (copy) {
+		CHECK_INT(count_points(copy), 2);
+		gp_store_close(copy);
+	}
+	remove_db(dest);
+	/* an earlier backup stays as it was when the next one fails */
+	f = fopen(dest, "w");
+	fputs("the last good backup", f);
+	fclose(f);
+	fail_disk("fsync");
+	gp_err_clear(&err);
+	CHECK_INT(gp_store_backup(s, dest, NULL, NULL, &err), GP_EIO);
+	heal_disk();
+	CHECK(strstr(err.detail, "backup failed") != NULL);
+	CHECK_INT(file_size(dest), 20);
+	CHECK_INT(access(partial, F_OK), -1);
+	/* nowhere to write, or a path too long: refused, named */
+	gp_err_clear(&err);
+	CHECK_INT(gp_store_backup(s, "/nonexistent-dir/backup.db", NULL, NULL, &err), GP_EIO);
+	CHECK(strstr(err.detail, "cannot create") != NULL);
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[0] = '/';
+	longer[sizeof(longer) - 1] = '\0';
+	gp_err_clear(&err);
+	CHECK_INT(gp_store_backup(s, longer, NULL, NULL, &err), GP_INVALID);
+	CHECK_STR(err.field, "file");
+	gp_store_close(s);
+	remove_db(path);
+	unlink(dest);
 }
 
 /* ---- the grid against brute force ---------------------------------------- */
@@ -225,6 +539,18 @@ int main(void)
 
 	close(fd);
 	unlink(path);
+	{
+		static char dir[] = "/tmp/gp-store-faults-XXXXXX";
+		CHECK(mkdtemp(dir) != NULL);
+		snprintf(fault_path, sizeof(fault_path), "%s/disk-fault", dir);
+		/* before the first open: the shim is chosen once per process */
+		setenv("GEOPART_TEST_FAULTS", fault_path, 1);
+		check_finds_damage(dir);
+		migrate_refuses(dir);
+		commit_refused(dir);
+		backups(dir);
+		rmdir(dir);
+	}
 	CHECK_INT(gp_store_open(&s, path, GP_STORE_CREATE, &err), 0);
 	if (!s)
 		CHECK_DONE();
@@ -235,10 +561,7 @@ int main(void)
 	CHECK_INT(gp_store_districts_version(s, &version), 0);
 	CHECK_INT(version, 0);
 
-	src[0] = (gp_district_src){ "ob-w", "West", GP_LAYER_ORTSBEZIRK, w1,
-		                    square_wkb(w1, 400000, 5470000, 1000) };
-	src[1] = (gp_district_src){ "ob-e", "East", GP_LAYER_ORTSBEZIRK, w2,
-		                    square_wkb(w2, 401000, 5470000, 1000) };
+	two_districts(src, w1, w2);
 	CHECK_INT(gp_store_begin_write(s), 0);
 	CHECK_INT(gp_store_district_replace_layer(s, GP_LAYER_ORTSBEZIRK, src, 2), 0);
 	CHECK_INT(gp_store_districts_version_bump(s), 0);
@@ -248,17 +571,7 @@ int main(void)
 	CHECK_INT(gp_store_district_count(s, &n), 0);
 	CHECK_INT(n, 2);
 
-	memset(&p, 0, sizeof(p));
-	p.category = GP_CATEGORY_FAVOURITE;
-	p.status = GP_STATUS_PUBLISHED;
-	p.comment = "first";
-	strcpy(p.created, "2026-11-01T10:00:00.000Z");
-	strcpy(p.updated, p.created);
-	p.ortsbezirk.id = "ob-w";
-	p.x = 400500;
-	p.y = 5470500;
-	p.lon = 7.6;
-	p.lat = 49.4;
+	sample_point(&p, "first");
 	CHECK_INT(gp_store_begin_write(s), 0);
 	CHECK_INT(gp_store_point_insert(s, &p), 0);
 	CHECK_INT(p.id, 1);

@@ -1,0 +1,314 @@
+// The questionnaire page (/umfrage) with the example INSEK questionnaire:
+// filled in by keyboard alone, with errors tied to their fields, on a
+// 375 px phone by tapping, in English, and while the period is closed.
+// What the page sent is checked against the results the server counts
+// (survey_min_cell 1 here, so single answers show); axe-core runs in every
+// state, and any CSP violation or script error fails.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { SOURCE, Server, assertClean, axe, launch, openPage, screenshot } from './lib.mjs';
+
+const SURVEY = path.join(SOURCE, 'data', 'umfrage.json');
+const browser = await launch();
+const servers = [];
+
+after(async () => {
+  await browser.close();
+  for (const s of servers) await s.stop();
+});
+
+async function serve(config = {}) {
+  const s = await new Server({ survey: SURVEY, survey_results_public: 'on', survey_min_cell: '1',
+    ...config }).start();
+  servers.push(s);
+  return s;
+}
+
+// Presses Tab until `selector` has the focus: it is reachable by keyboard.
+async function tabTo(page, selector) {
+  for (let i = 0; i < 80; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${selector} is not reachable with Tab`);
+}
+
+async function step(page, n, m) {
+  await page.locator('#step-title', { hasText: `Schritt ${n} von ${m}` }).waitFor();
+}
+
+// The server's count of one option (or, code null, of those who answered).
+function count(results, question, code) {
+  const q = results.questions.find((x) => x.id === question);
+  const row = q.results.find((r) => r.group === 'city');
+  return code === null ? row.answered.count : row.counts.find((c) => c.code === code).count;
+}
+
+test('filled in by keyboard alone; the results count exactly what was chosen', async () => {
+  const server = await serve();
+  const page = await openPage(browser, `${server.url}/umfrage`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#step-title').waitFor();
+  assert.equal(await page.locator('#survey-title').textContent(),
+    'Umfrage zum Stadtentwicklungskonzept (INSEK)');
+  assert.deepEqual(await axe(page), []);
+
+  // 1: relation (several answers)
+  await step(page, 1, 5);
+  await tabTo(page, '#q-relation-live');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#q-relation-work');
+  await page.keyboard.press('Space');
+  // living here asks where: six steps now
+  await page.locator('#step-title', { hasText: 'Schritt 1 von 6' }).waitFor();
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  // 2: the Ortsbezirk, chosen by typing in the list
+  await step(page, 2, 6);
+  assert.ok(await page.evaluate(() => document.activeElement.id === 'step-title'),
+    'the new step takes the focus');
+  await tabTo(page, '#q-home');
+  await page.keyboard.type('Innen');
+  assert.equal(await page.locator('#q-home').inputValue(), 'ob-0');
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  // 3: the seven scales on one step; arrow keys choose a point
+  await step(page, 3, 6);
+  assert.equal(await page.locator('.question').count(), 7);
+  await tabTo(page, '#q-satisfaction_housing-1');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.ok(await page.locator('#q-satisfaction_housing-4').isChecked());
+  await tabTo(page, '#q-satisfaction_mobility-1');
+  await page.keyboard.press('Space');
+  assert.deepEqual(await axe(page), []);
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  // 4: the most important topic
+  await step(page, 4, 6);
+  await tabTo(page, '#q-priority-housing');
+  await page.keyboard.press('ArrowDown');
+  assert.ok(await page.locator('#q-priority-mobility').isChecked());
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  // 5: a place: the map centre, by button
+  await step(page, 5, 6);
+  await page.locator('.place-map.leaflet-container').waitFor();
+  await tabTo(page, '#centre-place');
+  await page.keyboard.press('Enter');
+  await page.locator('#pos-place', { hasText: 'Gewählter Ort' }).waitFor();
+  assert.deepEqual(await axe(page), []);
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  // 6: free text, then send
+  await step(page, 6, 6);
+  assert.equal(await page.locator('#next').textContent(), 'Antworten senden');
+  await tabTo(page, '#q-wish');
+  await page.keyboard.type('Mehr Schatten auf dem Stiftsplatz');
+  assert.match(await page.locator('#count-wish').textContent(), /^33 von 1000 Zeichen$/);
+  // back and forth keeps the answers
+  await tabTo(page, '#back');
+  await page.keyboard.press('Enter');
+  await step(page, 5, 6);
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+  await step(page, 6, 6);
+  assert.equal(await page.locator('#q-wish').inputValue(), 'Mehr Schatten auf dem Stiftsplatz');
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+
+  await page.locator('#thanks').waitFor();
+  assert.ok(await page.evaluate(() => document.activeElement.id === 'thanks'));
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'survey-thanks');
+
+  const results = await server.get('/api/survey/results');
+  assert.equal(results.groups.find((g) => g.id === 'city').respondents.count, 1);
+  assert.equal(count(results, 'relation', 'live'), 1);
+  assert.equal(count(results, 'relation', 'work'), 1);
+  assert.equal(count(results, 'relation', 'study'), 0);
+  assert.equal(count(results, 'home', 'ob-0'), 1);
+  assert.equal(count(results, 'satisfaction_housing', '4'), 1);
+  assert.equal(count(results, 'satisfaction_mobility', '1'), 1);
+  assert.equal(count(results, 'satisfaction_culture', null), 0, 'unanswered scales are not sent');
+  assert.equal(count(results, 'priority', 'mobility'), 1);
+  assert.equal(count(results, 'place', null), 1);
+  assert.equal(count(results, 'wish', null), 1);
+  // the respondent is counted in the Ortsbezirk chosen
+  assert.equal(results.groups.find((g) => g.id === 'ob-0').respondents.count, 1);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('errors are tied to their fields and read out', async () => {
+  const server = await serve();
+  const page = await openPage(browser, `${server.url}/umfrage`, { viewport: { width: 1280, height: 900 } });
+  await step(page, 1, 5);
+  await tabTo(page, '#next');
+  await page.keyboard.press('Enter');
+  const error = page.locator('#err-relation');
+  await error.waitFor();
+  assert.equal(await error.textContent(), 'Bitte beantworten Sie diese Frage.');
+  assert.match(await page.locator('#question-relation fieldset').getAttribute('aria-describedby'),
+    /\berr-relation\b/);
+  assert.equal(await page.locator('#q-relation-live').getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.evaluate(() => document.activeElement.id === 'q-relation-live'),
+    'the focus goes to the question');
+  assert.deepEqual(await axe(page), []);
+  await step(page, 1, 5); // still on the first step
+  // answering clears the error
+  await page.keyboard.press('Space');
+  await page.locator('#err-relation').waitFor({ state: 'hidden' });
+  await screenshot(page, 'survey-error');
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('on a phone: tapping through, one group per step, no sideways scrolling', async () => {
+  const server = await serve();
+  const page = await openPage(browser, `${server.url}/umfrage`,
+    { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  const tap = (sel) => page.locator(sel).tap();
+  const noSideways = async () => assert.ok(await page.evaluate(
+    () => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  await step(page, 1, 5);
+  await noSideways();
+  await tap('label[for="q-relation-visit"]');
+  await tap('#next');
+  await step(page, 2, 5);
+  await noSideways();
+  await tap('label[for="q-satisfaction_green_space-2"]');
+  await tap('#next');
+  await step(page, 3, 5);
+  await tap('label[for="q-priority-green_space"]');
+  await tap('#next');
+  await step(page, 4, 5);
+  await noSideways();
+  await tap('#next'); // no place: it is optional
+  await step(page, 5, 5);
+  await tap('#next');
+  await page.locator('#thanks').waitFor();
+  await noSideways();
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'survey-phone');
+  const results = await server.get('/api/survey/results');
+  assert.equal(count(results, 'relation', 'visit'), 1);
+  assert.equal(count(results, 'satisfaction_green_space', '2'), 1);
+  assert.equal(count(results, 'priority', 'green_space'), 1);
+  assert.equal(count(results, 'place', null), 0);
+  assert.equal(results.groups.find((g) => g.id === 'unknown').respondents.count, 1);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('in English, and the link to the map keeps the language', async () => {
+  const server = await serve();
+  const page = await openPage(browser, `${server.url}/umfrage?lang=en`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#step-title', { hasText: 'Step 1 of 5' }).waitFor();
+  assert.equal(await page.locator('#survey-title').textContent(),
+    'Survey on the urban development concept (INSEK)');
+  assert.equal(await page.locator('label[for="q-relation-live"]').textContent(), 'I live here');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  assert.equal(await page.locator('#map-link').getAttribute('href'), '/?lang=en');
+  assert.deepEqual(await axe(page), []);
+  await page.locator('#lang').click();
+  await page.locator('#step-title', { hasText: 'Schritt 1 von 5' }).waitFor();
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('a closed period offers no form', async () => {
+  const server = await serve({ open_until: '2020-01-31T23:59:59Z' });
+  const page = await openPage(browser, `${server.url}/umfrage`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#period', { hasText: 'beendet' }).waitFor();
+  assert.ok(await page.locator('#survey-form').isHidden());
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+test('the map links to the questionnaire, in the language of the page', async () => {
+  const server = await serve();
+  const page = await openPage(browser, `${server.url}/?lang=en`, { viewport: { width: 1280, height: 900 } });
+  const link = page.locator('a', { hasText: 'To the survey' });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), '/umfrage?lang=en');
+  await link.click();
+  await page.locator('#step-title', { hasText: 'Step 1 of 5' }).waitFor();
+  await page.locator('#map-link').click();
+  await page.locator('a', { hasText: 'To the survey' }).waitFor();
+  assert.match(page.url(), /\/\?lang=en$/);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+// POSTs a response as the page does (form token, empty honeypot).
+async function answer(server, answers) {
+  const { form_token: token } = await server.get('/api/form');
+  const res = await fetch(`${server.url}/api/survey/responses`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ answers, form_token: token, website: '' })
+  });
+  assert.equal(res.status, 201, await res.text());
+}
+
+test('results: a chart per question, small groups withheld, per Ortsbezirk, CSV', async () => {
+  const server = await serve({ survey_min_cell: '5' });
+  // ten living in the Innenstadt (7 × housing, 3 × mobility), two in Einsiedlerhof (climate)
+  for (let i = 0; i < 10; i++) {
+    await answer(server, { relation: ['live'], home: 'ob-0', priority: i < 7 ? 'housing' : 'mobility',
+      satisfaction_housing: i < 5 ? 2 : 5 });
+  }
+  for (let i = 0; i < 2; i++) await answer(server, { relation: ['live'], home: 'ob-1', priority: 'climate' });
+  const page = await openPage(browser, `${server.url}/umfrage-ergebnisse`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#chart-priority').waitFor();
+  assert.equal(await page.locator('#respondents').textContent(), '12 Personen haben geantwortet.');
+  const values = async (id) => page.locator(`#chart-${id} svg .bar-value`).allTextContents();
+  // housing, mobility, green_space, climate, retail, culture, social
+  assert.deepEqual(await values('priority'), ['7', 'unter 5', '0', 'unter 5', '0', '0', '0']);
+  assert.equal(await page.locator('#chart-priority .bar-withheld').count(), 2, 'withheld bars are hatched');
+  assert.equal(await page.locator('#answered-priority').textContent(), '12 Antworten');
+  // ten answers, five 2s and five 5s: the median lies between the 5th and 6th, (2 + 5) / 2
+  assert.equal(await page.locator('#median-satisfaction_housing').textContent(), 'Median: 3,5');
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'survey-results');
+
+  await page.locator('#district').selectOption('ob-0');
+  // ten answered here, but the city's 12 minus them would tell Einsiedlerhof's 2
+  await page.locator('#respondents', { hasText: 'nicht gezeigt' }).waitFor();
+  assert.deepEqual(await values('priority'), ['7', 'unter 5', '0', '0', '0', '0', '0']);
+  assert.deepEqual(await values('satisfaction_housing'), ['0', '5', '0', '0', '5']);
+  const href = await page.locator('#csv').getAttribute('href');
+  assert.equal(href, '/api/survey/results?format=csv&district=ob-0');
+  const csv = await (await fetch(server.url + href)).text();
+  assert.match(csv, /^question_id,question_type,district_id,/);
+  assert.match(csv, /"priority","single","ob-0","Innenstadt","housing","Wohnen",7,false,/);
+
+  await page.locator('#district').selectOption('ob-1');
+  await page.locator('#answered-priority', { hasText: 'weniger als 5' }).waitFor();
+  assert.deepEqual(await values('priority'), ['0', '0', '0', 'unter 5', '0', '0', '0']);
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+
+  // on a phone: no sideways scrolling
+  const phone = await openPage(browser, `${server.url}/umfrage-ergebnisse`,
+    { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  await phone.locator('#chart-priority').waitFor();
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  await phone.context().close();
+});
+
+test('results that are not public say so', async () => {
+  const server = await serve({ survey_results_public: 'off' });
+  const page = await openPage(browser, `${server.url}/umfrage-ergebnisse`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#status', { hasText: 'nicht öffentlich' }).waitFor();
+  assert.ok(await page.locator('#controls').isHidden());
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+});
