@@ -10,6 +10,7 @@
 #ifndef GEOPART_POINT_H
 #define GEOPART_POINT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define GP_COMMENT_MAX_CHARS 1000
@@ -110,6 +111,18 @@ int gp_channel_parse(gp_channel *out, const char *s);
 /* "open", "in_review", "adopted", "not_adopted"; NULL out of range. */
 const char *gp_outcome_name(gp_outcome o);
 int gp_outcome_parse(gp_outcome *out, const char *s);
+
+/* German (english 0) or English labels of the codes; NULL out of range. */
+const char *gp_category_label(gp_category c, int english);
+const char *gp_status_label(gp_status s, int english);
+const char *gp_channel_label(gp_channel c, int english);
+const char *gp_outcome_label(gp_outcome o, int english);
+
+/*
+ * Attribution i of the bundled district boundaries (data/SOURCES.md), as
+ * the page and the files show it; NULL past the last.
+ */
+const char *gp_data_attribution(size_t i);
 
 /* The reasons a citizen may give for flagging a point. */
 int gp_flag_reason_valid(const char *s);

@@ -92,7 +92,10 @@ int api_point_id(gp_http_exchange *x, int64_t *out, gp_err *err);
 int api_write_point(gp_http_exchange *x, gp_worker *w, const gp_visibility *vis, int64_t id,
                     gp_crs crs, gp_err *err);
 
-/* Writes one point as a Feature at c0/c1 in crs (staff view when asked). */
+/*
+ * Writes one point as a Feature at c0/c1 in crs; for staff with the staff
+ * fields and flag_reasons, the reasons of its flags as an object.
+ */
 void api_put_point(gp_buf *b, const gp_point *p, double c0, double c1, gp_crs crs, int staff,
                    const char *crs_uri);
 

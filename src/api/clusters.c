@@ -46,8 +46,8 @@ static int put_node(void *ctx, const gp_read_cluster *c)
 		gp_json_cluster_feature(o->b, c->id, c->lon, c->lat, c->count, c->counts,
 		                        c->expansion_zoom);
 	else
-		gp_json_point_feature(o->b, c->point, c->point->lon, c->point->lat,
-		                      gp_crs_decimals(GP_CRS_CRS84), NULL);
+		gp_read_point_feature(o->b, c->point, c->point->lon, c->point->lat,
+		                      &(gp_read_feature){ .crs = GP_CRS_CRS84 });
 	if (o->b->len >= STREAM_AT)
 		return gp_http_stream_flush(o->x);
 	return gp_buf_status(o->b);
@@ -88,7 +88,7 @@ static int put_leaf(void *ctx, const gp_point *p)
 
 	if (o->n++)
 		gp_buf_putc(o->b, ',');
-	gp_json_point_feature(o->b, p, p->lon, p->lat, gp_crs_decimals(GP_CRS_CRS84), NULL);
+	gp_read_point_feature(o->b, p, p->lon, p->lat, &(gp_read_feature){ .crs = GP_CRS_CRS84 });
 	return gp_buf_status(o->b);
 }
 

@@ -34,7 +34,7 @@ static int put_district(void *ctx, const gp_read_district *d)
 	gp_buf_puts(dc->b, ",\"properties\":");
 	gp_json_district_properties(dc->b, d->id, d->name, gp_layer_name(d->layer),
 	                            d->count[GP_CATEGORY_FAVOURITE],
-	                            d->count[GP_CATEGORY_IMPROVEMENT]);
+	                            d->count[GP_CATEGORY_IMPROVEMENT], NULL);
 	gp_buf_putc(dc->b, '}');
 	return gp_buf_status(dc->b);
 }

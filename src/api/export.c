@@ -43,8 +43,12 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 		return rc;
 	if (!format || gp_export_format_parse(&opt.format, format))
 		return gp_err_set(err, GP_BAD_REQUEST, "format", "format must be geojson, csv or gpkg");
-	if ((rc = api_crs(x, "crs", &opt.crs, err)))
+	/* Without crs, each format's own default (a GeoPackage: EPSG:25832). */
+	opt.crs = gp_export_default_crs(opt.format);
+	if (gp_http_param(x, "crs") && (rc = api_crs(x, "crs", &opt.crs, err)))
 		return rc;
+	opt.city = gp_worker_config(w)->city_name;
+	opt.licence = gp_worker_config(w)->data_licence;
 	if (excel) {
 		if (strcmp(excel, "true") && strcmp(excel, "false"))
 			return gp_err_set(err, GP_BAD_REQUEST, "excel", "excel must be true or false");

@@ -41,8 +41,9 @@ static int put_nearby(void *ctx, const gp_point *p, double distance)
 	gp_buf_put_fixed(&extra, distance, 3);
 	if (o->n++)
 		gp_buf_putc(o->b, ',');
-	gp_json_point_feature_with(o->b, p, p->lon, p->lat, gp_crs_decimals(GP_CRS_CRS84), NULL,
-	                           gp_buf_cstr(&extra));
+	gp_read_point_feature(o->b, p, p->lon, p->lat,
+	                      &(gp_read_feature){ .crs = GP_CRS_CRS84,
+	                                          .extra = gp_buf_cstr(&extra) });
 	gp_buf_free(&extra);
 	return gp_buf_status(o->b);
 }

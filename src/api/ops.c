@@ -44,16 +44,6 @@ static int healthz(gp_http_exchange *x, gp_err *err)
 	return gp_buf_status(b);
 }
 
-/* Attribution the data sources require (data/SOURCES.md). */
-static const char *const attributions[] = {
-	"Ortsbezirksgrenzen: © Stadtverwaltung Kaiserslautern, Open-Data-Portal "
-	"(opendata.kaiserslautern.de), Datensatz ‚Ortsbezirksgrenzen Kaiserslautern'; "
-	"Daten verändert (Koordinaten gerundet, Z entfernt, Ringorientierung; Stadtgrenze "
-	"durch Verschmelzen der Ortsbezirke abgeleitet).",
-	"Stadtteilgrenzen Kaiserslautern (Quelle vermutlich Stadtverwaltung Kaiserslautern), "
-	"übernommen aus github.com/vika279/gdv; Daten verändert.",
-};
-
 /*
  * Link: <…/api/openapi.json>; rel="service-desc"; type="…".  Only a pointer:
  * when it does not fit (an absurdly long public_url) the page still gets
@@ -81,10 +71,17 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	link_description(x);
 	gp_buf_puts(b, "{\"city\":");
 	gp_json_put_str(b, cfg->city_name);
-	gp_buf_puts(b, ",\"categories\":["
-	               "{\"id\":\"favourite\",\"label\":{\"de\":\"Lieblingsort\",\"en\":\"Favourite place\"}},"
-	               "{\"id\":\"improvement\",\"label\":{\"de\":\"Verbesserungswürdig\",\"en\":\"Needs improvement\"}}"
-	               "],\"topics\":[");
+	gp_buf_puts(b, ",\"categories\":[");
+	for (int c = 0; c < GP_CATEGORY_COUNT; c++) {
+		gp_buf_puts(b, c ? ",{\"id\":" : "{\"id\":");
+		gp_json_put_str(b, gp_category_name((gp_category)c));
+		gp_buf_puts(b, ",\"label\":{\"de\":");
+		gp_json_put_str(b, gp_category_label((gp_category)c, 0));
+		gp_buf_puts(b, ",\"en\":");
+		gp_json_put_str(b, gp_category_label((gp_category)c, 1));
+		gp_buf_puts(b, "}}");
+	}
+	gp_buf_puts(b, "],\"topics\":[");
 	for (size_t i = 0; i < cfg->ntopics; i++) {
 		if (i)
 			gp_buf_putc(b, ',');
@@ -115,10 +112,10 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	               "\"off_topic\",\"duplicate\",\"other\"]");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
 	gp_buf_puts(b, ",\"data_attribution\":[");
-	for (size_t i = 0; i < sizeof(attributions) / sizeof(attributions[0]); i++) {
+	for (size_t i = 0; gp_data_attribution(i); i++) {
 		if (i)
 			gp_buf_putc(b, ',');
-		gp_json_put_str(b, attributions[i]);
+		gp_json_put_str(b, gp_data_attribution(i));
 	}
 	gp_buf_puts(b, "]}\n");
 	return gp_buf_status(b);

@@ -595,8 +595,10 @@ int gp_cli_export(int argc, char **argv)
 		"streamed.  Coordinates are east/north first in every CRS; GeoJSON in\n"
 		"another CRS than CRS84 names it in a crs member.\n"
 		"\n"
-		"  --format F      geojson, csv or gpkg (GeoPackage, table points)\n"
-		"  --crs CRS       CRS84 (default), EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467\n"
+		"  --format F      geojson, csv or gpkg (GeoPackage: tables points, districts,\n"
+		"                  labels)\n"
+		"  --crs CRS       CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467 (default:\n"
+		"                  EPSG:25832 for gpkg, else CRS84)\n"
 		"  --excel         CSV for spreadsheets: BOM, ';' separator, decimal comma\n"
 		"  --status S      which points (default published)\n"
 		"  --output FILE   write here instead of standard output\n" COMMON_USAGE;
@@ -616,6 +618,7 @@ int gp_cli_export(int argc, char **argv)
 	gp_export_options opt = { .crs = GP_CRS_CRS84, .vis = gp_read_visibility(GP_ROLE_ADMIN) };
 	const char *status = "published";
 	const char *format = NULL, *output = NULL;
+	int crs_given = 0;
 	FILE *out = stdout;
 	int64_t count = 0;
 	common c;
@@ -632,6 +635,7 @@ int gp_cli_export(int argc, char **argv)
 				gp_cli_error("unsupported --crs %s", optarg);
 				return GP_EXIT_USAGE;
 			}
+			crs_given = 1;
 			break;
 		case 'x': opt.excel = 1; break;
 		case 's': status = optarg; break;
@@ -650,8 +654,12 @@ int gp_cli_export(int argc, char **argv)
 		gp_cli_error("--status must be published, pending, hidden or all");
 		return GP_EXIT_USAGE;
 	}
+	if (!crs_given)
+		opt.crs = gp_export_default_crs(opt.format);
 	if ((rc = common_open(&c, OPEN_READ)))
 		goto done;
+	opt.city = c.cfg.city_name;
+	opt.licence = c.cfg.data_licence;
 	/* A GeoPackage is an SQLite file: written in place, not through stdio. */
 	if (output && opt.format == GP_EXPORT_GPKG)
 		opt.path = output;

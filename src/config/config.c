@@ -86,6 +86,12 @@ static const setting settings[] = {
 	  "start of the participation period (RFC 3339); empty: open from the start" },
 	{ "open_until", K_STRING, AT(open_until), "", 0, 0,
 	  "end of the participation period (RFC 3339); after it citizens' writes get 403" },
+	{ "time_zone", K_STRING, AT(time_zone), "Europe/Berlin", 0, 0,
+	  "IANA time zone of date-times given without a zone (open_from, since, until, "
+	  "datetime) and of the spreadsheet CSV's local times; stored times stay UTC" },
+	{ "data_licence", K_STRING, AT(data_licence), "", 0, 0,
+	  "licence of the participation points, written into export files' metadata "
+	  "(e.g. dl-de/by-2-0); empty: the files say it is not stated" },
 	{ "retention_days", K_INT, AT(retention_days), "180", 0, 36500,
 	  "pending and hidden points and citizen flags are deleted after this many days; 0: keep" },
 	{ "write_burst", K_INT, AT(write_burst), "5", 1, 1000000,
@@ -424,6 +430,10 @@ int gp_config_normalise(gp_config *cfg, gp_err *err)
 	if (cfg->db_connections == 0)
 		cfg->db_connections = auto_db_connections();
 	cfg->open_from_utc[0] = cfg->open_until_utc[0] = '\0';
+	/* Before open_from: a date-time without a zone is read in this zone. */
+	if (gp_time_zone_set(cfg->time_zone))
+		return gp_err_set(err, GP_INVALID, "time_zone",
+		                  "time_zone must be a zone of the IANA database, e.g. Europe/Berlin");
 	if (cfg->open_from[0] && gp_time_parse(cfg->open_from_utc, cfg->open_from))
 		return gp_err_set(err, GP_INVALID, "open_from",
 		                  "open_from must be an RFC 3339 date-time, e.g. 2026-11-01T00:00:00+01:00");

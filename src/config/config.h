@@ -4,7 +4,9 @@
  * command-line flags (later sources win).
  *
  * Must never: open the database, start threads, or keep settings anywhere
- * but the struct it fills.  Once gp_config_normalise() has accepted it
+ * but the struct it fills — save the local time zone, which
+ * gp_config_normalise() makes the process's (util/time.c), since date-times
+ * without a zone are read in it everywhere.  Once gp_config_normalise() has accepted it
  * (the last step of every caller's assembly: cli/serve.c, cli/verbs.c),
  * the struct is read-only and shared by all threads.
  */
@@ -45,6 +47,8 @@ typedef struct gp_config {
 	int flag_threshold;    /* distinct flaggers that hide a point */
 	char *open_from;       /* RFC 3339, empty: no start */
 	char *open_until;      /* RFC 3339, empty: no end */
+	char *time_zone;       /* IANA zone of date-times given without one */
+	char *data_licence;    /* the points' licence, named in export files; "" unknown */
 	char open_from_utc[25];  /* canonical forms, filled by validate */
 	char open_until_utc[25];
 	int retention_days;    /* purge pending/hidden points and flags; 0: keep */
@@ -92,7 +96,11 @@ int gp_config_read_env(gp_config *cfg, gp_err *err);
 
 /* Checks cross-field rules after all sources were applied. */
 int gp_config_validate(const gp_config *cfg, gp_err *err);
-/* Validates and fills the derived fields (canonical period times). */
+/*
+ * Validates, sets the process's local time zone from time_zone (call it
+ * before any thread starts) and fills the derived fields (canonical
+ * period times).
+ */
 int gp_config_normalise(gp_config *cfg, gp_err *err);
 
 /* 1 for moderation = pre (new points wait for a planner). */

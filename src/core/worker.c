@@ -22,6 +22,11 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err)
 	c->read_only = (flags & GP_CORE_READ_ONLY) != 0;
 	pthread_mutex_init(&c->queue.mu, NULL);
 	pthread_mutex_init(&c->write_mu, NULL);
+	/* Every worker's reader needs the read layer's cache, read-only or not. */
+	if ((rc = gp_read_cache_new(&c->reads, cfg))) {
+		gp_err_set(err, rc, "", "cannot set up the read layer");
+		goto fail;
+	}
 	if (c->read_only) {
 		*out = c; /* nothing that reads needs the secret or abuse protection */
 		return 0;
@@ -40,10 +45,6 @@ int gp_core_new(gp_core **out, const gp_config *cfg, int flags, gp_err *err)
 	if ((rc = gp_guard_new(&c->guard, c->secret, &gopt)) ||
 	    (rc = gp_guard_conns_new(&c->conns, (size_t)(cfg->threads > 0 ? cfg->threads : 1)))) {
 		gp_err_set(err, rc, "", "cannot set up abuse protection");
-		goto fail;
-	}
-	if ((rc = gp_read_cache_new(&c->reads, cfg))) {
-		gp_err_set(err, rc, "", "cannot set up the read layer");
 		goto fail;
 	}
 	*out = c;

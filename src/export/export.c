@@ -8,6 +8,7 @@
  * connection stays in one read transaction, used by one thread at a time,
  * and the sink is only ever called from the caller's thread.
  */
+#include <assert.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,13 +20,6 @@
 #include "json/json.h"
 
 #define FLUSH_AT (64 * 1024)
-
-/* x/y are in the chosen CRS (easting first); lon/lat always CRS84. */
-static const char *const csv_columns[] = {
-	"id", "category", "comment", "topic", "status", "created", "updated",
-	"supporters", "ortsbezirk_id", "ortsbezirk_name", "stadtteil_id",
-	"stadtteil_name", "channel", "x", "y", "lon", "lat", "wkt"
-};
 
 static const struct {
 	const char *name;
@@ -52,14 +46,72 @@ const char *gp_export_media_type(gp_export_format f)
 	return formats[f].type;
 }
 
+gp_crs gp_export_default_crs(gp_export_format f)
+{
+	return f == GP_EXPORT_GPKG ? GP_CRS_EPSG25832 : GP_CRS_CRS84;
+}
+
+static int put_label(void *ctx, const char *field, const char *code, const char *de,
+                     const char *en)
+{
+	return gp_store_gpkg_add_label(ctx, field, code, de, en);
+}
+
+/* Districts, labels and what each table is, beside the points. */
+static int gpkg_extras(gp_read *rd, gp_store *s, gp_store_gpkg *g, const gp_export_options *opt)
+{
+	const char *city = opt->city && *opt->city ? opt->city : "geopart";
+	char now[GP_TIME_LEN], title[256], attribution[2048];
+	gp_store_gpkg_meta m;
+	int rc;
+
+	if ((rc = gp_store_gpkg_add_districts(g, s)) || (rc = gp_read_labels(rd, put_label, g)))
+		return rc;
+	gp_time_now(now);
+	snprintf(title, sizeof(title), "Beteiligungspunkte %s", city);
+	snprintf(attribution, sizeof(attribution),
+	         "Beiträge der Bürgerinnen und Bürger zur Beteiligung %s (geopart)", city);
+	m = (gp_store_gpkg_meta){
+		.title = title,
+		.description = opt->vis.staff
+		                       ? "Participation points with the staff fields (note, flags); "
+		                         "codes and their labels in the table labels"
+		                       : "Published participation points; codes and their labels in "
+		                         "the table labels",
+		.licence = opt->licence && *opt->licence
+		                   ? opt->licence
+		                   : "nicht angegeben / not stated (setting data_licence)",
+		.attribution = attribution,
+		.date = now,
+	};
+	if ((rc = gp_store_gpkg_set_metadata(g, "points", &m)))
+		return rc;
+	snprintf(title, sizeof(title), "Ortsbezirke und Stadtteile %s", city);
+	attribution[0] = '\0';
+	for (size_t i = 0, n = 0; gp_data_attribution(i) && n < sizeof(attribution); i++) {
+		int w = snprintf(attribution + n, sizeof(attribution) - n, "%s%s", i ? " " : "",
+		                 gp_data_attribution(i));
+		n = w < 0 ? sizeof(attribution) : n + (size_t)w;
+	}
+	m.description = "District boundaries: layer ortsbezirk (ids ob-…) and stadtteil (ids st-…)";
+	m.licence = "siehe Namensnennung / see attribution (data/SOURCES.md)";
+	return gp_store_gpkg_set_metadata(g, "districts", &m);
+}
+
 const char *gp_export_suffix(gp_export_format f)
 {
 	return formats[f].name;
 }
 
+#define MAX_FIELDS 64
+
 typedef struct run {
 	const gp_export_options *opt;
 	gp_store_gpkg *gpkg; /* the GeoPackage being written, or NULL */
+	/* The GeoPackage's columns: the fields written in its CRS for its reader. */
+	const gp_read_field *fields[MAX_FIELDS];
+	gp_field_column cols[MAX_FIELDS];
+	size_t ncols;
 	gp_geo *geo;
 	gp_export_sink sink;
 	void *sink_ctx;
@@ -126,11 +178,64 @@ static void csv_number(run *r, double v, int decimals)
 				r->b.data[i] = ',';
 }
 
+/*
+ * A time: canonical UTC text, or in the spreadsheet dialect the local
+ * wall-clock time "2026-12-06 08:22:42" (time_zone), which Excel and
+ * LibreOffice read as a date-time where ISO text with a zone stays text.
+ */
+static void csv_time(run *r, const char *t)
+{
+	char local[20];
+
+	if (r->opt->excel && t && gp_time_local(local, t) == 0)
+		gp_buf_puts(&r->b, local);
+	else
+		csv_text(r, t);
+}
+
+/* The field set's columns, then the geometry as WKT (CSV has no other). */
+static void csv_header(run *r)
+{
+	for (size_t i = 0; i < gp_read_point_field_count; i++)
+		if (gp_read_field_written(&gp_read_point_fields[i], r->opt->crs, r->opt->vis.staff)) {
+			gp_buf_puts(&r->b, gp_read_point_fields[i].column.name);
+			gp_buf_putc(&r->b, r->sep);
+		}
+	gp_buf_puts(&r->b, "wkt\r\n");
+}
+
+static void csv_row(run *r, const gp_point *p, double x, double y)
+{
+	gp_crs crs = r->opt->crs;
+
+	for (size_t i = 0; i < gp_read_point_field_count; i++) {
+		const gp_read_field *f = &gp_read_point_fields[i];
+		gp_field_value v;
+
+		if (!gp_read_field_written(f, crs, r->opt->vis.staff))
+			continue;
+		gp_read_field_get(f, p, crs, 1, x, y, &v);
+		if (!v.null) {
+			switch (f->column.type) {
+			case GP_FIELD_INTEGER: gp_buf_put_i64(&r->b, v.i); break;
+			case GP_FIELD_REAL: csv_number(r, v.d, gp_read_field_decimals(f, crs)); break;
+			case GP_FIELD_TEXT: csv_text(r, v.s); break;
+			case GP_FIELD_DATETIME: csv_time(r, v.s); break;
+			}
+		}
+		gp_buf_putc(&r->b, r->sep);
+	}
+	gp_buf_puts(&r->b, "POINT (");
+	gp_buf_put_fixed(&r->b, x, gp_crs_decimals(crs));
+	gp_buf_putc(&r->b, ' ');
+	gp_buf_put_fixed(&r->b, y, gp_crs_decimals(crs));
+	gp_buf_putc(&r->b, ')');
+}
+
 static int put_point(void *ctx, const gp_point *p)
 {
 	run *r = ctx;
 	gp_crs crs = r->opt->crs;
-	int dec = gp_crs_decimals(crs);
 	double x = p->x, y = p->y;
 	int rc;
 
@@ -142,62 +247,19 @@ static int put_point(void *ctx, const gp_point *p)
 		return rc < 0 ? rc : GP_EFAULT;
 	}
 	if (r->opt->format == GP_EXPORT_GPKG) {
-		if ((rc = gp_store_gpkg_add(r->gpkg, p, x, y)))
+		gp_field_value v[MAX_FIELDS];
+		for (size_t i = 0; i < r->ncols; i++)
+			gp_read_field_get(r->fields[i], p, crs, 1, x, y, &v[i]);
+		if ((rc = gp_store_gpkg_add(r->gpkg, p->id, v, x, y)))
 			return rc;
 	} else if (r->opt->format == GP_EXPORT_GEOJSON) {
 		if (r->n)
 			gp_buf_puts(&r->b, ",\n");
-		if (r->opt->vis.staff)
-			gp_json_point_feature_staff(&r->b, p, x, y, dec, NULL);
-		else
-			gp_json_point_feature(&r->b, p, x, y, dec, NULL);
+		gp_read_point_feature(&r->b, p, x, y,
+		                      &(gp_read_feature){ .crs = crs, .gis_order = 1,
+		                                          .staff = r->opt->vis.staff });
 	} else {
-		char sep = r->sep;
-		gp_buf_put_i64(&r->b, p->id);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, gp_category_name(p->category));
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->comment);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->topic);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, gp_status_name(p->status));
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->created);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->updated);
-		gp_buf_putc(&r->b, sep);
-		gp_buf_put_i64(&r->b, p->supporters);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->ortsbezirk.id);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->ortsbezirk.name);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->stadtteil.id);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, p->stadtteil.name);
-		gp_buf_putc(&r->b, sep);
-		csv_text(r, gp_channel_name(p->channel));
-		gp_buf_putc(&r->b, sep);
-		csv_number(r, x, dec);
-		gp_buf_putc(&r->b, sep);
-		csv_number(r, y, dec);
-		gp_buf_putc(&r->b, sep);
-		csv_number(r, p->lon, 9);
-		gp_buf_putc(&r->b, sep);
-		csv_number(r, p->lat, 9);
-		gp_buf_putc(&r->b, sep);
-		gp_buf_puts(&r->b, "POINT (");
-		gp_buf_put_fixed(&r->b, x, dec);
-		gp_buf_putc(&r->b, ' ');
-		gp_buf_put_fixed(&r->b, y, dec);
-		gp_buf_putc(&r->b, ')');
-		if (r->opt->vis.staff) {
-			gp_buf_putc(&r->b, sep);
-			csv_text(r, p->note);
-			gp_buf_putc(&r->b, sep);
-			gp_buf_put_i64(&r->b, p->flags);
-		}
+		csv_row(r, p, x, y);
 		gp_buf_puts(&r->b, "\r\n");
 	}
 	r->n++;
@@ -403,7 +465,8 @@ static int send_file(run *r, const char *path)
 int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count)
 {
-	run r = { opt, NULL, g, sink, ctx, { 0 }, 0, 0, opt->excel ? ';' : ',' };
+	run r = { .opt = opt, .geo = g, .sink = sink, .sink_ctx = ctx,
+	          .sep = opt->excel ? ';' : ',' };
 	char tmp[4096] = "";
 	const char *path = opt->path;
 	int walking = 0;
@@ -431,7 +494,16 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 			rc = GP_EIO;
 			goto out;
 		}
-		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, &err)))
+		for (size_t i = 0; i < gp_read_point_field_count; i++) {
+			const gp_read_field *f = &gp_read_point_fields[i];
+			if (!gp_read_field_written(f, opt->crs, opt->vis.staff))
+				continue;
+			assert(r.ncols < MAX_FIELDS);
+			r.fields[r.ncols] = f;
+			r.cols[r.ncols++] = f->column;
+		}
+		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, r.cols, r.ncols, &err)) ||
+		    (rc = gpkg_extras(rd, s, r.gpkg, opt)))
 			goto out;
 	}
 	walking = 1;
@@ -445,14 +517,7 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 	} else if (opt->format == GP_EXPORT_CSV) {
 		if (opt->excel)
 			gp_buf_puts(&r.b, "\xEF\xBB\xBF");
-		for (size_t i = 0; i < sizeof(csv_columns) / sizeof(csv_columns[0]); i++) {
-			if (i)
-				gp_buf_putc(&r.b, r.sep);
-			gp_buf_puts(&r.b, csv_columns[i]);
-		}
-		if (opt->vis.staff)
-			gp_buf_printf(&r.b, "%cnote%cflags", r.sep, r.sep);
-		gp_buf_puts(&r.b, "\r\n");
+		csv_header(&r);
 	}
 	if (opt->format == GP_EXPORT_GPKG)
 		rc = gp_read_walk(rd, &opt->vis, put_point, &r);

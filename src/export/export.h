@@ -46,13 +46,20 @@ typedef struct gp_export_options {
 	gp_visibility vis; /* which points (read.h); with vis.staff, what only staff see */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
 	const char *path; /* GeoPackage: write this file (replaced) instead of the sink */
+	const char *city;    /* GeoPackage metadata: the city the points are of */
+	const char *licence; /* GeoPackage metadata: the points' licence, NULL or "": unknown */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
 	void *progress_ctx;
 } gp_export_options;
 
+/* The CRS of a format's files when none is asked for: EPSG:25832 for a
+ * GeoPackage (what the city's GIS works in), CRS84 otherwise. */
+gp_crs gp_export_default_crs(gp_export_format f);
+
 /*
  * Writes every point opt->vis admits, read through r, to the sink (or,
- * for a GeoPackage with opt->path, to that file).  s is r's connection,
+ * for a GeoPackage with opt->path, to that file).  A GeoPackage also holds
+ * the districts, the labels of the codes and metadata for each table.  s is r's connection,
  * which a GeoPackage copies its SRS definition from; g transforms.  Sets
  * *out_count to the number of points written.  Returns 0, a sink's
  * non-zero value, or a store/geo/file failure.  The temporary file of a

@@ -89,33 +89,23 @@ void gp_json_put_strn(gp_buf *b, const char *s, size_t n);
 void gp_json_put_str_or_null(gp_buf *b, const char *s);
 
 /*
- * Writes one point as a GeoJSON Feature.  c0/c1 are the coordinates already
- * in the output CRS (axis order of that CRS); decimals as gp_crs_decimals().
- * With crs_uri set, the Feature carries the legacy crs member naming it.
+ * (Points are written by the read layer, which owns their field set:
+ * gp_read_point_feature in read/read.h.)
  */
-void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
-                           int decimals, const char *crs_uri);
 /*
- * The same for staff: adds the note, the number of citizen flags and their
- * reasons with how often each was given (flag_reasons, an object).
+ * Writes the reasons citizens gave for flagging a point, store's
+ * "spam:2,other:1" (vocabulary words only; NULL or "" for none), as the
+ * object {"spam":2,"other":1}.  Borrows s.
  */
-void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
-                                 int decimals, const char *crs_uri);
-/* The same, left open after its properties so the caller can add members. */
-void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
-                                int decimals, const char *crs_uri);
+void gp_json_put_flag_reasons(gp_buf *b, const char *s);
 
-/* The properties object of a district: id, name, layer and point counts. */
+/*
+ * The properties object of a district: id, name, layer and point counts,
+ * then `extra` — members written as they are — when not NULL.
+ */
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
-                                 int64_t improvement);
-/*
- * The same with `extra` — members written as they are, e.g.
- * "\"distance\":12.5" — appended to the properties (NULL: none).
- */
-void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
-                                int decimals, const char *crs_uri, const char *extra);
-
+                                 int64_t improvement, const char *extra);
 /*
  * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
  * `id`, point_count (and supercluster's point_count_abbreviated), the count

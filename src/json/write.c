@@ -1,6 +1,7 @@
 /*
- * write.c — JSON serialisation without an intermediate tree.  Points are
- * the bulk of every response and export, so they are written directly.
+ * write.c — JSON serialisation without an intermediate tree: strings,
+ * districts, clusters (points, the bulk of every response and export, are
+ * written the same way by the read layer, which owns their fields).
  */
 #include <string.h>
 
@@ -75,7 +76,7 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
  * "spam:2,other:1" (store's form, vocabulary words only) as the object
  * {"spam":2,"other":1}.
  */
-static void put_reasons(gp_buf *b, const char *s)
+void gp_json_put_flag_reasons(gp_buf *b, const char *s)
 {
 	gp_buf_putc(b, '{');
 	while (s && *s) {
@@ -100,88 +101,9 @@ static void put_reasons(gp_buf *b, const char *s)
 	gp_buf_putc(b, '}');
 }
 
-/*
- * A point Feature up to and including its properties (staff members and
- * `extra` members last), the Feature itself left open.
- */
-static void feature_open(gp_buf *b, const gp_point *p, double c0, double c1, int decimals,
-                         const char *crs_uri, int staff, const char *extra)
-{
-	gp_buf_putc(b, '{');
-	if (crs_uri)
-		gp_json_put_crs_member(b, crs_uri);
-	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
-	gp_buf_put_i64(b, p->id);
-	gp_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
-	gp_buf_put_fixed(b, c0, decimals);
-	gp_buf_putc(b, ',');
-	gp_buf_put_fixed(b, c1, decimals);
-	gp_buf_puts(b, "]},\"properties\":{\"category\":");
-	gp_json_put_str(b, gp_category_name(p->category));
-	gp_buf_puts(b, ",\"comment\":");
-	gp_json_put_str(b, p->comment ? p->comment : "");
-	gp_buf_puts(b, ",\"topic\":");
-	gp_json_put_str_or_null(b, p->topic);
-	gp_buf_puts(b, ",\"status\":");
-	gp_json_put_str(b, gp_status_name(p->status));
-	gp_buf_puts(b, ",\"created\":");
-	gp_json_put_str(b, p->created);
-	gp_buf_puts(b, ",\"updated\":");
-	gp_json_put_str(b, p->updated);
-	gp_buf_puts(b, ",\"supporters\":");
-	gp_buf_put_i64(b, p->supporters);
-	gp_buf_puts(b, ",\"ortsbezirk_id\":");
-	gp_json_put_str_or_null(b, p->ortsbezirk.id);
-	gp_buf_puts(b, ",\"ortsbezirk_name\":");
-	gp_json_put_str_or_null(b, p->ortsbezirk.name);
-	gp_buf_puts(b, ",\"stadtteil_id\":");
-	gp_json_put_str_or_null(b, p->stadtteil.id);
-	gp_buf_puts(b, ",\"stadtteil_name\":");
-	gp_json_put_str_or_null(b, p->stadtteil.name);
-	gp_buf_puts(b, ",\"channel\":");
-	gp_json_put_str(b, gp_channel_name(p->channel));
-	gp_buf_puts(b, ",\"event\":");
-	if (p->event > 0)
-		gp_buf_put_i64(b, p->event);
-	else
-		gp_buf_puts(b, "null");
-	gp_buf_puts(b, ",\"reply\":");
-	gp_json_put_str_or_null(b, p->reply);
-	gp_buf_puts(b, ",\"reply_at\":");
-	gp_json_put_str_or_null(b, p->reply_at[0] ? p->reply_at : NULL);
-	gp_buf_puts(b, ",\"outcome\":");
-	gp_json_put_str(b, gp_outcome_name(p->outcome));
-	if (staff) {
-		gp_buf_puts(b, ",\"note\":");
-		gp_json_put_str_or_null(b, p->note);
-		gp_buf_puts(b, ",\"flags\":");
-		gp_buf_put_i64(b, p->flags);
-		gp_buf_puts(b, ",\"flag_reasons\":");
-		put_reasons(b, p->flag_reasons);
-	}
-	if (extra) {
-		gp_buf_putc(b, ',');
-		gp_buf_puts(b, extra);
-	}
-	gp_buf_putc(b, '}');
-}
-
-void gp_json_point_feature_with(gp_buf *b, const gp_point *p, double c0, double c1,
-                                int decimals, const char *crs_uri, const char *extra)
-{
-	feature_open(b, p, c0, c1, decimals, crs_uri, 0, extra);
-	gp_buf_putc(b, '}');
-}
-
-void gp_json_point_feature_open(gp_buf *b, const gp_point *p, double c0, double c1,
-                                int decimals, const char *crs_uri)
-{
-	feature_open(b, p, c0, c1, decimals, crs_uri, 0, NULL);
-}
-
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
-                                 int64_t improvement)
+                                 int64_t improvement, const char *extra)
 {
 	gp_buf_puts(b, "{\"id\":");
 	gp_json_put_str(b, id);
@@ -189,22 +111,13 @@ void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
 	gp_json_put_str(b, name);
 	gp_buf_puts(b, ",\"layer\":");
 	gp_json_put_str(b, layer);
-	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld}",
+	gp_buf_printf(b, ",\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld",
 	              (long long)favourite, (long long)improvement,
 	              (long long)(favourite + improvement));
-}
-
-void gp_json_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
-                           int decimals, const char *crs_uri)
-{
-	feature_open(b, p, c0, c1, decimals, crs_uri, 0, NULL);
-	gp_buf_putc(b, '}');
-}
-
-void gp_json_point_feature_staff(gp_buf *b, const gp_point *p, double c0, double c1,
-                                 int decimals, const char *crs_uri)
-{
-	feature_open(b, p, c0, c1, decimals, crs_uri, 1, NULL);
+	if (extra) {
+		gp_buf_putc(b, ',');
+		gp_buf_puts(b, extra);
+	}
 	gp_buf_putc(b, '}');
 }
 

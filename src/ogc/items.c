@@ -92,7 +92,7 @@ static int put_point(void *ctx, const gp_point *p, double c0, double c1)
 
 	if (pp->n++)
 		gp_buf_putc(pp->b, ',');
-	gp_json_point_feature(pp->b, p, c0, c1, gp_crs_decimals(pp->crs), NULL);
+	gp_read_point_feature(pp->b, p, c0, c1, &(gp_read_feature){ .crs = pp->crs });
 	return gp_buf_status(pp->b);
 }
 
@@ -109,11 +109,15 @@ int ogc_point_items(gp_http_exchange *x, gp_err *err)
 	int rc;
 
 	gp_read_query_init(&q, &vis);
+	/* The queryable fields of the field set, each its own parameter. */
+	for (size_t i = 0; i < gp_read_point_field_count; i++) {
+		const gp_read_field *f = &gp_read_point_fields[i];
+		if (f->param && (rc = f->param(r, &q, gp_http_param(x, f->column.name), err)))
+			return rc;
+	}
 	if ((rc = ogc_format(x, err)) || (rc = ogc_crs(x, "crs", &q.crs, err)) ||
 	    (rc = ogc_crs(x, "bbox-crs", &bbox_crs, err)) ||
-	    (rc = gp_read_param_category(&q, gp_http_param(x, "category"), err)) ||
 	    (rc = gp_read_param_district(r, &q, gp_http_param(x, "district"), err)) ||
-	    (rc = gp_read_param_topic(r, &q, gp_http_param(x, "topic"), err)) ||
 	    (rc = parse_limit(x, &q.limit, err)) ||
 	    (rc = gp_read_param_datetime(&q, gp_http_param(x, "datetime"), err)) ||
 	    (rc = gp_read_param_bbox(r, &q, gp_http_param(x, "bbox"), bbox_crs, err)) ||
@@ -165,7 +169,8 @@ static void put_short_id(gp_buf *b, const char *id)
 static int put_district(void *ctx, const gp_read_district *d)
 {
 	district_page *dp = ctx;
-	gp_buf *b = dp->b;
+	const gp_config *cfg = gp_worker_config(gp_http_worker(dp->x));
+	gp_buf *b = dp->b, extra;
 	int rc;
 
 	if (dp->area) {
@@ -188,9 +193,23 @@ static int put_district(void *ctx, const gp_read_district *d)
 	if ((rc = gp_read_district_geometry(dp->r, b, d, dp->crs)))
 		return rc;
 	gp_buf_puts(b, ",\"properties\":");
-	gp_json_district_properties(b, d->id, d->name, gp_layer_name(d->layer),
-	                            d->count[GP_CATEGORY_FAVOURITE],
-	                            d->count[GP_CATEGORY_IMPROVEMENT]);
+	/* Flat counts by channel and topic, as GIS attribute tables show them. */
+	gp_buf_init(&extra, 4096);
+	for (int k = 0; k < GP_CHANNEL_COUNT; k++)
+		gp_buf_printf(&extra, "%s\"channel_%s\":%lld", k ? "," : "",
+		              gp_channel_name((gp_channel)k), (long long)d->channel[k]);
+	for (size_t t = 0; t < d->ntopics; t++) {
+		/* topic ids hold only a-z, 0-9 and _ (config.c): nothing to escape */
+		gp_buf_printf(&extra, ",\"topic_%s\":%lld", cfg->topics[t].id,
+		              (long long)d->topic[t]);
+	}
+	if (!(rc = gp_buf_status(&extra)))
+		gp_json_district_properties(b, d->id, d->name, gp_layer_name(d->layer),
+		                            d->count[GP_CATEGORY_FAVOURITE],
+		                            d->count[GP_CATEGORY_IMPROVEMENT], gp_buf_cstr(&extra));
+	gp_buf_free(&extra);
+	if (rc)
+		return rc;
 	if (dp->single) {
 		char alt[160];
 		int n = 0;
@@ -283,8 +302,10 @@ static int put_point_item(void *ctx, const gp_point *p, double c0, double c1)
 	gp_buf *b = gp_http_out(pi->x), href;
 	int n = 0;
 
-	gp_json_point_feature_open(b, p, c0, c1, gp_crs_decimals(pi->crs),
-	                           ogc_crs_member_uri(pi->crs));
+	gp_read_point_feature(b, p, c0, c1,
+	                      &(gp_read_feature){ .crs = pi->crs,
+	                                          .crs_uri = ogc_crs_member_uri(pi->crs),
+	                                          .open = 1 });
 	gp_buf_puts(b, ",\"links\":[");
 	page_link(pi->x, b, &n, "self", NULL, NULL);
 	gp_buf_init(&href, 4096);

@@ -365,9 +365,31 @@ static int collection(gp_http_exchange *x, gp_err *err)
 	return gp_buf_status(b);
 }
 
+typedef struct enum_ctx {
+	gp_buf *b;
+	const char *field;
+	int n;
+} enum_ctx;
+
+/* The codes of one field, as a JSON Schema enum. */
+static int put_enum(void *ctx, const char *field, const char *code, const char *de,
+                    const char *en)
+{
+	enum_ctx *e = ctx;
+
+	(void)de;
+	(void)en;
+	if (strcmp(field, e->field) != 0)
+		return 0;
+	if (e->n++)
+		gp_buf_putc(e->b, ',');
+	gp_json_put_str(e->b, code);
+	return 0;
+}
+
 static int queryables(gp_http_exchange *x, gp_err *err)
 {
-	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
+	gp_read *r = gp_worker_read(gp_http_worker(x));
 	const ogc_collection *c;
 	gp_buf *b = gp_http_out(x);
 	gp_buf id;
@@ -385,15 +407,26 @@ static int queryables(gp_http_exchange *x, gp_err *err)
 	gp_json_put_str(b, c->title);
 	gp_buf_puts(b, ",\"properties\":{");
 	if (c->layer < 0) {
-		gp_buf_puts(b, "\"category\":{\"title\":\"Kategorie\",\"type\":\"string\","
-		               "\"enum\":[\"favourite\",\"improvement\"]},"
-		               "\"topic\":{\"title\":\"Thema\",\"type\":\"string\",\"enum\":[");
-		for (size_t i = 0; i < cfg->ntopics; i++) {
-			if (i)
-				gp_buf_putc(b, ',');
-			gp_json_put_str(b, cfg->topics[i].id);
+		/* The queryable fields of the field set, with their codes. */
+		for (size_t i = 0; i < gp_read_point_field_count; i++) {
+			const gp_read_field *f = &gp_read_point_fields[i];
+			enum_ctx e = { b, f->column.name, 0 };
+			if (!f->title)
+				continue;
+			gp_json_put_str(b, f->column.name);
+			gp_buf_puts(b, ":{\"title\":");
+			gp_json_put_str(b, f->title);
+			/* An integer (the event's id) has no list of codes. */
+			if (f->column.type == GP_FIELD_INTEGER) {
+				gp_buf_puts(b, ",\"type\":\"integer\"},");
+				continue;
+			}
+			gp_buf_puts(b, ",\"type\":\"string\",\"enum\":[");
+			if ((rc = gp_read_labels(r, put_enum, &e)))
+				return rc;
+			gp_buf_puts(b, "]},");
 		}
-		gp_buf_puts(b, "]},\"district\":{\"title\":\"Ortsbezirk oder Stadtteil\","
+		gp_buf_puts(b, "\"district\":{\"title\":\"Ortsbezirk oder Stadtteil\","
 		               "\"description\":\"A district id (ob-… or st-…): points in that "
 		               "Ortsbezirk or Stadtteil\",\"type\":\"string\"}");
 	}
@@ -418,7 +451,7 @@ const gp_http_route gp_ogc_routes[] = {
 	{ "GET", "/ogc/collections/{collectionId}/queryables", queryables, "f",
 	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/points/items", ogc_point_items,
-	  ITEM_PARAMS " after category topic district", GP_HTTP_NO_BODY, 0 },
+	  ITEM_PARAMS " after category topic channel event outcome district", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/{collectionId}/items", ogc_items, ITEM_PARAMS " offset",
 	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", ogc_item, "f crs",

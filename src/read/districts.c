@@ -131,10 +131,23 @@ typedef struct shape {
 
 /* ---- districts with counts --------------------------------------------------------- */
 
+/*
+ * Per district (by index in ids): points by category, by channel and by
+ * configured topic (slots of MAX_TOPICS), gathered from the kept counts.
+ */
+#define MAX_TOPICS 64
+
+typedef struct tally_row {
+	int64_t cat[GP_CATEGORY_COUNT];
+	int64_t chan[GP_CHANNEL_COUNT];
+	int64_t topic[MAX_TOPICS];
+} tally_row;
+
 typedef struct counts {
 	read_names ids;
-	int64_t (*n)[GP_CATEGORY_COUNT];
+	tally_row *n;
 	size_t cap;
+	int topic; /* the topic being tallied, or -1: categories and channels */
 } counts;
 
 static int add_count(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
@@ -143,26 +156,31 @@ static int add_count(void *ctx, const char *district_id, gp_category cat, gp_cha
 	counts *c = ctx;
 	long i;
 
-	(void)chan;
 	if (!district_id)
 		return 0;
 	if ((i = read_names_put(&c->ids, district_id)) < 0)
 		return GP_ENOMEM;
 	if ((size_t)i >= c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 64;
-		int64_t (*p)[GP_CATEGORY_COUNT] = realloc(c->n, cap * sizeof(*p));
+		tally_row *p = realloc(c->n, cap * sizeof(*p));
 		if (!p)
 			return GP_ENOMEM;
 		memset(p + c->cap, 0, (cap - c->cap) * sizeof(*p));
 		c->n = p;
 		c->cap = cap;
 	}
-	c->n[i][cat] += n;
+	if (c->topic >= 0) {
+		c->n[i].topic[c->topic] += n;
+	} else {
+		c->n[i].cat[cat] += n;
+		c->n[i].chan[chan] += n;
+	}
 	return 0;
 }
 
 typedef struct list_run {
 	const counts *c;
+	size_t ntopics;
 	const shape *sh;
 	gp_read_district_cb cb;
 	void *ctx;
@@ -174,12 +192,19 @@ static int list_one(void *ctx, const gp_store_district_row *row)
 	gp_read_district d;
 	long i = read_names_find(&l->c->ids, row->id);
 
+	static const int64_t none[MAX_TOPICS];
+
 	memset(&d, 0, sizeof(d));
 	d.id = row->id;
 	d.name = row->name;
 	d.layer = row->layer;
-	if (i >= 0)
-		memcpy(d.count, l->c->n[i], sizeof(d.count));
+	d.topic = none;
+	d.ntopics = l->ntopics;
+	if (i >= 0) {
+		memcpy(d.count, l->c->n[i].cat, sizeof(d.count));
+		memcpy(d.channel, l->c->n[i].chan, sizeof(d.channel));
+		d.topic = l->c->n[i].topic;
+	}
 	d.shape = l->sh;
 	return l->cb(l->ctx, &d);
 }
@@ -189,11 +214,14 @@ int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const cha
 {
 	counts c;
 	shape sh = { 0 };
-	list_run l = { &c, with_shape ? &sh : NULL, cb, ctx };
+	const gp_config *cfg = r->cache->cfg;
+	size_t ntopics = cfg->ntopics < MAX_TOPICS ? cfg->ntopics : MAX_TOPICS;
+	list_run l = { &c, ntopics, with_shape ? &sh : NULL, cb, ctx };
 	gp_point_filter f;
 	int rc;
 
 	memset(&c, 0, sizeof(c));
+	c.topic = -1;
 	gp_point_filter_init(&f);
 	f.status = read_status(vis);
 	/* One snapshot for the list and its counts. */
@@ -204,6 +232,14 @@ int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const cha
 	for (int l2 = 0; l2 < GP_LAYER_COUNT && !rc; l2++)
 		if (layer < 0 || layer == l2)
 			rc = gp_store_point_tally(r->store, &f, l2, add_count, &c);
+	/* Then once per topic: a few rows of the kept counts each. */
+	for (size_t t = 0; t < ntopics && !rc; t++) {
+		c.topic = (int)t;
+		f.topic = cfg->topics[t].id;
+		for (int l2 = 0; l2 < GP_LAYER_COUNT && !rc; l2++)
+			if (layer < 0 || layer == l2)
+				rc = gp_store_point_tally(r->store, &f, l2, add_count, &c);
+	}
 	if (!rc)
 		rc = gp_store_district_list(r->store, layer, id, 0, list_one, &l);
 	if (rc == GP_NOT_FOUND && id)

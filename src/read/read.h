@@ -42,6 +42,7 @@
 #include "geopart/bbox.h"
 #include "geopart/crs.h"
 #include "geopart/district.h"
+#include "geopart/field.h"
 #include "geopart/point.h"
 #include "geopart/role.h"
 #include "geopart/survey.h"
@@ -187,7 +188,8 @@ int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err);
 
 /*
  * A period as /api gives it: since and until, RFC 3339 dates or
- * date-times, both inclusive, an until date meaning the end of that day.
+ * date-times (any year 0000–9999; without a zone: local time, see
+ * gp_time_parse), both inclusive, an until date meaning the end of that day.
  * GP_BAD_REQUEST naming the parameter when malformed or when until lies
  * before since.
  */
@@ -196,7 +198,8 @@ int gp_read_param_period(gp_read_query *q, const char *since, const char *until,
 
 /*
  * A period as OGC API gives it: datetime, an instant or an interval
- * "start/end" whose open ends are empty or "..".  GP_BAD_REQUEST naming
+ * "start/end" whose open ends are empty or ".." (QGIS opens a start with
+ * 0000-01-01T00:00:00Z), each as gp_read_param_period reads it.  GP_BAD_REQUEST naming
  * datetime.
  */
 int gp_read_param_datetime(gp_read_query *q, const char *value, gp_err *err);
@@ -278,12 +281,90 @@ int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, cons
                  void *ctx);
 void gp_read_walk_end(gp_read *r);
 
+/* ---- the field set of points (fields.c) ------------------------------------------------ */
+
+/*
+ * The one table of a point's attributes, in the order every writer puts
+ * them: GeoJSON properties (/api, /ogc, export files), CSV columns,
+ * GeoPackage columns and the database view points_gis.  A field is
+ * written when gp_read_field_written says so: staff fields only for staff,
+ * lon/lat only in a geographic CRS, x/y (easting, northing) only in a
+ * projected one.
+ */
+enum {
+	GP_READ_FIELD_STAFF = 1 << 0,      /* what only staff see */
+	GP_READ_FIELD_GEOGRAPHIC = 1 << 1, /* the coordinates in degrees */
+	GP_READ_FIELD_PROJECTED = 1 << 2   /* the coordinates in metres */
+};
+
+typedef struct gp_read_field gp_read_field;
+struct gp_read_field {
+	gp_field_column column;
+	unsigned where; /* GP_READ_FIELD_* */
+	/* the value of p written at east/north (in the CRS written) */
+	void (*get)(const gp_point *p, double east, double north, gp_field_value *out);
+	/*
+	 * A queryable field (OGC API Part 3: a query parameter of its name, its
+	 * codes from gp_read_labels): its title and its parameter's parser
+	 * (value NULL leaves q as it is); NULL for the others.
+	 */
+	const char *title;
+	int (*param)(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
+};
+
+extern const gp_read_field gp_read_point_fields[];
+extern const size_t gp_read_point_field_count;
+
+/* 1 when f belongs to what is written in `crs` for staff (1) or not (0). */
+int gp_read_field_written(const gp_read_field *f, gp_crs crs, int staff);
+
+/*
+ * f's value for point p written at c0/c1 in `crs`: in that CRS's authority
+ * order (API answers) or, with gis_order, easting first (files).  Strings
+ * borrowed from p.
+ */
+void gp_read_field_get(const gp_read_field *f, const gp_point *p, gp_crs crs, int gis_order,
+                       double c0, double c1, gp_field_value *out);
+
+/* Decimal places a REAL field keeps in `crs` (0.1 mm, or 1e-9 degree). */
+int gp_read_field_decimals(const gp_read_field *f, gp_crs crs);
+
+/* How gp_read_point_feature writes a point. */
+typedef struct gp_read_feature {
+	gp_crs crs;          /* of c0/c1 */
+	int gis_order;       /* c0 is the easting in every CRS (files); else authority order */
+	int staff;           /* with the staff fields */
+	const char *crs_uri; /* a GeoJSON 2008 crs member, or NULL */
+	const char *extra;   /* JSON members appended to the properties, or NULL */
+	int open;            /* leave the Feature open for members after its properties */
+} gp_read_feature;
+
+/*
+ * A point as a GeoJSON Feature: its id (also a property, so tools that
+ * renumber features keep it), a Point at c0/c1, and the field set as
+ * properties.
+ */
+void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
+                           const gp_read_feature *how);
+
+/*
+ * Every code a field of the set takes from a fixed list — category, topic
+ * (configured), channel, status, outcome — with its German and English label, in
+ * that order; a non-zero return of cb stops and is returned.
+ */
+typedef int (*gp_read_label_cb)(void *ctx, const char *field, const char *code,
+                                const char *label_de, const char *label_en);
+int gp_read_labels(gp_read *r, gp_read_label_cb cb, void *ctx);
+
 /* ---- districts ------------------------------------------------------------------------ */
 
 typedef struct gp_read_district {
 	const char *id, *name;
 	gp_layer layer;
 	int64_t count[GP_CATEGORY_COUNT]; /* the points vis admits */
+	int64_t channel[GP_CHANNEL_COUNT]; /* the same by channel */
+	const int64_t *topic;              /* by configured topic, in the configured order */
+	size_t ntopics;                    /* (the first 64 topics) */
 	const void *shape;                /* for gp_read_district_geometry/_hits */
 } gp_read_district;
 
@@ -292,7 +373,8 @@ typedef int (*gp_read_district_cb)(void *ctx, const gp_read_district *d);
 /*
  * The districts of `layer` (< 0: both) in layer then import order, or the
  * one named `id` (GP_NOT_FOUND naming id otherwise), with counts of what
- * vis admits; with_shape makes the outline available to the callback.
+ * vis admits by category, channel and topic; with_shape makes the outline
+ * available to the callback.
  */
 int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const char *id,
                       int with_shape, gp_read_district_cb cb, void *ctx, gp_err *err);

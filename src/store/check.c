@@ -100,7 +100,7 @@ static const probe probes[] = {
 	  " AND p.category = t.category) FROM point_totals t WHERE t.n != (SELECT count(*)"
 	  " FROM points p WHERE p.status = t.status AND p.category = t.category)", NULL,
 	  "totals" },
-	/* The questionnaire's kept counts (0007_survey.sql) against its answers. */
+	/* The questionnaire's kept counts (0006_survey.sql) against its answers. */
 	{ "WITH re (question, ortsbezirk, code, n) AS ("
 	  " SELECT question, coalesce(ortsbezirk, ''), code, count(*) FROM survey_answers"
 	  "  WHERE code IS NOT NULL GROUP BY 1, 2, 3"

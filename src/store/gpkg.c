@@ -3,6 +3,13 @@
  * with gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns, one
  * feature table `points` whose geometries are GeoPackage binary blobs
  * (header "GP" + WKB), and the gpkg_rtree_index spatial index QGIS uses.
+ * Which attributes a point has is the caller's (a table of columns, the
+ * read layer's field set); fid is the point id.  Beside it: a feature
+ * table `districts` (both layers, copied from this database in its own
+ * CRS, EPSG:25832), an attribute table `labels` (the German and English
+ * labels of the codes, given by the caller), and layer metadata in
+ * GDAL's form of the metadata extension (gpkg_metadata), which ogrinfo and
+ * QGIS show.
  *
  * The SRS definitions (WKT) are copied from this database's SpatiaLite
  * spatial_ref_sys, so no PROJ call is needed here.  Coordinates are written
@@ -21,6 +28,8 @@
 
 struct gp_store_gpkg {
 	sqlite3 *db;
+	const gp_field_column *cols;
+	size_t ncols;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *rtree;
 	int srid;
@@ -105,46 +114,123 @@ static const char schema[] =
 	"CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT,"
 	" extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
 	" CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));"
-	"CREATE TABLE points (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom POINT,"
-	" category TEXT NOT NULL, comment TEXT NOT NULL, topic TEXT, status TEXT NOT NULL,"
-	" created DATETIME NOT NULL, updated DATETIME NOT NULL, supporters INTEGER NOT NULL,"
-	" ortsbezirk_id TEXT, ortsbezirk_name TEXT, stadtteil_id TEXT, stadtteil_name TEXT,"
-	" lon DOUBLE NOT NULL, lat DOUBLE NOT NULL);"
-	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);";
+	"CREATE VIRTUAL TABLE rtree_points_geom USING rtree(id, minx, maxx, miny, maxy);"
+	"CREATE TABLE districts (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" geom MULTIPOLYGON, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, layer TEXT NOT NULL);"
+	"CREATE VIRTUAL TABLE rtree_districts_geom USING rtree(id, minx, maxx, miny, maxy);"
+	"CREATE TABLE labels (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	" field TEXT NOT NULL, code TEXT NOT NULL, label_de TEXT NOT NULL,"
+	" label_en TEXT NOT NULL, UNIQUE (field, code));"
+	"INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+	" VALUES ('labels', 'attributes', 'labels',"
+	" 'German and English labels of the codes of category, topic, channel and status');"
+	"CREATE TABLE gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL,"
+	" md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL,"
+	" mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE gpkg_metadata_reference (reference_scope TEXT NOT NULL,"
+	" table_name TEXT, column_name TEXT, row_id_value INTEGER,"
+	" timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+	" md_file_id INTEGER NOT NULL, md_parent_id INTEGER,"
+	" CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id),"
+	" CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id));"
+	"INSERT INTO gpkg_extensions VALUES ('gpkg_metadata', NULL, 'gpkg_metadata',"
+	" 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write');"
+	"INSERT INTO gpkg_extensions VALUES ('gpkg_metadata_reference', NULL, 'gpkg_metadata',"
+	" 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write');";
+
+/* GeoPackage's own column types: INTEGER is 64-bit, DATETIME ISO 8601 UTC. */
+static const char *const column_types[] = {
+	[GP_FIELD_INTEGER] = "INTEGER",
+	[GP_FIELD_REAL] = "DOUBLE",
+	[GP_FIELD_TEXT] = "TEXT",
+	[GP_FIELD_DATETIME] = "DATETIME",
+};
+
+/* CREATE TABLE points and its INSERT, from the caller's columns. */
+static int points_table(gp_store_gpkg *g)
+{
+	gp_buf create, insert;
+	int rc;
+
+	gp_buf_init(&create, 1 << 16);
+	gp_buf_init(&insert, 1 << 16);
+	gp_buf_puts(&create, "CREATE TABLE points (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,"
+	                     " geom POINT");
+	gp_buf_puts(&insert, "INSERT INTO points VALUES (?1, ?2");
+	for (size_t i = 0; i < g->ncols; i++) {
+		/* Names come from a compiled-in table; quoted all the same. */
+		gp_buf_printf(&create, ", \"%s\" %s%s", g->cols[i].name,
+		              column_types[g->cols[i].type], g->cols[i].not_null ? " NOT NULL" : "");
+		gp_buf_printf(&insert, ", ?%zu", i + 3);
+	}
+	gp_buf_puts(&create, ")");
+	gp_buf_puts(&insert, ")");
+	if ((rc = gp_buf_status(&create)) || (rc = gp_buf_status(&insert)) ||
+	    (rc = gpkg_exec(g->db, gp_buf_cstr(&create))))
+		goto out;
+	if (sqlite3_prepare_v2(g->db, gp_buf_cstr(&insert), -1, &g->insert, NULL) != SQLITE_OK) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		rc = GP_EFAULT;
+	}
+out:
+	gp_buf_free(&create);
+	gp_buf_free(&insert);
+	return rc;
+}
 
 /*
  * The triggers the gpkg_rtree_index extension requires (GeoPackage 1.3,
  * annex on the RTree Spatial Indexes extension), created after the bulk
  * load; ST_* are the functions GeoPackage readers provide.
  */
-static const char rtree_triggers[] =
-	"CREATE TRIGGER rtree_points_geom_insert AFTER INSERT ON points"
+static const char rtree_template[] =
+	"CREATE TRIGGER rtree_@_geom_insert AFTER INSERT ON @"
 	" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update1 AFTER UPDATE OF geom ON points"
+	"CREATE TRIGGER rtree_@_geom_update1 AFTER UPDATE OF geom ON @"
 	" WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update2 AFTER UPDATE OF geom ON points"
+	"CREATE TRIGGER rtree_@_geom_update2 AFTER UPDATE OF geom ON @"
 	" WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
-	"CREATE TRIGGER rtree_points_geom_update3 AFTER UPDATE ON points"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid; END;"
+	"CREATE TRIGGER rtree_@_geom_update3 AFTER UPDATE ON @"
 	" WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid;"
-	" INSERT OR REPLACE INTO rtree_points_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid;"
+	" INSERT OR REPLACE INTO rtree_@_geom VALUES (NEW.fid, ST_MinX(NEW.geom),"
 	" ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)); END;"
-	"CREATE TRIGGER rtree_points_geom_update4 AFTER UPDATE ON points"
+	"CREATE TRIGGER rtree_@_geom_update4 AFTER UPDATE ON @"
 	" WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom)) BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id IN (OLD.fid, NEW.fid); END;"
-	"CREATE TRIGGER rtree_points_geom_delete AFTER DELETE ON points"
+	" DELETE FROM rtree_@_geom WHERE id IN (OLD.fid, NEW.fid); END;"
+	"CREATE TRIGGER rtree_@_geom_delete AFTER DELETE ON @"
 	" WHEN old.geom NOT NULL BEGIN"
-	" DELETE FROM rtree_points_geom WHERE id = OLD.fid; END;"
-	"INSERT INTO gpkg_extensions VALUES ('points', 'geom', 'gpkg_rtree_index',"
+	" DELETE FROM rtree_@_geom WHERE id = OLD.fid; END;"
+	"INSERT INTO gpkg_extensions VALUES ('@', 'geom', 'gpkg_rtree_index',"
 	" 'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');";
 
+/* The triggers and extension row of the spatial index of `table` (@ above). */
+static int rtree_triggers(sqlite3 *db, const char *table)
+{
+	gp_buf sql;
+	int rc;
+
+	gp_buf_init(&sql, 1 << 16);
+	for (const char *t = rtree_template; *t; t++) {
+		if (*t == '@')
+			gp_buf_puts(&sql, table);
+		else
+			gp_buf_putc(&sql, *t);
+	}
+	rc = gp_buf_status(&sql);
+	if (!rc)
+		rc = gpkg_exec(db, gp_buf_cstr(&sql));
+	gp_buf_free(&sql);
+	return rc;
+}
+
 int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
-                      gp_err *err)
+                      const gp_field_column *cols, size_t ncols, gp_err *err)
 {
 	gp_store_gpkg *g = calloc(1, sizeof(*g));
 	char sql[512];
@@ -154,6 +240,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	if (!g)
 		return GP_ENOMEM;
 	g->srid = srid;
+	g->cols = cols;
+	g->ncols = ncols;
 	rc = sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                                        SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -164,8 +252,10 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	}
 	if ((rc = gpkg_exec(g->db, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
 	                           "BEGIN")) ||
-	    (rc = gpkg_exec(g->db, schema)) || (rc = copy_srs(src, g->db, 4326)) ||
-	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))))
+	    (rc = gpkg_exec(g->db, schema)) || (rc = points_table(g)) ||
+	    (rc = copy_srs(src, g->db, 4326)) ||
+	    (srid != 4326 && (rc = copy_srs(src, g->db, srid))) ||
+	    (srid != 25832 && (rc = copy_srs(src, g->db, 25832))))
 		goto fail;
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description,"
@@ -175,12 +265,8 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	         srid, srid);
 	if ((rc = gpkg_exec(g->db, sql)))
 		goto fail;
-	rc = sqlite3_prepare_v2(g->db, "INSERT INTO points VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	                               " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)", -1, &g->insert,
-	                        NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
-		                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
+	                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
 	if (rc != SQLITE_OK) {
 		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
 		rc = GP_EFAULT;
@@ -192,6 +278,28 @@ fail:
 	gp_err_set(err, rc, "output", "cannot write the GeoPackage %s", path);
 	gp_store_gpkg_free(g);
 	return rc;
+}
+
+/* Widens *e to hold b; the first box (n == 0) is e itself. */
+static void widen(gp_bbox *e, int64_t n, const gp_bbox *b)
+{
+	if (n == 0) {
+		*e = *b;
+		return;
+	}
+	e->minx = b->minx < e->minx ? b->minx : e->minx;
+	e->miny = b->miny < e->miny ? b->miny : e->miny;
+	e->maxx = b->maxx > e->maxx ? b->maxx : e->maxx;
+	e->maxy = b->maxy > e->maxy ? b->maxy : e->maxy;
+}
+
+/* Binds a box to ?at … ?at+3 as minx, miny, maxx, maxy. */
+static void bind_box(sqlite3_stmt *st, int at, const gp_bbox *b)
+{
+	sqlite3_bind_double(st, at, b->minx);
+	sqlite3_bind_double(st, at + 1, b->miny);
+	sqlite3_bind_double(st, at + 2, b->maxx);
+	sqlite3_bind_double(st, at + 3, b->maxy);
 }
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -211,15 +319,8 @@ static void put_f64(unsigned char *p, double v)
 		p[i] = (unsigned char)(bits >> (8 * i));
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
+int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *values, double x,
+                      double y)
 {
 	/*
 	 * GeoPackage binary: "GP", version 0, flags 0x01 (little-endian, no
@@ -237,25 +338,25 @@ int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
 	put_u32(blob + 9, 1);
 	put_f64(blob + 13, x);
 	put_f64(blob + 21, y);
-	sqlite3_bind_int64(g->insert, 1, p->id);
+	sqlite3_bind_int64(g->insert, 1, fid);
 	sqlite3_bind_blob(g->insert, 2, blob, sizeof(blob), SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 3, gp_category_name(p->category), -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 4, p->comment ? p->comment : "", -1, SQLITE_STATIC);
-	bind_text_or_null(g->insert, 5, p->topic);
-	sqlite3_bind_text(g->insert, 6, gp_status_name(p->status), -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 7, p->created, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->insert, 8, p->updated, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(g->insert, 9, p->supporters);
-	bind_text_or_null(g->insert, 10, p->ortsbezirk.id);
-	bind_text_or_null(g->insert, 11, p->ortsbezirk.name);
-	bind_text_or_null(g->insert, 12, p->stadtteil.id);
-	bind_text_or_null(g->insert, 13, p->stadtteil.name);
-	sqlite3_bind_double(g->insert, 14, p->lon);
-	sqlite3_bind_double(g->insert, 15, p->lat);
+	for (size_t i = 0; i < g->ncols; i++) {
+		const gp_field_value *v = &values[i];
+		int at = (int)i + 3;
+
+		if (v->null)
+			sqlite3_bind_null(g->insert, at);
+		else if (g->cols[i].type == GP_FIELD_INTEGER)
+			sqlite3_bind_int64(g->insert, at, v->i);
+		else if (g->cols[i].type == GP_FIELD_REAL)
+			sqlite3_bind_double(g->insert, at, v->d);
+		else
+			sqlite3_bind_text(g->insert, at, v->s, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(g->insert);
 	sqlite3_reset(g->insert);
 	if (rc == SQLITE_DONE) {
-		sqlite3_bind_int64(g->rtree, 1, p->id);
+		sqlite3_bind_int64(g->rtree, 1, fid);
 		sqlite3_bind_double(g->rtree, 2, x);
 		sqlite3_bind_double(g->rtree, 3, y);
 		rc = sqlite3_step(g->rtree);
@@ -265,15 +366,205 @@ int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y)
 		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
 		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
 	}
-	if (g->n++ == 0) {
-		g->extent = (gp_bbox){ x, y, x, y };
-	} else {
-		g->extent.minx = x < g->extent.minx ? x : g->extent.minx;
-		g->extent.miny = y < g->extent.miny ? y : g->extent.miny;
-		g->extent.maxx = x > g->extent.maxx ? x : g->extent.maxx;
-		g->extent.maxy = y > g->extent.maxy ? y : g->extent.maxy;
+	widen(&g->extent, g->n++, &(gp_bbox){ x, y, x, y });
+	return 0;
+}
+
+/* A GeoPackage geometry blob: "GP", version 0, little-endian, no envelope, srs, WKB. */
+static int gpkg_blob(gp_buf *out, int srid, const void *wkb, size_t len)
+{
+	unsigned char head[8] = { 'G', 'P', 0, 0x01 };
+
+	put_u32(head + 4, (uint32_t)srid);
+	gp_buf_reset(out);
+	gp_buf_append(out, head, sizeof(head));
+	gp_buf_append(out, wkb, len);
+	return gp_buf_status(out);
+}
+
+int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src)
+{
+	sqlite3_stmt *get = gp_store_stmt(src, "SELECT id, name, layer, AsBinary(geom),"
+	                                       " MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom),"
+	                                       " MbrMaxY(geom) FROM districts ORDER BY layer, ord");
+	sqlite3_stmt *put = NULL, *idx = NULL, *contents = NULL;
+	gp_bbox extent = { 0, 0, 0, 0 };
+	gp_buf blob;
+	int64_t n = 0;
+	int rc, step;
+
+	if (!get)
+		return GP_EFAULT;
+	gp_buf_init(&blob, (size_t)64 << 20);
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO districts (geom, id, name, layer)"
+	                               " VALUES (?1, ?2, ?3, ?4)", -1, &put, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_districts_geom VALUES"
+		                               " (?1, ?2, ?4, ?3, ?5)", -1, &idx, NULL);
+	if (rc != SQLITE_OK)
+		goto sqlfail;
+	while ((step = sqlite3_step(get)) == SQLITE_ROW) {
+		gp_bbox b = { sqlite3_column_double(get, 4), sqlite3_column_double(get, 5),
+		              sqlite3_column_double(get, 6), sqlite3_column_double(get, 7) };
+		if ((rc = gpkg_blob(&blob, 25832, sqlite3_column_blob(get, 3),
+		                    (size_t)sqlite3_column_bytes(get, 3))))
+			goto out;
+		sqlite3_bind_blob(put, 1, blob.data, (int)blob.len, SQLITE_STATIC);
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_text(put, i + 2, (const char *)sqlite3_column_text(get, i), -1,
+			                  SQLITE_TRANSIENT);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(put);
+		sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(g->db));
+		bind_box(idx, 2, &b);
+		if (sqlite3_step(idx) != SQLITE_DONE)
+			goto sqlfail;
+		sqlite3_reset(idx);
+		widen(&extent, n++, &b);
+	}
+	if (step != SQLITE_DONE) {
+		rc = STORE_FAIL(src, step);
+		goto out;
+	}
+	rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_contents (table_name, data_type,"
+	                               " identifier, description, min_x, min_y, max_x, max_y,"
+	                               " srs_id) VALUES ('districts', 'features', 'districts',"
+	                               " 'Ortsbezirke and Stadtteile (layer) with their ids as the"
+	                               " points name them', ?1, ?2, ?3, ?4, 25832);"
+	                               , -1, &contents, NULL);
+	if (rc != SQLITE_OK)
+		goto sqlfail;
+	bind_box(contents, 1, &extent);
+	if (sqlite3_step(contents) != SQLITE_DONE)
+		goto sqlfail;
+	rc = gpkg_exec(g->db, "INSERT INTO gpkg_geometry_columns VALUES ('districts', 'geom',"
+	                      " 'MULTIPOLYGON', 25832, 0, 0)");
+	goto out;
+sqlfail:
+	gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+	rc = GP_EFAULT;
+out:
+	sqlite3_reset(get);
+	sqlite3_finalize(put);
+	sqlite3_finalize(idx);
+	sqlite3_finalize(contents);
+	gp_buf_free(&blob);
+	return rc;
+}
+
+int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *code,
+                            const char *label_de, const char *label_en)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO labels (field, code, label_de, label_en)"
+	                                   " VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, field, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, label_de, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, label_en, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+		return GP_EFAULT;
 	}
 	return 0;
+}
+
+/* Text for XML: the five characters XML reserves, escaped. */
+static void put_xml(gp_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': gp_buf_puts(b, "&amp;"); break;
+		case '<': gp_buf_puts(b, "&lt;"); break;
+		case '>': gp_buf_puts(b, "&gt;"); break;
+		case '"': gp_buf_puts(b, "&quot;"); break;
+		case '\'': gp_buf_puts(b, "&apos;"); break;
+		default: gp_buf_putc(b, *s);
+		}
+	}
+}
+
+/* Stores one metadata document and refers table `table` to it. */
+static int put_metadata(gp_store_gpkg *g, const char *table, const char *uri, const char *doc)
+{
+	sqlite3_stmt *md = NULL, *ref = NULL;
+	int rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata (md_scope, md_standard_uri,"
+	                                   " mime_type, metadata) VALUES ('dataset', ?1, 'text/xml',"
+	                                   " ?2)", -1, &md, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(g->db, "INSERT INTO gpkg_metadata_reference (reference_scope,"
+		                               " table_name, md_file_id) VALUES ('table', ?1, ?2)",
+		                        -1, &ref, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(md, 1, uri, -1, SQLITE_STATIC);
+		sqlite3_bind_text(md, 2, doc, -1, SQLITE_STATIC);
+		rc = sqlite3_step(md);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_text(ref, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ref, 2, sqlite3_last_insert_rowid(g->db));
+		rc = sqlite3_step(ref);
+	}
+	rc = rc == SQLITE_DONE ? 0 : GP_EFAULT;
+	if (rc)
+		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+	sqlite3_finalize(md);
+	sqlite3_finalize(ref);
+	return rc;
+}
+
+static void put_element(gp_buf *b, const char *name, const char *value)
+{
+	gp_buf_printf(b, "  <%s>", name);
+	put_xml(b, value);
+	gp_buf_printf(b, "</%s>\n", name);
+}
+
+int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
+                               const gp_store_gpkg_meta *m)
+{
+	const char *keys[] = { "TITLE", "DESCRIPTION", "LICENSE", "ATTRIBUTION", "DATE" };
+	const char *values[] = { m->title, m->description, m->licence, m->attribution, m->date };
+	gp_buf xml;
+	int rc;
+
+	/* GDAL's own document, which ogrinfo lists per layer. */
+	gp_buf_init(&xml, 1 << 20);
+	gp_buf_puts(&xml, "<GDALMultiDomainMetadata>\n  <Metadata>\n");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		gp_buf_printf(&xml, "    <MDI key=\"%s\">", keys[i]);
+		put_xml(&xml, values[i]);
+		gp_buf_puts(&xml, "</MDI>\n");
+	}
+	gp_buf_puts(&xml, "  </Metadata>\n</GDALMultiDomainMetadata>\n");
+	if ((rc = gp_buf_status(&xml)) ||
+	    (rc = put_metadata(g, table, "http://gdal.org", gp_buf_cstr(&xml))))
+		goto out;
+	/* QGIS's layer metadata document, which its layer properties show. */
+	gp_buf_reset(&xml);
+	gp_buf_puts(&xml, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+	                  "<qgis version=\"3.22\">\n");
+	put_element(&xml, "identifier", table);
+	put_element(&xml, "type", "dataset");
+	put_element(&xml, "title", m->title);
+	put_element(&xml, "abstract", m->description);
+	put_element(&xml, "rights", m->attribution);
+	put_element(&xml, "license", m->licence);
+	gp_buf_puts(&xml, "  <dates>\n    <date type=\"Published\" value=\"");
+	put_xml(&xml, m->date);
+	gp_buf_puts(&xml, "\"/>\n  </dates>\n</qgis>\n");
+	if (!(rc = gp_buf_status(&xml)))
+		rc = put_metadata(g, table, "http://mrcc.com/qgis.dtd", gp_buf_cstr(&xml));
+out:
+	gp_buf_free(&xml);
+	return rc;
 }
 
 int gp_store_gpkg_finish(gp_store_gpkg *g)
@@ -283,12 +574,10 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 
 	if (g->n) {
 		rc = sqlite3_prepare_v2(g->db, "UPDATE gpkg_contents SET min_x = ?1, min_y = ?2,"
-		                               " max_x = ?3, max_y = ?4", -1, &st, NULL);
+		                               " max_x = ?3, max_y = ?4 WHERE table_name = 'points'",
+		                        -1, &st, NULL);
 		if (rc == SQLITE_OK) {
-			sqlite3_bind_double(st, 1, g->extent.minx);
-			sqlite3_bind_double(st, 2, g->extent.miny);
-			sqlite3_bind_double(st, 3, g->extent.maxx);
-			sqlite3_bind_double(st, 4, g->extent.maxy);
+			bind_box(st, 1, &g->extent);
 			rc = sqlite3_step(st);
 		}
 		sqlite3_finalize(st);
@@ -297,7 +586,8 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 			return GP_EFAULT;
 		}
 	}
-	if ((rc = gpkg_exec(g->db, rtree_triggers)) || (rc = gpkg_exec(g->db, "COMMIT")))
+	if ((rc = rtree_triggers(g->db, "points")) ||
+	    (rc = rtree_triggers(g->db, "districts")) || (rc = gpkg_exec(g->db, "COMMIT")))
 		return rc;
 	sqlite3_finalize(g->insert);
 	sqlite3_finalize(g->rtree);

@@ -24,6 +24,7 @@
 
 #include "geopart/bbox.h"
 #include "geopart/district.h"
+#include "geopart/field.h"
 #include "geopart/point.h"
 #include "geopart/survey.h"
 #include "util/util.h"
@@ -488,13 +489,40 @@ typedef struct gp_store_gpkg gp_store_gpkg;
 /*
  * Starts a GeoPackage at `path` (a new or empty file) holding one feature
  * table `points` in EPSG `srid`, whose definition is copied from src's
- * spatial_ref_sys.  Caller owns *out: finish with gp_store_gpkg_finish(),
- * then free with gp_store_gpkg_free() (which alone abandons the file).
+ * spatial_ref_sys, with a column per cols[0..ncols) (borrowed until
+ * gp_store_gpkg_free) after fid and geom.  Caller owns *out: finish with
+ * gp_store_gpkg_finish(), then free with gp_store_gpkg_free() (which alone
+ * abandons the file).
  */
 int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
-                      gp_err *err);
-/* Adds one point at x/y (east/north first, in the GeoPackage's SRS). */
-int gp_store_gpkg_add(gp_store_gpkg *g, const gp_point *p, double x, double y);
+                      const gp_field_column *cols, size_t ncols, gp_err *err);
+/*
+ * Adds one point: feature id `fid` at x/y (east/north first, in the
+ * GeoPackage's SRS) with values[i] for column i; strings borrowed for the call.
+ */
+int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *values, double x,
+                      double y);
+/*
+ * Adds the feature table `districts` (id, name, layer; both layers) from
+ * src's districts, in their own CRS, EPSG:25832, with a spatial index.
+ */
+int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src);
+/* Adds a row to the attribute table `labels`; strings borrowed for the call. */
+int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *code,
+                            const char *label_de, const char *label_en);
+/* What a table of the GeoPackage is (strings borrowed for the call). */
+typedef struct gp_store_gpkg_meta {
+	const char *title, *description, *licence, *attribution;
+	const char *date; /* RFC 3339 */
+} gp_store_gpkg_meta;
+/*
+ * Describes table `table` in gpkg_metadata twice: in GDAL's document
+ * (TITLE, DESCRIPTION, LICENSE, ATTRIBUTION, DATE: what ogrinfo lists) and
+ * in QGIS's layer metadata document (title, abstract, rights, license,
+ * date: what QGIS's layer properties show).
+ */
+int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
+                               const gp_store_gpkg_meta *m);
 /* Records the extent, adds the spatial index's triggers, commits, closes. */
 int gp_store_gpkg_finish(gp_store_gpkg *g);
 void gp_store_gpkg_free(gp_store_gpkg *g);
@@ -509,7 +537,7 @@ typedef void (*gp_store_report_cb)(void *ctx, const char *problem);
  */
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx);
 
-/* ---- the questionnaire (survey.c, 0007_survey.sql) -------------------------- */
+/* ---- the questionnaire (survey.c, 0006_survey.sql) -------------------------- */
 
 /* A question as the database has recorded it; codes space separated. */
 typedef struct gp_store_survey_question {
@@ -531,7 +559,7 @@ int gp_store_survey_response_insert(gp_store *s, const char *day, const char *or
                                     const gp_survey_answer *answers, size_t n, int64_t *out_id);
 
 /*
- * A kept count (0007_survey.sql): with question NULL, the responses of an
+ * A kept count (0006_survey.sql): with question NULL, the responses of an
  * Ortsbezirk; with code NULL, the respondents who answered the question;
  * else the answers with that code.  Ortsbezirk NULL: not said.  Strings
  * borrowed for the callback.

@@ -1,11 +1,11 @@
 /*
- * survey.c — the questionnaire's tables (0007_survey.sql): the questions
+ * survey.c — the questionnaire's tables (0006_survey.sql): the questions
  * the survey has had, responses and their answers, and the counts results
  * are made of.
  *
  * Nothing here knows who answered: a response row holds its day and the
  * Ortsbezirk its respondent chose.  Results read the counts the triggers
- * of 0007_survey.sql keep, never the answers.  Nothing here decides what the public
+ * of 0006_survey.sql keep, never the answers.  Nothing here decides what the public
  * may see of the counts (read/survey.c suppresses small ones).
  */
 #include <string.h>

@@ -118,11 +118,27 @@ int64_t gp_time_mono_ms(void);
 int64_t gp_time_mono_us(void);
 /*
  * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
- * fractions allowed) or a full date ("2026-11-26", meaning its first
- * millisecond in UTC) into the canonical stored form.  Returns 0 or
- * GP_INVALID.
+ * fractions allowed; any year 0000–9999) or a full date ("2026-11-26",
+ * meaning its first millisecond in UTC) into the canonical stored form.
+ * A date-time without a zone ("2026-11-26T12:00:00", as QGIS writes one)
+ * is a wall-clock time of the local zone (gp_time_zone_set): in the hour
+ * the clocks repeat its first pass, in the hour they skip standard time.
+ * Returns 0 or GP_INVALID.
  */
 int gp_time_parse(char out[25], const char *s);
+/*
+ * Makes the IANA zone `name` ("Europe/Berlin", "UTC") the process's local
+ * time zone.  Call before any thread starts.  GP_INVALID for a name that
+ * is malformed or not in the zone database ($TZDIR or
+ * /usr/share/zoneinfo).
+ */
+int gp_time_zone_set(const char *name);
+/*
+ * A canonical time as the local zone's wall-clock time
+ * "YYYY-MM-DD HH:MM:SS" (what spreadsheets read as a date-time).
+ * GP_INVALID for text that is not canonical.
+ */
+int gp_time_local(char out[20], const char *canonical);
 
 /* ---- UTF-8 and text ----------------------------------------------------- */
 

@@ -68,7 +68,7 @@ int gp_channel_parse(gp_channel *out, const char *s)
 	return GP_INVALID;
 }
 
-/* Must match the CHECK constraint of points.outcome (migration 0006). */
+/* Must match the CHECK constraint of points.outcome (migration 0008). */
 static const char *const outcome_names[GP_OUTCOME_COUNT] = { "open", "in_review", "adopted",
 	                                                     "not_adopted" };
 
@@ -86,6 +86,63 @@ int gp_outcome_parse(gp_outcome *out, const char *s)
 		}
 	}
 	return GP_INVALID;
+}
+
+/* German and English labels of the codes, as the page and the files show them. */
+static const char *const category_labels[GP_CATEGORY_COUNT][2] = {
+	{ "Lieblingsort", "Favourite place" },
+	{ "Verbesserungswürdig", "Needs improvement" },
+};
+static const char *const status_labels[GP_STATUS_COUNT][2] = {
+	{ "Wartet auf Prüfung", "Pending" },
+	{ "Veröffentlicht", "Published" },
+	{ "Ausgeblendet", "Hidden" },
+};
+static const char *const channel_labels[GP_CHANNEL_COUNT][2] = {
+	{ "Online", "Online" },
+	{ "Ortsbezirksbegehung", "District walk" },
+	{ "Workshop", "Workshop" },
+};
+static const char *const outcome_labels[GP_OUTCOME_COUNT][2] = {
+	{ "Offen", "Open" },
+	{ "In Prüfung", "In review" },
+	{ "Übernommen", "Adopted" },
+	{ "Nicht übernommen", "Not adopted" },
+};
+
+const char *gp_category_label(gp_category c, int english)
+{
+	return (unsigned)c < GP_CATEGORY_COUNT ? category_labels[c][english != 0] : NULL;
+}
+
+const char *gp_status_label(gp_status s, int english)
+{
+	return (unsigned)s < GP_STATUS_COUNT ? status_labels[s][english != 0] : NULL;
+}
+
+const char *gp_channel_label(gp_channel c, int english)
+{
+	return (unsigned)c < GP_CHANNEL_COUNT ? channel_labels[c][english != 0] : NULL;
+}
+
+const char *gp_outcome_label(gp_outcome o, int english)
+{
+	return (unsigned)o < GP_OUTCOME_COUNT ? outcome_labels[o][english != 0] : NULL;
+}
+
+/* The attribution the bundled boundaries require (data/SOURCES.md). */
+static const char *const attributions[] = {
+	"Ortsbezirksgrenzen: © Stadtverwaltung Kaiserslautern, Open-Data-Portal "
+	"(opendata.kaiserslautern.de), Datensatz ‚Ortsbezirksgrenzen Kaiserslautern'; "
+	"Daten verändert (Koordinaten gerundet, Z entfernt, Ringorientierung; Stadtgrenze "
+	"durch Verschmelzen der Ortsbezirke abgeleitet).",
+	"Stadtteilgrenzen Kaiserslautern (Quelle vermutlich Stadtverwaltung Kaiserslautern), "
+	"übernommen aus github.com/vika279/gdv; Daten verändert.",
+};
+
+const char *gp_data_attribution(size_t i)
+{
+	return i < sizeof(attributions) / sizeof(attributions[0]) ? attributions[i] : NULL;
 }
 
 /* Must match the CHECK constraint of flags.reason (migration 0002). */

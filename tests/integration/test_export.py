@@ -110,7 +110,7 @@ class TestExport(ServerTest):
         self.assertIn(f'exported {len(self.public)} points'.encode(), r.stderr)
         self.assertIn('ETRS89 / UTM zone 32N', ogrinfo('-so', path, 'points'))
         # again over an existing file: replaced, not appended to
-        self.server.geopart('export', '--format', 'gpkg', '--output', path)
+        self.server.geopart('export', '--format', 'gpkg', '--crs', 'CRS84', '--output', path)
         info = ogrinfo('-so', path, 'points')
         self.assertIn('WGS 84', info)
         self.assertIn(f'Feature Count: {len(self.public)}', info)
@@ -144,7 +144,7 @@ class TestExport(ServerTest):
         self.assertIn('note', everything[hidden])
         r = s.get('/api/export?format=csv&status=hidden', headers=staff)
         rows = r.body.decode().splitlines()
-        self.assertTrue(rows[0].endswith(',note,flags'), rows[0])
+        self.assertTrue(rows[0].endswith(',note,flags,wkt'), rows[0])
         self.assertIn(hidden, [int(row.split(',', 1)[0]) for row in rows[1:]])
         self.assertTrue(all(',hidden,' in row for row in rows[1:]))
         self.assertProblem(s.get('/api/export?format=csv&status=lost', headers=staff), 400,

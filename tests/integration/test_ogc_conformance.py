@@ -123,14 +123,14 @@ class TestOgcConformance(ServerTest):
                 declared = [params[x['$ref'].rsplit('/', 1)[1]]['name']
                             for x in item['get'].get('parameters', []) if '$ref' in x]
                 if p.endswith('/items') and p.startswith('/collections/points'):
-                    self.assertTrue({'category', 'topic', 'district'} <= set(declared))
+                    self.assertTrue({'category', 'topic', 'channel', 'district'} <= set(declared))
                 for name in declared:
                     if name in ('after', 'offset', 'bbox-crs'):
                         continue
                     value = {'f': 'json', 'bbox': '7.7,49.4,7.8,49.5', 'crs': CRS84,
                              'datetime': '2020-01-01T00:00:00Z/..', 'limit': '5',
                              'category': 'favourite', 'topic': 'mobility',
-                             'district': 'ob-0'}[name]
+                             'district': 'ob-0', 'channel': 'walk'}[name]
                     q = urllib.parse.urlencode({name: value})
                     r = self.server.get(url + '?' + q)
                     self.assertEqual(r.status, 200, (name, r))
@@ -163,7 +163,7 @@ class TestOgcConformance(ServerTest):
 
     def test_queryables(self):
         r, q = self.get_json('/ogc/collections/points/queryables', media='application/schema+json')
-        self.assertEqual(set(q['properties']), {'category', 'topic', 'district'})
+        self.assertEqual(set(q['properties']), {'category', 'topic', 'channel', 'district'})
         self.assertIn('mobility', q['properties']['topic']['enum'])
 
     # ---- items ------------------------------------------------------------------

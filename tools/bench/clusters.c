@@ -28,6 +28,7 @@
 
 #include "cluster/cluster.h"
 #include "json/json.h"
+#include "read/read.h"
 #include "bench_point.h"
 #include "seed42.h"
 
@@ -112,7 +113,7 @@ static int put_node(void *ctx, const gp_cluster_node *node)
 		                        node->expansion_zoom);
 	} else {
 		const gp_point *p = gp_cluster_snapshot_point(o->s, node->id);
-		gp_json_point_feature(o->b, p, p->lon, p->lat, gp_crs_decimals(GP_CRS_CRS84), NULL);
+		gp_read_point_feature(o->b, p, p->lon, p->lat, &(gp_read_feature){ .crs = GP_CRS_CRS84 });
 	}
 	/* The server sends each MiB to the socket (gp_http_stream_flush). */
 	if (o->chunk && o->b->len >= o->chunk) {

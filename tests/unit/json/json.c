@@ -92,24 +92,10 @@ static void test_path_at(void)
 static void test_write(void)
 {
 	gp_buf b;
-	gp_point p;
 
 	gp_buf_init(&b, 4096);
 	gp_json_put_str(&b, "q\"\\\n\x01é");
 	CHECK_STR(gp_buf_cstr(&b), "\"q\\\"\\\\\\n\\u0001é\"");
-	gp_buf_reset(&b);
-	memset(&p, 0, sizeof(p));
-	p.id = 7;
-	p.comment = "c";
-	strcpy(p.created, "2026-01-01T00:00:00.000Z");
-	strcpy(p.updated, p.created);
-	p.ortsbezirk.id = "ob-0";
-	p.ortsbezirk.name = "Innenstadt";
-	gp_json_point_feature(&b, &p, 7.5, 49.25, 9, "urn:x");
-	CHECK(strncmp(gp_buf_cstr(&b), "{\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:x\"}},"
-	                               "\"type\":\"Feature\",\"id\":7,\"geometry\":{\"type\":\"Point\","
-	                               "\"coordinates\":[7.5,49.25]}", 120) == 0);
-	CHECK(strstr(gp_buf_cstr(&b), "\"stadtteil_id\":null") != NULL);
 	gp_buf_free(&b);
 }
 

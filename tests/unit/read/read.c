@@ -624,6 +624,61 @@ static void hotspots(gp_read *r, gp_read_cache *cache, const char *path, const g
 	gp_read_cluster_source_free(&src);
 }
 
+/* The field set: id as a property, coordinates as fit the CRS, staff fields for staff. */
+static void test_point_feature(void)
+{
+	gp_point p;
+	gp_buf b;
+
+	memset(&p, 0, sizeof(p));
+	p.id = 7;
+	p.comment = "c";
+	strcpy(p.created, "2026-01-01T00:00:00.000Z");
+	strcpy(p.updated, p.created);
+	p.ortsbezirk.id = "ob-0";
+	p.ortsbezirk.name = "Innenstadt";
+	p.lon = 7.5;
+	p.lat = 49.25;
+	p.flags = 2;
+	gp_buf_init(&b, 4096);
+	gp_read_point_feature(&b, &p, 7.5, 49.25,
+	                      &(gp_read_feature){ .crs = GP_CRS_CRS84, .crs_uri = "urn:x" });
+	CHECK_STR(gp_buf_cstr(&b),
+	          "{\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:x\"}},"
+	          "\"type\":\"Feature\",\"id\":7,\"geometry\":{\"type\":\"Point\","
+	          "\"coordinates\":[7.5,49.25]},\"properties\":{\"id\":7,\"category\":\"favourite\","
+	          "\"comment\":\"c\",\"topic\":null,\"status\":\"pending\","
+	          "\"created\":\"2026-01-01T00:00:00.000Z\",\"updated\":\"2026-01-01T00:00:00.000Z\","
+	          "\"supporters\":0,\"ortsbezirk_id\":\"ob-0\",\"ortsbezirk_name\":\"Innenstadt\","
+	          "\"stadtteil_id\":null,\"stadtteil_name\":null,\"channel\":\"online\","
+	          "\"event\":null,\"reply\":null,\"reply_at\":null,\"outcome\":\"open\","
+	          "\"lon\":7.5,\"lat\":49.25}}");
+	/* The city's answer: the event's id a number, the reply with its time. */
+	gp_buf_reset(&b);
+	p.event = 3;
+	p.reply = "Wird geprüft";
+	strcpy(p.reply_at, "2026-02-01T00:00:00.000Z");
+	p.outcome = GP_OUTCOME_IN_REVIEW;
+	gp_read_point_feature(&b, &p, 7.5, 49.25, &(gp_read_feature){ .crs = GP_CRS_CRS84 });
+	CHECK(strstr(gp_buf_cstr(&b), "\"channel\":\"online\",\"event\":3,\"reply\":\"Wird geprüft\","
+	                              "\"reply_at\":\"2026-02-01T00:00:00.000Z\","
+	                              "\"outcome\":\"in_review\",\"lon\"") != NULL);
+	/* EPSG:31467 answers northing first; x is still the easting. */
+	gp_buf_reset(&b);
+	gp_read_point_feature(&b, &p, 5480000.5, 3410000.25,
+	                      &(gp_read_feature){ .crs = GP_CRS_EPSG31467, .staff = 1 });
+	CHECK(strstr(gp_buf_cstr(&b), "\"x\":3410000.25,\"y\":5480000.5,\"note\":null,"
+	                              "\"flags\":2}}") != NULL);
+	CHECK(strstr(gp_buf_cstr(&b), "\"lon\"") == NULL);
+	/* Files: easting first in every CRS. */
+	gp_buf_reset(&b);
+	gp_read_point_feature(&b, &p, 3410000.25, 5480000.5,
+	                      &(gp_read_feature){ .crs = GP_CRS_EPSG31467, .gis_order = 1 });
+	CHECK(strstr(gp_buf_cstr(&b), "\"x\":3410000.25,\"y\":5480000.5}}") != NULL);
+	CHECK(strstr(gp_buf_cstr(&b), "\"flags\"") == NULL);
+	gp_buf_free(&b);
+}
+
 static void report(void *ctx, const char *problem)
 {
 	fprintf(stderr, "check: %s\n", problem);
@@ -632,6 +687,7 @@ static void report(void *ctx, const char *problem)
 
 int main(void)
 {
+	test_point_feature();
 	char dir[] = "/tmp/gp-read-test-XXXXXX", path[256];
 	unsigned char wkb[4][256];
 	gp_district_src src[2];

@@ -101,7 +101,7 @@ static void test_buf_fill(void)
 
 static void test_time(void)
 {
-	char t[25];
+	char t[25], l[20];
 
 	CHECK_INT(gp_time_parse(t, "2026-11-26"), 0);
 	CHECK_STR(t, "2026-11-26T00:00:00.000Z");
@@ -111,8 +111,44 @@ static void test_time(void)
 	CHECK_STR(t, "2026-11-26T12:38:24.500Z");
 	CHECK_INT(gp_time_parse(t, "2026-02-30"), GP_INVALID);
 	CHECK_INT(gp_time_parse(t, "2026-11-26T25:00:00Z"), GP_INVALID);
-	CHECK_INT(gp_time_parse(t, "2026-11-26T12:00:00"), GP_INVALID); /* no zone */
 	CHECK_INT(gp_time_parse(t, "yesterday"), GP_INVALID);
+	/* Every year RFC 3339 allows: QGIS opens "created < x" at year 0000. */
+	CHECK_INT(gp_time_parse(t, "0000-01-01T00:00:00Z"), 0);
+	CHECK_STR(t, "0000-01-01T00:00:00.000Z");
+	CHECK_INT(gp_time_parse(t, "1969-12-31T23:59:59.999Z"), 0);
+	CHECK_STR(t, "1969-12-31T23:59:59.999Z");
+	CHECK_INT(gp_time_parse(t, "0004-02-29"), 0); /* a leap year before 1970 */
+	CHECK_STR(t, "0004-02-29T00:00:00.000Z");
+	CHECK_INT(gp_time_parse(t, "0100-02-29"), GP_INVALID);
+	CHECK_INT(gp_time_parse(t, "9999-12-31T23:59:59.999Z"), 0);
+	CHECK_STR(t, "9999-12-31T23:59:59.999Z");
+	/* An offset may not carry a time beyond the four digits. */
+	CHECK_INT(gp_time_parse(t, "0000-01-01T00:30:00+01:00"), GP_INVALID);
+	CHECK_INT(gp_time_parse(t, "9999-12-31T23:30:00-01:00"), GP_INVALID);
+	CHECK_INT(gp_time_parse(t, "10000-01-01T00:00:00Z"), GP_INVALID);
+	/* Without a zone: the configured local time. */
+	CHECK_INT(gp_time_zone_set("Europe/Berlin"), 0);
+	CHECK_INT(gp_time_parse(t, "2026-12-06T08:22:42"), 0); /* winter: +01:00 */
+	CHECK_STR(t, "2026-12-06T07:22:42.000Z");
+	CHECK_INT(gp_time_parse(t, "2026-07-01T12:00:00.25"), 0); /* summer: +02:00 */
+	CHECK_STR(t, "2026-07-01T10:00:00.250Z");
+	CHECK_INT(gp_time_parse(t, "2026-10-25T02:30:00"), 0); /* twice: the first pass */
+	CHECK_STR(t, "2026-10-25T00:30:00.000Z");
+	CHECK_INT(gp_time_parse(t, "2026-03-29T02:30:00"), 0); /* skipped: standard time */
+	CHECK_STR(t, "2026-03-29T01:30:00.000Z");
+	CHECK_INT(gp_time_local(l, "2026-12-06T07:22:42.000Z"), 0);
+	CHECK_STR(l, "2026-12-06 08:22:42");
+	CHECK_INT(gp_time_local(l, "2026-07-01T10:00:00.250Z"), 0);
+	CHECK_STR(l, "2026-07-01 12:00:00");
+	CHECK_INT(gp_time_zone_set("Asia/Kolkata"), 0);
+	CHECK_INT(gp_time_parse(t, "2026-12-06T08:22:42"), 0);
+	CHECK_STR(t, "2026-12-06T02:52:42.000Z");
+	CHECK_INT(gp_time_zone_set("Mars/Olympus_Mons"), GP_INVALID);
+	CHECK_INT(gp_time_zone_set("../../etc/passwd"), GP_INVALID);
+	CHECK_INT(gp_time_zone_set(""), GP_INVALID);
+	CHECK_INT(gp_time_zone_set("UTC"), 0);
+	CHECK_INT(gp_time_parse(t, "2026-12-06T08:22:42"), 0);
+	CHECK_STR(t, "2026-12-06T08:22:42.000Z");
 	gp_time_now(t);
 	CHECK_INT(strlen(t), 24);
 	CHECK(t[23] == 'Z');

@@ -1,4 +1,4 @@
--- 0007: the questionnaire (Umfrage).
+-- 0006: the questionnaire (Umfrage).
 --
 -- Nothing here identifies a respondent: a response keeps the day it came
 -- in (not the time, so it cannot be matched with an access log) and the
