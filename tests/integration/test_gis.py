@@ -318,5 +318,53 @@ class TestQueryablesAndDistrictCounts(ServerTest):
                                                                          'workshop')))
 
 
+class TestEventAndOutcomeQueryables(ServerTest):
+    """event and outcome (issue 16) as queryables: the server filters by
+    them, for a direct request and for GDAL's translated -where."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=6)]
+
+    def test_event_and_outcome_are_queryables_the_server_answers(self):
+        s = self.server
+        secret = s.geopart('token', 'create', '--name', 'ws', '--role', 'planner').stdout
+        staff = {'Authorization': 'Bearer ' + secret.decode().strip()}
+        r = s.request('POST', '/api/admin/events', headers=staff,
+                      body={'name': 'Werkstatt', 'channel': 'workshop', 'date': '2026-11-03'})
+        self.assertEqual(r.status, 201, r)
+        event = r.json()['id']
+        r = s.post_point(7.768889, 49.444722, comment='In der Werkstatt', headers=staff,
+                         extra={'event': event})
+        self.assertEqual(r.status, 201, r)
+        at_event = r.json()['id']
+        r = s.request('PATCH', f'/api/points/{at_event}', headers=staff,
+                      body={'reply': 'Wird umgesetzt', 'outcome': 'adopted'})
+        self.assertEqual(r.status, 200, r)
+        items = '/ogc/collections/points/items?limit=10000&'
+        fc = s.get(items + f'event={event}').json()
+        self.assertEqual([f['id'] for f in fc['features']], [at_event])
+        p = fc['features'][0]['properties']
+        self.assertEqual((p['event'], p['reply'], p['outcome']),
+                         (event, 'Wird umgesetzt', 'adopted'))
+        self.assertTrue(p['reply_at'].endswith('Z'), p)
+        adopted = s.get(items + 'outcome=adopted').json()
+        self.assertEqual([f['id'] for f in adopted['features']], [at_event])
+        still_open = s.get(items + 'outcome=open').json()
+        self.assertNotIn(at_event, [f['id'] for f in still_open['features']])
+        self.assertEqual(still_open['numberMatched'], len(self.ids))
+        # GDAL hands the filter to the server
+        url = f'OAPIF:http://127.0.0.1:{s.port}/ogc'
+        r = subprocess.run(['ogrinfo', '-ro', '--debug', 'on', '-where', "outcome = 'adopted'",
+                            url, 'points'], capture_output=True, timeout=120)
+        got = re.findall(r'^  id \(Integer\w*\) = (\d+)$', r.stdout.decode(), re.M)
+        self.assertEqual(got, [str(at_event)])
+        self.assertIn(b'outcome=adopted', r.stderr)
+        self.assertProblem(s.get(items + 'outcome=maybe'), 400, field='outcome')
+        self.assertProblem(s.get(items + 'event=999999'), 400, field='event')
+        self.assertProblem(s.get(items + 'event=walk'), 400, field='event')
+
+
 if __name__ == '__main__':
     unittest.main()
