@@ -16,6 +16,7 @@ static const char usage[] =
 	"  serve             serve the map, the API and the web page\n"
 	"  init              create or upgrade the database\n"
 	"  import-districts  replace a district layer from GeoJSON\n"
+	"  import-points     import walk, workshop or paper points (GeoJSON, CSV)\n"
 	"  export            write points as GeoJSON or CSV\n"
 	"  check             check the database's integrity\n"
 	"  token             create, list and revoke staff tokens\n"
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 		{ "serve", gp_cli_serve },
 		{ "init", gp_cli_init },
 		{ "import-districts", gp_cli_import_districts },
+		{ "import-points", gp_cli_import_points },
 		{ "export", gp_cli_export },
 		{ "check", gp_cli_check },
 		{ "config", gp_cli_config },

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #define GP_COMMENT_MAX_CHARS 1000
+#define GP_REPLY_MAX_CHARS 2000 /* the city's answer on a point */
+#define GP_NOTE_MAX_CHARS 1000  /* a staff note */
 #define GP_TIME_LEN 25 /* "2026-11-26T12:38:24.123Z" plus NUL */
 
 typedef enum gp_category {
@@ -36,6 +38,15 @@ typedef enum gp_channel {
 	GP_CHANNEL_COUNT
 } gp_channel;
 
+/* Where a citizen's idea stands, as the city answers it. */
+typedef enum gp_outcome {
+	GP_OUTCOME_OPEN = 0, /* every point starts here */
+	GP_OUTCOME_IN_REVIEW,
+	GP_OUTCOME_ADOPTED,
+	GP_OUTCOME_NOT_ADOPTED,
+	GP_OUTCOME_COUNT
+} gp_outcome;
+
 typedef struct gp_district_ref {
 	const char *id;   /* NULL when the point lies in no district */
 	const char *name;
@@ -57,6 +68,13 @@ typedef struct gp_point {
 	gp_channel channel;
 	const char *note; /* staff note, NULL when none; shown to staff only */
 	int64_t flags;    /* citizen flags; filled for staff reads only */
+	/* "spam:2,other:1" — the reasons of those flags and how often each
+	 * was given; staff reads only, NULL when none */
+	const char *flag_reasons;
+	int64_t event;            /* the walk or workshop it was recorded at; 0 for none */
+	const char *reply;        /* the city's public answer, NULL when none */
+	char reply_at[GP_TIME_LEN]; /* when it was last given, "" without one */
+	gp_outcome outcome;
 } gp_point;
 
 /*
@@ -65,11 +83,18 @@ typedef struct gp_point {
  */
 typedef struct gp_point_patch {
 	int has_status, has_category, has_topic, has_comment;
+	int has_note, has_channel, has_event, has_reply, has_outcome;
+	int clear_flags; /* dismisses the citizens' flags: the point was reviewed */
 	gp_status status;
 	gp_category category;
 	const char *topic; /* NULL clears it */
 	const char *comment;
-	const char *updated; /* canonical time */
+	const char *note;  /* NULL clears it */
+	gp_channel channel;
+	int64_t event;     /* 0 clears it */
+	const char *reply; /* NULL clears it (and its time) */
+	gp_outcome outcome;
+	const char *updated; /* canonical time; also reply_at when the reply changes */
 } gp_point_patch;
 
 /* "favourite" / "improvement"; NULL for an out-of-range value. */
@@ -83,10 +108,15 @@ int gp_status_parse(gp_status *out, const char *s);
 const char *gp_channel_name(gp_channel c);
 int gp_channel_parse(gp_channel *out, const char *s);
 
+/* "open", "in_review", "adopted", "not_adopted"; NULL out of range. */
+const char *gp_outcome_name(gp_outcome o);
+int gp_outcome_parse(gp_outcome *out, const char *s);
+
 /* German (english 0) or English labels of the codes; NULL out of range. */
 const char *gp_category_label(gp_category c, int english);
 const char *gp_status_label(gp_status s, int english);
 const char *gp_channel_label(gp_channel c, int english);
+const char *gp_outcome_label(gp_outcome o, int english);
 
 /*
  * Attribution i of the bundled district boundaries (data/SOURCES.md), as

@@ -28,6 +28,7 @@ extern const gp_http_route gp_api_cluster_routes[];
 extern const gp_http_route gp_api_hotspot_routes[];
 extern const gp_http_route gp_api_nearby_routes[];
 extern const gp_http_route gp_api_openapi_routes[];
+extern const gp_http_route gp_api_workspace_routes[];
 extern const gp_http_route gp_api_survey_routes[];
 
 /*

@@ -50,6 +50,29 @@ int api_point_listing(gp_http_exchange *x, gp_read *r, const gp_read_query *q,
 int api_actor(gp_http_exchange *x, gp_worker *w, gp_role min_role, gp_actor *out,
               gp_err *err);
 
+/*
+ * Also a staff session: without an Authorization header, the session
+ * cookie of a sign-in (POST /api/session) that has not ended stands for
+ * its token; a write it authenticates (any method but GET and HEAD) needs
+ * the server's own Origin, else GP_FORBIDDEN naming Origin.  An ended or
+ * unknown session leaves the caller a citizen.
+ */
+#define API_SESSION_COOKIE "gp_session"
+
+/* The session cookie's value into out (1), or 0 when there is none that fits. */
+int api_session_cookie(gp_http_exchange *x, char *out, size_t outsz);
+/*
+ * The staff actor of the request's session cookie and when it ends;
+ * GP_NOT_FOUND without one that counts.
+ */
+int api_session_actor(gp_http_exchange *x, gp_worker *w, gp_actor *out,
+                      char expires[GP_TIME_LEN]);
+/*
+ * 0 when Origin is this server's own (public_url, else http://Host) — or
+ * absent, when allow_absent; else GP_FORBIDDEN naming Origin.
+ */
+int api_same_origin(gp_http_exchange *x, int allow_absent, gp_err *err);
+
 /* Periods and rate limits for a citizen's write; sets Retry-After on 429. */
 int api_citizen_write(gp_http_exchange *x, gp_worker *w, const gp_actor *a, gp_err *err);
 
@@ -69,7 +92,10 @@ int api_point_id(gp_http_exchange *x, int64_t *out, gp_err *err);
 int api_write_point(gp_http_exchange *x, gp_worker *w, const gp_visibility *vis, int64_t id,
                     gp_crs crs, gp_err *err);
 
-/* Writes one point as a Feature at c0/c1 in crs (staff view when asked). */
+/*
+ * Writes one point as a Feature at c0/c1 in crs; for staff with the staff
+ * fields and flag_reasons, the reasons of its flags as an object.
+ */
 void api_put_point(gp_buf *b, const gp_point *p, double c0, double c1, gp_crs crs, int staff,
                    const char *crs_uri);
 

@@ -79,8 +79,24 @@ void api_put_point(gp_buf *b, const gp_point *p, double c0, double c1, gp_crs cr
                    const char *crs_uri)
 {
 	gp_read_feature how = { .crs = crs, .staff = staff, .crs_uri = crs_uri };
+	gp_buf reasons;
 
-	gp_read_point_feature(b, p, c0, c1, &how);
+	/*
+	 * flag_reasons is an object, not a scalar a CSV cell or a GeoPackage
+	 * column could hold, so it is no row of the field set: staff get it
+	 * here, on the points of /api/admin, as a member after the fields.
+	 */
+	gp_buf_init(&reasons, 4096);
+	if (staff) {
+		gp_buf_puts(&reasons, "\"flag_reasons\":");
+		gp_json_put_flag_reasons(&reasons, p->flag_reasons);
+		if (reasons.failed && !b->failed)
+			b->failed = reasons.failed;
+		how.extra = reasons.data;
+	}
+	if (!b->failed)
+		gp_read_point_feature(b, p, c0, c1, &how);
+	gp_buf_free(&reasons);
 }
 
 void api_content_crs(gp_http_exchange *x, gp_crs crs)

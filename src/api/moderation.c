@@ -1,8 +1,9 @@
 /*
  * moderation.c — the routes of moderation and citizens' reactions:
  * form timestamps, +1, flags, and the staff routes (the moderation queue,
- * changes, deletions, the log).  Roles: planners moderate and record walks
- * and workshops; deleting points and reading the log need an admin.
+ * changes — also the city's reply and the outcome — deletions, the log).
+ * Roles: planners moderate, answer, record walks and workshops and read
+ * the log; deleting points needs an admin.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,10 @@ static int post_flag(gp_http_exchange *x, gp_err *err)
 	return 0;
 }
 
-/* Staff listings: what the token's role sees, narrowed by status. */
+/*
+ * Staff listings: what the token's role sees, narrowed by status, and by
+ * the filters of staff work (flagged, event, outcome).
+ */
 static int admin_points(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
@@ -78,7 +82,10 @@ static int admin_points(gp_http_exchange *x, gp_err *err)
 		return rc;
 	vis = gp_read_visibility(actor.role);
 	if ((rc = api_point_query(x, gp_worker_read(w), &vis, &q, err)) ||
-	    (rc = gp_read_visibility_narrow(&q.vis, gp_http_param(x, "status"), err)))
+	    (rc = gp_read_visibility_narrow(&q.vis, gp_http_param(x, "status"), err)) ||
+	    (rc = gp_read_param_flagged(&q, gp_http_param(x, "flagged"), err)) ||
+	    (rc = gp_read_param_event(gp_worker_read(w), &q, gp_http_param(x, "event"), err)) ||
+	    (rc = gp_read_param_outcome(&q, gp_http_param(x, "outcome"), err)))
 		return rc;
 	return api_point_listing(x, gp_worker_read(w), &q, err);
 }
@@ -101,7 +108,8 @@ static int admin_point(gp_http_exchange *x, gp_err *err)
 
 static int patch_point(gp_http_exchange *x, gp_err *err)
 {
-	enum { STATUS, CATEGORY, TOPIC, COMMENT, NFIELDS };
+	enum { STATUS, CATEGORY, TOPIC, COMMENT, NOTE, CHANNEL, EVENT, REPLY, OUTCOME, FLAGS,
+	       NFIELDS };
 	gp_worker *w = gp_http_worker(x);
 	char *v[NFIELDS] = { NULL };
 	int present[NFIELDS];
@@ -114,20 +122,40 @@ static int patch_point(gp_http_exchange *x, gp_err *err)
 
 	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
 	    (rc = api_point_id(x, &id, err)) ||
-	    (rc = gp_json_object_strings(v, present, NFIELDS, "status category topic comment",
-	                                 body, len, err)))
+	    (rc = gp_json_object_strings(v, present, NFIELDS,
+	                                 "status category topic comment note channel event# reply "
+	                                 "outcome flags", body, len, err)))
 		return rc;
 	memset(&patch, 0, sizeof(patch));
 	patch.has_status = present[STATUS];
 	patch.has_category = present[CATEGORY];
 	patch.has_topic = present[TOPIC];
 	patch.has_comment = present[COMMENT];
+	patch.has_note = present[NOTE];
+	patch.has_channel = present[CHANNEL];
+	patch.has_event = present[EVENT];
+	patch.has_reply = present[REPLY];
+	patch.has_outcome = present[OUTCOME];
+	patch.clear_flags = present[FLAGS];
 	patch.topic = v[TOPIC];
 	patch.comment = v[COMMENT];
+	patch.note = v[NOTE];
+	patch.reply = v[REPLY];
 	if (patch.has_status && (!v[STATUS] || gp_status_parse(&patch.status, v[STATUS])))
 		rc = gp_err_set(err, GP_INVALID, "status", "status must be pending, published or hidden");
 	else if (patch.has_category && (!v[CATEGORY] || gp_category_parse(&patch.category, v[CATEGORY])))
 		rc = gp_err_set(err, GP_INVALID, "category", "category must be favourite or improvement");
+	else if (patch.has_channel && (!v[CHANNEL] || gp_channel_parse(&patch.channel, v[CHANNEL])))
+		rc = gp_err_set(err, GP_INVALID, "channel", "channel must be online, walk or workshop");
+	else if (patch.has_event && v[EVENT] &&
+	         (v[EVENT][0] == '-' || gp_parse_i64(&patch.event, v[EVENT], 1, INT64_MAX)))
+		rc = gp_err_set(err, GP_INVALID, "event", "event must be an event id or null");
+	else if (patch.clear_flags && v[FLAGS])
+		rc = gp_err_set(err, GP_INVALID, "flags",
+		                "flags can only be dismissed: send \"flags\": null");
+	else if (patch.has_outcome && (!v[OUTCOME] || gp_outcome_parse(&patch.outcome, v[OUTCOME])))
+		rc = gp_err_set(err, GP_INVALID, "outcome",
+		                "outcome must be open, in_review, adopted or not_adopted");
 	else
 		rc = gp_core_point_update(w, &actor, id, &patch, err);
 	for (int i = 0; i < NFIELDS; i++)
@@ -193,7 +221,8 @@ static int admin_log(gp_http_exchange *x, gp_err *err)
 	gp_actor actor;
 	int rc;
 
-	if ((rc = api_actor(x, w, GP_ROLE_ADMIN, &actor, err)))
+	/* Planners read it too: it names actors and fields, never removed text. */
+	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)))
 		return rc;
 	vis = gp_read_visibility(actor.role);
 	if ((v = gp_http_param(x, "limit")) && gp_parse_i64(&limit, v, 1, API_LIMIT_MAX))
@@ -214,7 +243,8 @@ const gp_http_route gp_api_moderation_routes[] = {
 	{ "POST", "/api/points/{id}/flag", post_flag, NULL, GP_HTTP_JSON_BODY, 1024 },
 	{ "PATCH", "/api/points/{id}", patch_point, NULL, GP_HTTP_JSON_BODY, GP_API_BODY_MAX },
 	{ "DELETE", "/api/points/{id}", delete_point, NULL, GP_HTTP_NO_BODY, 0 },
-	{ "GET", "/api/admin/points", admin_points, API_POINT_PARAMS " status", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/admin/points", admin_points, API_POINT_PARAMS " status flagged event outcome",
+	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/points/{id}", admin_point, "crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/log", admin_log, "limit offset", GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },

@@ -1,5 +1,5 @@
 /*
- * cli.h — the command-line verbs: serve, init, import-districts, export,
+ * cli.h — the command-line verbs: serve, init, import-districts, import-points, export,
  * check, config.  Each verb parses its own flags, loads the configuration
  * (defaults < file < environment < flags) and calls core/store/export.
  *
@@ -15,6 +15,7 @@
 int gp_cli_serve(int argc, char **argv);
 int gp_cli_init(int argc, char **argv);
 int gp_cli_import_districts(int argc, char **argv);
+int gp_cli_import_points(int argc, char **argv);
 int gp_cli_export(int argc, char **argv);
 int gp_cli_check(int argc, char **argv);
 int gp_cli_config(int argc, char **argv);

@@ -1,10 +1,12 @@
 /*
- * verbs.c — the short verbs: init, import-districts, export, check, config.
+ * verbs.c — the short verbs: init, import-districts, import-points, export,
+ * check, config.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -127,6 +129,19 @@ static int parse_common(common *c, int argc, char **argv, const char *usage, int
 	return -1;
 }
 
+/* --crs CRS into *out (a gp_crs); 0, or -1 after saying what is supported. */
+static int parse_crs_option(const char *v, int *out)
+{
+	gp_crs parsed;
+
+	if (gp_crs_parse(&parsed, v)) {
+		gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", v);
+		return -1;
+	}
+	*out = (int)parsed;
+	return 0;
+}
+
 /* ---- init ------------------------------------------------------------------ */
 
 int gp_cli_init(int argc, char **argv)
@@ -218,14 +233,8 @@ int gp_cli_import_districts(int argc, char **argv)
 		gp_cli_error("--layer must be ortsbezirk or stadtteil");
 		return GP_EXIT_USAGE;
 	}
-	if (crs) {
-		gp_crs parsed;
-		if (gp_crs_parse(&parsed, crs)) {
-			gp_cli_error("unsupported --crs %s (CRS84, EPSG:25832, EPSG:4326, EPSG:3857, EPSG:31467)", crs);
-			return GP_EXIT_USAGE;
-		}
-		opt.crs = (int)parsed;
-	}
+	if (crs && parse_crs_option(crs, &opt.crs))
+		return GP_EXIT_USAGE;
 	if (gp_cli_read_file(argv[optind], 256u << 20, &text, &len))
 		return GP_EXIT_FAIL;
 	if ((rc = common_open(&c, OPEN_CREATE)))
@@ -243,6 +252,322 @@ int gp_cli_import_districts(int argc, char **argv)
 	printf("\n");
 out:
 	free(text);
+	common_close(&c);
+	return rc;
+}
+
+/* ---- import-points ------------------------------------------------------------ */
+
+typedef struct import_rows {
+	gp_import_row *row;
+	gp_point_input *in;
+	size_t n, cap;
+	int64_t refused; /* rows the file itself refuses (shape, types) */
+} import_rows;
+
+static void import_rows_free(import_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		gp_point_input_clear(&r->in[i]);
+	free(r->row);
+	free(r->in);
+}
+
+/* Reports a refused row on stderr and counts it in *ctx (when not NULL). */
+static void report_refused(void *ctx, const char *where, const char *field, const char *detail)
+{
+	if (ctx)
+		(*(int64_t *)ctx)++;
+	/* A CSV row has columns, not GeoJSON properties. */
+	if (field && strncmp(where, "line", 4) == 0 && strncmp(field, "properties.", 11) == 0)
+		field += 11;
+	gp_cli_error("%s: %s: %s", where, field && field[0] ? field : "row", detail);
+}
+
+/* A new row slot labelled `where`; NULL when out of memory. */
+static gp_point_input *row_add(import_rows *r, const char *what, size_t number)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		gp_import_row *row = realloc(r->row, cap * sizeof(*row));
+		gp_point_input *in;
+		if (!row)
+			return NULL;
+		r->row = row;
+		if (!(in = realloc(r->in, cap * sizeof(*in))))
+			return NULL;
+		r->in = in;
+		r->cap = cap;
+	}
+	memset(&r->in[r->n], 0, sizeof(r->in[r->n]));
+	snprintf(r->row[r->n].where, sizeof(r->row[r->n].where), "%s %zu", what, number);
+	return &r->in[r->n++];
+}
+
+static int dup_field(char **dst, const char *v)
+{
+	return (*dst = strdup(v)) ? 0 : GP_ENOMEM;
+}
+
+static int take_feature(void *ctx, size_t index, const gp_point_input *in, const gp_err *refused)
+{
+	import_rows *r = ctx;
+	gp_point_input *dst;
+	char where[32];
+
+	if (refused) {
+		snprintf(where, sizeof(where), "feature %zu", index + 1);
+		report_refused(NULL, where, refused->field, refused->detail);
+		r->refused++;
+		return 0;
+	}
+	if (!(dst = row_add(r, "feature", index + 1)))
+		return GP_ENOMEM;
+	/* The decoder's strings are the callback's: keep copies. */
+	dst->coord[0] = in->coord[0];
+	dst->coord[1] = in->coord[1];
+	dst->comment_len = in->comment_len;
+	dst->note_len = in->note_len;
+	dst->event = in->event;
+	if (!(dst->category = strdup(in->category)) ||
+	    !(dst->comment = malloc(in->comment_len + 1)) ||
+	    (in->topic && !(dst->topic = strdup(in->topic))) ||
+	    (in->channel && !(dst->channel = strdup(in->channel))) ||
+	    (in->note && !(dst->note = malloc(in->note_len + 1))))
+		return GP_ENOMEM;
+	memcpy(dst->comment, in->comment, in->comment_len + 1);
+	if (in->note)
+		memcpy(dst->note, in->note, in->note_len + 1);
+	return 0;
+}
+
+/*
+ * CSV with a header row: lon,lat (or x,y in --crs), category, comment and
+ * optionally topic and note, in any order.
+ */
+static int read_csv(const char *text, size_t len, int xy_ok, import_rows *r, gp_err *err)
+{
+	enum { C0, C1, CATEGORY, COMMENT, TOPIC, NOTE, NCOLS };
+	const char *f[GP_CSV_FIELDS_MAX];
+	int col[NCOLS], xy = 0, rc = 0;
+	size_t n, ncols;
+	gp_csv csv;
+
+	gp_csv_init(&csv, text, len);
+	for (int i = 0; i < NCOLS; i++)
+		col[i] = -1;
+	if ((rc = gp_csv_next(&csv, f, GP_CSV_FIELDS_MAX, &ncols))) {
+		rc = gp_err_set(err, GP_INVALID, "file", "no CSV header row (lon,lat or x,y, "
+		                                         "category, comment[, topic, note])");
+		goto out;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		const char *h = f[i];
+		int k = !strcmp(h, "lon") || !strcmp(h, "x") ? C0
+		        : !strcmp(h, "lat") || !strcmp(h, "y") ? C1
+		        : !strcmp(h, "category") ? CATEGORY
+		        : !strcmp(h, "comment") ? COMMENT
+		        : !strcmp(h, "topic") ? TOPIC
+		        : !strcmp(h, "note") ? NOTE : -1;
+		if (k < 0 || col[k] >= 0) {
+			rc = gp_err_set(err, GP_INVALID, h, "line 1: %s column \"%.40s\"",
+			                k < 0 ? "unknown" : "repeated", h);
+			goto out;
+		}
+		if (k == C0 || k == C1)
+			xy |= h[0] == 'x' || h[0] == 'y';
+		col[k] = (int)i;
+	}
+	if (col[C0] < 0 || col[C1] < 0 || col[CATEGORY] < 0 || col[COMMENT] < 0) {
+		rc = gp_err_set(err, GP_INVALID, "file", "line 1: the header needs lon,lat (or x,y), "
+		                                         "category and comment");
+		goto out;
+	}
+	if (xy && !xy_ok) {
+		rc = gp_err_set(err, GP_INVALID, "crs", "x/y columns need --crs (e.g. EPSG:25832)");
+		goto out;
+	}
+	while ((rc = gp_csv_next(&csv, f, GP_CSV_FIELDS_MAX, &n)) == 0) {
+		gp_point_input *in;
+		char where[32];
+		const char *bad = NULL;
+
+		snprintf(where, sizeof(where), "line %zu", csv.line);
+		if (n != ncols) {
+			report_refused(NULL, where, "row", "the row has another number of fields than the header");
+			r->refused++;
+			continue;
+		}
+		if (!(in = row_add(r, "line", csv.line))) {
+			rc = GP_ENOMEM;
+			goto out;
+		}
+		if (gp_parse_double(&in->coord[0], f[col[C0]]))
+			bad = xy ? "x" : "lon";
+		else if (gp_parse_double(&in->coord[1], f[col[C1]]))
+			bad = xy ? "y" : "lat";
+		if (bad) {
+			report_refused(NULL, where, bad, "not a number");
+			r->refused++;
+			r->n--; /* the slot holds nothing to free yet */
+			continue;
+		}
+		in->comment_len = strlen(f[col[COMMENT]]);
+		if (dup_field(&in->category, f[col[CATEGORY]]) || dup_field(&in->comment, f[col[COMMENT]]) ||
+		    (col[TOPIC] >= 0 && f[col[TOPIC]][0] && dup_field(&in->topic, f[col[TOPIC]])) ||
+		    (col[NOTE] >= 0 && f[col[NOTE]][0] && dup_field(&in->note, f[col[NOTE]]))) {
+			rc = GP_ENOMEM;
+			goto out;
+		}
+		if (in->note)
+			in->note_len = strlen(in->note);
+	}
+	if (rc == GP_NOT_FOUND)
+		rc = 0;
+	else if (rc == GP_INVALID)
+		rc = gp_err_set(err, GP_INVALID, "file", "line %zu: a quoted field is never closed",
+		                csv.line);
+	else if (rc == GP_TOO_LARGE)
+		rc = gp_err_set(err, GP_INVALID, "file", "line %zu: too many fields", csv.line);
+out:
+	gp_csv_free(&csv);
+	return rc;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+int gp_cli_import_points(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart import-points FILE (--channel walk|workshop|online | --event ID)\n"
+		"                             [--crs CRS] [--dry-run] [--config FILE] [--db FILE]\n"
+		"\n"
+		"Imports staff points - from a walk, a workshop or paper forms - from a\n"
+		"GeoJSON FeatureCollection (.geojson, .json) or a CSV file (.csv, a header\n"
+		"row lon,lat or x,y, category, comment, and optionally topic and note):\n"
+		"all or nothing.  Every refused row is reported with its line or feature\n"
+		"number and field, and then nothing is imported.  Points are published,\n"
+		"placed in their districts and carry the channel and event.\n"
+		"\n"
+		"  --channel C   walk, workshop or online (with --event: the event's)\n"
+		"  --event ID    the walk or workshop (GET /api/events) they were recorded at\n"
+		"  --crs CRS     CRS of the coordinates (default: a GeoJSON crs member, else\n"
+		"                CRS84; x/y columns need it)\n"
+		"  --dry-run     check every row, import nothing\n" COMMON_USAGE;
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "channel", required_argument, NULL, 'C' },
+		{ "event", required_argument, NULL, 'E' },
+		{ "crs", required_argument, NULL, 'R' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	gp_points_import opt = { .crs = GP_CRS_CRS84, .channel = -1, .progress = gp_cli_progress,
+		                 .refused = report_refused };
+	int64_t judged_refused = 0;
+	import_rows rows = { 0 };
+	const char *crs = NULL, *path;
+	char *text = NULL, *crs_name = NULL;
+	int64_t imported = 0;
+	size_t len = 0;
+	common c;
+	gp_err err;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'C': {
+			gp_channel parsed;
+			if (gp_channel_parse(&parsed, optarg)) {
+				gp_cli_error("--channel must be walk, workshop or online");
+				return GP_EXIT_USAGE;
+			}
+			opt.channel = (int)parsed;
+			break;
+		}
+		case 'E':
+			if (gp_parse_i64(&opt.event, optarg, 1, INT64_MAX)) {
+				gp_cli_error("--event must be an event id (see GET /api/events)");
+				return GP_EXIT_USAGE;
+			}
+			break;
+		case 'R': crs = optarg; break;
+		case 'n': opt.dry_run = 1; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	path = argv[optind];
+	if (crs && parse_crs_option(crs, &opt.crs))
+		return GP_EXIT_USAGE;
+	if (has_suffix(path, ".gpkg")) {
+		gp_cli_error("%s: GeoPackage is not read yet; convert it with "
+		             "`ogr2ogr -f GeoJSON points.geojson %s`", path, path);
+		return GP_EXIT_USAGE;
+	}
+	if (gp_cli_read_file(path, 256u << 20, &text, &len))
+		return GP_EXIT_FAIL;
+	if (has_suffix(path, ".csv")) {
+		rc = read_csv(text, len, crs != NULL, &rows, &err);
+	} else {
+		rc = gp_json_point_collection_read(text, len, &crs_name, take_feature, &rows, &err);
+		if (!rc && crs_name && !crs) {
+			gp_crs parsed;
+			if (gp_crs_parse(&parsed, crs_name))
+				rc = gp_err_set(&err, GP_INVALID, "crs", "the file's crs %s is not supported",
+				                crs_name);
+			else
+				opt.crs = (int)parsed;
+		}
+	}
+	if (rc) {
+		gp_cli_error("%s: %s", path, rc == GP_ENOMEM ? "out of memory" : err.detail);
+		rc = GP_EXIT_FAIL;
+		goto out;
+	}
+	if ((rc = common_open(&c, OPEN_WRITE)))
+		goto out;
+	{
+		/*
+		 * Rows the file refused are reported already; the rest are judged
+		 * too, so one run lists every problem — but then nothing is stored.
+		 */
+		gp_import_row *row = rows.row;
+		for (size_t i = 0; i < rows.n; i++)
+			row[i].in = &rows.in[i];
+		if (rows.refused)
+			opt.dry_run = 1;
+		opt.refused_ctx = &judged_refused;
+		rc = rows.n ? gp_core_import_points(c.w, row, rows.n, &opt, &imported, &err) : 0;
+	}
+	if ((!rc || rc == GP_INVALID) && rows.refused + judged_refused)
+		rc = gp_err_set(&err, GP_INVALID, "file", "%lld of %zu points refused; nothing imported",
+		                (long long)(rows.refused + judged_refused),
+		                rows.n + (size_t)rows.refused);
+	if (rc) {
+		gp_cli_error("%s: %s", path, rc < 0 ? "the database failed" : err.detail);
+		rc = GP_EXIT_FAIL;
+		goto out;
+	}
+	printf(opt.dry_run ? "%lld points checked; nothing imported (--dry-run)\n"
+	                   : "imported %lld points\n", (long long)imported);
+out:
+	import_rows_free(&rows);
+	free(text);
+	free(crs_name);
 	common_close(&c);
 	return rc;
 }

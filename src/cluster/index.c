@@ -159,19 +159,28 @@ static int intern_into(gp_cluster_index *idx, const char **s)
 	return v && !*s ? GP_ENOMEM : 0;
 }
 
-/* A copy of p: the comment in the record, the repeated strings interned. */
+/*
+ * A copy of p: the comment and the city's reply in the record, the
+ * repeated strings interned; what only staff see is not kept.
+ */
 static record *record_new(gp_cluster_index *idx, const gp_point *p)
 {
 	size_t n = p->comment ? strlen(p->comment) + 1 : 0;
-	record *r = malloc(sizeof(*r) + n);
+	size_t m = p->reply ? strlen(p->reply) + 1 : 0;
+	record *r = malloc(sizeof(*r) + n + m);
 
 	if (!r)
 		return NULL;
 	r->p = *p;
+	r->p.note = NULL;
+	r->p.flag_reasons = NULL;
+	r->p.flags = 0;
 	r->dead_after = 0;
 	r->next_dead = NULL;
 	if (p->comment)
 		r->p.comment = memcpy(r->text, p->comment, n);
+	if (p->reply)
+		r->p.reply = memcpy(r->text + n, p->reply, m);
 	if (gp_cluster_encode(p->lon, p->lat, &r->gx, &r->gy) ||
 	    intern_into(idx, &r->p.topic) || intern_into(idx, &r->p.ortsbezirk.id) ||
 	    intern_into(idx, &r->p.ortsbezirk.name) || intern_into(idx, &r->p.stadtteil.id) ||

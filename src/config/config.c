@@ -102,6 +102,8 @@ static const setting settings[] = {
 	  "failed staff logins from one client before 429" },
 	{ "auth_per_minute", K_INT, AT(auth_per_minute), "2", 1, 10000,
 	  "how fast that allowance refills" },
+	{ "session_hours", K_INT, AT(session_hours), "8", 1, 720,
+	  "a staff sign-in in the browser (POST /api/session) lasts this many hours" },
 	{ "comment_window_s", K_INT, AT(comment_window_s), "600", 0, 86400,
 	  "the same comment from the same client within this many seconds is refused" },
 	{ "form_min_seconds", K_INT, AT(form_min_seconds), "3", 0, 3600,

@@ -56,6 +56,7 @@ typedef struct gp_config {
 	int write_per_minute;
 	int auth_burst;
 	int auth_per_minute;
+	int session_hours;     /* a browser sign-in lasts this long */
 	int comment_window_s;
 	int form_min_seconds;
 	int form_max_age_s;

@@ -130,7 +130,7 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * Judges a decoded point (category, comment, topic, coordinates in `crs`),
  * assigns its districts and stores it — published, or pending under
  * pre-moderation — and fills *out with the stored point (its strings stay
- * valid as long as *out and `in` do).  Staff may set channel and note; citizens' points must
+ * valid as long as *out and `in` do).  Staff may set channel, note and event (which sets the channel); citizens' points must
  * carry an empty honeypot and a genuine, not too fresh form timestamp, else
  * *out_discarded is set and nothing is stored (the caller answers as if
  * accepted).  Returns 0 and the new id only after the transaction holding it
@@ -164,7 +164,9 @@ int gp_core_point_judge(const gp_config *cfg, gp_geo *geo, const gp_point_input 
 
 /*
  * Applies a planner's change and logs it with the fields changed (never the
- * old text).  GP_NOT_FOUND, GP_INVALID naming the field.
+ * old text, nor the words of a note or reply).  An event sets the channel
+ * to its own.  A reply sets reply_at when its text changes.  GP_NOT_FOUND,
+ * GP_INVALID naming the field.
  */
 int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
                          const gp_point_patch *patch, gp_err *err);
@@ -189,6 +191,52 @@ int gp_core_purge(gp_worker *w, int days, int64_t *out_points, int64_t *out_flag
 /* Staff tokens: the new secret is returned once and never stored. */
 int gp_core_token_create(gp_worker *w, const char *name, const char *role,
                          char secret[GP_TOKEN_SECRET_MAX], gp_err *err);
+
+/* ---- the planners' workspace (workspace.c) ------------------------------- */
+
+/* A new walk or workshop as staff give it; strings borrowed. */
+typedef struct gp_event_input {
+	const char *name;     /* 1–200 characters */
+	const char *channel;  /* walk or workshop */
+	const char *date;     /* YYYY-MM-DD */
+	const char *district; /* an id of either layer, or NULL */
+} gp_event_input;
+
+/*
+ * Records an event and logs it; sets *out_id.  GP_INVALID naming the
+ * field (name, channel, date, district).
+ */
+int gp_core_event_create(gp_worker *w, const gp_actor *actor, const gp_event_input *in,
+                         int64_t *out_id, gp_err *err);
+/*
+ * The channel of event `id`; GP_INVALID naming `field` when there is no
+ * such event.
+ */
+int gp_core_event_channel(gp_worker *w, int64_t id, const char *field, gp_channel *out,
+                          gp_err *err);
+
+#define GP_SESSION_ID_MAX GP_TOKEN_SECRET_MAX
+
+/*
+ * Signs a staff token in for the browser: checks it as gp_core_actor
+ * checks a Bearer header (the same failed-login lockout, which never
+ * refuses a valid token), then stores the keyed hash of a new random
+ * session id that ends session_hours from now.  Fills *out (the token's
+ * actor), out_id (the id for the cookie; never stored) and out_expires.
+ * GP_UNAUTHORIZED or GP_TOO_MANY (with *retry_after_s) naming `token`.
+ */
+int gp_core_session_create(gp_worker *w, gp_actor *out, const char *client_addr,
+                           const char *token, char out_id[GP_SESSION_ID_MAX],
+                           char out_expires[GP_TIME_LEN], int *retry_after_s, gp_err *err);
+/*
+ * The staff actor of a session id that has not ended and whose token is
+ * still active: sets out's role and name (keeping its client) and when the
+ * session ends; GP_NOT_FOUND otherwise.
+ */
+int gp_core_session_actor(gp_worker *w, gp_actor *out, const char *session_id,
+                          char out_expires[GP_TIME_LEN]);
+/* Ends a session (an unknown id is no error). */
+int gp_core_session_end(gp_worker *w, const char *session_id);
 
 /* ---- the questionnaire (survey.c) ---------------------------------------- */
 
@@ -284,6 +332,37 @@ typedef struct gp_import_report {
 int gp_core_import_districts(gp_worker *w, const char *geojson, size_t len,
                              const gp_import_options *opt,
                              gp_import_report *out_report, gp_err *err);
+
+/* A point of an import file and where it stands there ("line 7", "feature 3"). */
+typedef struct gp_import_row {
+	gp_point_input *in; /* borrowed */
+	char where[32];
+} gp_import_row;
+
+typedef struct gp_points_import {
+	int crs;           /* gp_crs of the rows' coordinates */
+	int channel;       /* gp_channel, or -1: the event's */
+	int64_t event;     /* the walk or workshop they were recorded at, or 0 */
+	int dry_run;       /* judge every row, store nothing */
+	gp_progress_cb progress;  /* may be NULL */
+	void *progress_ctx;
+	/* Called for each refused row with its field and why (may be NULL). */
+	void (*refused)(void *ctx, const char *where, const char *field, const char *detail);
+	void *refused_ctx;
+} gp_points_import;
+
+/*
+ * Imports staff points (published, of the import's channel and event, each
+ * placed in its districts) all or nothing: every row is judged as a staff
+ * POST is (category, comment, topic, note, coordinates in opt->crs, inside
+ * the city) before anything is written; any refused row is reported
+ * through opt->refused and the whole import is GP_INVALID naming `file`.
+ * Then one transaction stores them and logs the import (actor "import").
+ * Sets *out_imported (with dry_run: how many would be).  GP_INVALID naming
+ * channel or event for a wrong --channel/--event.  Borrows rows.
+ */
+int gp_core_import_points(gp_worker *w, const gp_import_row *rows, size_t n,
+                          const gp_points_import *opt, int64_t *out_imported, gp_err *err);
 
 /*
  * Makes sure the database at the configured path exists, is migrated, and

@@ -74,6 +74,12 @@ int gp_core_write_begin(gp_worker *w);
 /* Commits (or, with rc != 0, rolls back) and releases the mutex; returns rc or the commit's. */
 int gp_core_write_end(gp_worker *w, int rc);
 
+/* Printable UTF-8 (line breaks and tabs allowed) of 1 to max characters. */
+int core_text_ok(const char *s, size_t max);
+
+/* A token row's name and role into the gp_actor at ctx (a store callback). */
+int core_take_token(void *ctx, const gp_token_row *t);
+
 /*
  * Another write than a point, committed with the points' group commit
  * (submit.c): fn runs inside the leader's write transaction on w (the

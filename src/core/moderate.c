@@ -17,16 +17,12 @@
 
 /* ---- actors -------------------------------------------------------------------- */
 
-typedef struct token_found {
-	gp_actor *actor;
-} token_found;
-
-static int take_token(void *ctx, const gp_token_row *t)
+int core_take_token(void *ctx, const gp_token_row *t)
 {
-	token_found *tf = ctx;
+	gp_actor *a = ctx;
 
-	gp_strlcpy(tf->actor->name, t->name, sizeof(tf->actor->name));
-	tf->actor->role = strcmp(t->role, "admin") == 0 ? GP_ROLE_ADMIN : GP_ROLE_PLANNER;
+	gp_strlcpy(a->name, t->name, sizeof(a->name));
+	a->role = strcmp(t->role, "admin") == 0 ? GP_ROLE_ADMIN : GP_ROLE_PLANNER;
 	return 0;
 }
 
@@ -34,7 +30,6 @@ int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
                   const char *authorization, int *retry_after_s, gp_err *err)
 {
 	unsigned char hash[GP_TOKEN_HASH_LEN];
-	token_found tf = { out };
 	const char *secret;
 	int rc;
 
@@ -55,7 +50,7 @@ int gp_core_actor(gp_worker *w, gp_actor *out, const char *client_addr,
 		while (*secret == ' ')
 			secret++;
 		gp_guard_token_hash(w->core->secret, secret, hash);
-		rc = gp_store_token_find(w->store, hash, sizeof(hash), take_token, &tf);
+		rc = gp_store_token_find(w->store, hash, sizeof(hash), core_take_token, out);
 		if (rc != GP_NOT_FOUND)
 			return rc; /* 0 for a valid token, or the database failed */
 	}
@@ -112,6 +107,11 @@ typedef struct current {
 	gp_category category;
 	char topic[64];
 	int has_topic;
+	gp_channel channel;
+	int64_t event;
+	gp_outcome outcome;
+	int64_t flags;
+	char reasons[160];
 } current;
 
 static int take_current(void *ctx, const gp_point *p)
@@ -122,43 +122,92 @@ static int take_current(void *ctx, const gp_point *p)
 	c->category = p->category;
 	c->has_topic = p->topic != NULL;
 	gp_strlcpy(c->topic, p->topic ? p->topic : "", sizeof(c->topic));
+	c->channel = p->channel;
+	c->event = p->event;
+	c->outcome = p->outcome;
+	c->flags = p->flags;
+	gp_strlcpy(c->reasons, p->flag_reasons ? p->flag_reasons : "", sizeof(c->reasons));
 	return 0;
 }
 
-static int judge_patch(const gp_config *cfg, const gp_point_patch *patch, gp_err *err)
+int core_text_ok(const char *s, size_t max)
 {
-	size_t chars = 0, bad = 0, n;
+	size_t chars = 0, bad = 0, n = s ? strlen(s) : 0;
 
-	if (!patch->has_status && !patch->has_category && !patch->has_topic && !patch->has_comment)
+	return s && !gp_text_has_control(s, n) && !gp_utf8_check(s, n, &chars, &bad) &&
+	       chars > 0 && chars <= max;
+}
+
+static int judge_text(const char *s, const char *field, const char *what, int max, gp_err *err)
+{
+	if (!core_text_ok(s, (size_t)max))
+		return gp_err_set(err, GP_INVALID, field,
+		                  "%s must have 1 to %d characters without control characters", what,
+		                  max);
+	return 0;
+}
+
+static int judge_patch(gp_worker *w, gp_point_patch *patch, gp_err *err)
+{
+	int rc;
+
+	if (!patch->has_status && !patch->has_category && !patch->has_topic &&
+	    !patch->has_comment && !patch->has_note && !patch->has_channel && !patch->has_event &&
+	    !patch->has_reply && !patch->has_outcome && !patch->clear_flags)
 		return gp_err_set(err, GP_INVALID, "body",
-		                  "nothing to change: give status, category, topic or comment");
-	if (patch->has_topic && patch->topic && !gp_config_has_topic(cfg, patch->topic))
+		                  "nothing to change: give status, category, topic, comment, note, "
+		                  "channel, event, reply, outcome or flags");
+	if (patch->has_topic && patch->topic && !gp_config_has_topic(w->core->cfg, patch->topic))
 		return gp_err_set(err, GP_INVALID, "topic", "unknown topic \"%.40s\"", patch->topic);
 	if (patch->has_comment) {
 		if (!patch->comment)
 			return gp_err_set(err, GP_INVALID, "comment",
 			                  "a comment cannot be removed, only redacted");
-		n = strlen(patch->comment);
-		if (gp_text_has_control(patch->comment, n) ||
-		    gp_utf8_check(patch->comment, n, &chars, &bad) || chars == 0 ||
-		    chars > GP_COMMENT_MAX_CHARS)
-			return gp_err_set(err, GP_INVALID, "comment",
-			                  "the redacted comment must have 1 to %d characters without "
-			                  "control characters", GP_COMMENT_MAX_CHARS);
+		if ((rc = judge_text(patch->comment, "comment", "the redacted comment",
+		                     GP_COMMENT_MAX_CHARS, err)))
+			return rc;
+	}
+	if (patch->has_note && patch->note &&
+	    (rc = judge_text(patch->note, "note", "note", GP_NOTE_MAX_CHARS, err)))
+		return rc;
+	if (patch->has_reply && patch->reply &&
+	    (rc = judge_text(patch->reply, "reply", "reply", GP_REPLY_MAX_CHARS, err)))
+		return rc;
+	if (patch->has_event && patch->event > 0) {
+		gp_channel ch;
+		if ((rc = gp_core_event_channel(w, patch->event, "event", &ch, err)))
+			return rc;
+		/* A point of a walk was recorded on that walk: the event says the channel. */
+		if (patch->has_channel && patch->channel != ch)
+			return gp_err_set(err, GP_INVALID, "channel",
+			                  "event %lld is a %s; channel must be %s", (long long)patch->event,
+			                  gp_channel_name(ch), gp_channel_name(ch));
+		patch->has_channel = 1;
+		patch->channel = ch;
 	}
 	return 0;
+}
+
+/* Appends ", what" (or "what" first) to the log's fields; a and b may be NULL. */
+static void log_field(gp_buf *fields, const char *what, const char *a, const char *b)
+{
+	if (fields->len)
+		gp_buf_puts(fields, ", ");
+	gp_buf_puts(fields, what);
+	if (a)
+		gp_buf_printf(fields, ": %s → %s", a, b);
 }
 
 int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
                          const gp_point_patch *patch, gp_err *err)
 {
 	gp_point_patch p = *patch;
-	char now[GP_TIME_LEN];
+	char now[GP_TIME_LEN], ev[2][24];
 	current cur;
 	gp_buf fields;
 	int rc;
 
-	if ((rc = judge_patch(w->core->cfg, patch, err)))
+	if ((rc = judge_patch(w, &p, err)))
 		return rc;
 	gp_time_now(now);
 	p.updated = now;
@@ -172,19 +221,43 @@ int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
 	}
 	if (rc)
 		goto out;
-	/* The log names what changed and, for the fixed vocabularies, how. */
+	/*
+	 * The log names what changed and, for the fixed vocabularies, how;
+	 * free text (comment, note, reply) only by name, never its words.
+	 */
 	if (p.has_status && p.status != cur.status)
-		gp_buf_printf(&fields, "%sstatus: %s → %s", fields.len ? ", " : "",
-		              gp_status_name(cur.status), gp_status_name(p.status));
+		log_field(&fields, "status", gp_status_name(cur.status),
+		          gp_status_name(p.status));
 	if (p.has_category && p.category != cur.category)
-		gp_buf_printf(&fields, "%scategory: %s → %s", fields.len ? ", " : "",
-		              gp_category_name(cur.category), gp_category_name(p.category));
+		log_field(&fields, "category", gp_category_name(cur.category),
+		          gp_category_name(p.category));
 	if (p.has_topic && (cur.has_topic != (p.topic != NULL) ||
 	                    (p.topic && strcmp(p.topic, cur.topic))))
-		gp_buf_printf(&fields, "%stopic: %s → %s", fields.len ? ", " : "",
-		              cur.has_topic ? cur.topic : "none", p.topic ? p.topic : "none");
+		log_field(&fields, "topic", cur.has_topic ? cur.topic : "none",
+		          p.topic ? p.topic : "none");
 	if (p.has_comment)
-		gp_buf_printf(&fields, "%scomment redacted", fields.len ? ", " : "");
+		log_field(&fields, "comment redacted", NULL, NULL);
+	if (p.has_note)
+		log_field(&fields, p.note ? "note" : "note removed", NULL, NULL);
+	if (p.has_channel && p.channel != cur.channel)
+		log_field(&fields, "channel", gp_channel_name(cur.channel),
+		          gp_channel_name(p.channel));
+	if (p.has_event && p.event != cur.event) {
+		snprintf(ev[0], sizeof(ev[0]), "%lld", (long long)cur.event);
+		snprintf(ev[1], sizeof(ev[1]), "%lld", (long long)p.event);
+		log_field(&fields, "event", cur.event ? ev[0] : "none",
+		          p.event ? ev[1] : "none");
+	}
+	if (p.has_reply)
+		log_field(&fields, p.reply ? "reply" : "reply removed", NULL, NULL);
+	if (p.has_outcome && p.outcome != cur.outcome)
+		log_field(&fields, "outcome", gp_outcome_name(cur.outcome),
+		          gp_outcome_name(p.outcome));
+	/* The reasons are a fixed vocabulary: the log may keep them. */
+	if (p.clear_flags && cur.flags > 0)
+		gp_buf_printf(&fields, "%sflags dismissed (%s)", fields.len ? ", " : "", cur.reasons);
+	if (p.clear_flags && cur.flags > 0 && (rc = gp_store_flag_clear(w->store, id)))
+		goto out;
 	if ((rc = gp_buf_status(&fields)) || (rc = gp_store_point_update(w->store, id, &p)) ||
 	    (rc = gp_store_log_add(w->store, now, actor->name, "update", id,
 	                           fields.len ? gp_buf_cstr(&fields) : "no change", 1)))

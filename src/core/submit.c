@@ -86,6 +86,9 @@ static int judge_staff_fields(const gp_point_input *in, const gp_actor *actor,
 			                  "only staff may set the channel; citizens' points are online");
 		if (in->note)
 			return gp_err_set(err, GP_INVALID, "properties.note", "only staff may add a note");
+		if (in->event)
+			return gp_err_set(err, GP_INVALID, "properties.event",
+			                  "only staff record points at walks and workshops");
 		return 0;
 	}
 	if (in->channel && gp_channel_parse(out_channel, in->channel))
@@ -365,6 +368,18 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 		return rc;
 	if ((rc = precheck_city(w, p, err)))
 		return rc;
+	if (in->event) {
+		/* Recorded at a walk or workshop: the event says the channel. */
+		gp_channel ch;
+		if ((rc = gp_core_event_channel(w, in->event, "properties.event", &ch, err)))
+			return rc;
+		if (in->channel && p->channel != ch)
+			return gp_err_set(err, GP_INVALID, "properties.channel",
+			                  "event %lld is a %s; channel must be %s", (long long)in->event,
+			                  gp_channel_name(ch), gp_channel_name(ch));
+		p->channel = ch;
+		p->event = in->event;
+	}
 	if (actor->role == GP_ROLE_CITIZEN) {
 		/*
 		 * Bots fill the hidden field or submit faster than anyone types.

@@ -28,6 +28,7 @@ typedef struct gp_point_input {
 	char *channel;      /* staff only; NULL when absent */
 	char *note;         /* staff only; NULL when absent */
 	size_t note_len;
+	int64_t event;      /* staff only: an event id ≥ 1, 0 when absent or null */
 	char *website;      /* the honeypot: people leave it empty, bots fill it */
 	size_t website_len; /* bytes; a NUL counts: "\u0000x" is not empty */
 	char *form_token;   /* the signed form timestamp from GET /api/form */
@@ -46,10 +47,27 @@ int gp_json_point_input_decode(gp_point_input *out, const char *body,
 void gp_point_input_clear(gp_point_input *in);
 
 /*
+ * Reads a GeoJSON FeatureCollection of points (for imports) and calls cb
+ * for each feature, in order, with its 0-based index and either the
+ * decoded point (as gp_json_point_input_decode decodes a Feature;
+ * borrowed for the call) or, when the feature is refused, the problem
+ * naming its field.  A legacy crs member's name is copied to
+ * *out_crs_name (free() it; NULL without one).  GP_INVALID naming `file`
+ * when the text is no JSON FeatureCollection; a non-zero return of cb
+ * stops and is returned.
+ */
+typedef int (*gp_json_point_cb)(void *ctx, size_t index, const gp_point_input *in,
+                                const gp_err *refused);
+int gp_json_point_collection_read(const char *text, size_t len, char **out_crs_name,
+                                  gp_json_point_cb cb, void *ctx, gp_err *err);
+
+/*
  * Decodes a JSON object body into (member → string) pairs for the small
  * bodies of PATCH and flag requests: each member in `allowed` (space
- * separated) may appear once as a string or null; anything else is refused
- * with GP_INVALID naming it.  Values are copied into out[i] in the order of
+ * separated) may appear once as a string or null — or, for a name written
+ * with a trailing '#' ("event#"), as a whole number (handed on as its
+ * decimal text) or null; anything else is refused with GP_INVALID naming
+ * it.  Values are copied into out[i] in the order of
  * `allowed` (NULL when absent or null); present[i] tells absent from null.
  * Caller frees the strings with free().
  */
@@ -74,6 +92,12 @@ void gp_json_put_str_or_null(gp_buf *b, const char *s);
  * (Points are written by the read layer, which owns their field set:
  * gp_read_point_feature in read/read.h.)
  */
+/*
+ * Writes the reasons citizens gave for flagging a point, store's
+ * "spam:2,other:1" (vocabulary words only; NULL or "" for none), as the
+ * object {"spam":2,"other":1}.  Borrows s.
+ */
+void gp_json_put_flag_reasons(gp_buf *b, const char *s);
 
 /*
  * The properties object of a district: id, name, layer and point counts,

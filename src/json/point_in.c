@@ -153,6 +153,13 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 				out->website_len = len;
 			else if (strlen(*dst) != len)
 				return gp_err_set(err, GP_INVALID, field, "%s contains a NUL character", key);
+		} else if (strcmp(key, "event") == 0) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_integer(v) || json_integer_value(v) < 1)
+				return gp_err_set(err, GP_INVALID, field,
+				                  "event must be an event id (see /api/events) or null");
+			out->event = (int64_t)json_integer_value(v);
 		} else {
 			return gp_err_set(err, GP_INVALID, field,
 			                  "unknown property \"%.40s\"", key);
@@ -167,11 +174,29 @@ static int decode_properties(gp_point_input *out, json_t *props, gp_err *err)
 	return 0;
 }
 
+/* One Feature object into out (memset first); GP_INVALID naming the field. */
+static int decode_feature(gp_point_input *out, json_t *root, gp_err *err)
+{
+	json_t *type;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(root))
+		return gp_err_set(err, GP_INVALID, "type", "body must be a GeoJSON Feature object");
+	type = json_object_get(root, "type");
+	if (!json_is_string(type) || strcmp(json_string_value(type), "Feature") != 0)
+		return gp_err_set(err, GP_INVALID, "type",
+		                  "body must be a GeoJSON Feature (\"type\": \"Feature\")");
+	if ((rc = decode_geometry(out, json_object_get(root, "geometry"), err)))
+		return rc;
+	return decode_properties(out, json_object_get(root, "properties"), err);
+}
+
 int gp_json_point_input_decode(gp_point_input *out, const char *body,
                                size_t len, gp_err *err)
 {
 	json_error_t jerr;
-	json_t *root = NULL, *type;
+	json_t *root;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -179,24 +204,56 @@ int gp_json_point_input_decode(gp_point_input *out, const char *body,
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (!root)
 		return load_error(&jerr, body, len, err);
-	if (!json_is_object(root)) {
-		rc = gp_err_set(err, GP_INVALID, "type",
-		                "body must be a GeoJSON Feature object");
-		goto out;
-	}
-	type = json_object_get(root, "type");
-	if (!json_is_string(type) || strcmp(json_string_value(type), "Feature") != 0) {
-		rc = gp_err_set(err, GP_INVALID, "type",
-		                "body must be a GeoJSON Feature (\"type\": \"Feature\")");
-		goto out;
-	}
-	if ((rc = decode_geometry(out, json_object_get(root, "geometry"), err)))
-		goto out;
-	rc = decode_properties(out, json_object_get(root, "properties"), err);
-out:
+	rc = decode_feature(out, root, err);
 	json_decref(root);
 	if (rc)
 		gp_point_input_clear(out);
+	return rc;
+}
+
+int gp_json_point_collection_read(const char *text, size_t len, char **out_crs_name,
+                                  gp_json_point_cb cb, void *ctx, gp_err *err)
+{
+	json_error_t jerr;
+	json_t *root, *features, *crs, *f;
+	size_t i;
+	int rc = 0;
+
+	*out_crs_name = NULL;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!root)
+		return gp_err_set(err, GP_INVALID, "file", "not valid JSON: %s (line %d, column %d)",
+		                  jerr.text, jerr.line, jerr.column);
+	features = json_object_get(root, "features");
+	if (!json_is_object(root) || !json_is_string(json_object_get(root, "type")) ||
+	    strcmp(json_string_value(json_object_get(root, "type")), "FeatureCollection") ||
+	    !json_is_array(features)) {
+		rc = gp_err_set(err, GP_INVALID, "file", "not a GeoJSON FeatureCollection");
+		goto out;
+	}
+	crs = json_object_get(json_object_get(root, "crs"), "properties");
+	if (json_is_string(json_object_get(crs, "name")) &&
+	    !(*out_crs_name = strdup(json_string_value(json_object_get(crs, "name"))))) {
+		rc = GP_ENOMEM;
+		goto out;
+	}
+	json_array_foreach(features, i, f) {
+		gp_point_input in;
+		gp_err row;
+
+		gp_err_clear(&row);
+		rc = decode_feature(&in, f, &row);
+		if (rc < 0) {
+			gp_point_input_clear(&in);
+			break;
+		}
+		rc = cb(ctx, i, rc ? NULL : &in, rc ? &row : NULL);
+		gp_point_input_clear(&in);
+		if (rc)
+			break;
+	}
+out:
+	json_decref(root);
 	return rc;
 }
 
@@ -222,12 +279,15 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 	json_object_foreach(root, key, v) {
 		const char *p = allowed;
 		size_t k = strlen(key), i = 0;
-		int found = -1;
+		int found = -1, number = 0;
 
 		while (*p) {
 			size_t m = strcspn(p, " ");
-			if (m == k && strncmp(p, key, k) == 0)
+			size_t name = m > 0 && p[m - 1] == '#' ? m - 1 : m;
+			if (name == k && strncmp(p, key, k) == 0) {
 				found = (int)i;
+				number = name < m;
+			}
 			p += m;
 			while (*p == ' ')
 				p++;
@@ -241,6 +301,20 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 		present[found] = 1;
 		if (json_is_null(v))
 			continue;
+		if (number) {
+			char num[24];
+			if (!json_is_integer(v)) {
+				rc = gp_err_set(err, GP_INVALID, key, "%.40s must be a whole number or null",
+				                key);
+				goto out;
+			}
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+			if (!(out[found] = strdup(num))) {
+				rc = GP_ENOMEM;
+				goto out;
+			}
+			continue;
+		}
 		if (!json_is_string(v)) {
 			rc = gp_err_set(err, GP_INVALID, key, "%.40s must be a string", key);
 			goto out;

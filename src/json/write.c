@@ -72,6 +72,35 @@ void gp_json_put_crs_member(gp_buf *b, const char *uri)
 	gp_buf_puts(b, "}},");
 }
 
+/*
+ * "spam:2,other:1" (store's form, vocabulary words only) as the object
+ * {"spam":2,"other":1}.
+ */
+void gp_json_put_flag_reasons(gp_buf *b, const char *s)
+{
+	gp_buf_putc(b, '{');
+	while (s && *s) {
+		size_t word = strcspn(s, ":,"), num;
+
+		gp_json_put_strn(b, s, word);
+		gp_buf_putc(b, ':');
+		s += word;
+		if (*s == ':')
+			s++;
+		num = strcspn(s, ",");
+		if (num)
+			gp_buf_append(b, s, num);
+		else
+			gp_buf_putc(b, '0');
+		s += num;
+		if (*s == ',') {
+			s++;
+			gp_buf_putc(b, ',');
+		}
+	}
+	gp_buf_putc(b, '}');
+}
+
 void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
                                  int64_t improvement, const char *extra)

@@ -416,6 +416,11 @@ static int queryables(gp_http_exchange *x, gp_err *err)
 			gp_json_put_str(b, f->column.name);
 			gp_buf_puts(b, ":{\"title\":");
 			gp_json_put_str(b, f->title);
+			/* An integer (the event's id) has no list of codes. */
+			if (f->column.type == GP_FIELD_INTEGER) {
+				gp_buf_puts(b, ",\"type\":\"integer\"},");
+				continue;
+			}
 			gp_buf_puts(b, ",\"type\":\"string\",\"enum\":[");
 			if ((rc = gp_read_labels(r, put_enum, &e)))
 				return rc;
@@ -446,7 +451,7 @@ const gp_http_route gp_ogc_routes[] = {
 	{ "GET", "/ogc/collections/{collectionId}/queryables", queryables, "f",
 	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/points/items", ogc_point_items,
-	  ITEM_PARAMS " after category topic channel district", GP_HTTP_NO_BODY, 0 },
+	  ITEM_PARAMS " after category topic channel event outcome district", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/{collectionId}/items", ogc_items, ITEM_PARAMS " offset",
 	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/ogc/collections/{collectionId}/items/{featureId}", ogc_item, "f crs",

@@ -5,6 +5,10 @@
  * (data/migrations/0007_gis.sql) has the same columns, which the tests
  * hold it to.  A new attribute of points is one row here.
  *
+ * flag_reasons (staff) is no row: it is an object of reason → count, which
+ * a CSV cell or a GeoPackage column cannot hold; the points of /api/admin
+ * carry it after the fields (api_put_point).
+ *
  * Coordinates as attributes follow the CRS of what is written: lon/lat in
  * a geographic CRS (CRS84, EPSG:4326), x/y (easting, northing) in a
  * projected one.  Staff fields (note, flags) are written only for callers
@@ -38,6 +42,10 @@ GET(ob_name, v->s = p->ortsbezirk.name)
 GET(st_id, v->s = p->stadtteil.id)
 GET(st_name, v->s = p->stadtteil.name)
 GET(channel, v->s = gp_channel_name(p->channel))
+GET(event, v->i = p->event; v->null = p->event <= 0)
+GET(reply, v->s = p->reply)
+GET(reply_at, v->s = p->reply_at[0] ? p->reply_at : NULL)
+GET(outcome, v->s = gp_outcome_name(p->outcome))
 GET(east, v->d = east)
 GET(north, v->d = north)
 GET(note, v->s = p->note)
@@ -59,6 +67,12 @@ static int param_channel(gp_read *r, gp_read_query *q, const char *v, gp_err *er
 	return gp_read_param_channel(q, v, err);
 }
 
+static int param_outcome(gp_read *r, gp_read_query *q, const char *v, gp_err *err)
+{
+	(void)r;
+	return gp_read_param_outcome(q, v, err);
+}
+
 const gp_read_field gp_read_point_fields[] = {
 	{ F("id", GP_FIELD_INTEGER, 1, 0, get_id) },
 	{ F("category", GP_FIELD_TEXT, 1, 0, get_category),
@@ -76,6 +90,12 @@ const gp_read_field gp_read_point_fields[] = {
 	{ F("stadtteil_name", GP_FIELD_TEXT, 0, 0, get_st_name) },
 	{ F("channel", GP_FIELD_TEXT, 1, 0, get_channel),
 	  .title = "Weg der Beteiligung", .param = param_channel },
+	{ F("event", GP_FIELD_INTEGER, 0, 0, get_event),
+	  .title = "Begehung oder Workshop", .param = gp_read_param_event },
+	{ F("reply", GP_FIELD_TEXT, 0, 0, get_reply) },
+	{ F("reply_at", GP_FIELD_DATETIME, 0, 0, get_reply_at) },
+	{ F("outcome", GP_FIELD_TEXT, 1, 0, get_outcome),
+	  .title = "Stand der Idee", .param = param_outcome },
 	{ F("lon", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_east) },
 	{ F("lat", GP_FIELD_REAL, 1, GP_READ_FIELD_GEOGRAPHIC, get_north) },
 	{ F("x", GP_FIELD_REAL, 1, GP_READ_FIELD_PROJECTED, get_east) },
@@ -191,5 +211,8 @@ int gp_read_labels(gp_read *r, gp_read_label_cb cb, void *ctx)
 	for (int s = 0; s < GP_STATUS_COUNT && !rc; s++)
 		rc = cb(ctx, "status", gp_status_name((gp_status)s), gp_status_label((gp_status)s, 0),
 		        gp_status_label((gp_status)s, 1));
+	for (int o = 0; o < GP_OUTCOME_COUNT && !rc; o++)
+		rc = cb(ctx, "outcome", gp_outcome_name((gp_outcome)o),
+		        gp_outcome_label((gp_outcome)o, 0), gp_outcome_label((gp_outcome)o, 1));
 	return rc;
 }

@@ -236,6 +236,7 @@ static int one_point(void *ctx, const gp_point *p)
 	if (!o->vis->staff) { /* what only staff see stays with them */
 		copy.note = NULL;
 		copy.flags = 0;
+		copy.flag_reasons = NULL;
 	}
 	if ((rc = gp_read_coords(o->r, &copy, o->crs, &c0, &c1)))
 		return rc;
@@ -268,6 +269,7 @@ static int near_point(void *ctx, const gp_point *p, double distance)
 	if (!n->vis->staff) {
 		copy.note = NULL;
 		copy.flags = 0;
+		copy.flag_reasons = NULL;
 	}
 	return n->cb(n->ctx, &copy, distance);
 }
@@ -425,6 +427,33 @@ void gp_read_cluster_source_free(gp_cluster_source *src)
 }
 
 /* ---- the staff log -------------------------------------------------------------------------- */
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+typedef struct event_run {
+	int (*cb)(void *ctx, const gp_read_event *e);
+	void *ctx;
+} event_run;
+
+static int event_row(void *ctx, const gp_event *e)
+{
+	event_run *er = ctx;
+	gp_read_event out = { e->id, e->name, e->channel, e->date, e->district,
+		              e->district_name, e->points };
+
+	return er->cb(er->ctx, &out);
+}
+
+int gp_read_events(gp_read *r, const gp_visibility *vis, int64_t id,
+                   int (*cb)(void *ctx, const gp_read_event *e), void *ctx, gp_err *err)
+{
+	event_run er = { cb, ctx };
+	int rc = gp_store_event_list(r->store, id, read_status(vis), event_row, &er);
+
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_NOT_FOUND, "id", "no event %lld", (long long)id);
+	return rc;
+}
 
 typedef struct log_run {
 	int (*cb)(void *ctx, const gp_read_log_entry *e);

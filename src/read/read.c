@@ -203,6 +203,7 @@ void gp_read_query_init(gp_read_query *q, const gp_visibility *vis)
 	q->vis = *vis;
 	q->category = -1;
 	q->channel = -1;
+	q->outcome = -1;
 	q->crs = GP_CRS_CRS84;
 	q->limit = -1;
 }
@@ -241,6 +242,58 @@ int gp_read_param_channel(gp_read_query *q, const char *value, gp_err *err)
 		return gp_err_set(err, GP_BAD_REQUEST, "channel",
 		                  "channel must be online, walk or workshop");
 	q->channel = (int)c;
+	return 0;
+}
+
+int gp_read_param_flagged(gp_read_query *q, const char *value, gp_err *err)
+{
+	if (!value)
+		return 0;
+	if (strcmp(value, "true") && strcmp(value, "false"))
+		return gp_err_set(err, GP_BAD_REQUEST, "flagged", "flagged must be true or false");
+	if (!q->vis.staff)
+		return gp_err_set(err, GP_FORBIDDEN, "flagged", "flags are for staff to see");
+	q->flagged = value[0] == 't';
+	return 0;
+}
+
+static int event_seen(void *ctx, const gp_event *e)
+{
+	(void)ctx;
+	(void)e;
+	return 0;
+}
+
+int gp_read_param_event(gp_read *r, gp_read_query *q, const char *value, gp_err *err)
+{
+	int64_t id;
+	int rc;
+
+	if (!value)
+		return 0;
+	if (value[0] == '+' || value[0] == '-' || gp_parse_i64(&id, value, 1, INT64_MAX))
+		return gp_err_set(err, GP_BAD_REQUEST, "event", "event must be an event id (see "
+		                                                "/api/events)");
+	rc = gp_store_event_list(r->store, id, -1, event_seen, NULL);
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_BAD_REQUEST, "event", "no event %lld (see /api/events)",
+		                  (long long)id);
+	if (rc)
+		return rc;
+	q->event = id;
+	return 0;
+}
+
+int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err)
+{
+	gp_outcome o;
+
+	if (!value)
+		return 0;
+	if (gp_outcome_parse(&o, value))
+		return gp_err_set(err, GP_BAD_REQUEST, "outcome",
+		                  "outcome must be open, in_review, adopted or not_adopted");
+	q->outcome = (int)o;
 	return 0;
 }
 
@@ -517,6 +570,9 @@ int read_filter(const gp_read_query *q, gp_point_filter *f, gp_err *err)
 	f->topic = q->topic[0] ? q->topic : NULL;
 	f->since = q->since[0] ? q->since : NULL;
 	f->until = q->until[0] ? q->until : NULL;
+	f->flagged = q->flagged;
+	f->event = q->event;
+	f->outcome = q->outcome;
 	if (a->set) {
 		f->has_lonlat = a->has_lonlat;
 		f->lonlat = a->lonlat;

@@ -134,6 +134,9 @@ typedef struct gp_read_query {
 	gp_layer district_layer;
 	char topic[64];        /* "" for none */
 	char since[GP_TIME_LEN], until[GP_TIME_LEN]; /* canonical, "" for none */
+	int flagged;           /* staff: only points citizens flagged */
+	int64_t event;         /* only the points of this event, or 0 */
+	int outcome;           /* gp_outcome, or -1 */
 	gp_read_area area;     /* a box: pages in grid-cell order */
 	gp_crs crs;            /* of the coordinates handed out */
 	int64_t limit;         /* -1: no limit */
@@ -170,6 +173,18 @@ int gp_read_param_category(gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_channel(gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_topic(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_district(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
+
+/*
+ * The filters of staff work (value NULL leaves q as it is): flagged
+ * ("true" or "false"; GP_FORBIDDEN unless q's visibility is staff's —
+ * flags are staff's to see), event (an event id, looked up: GP_BAD_REQUEST
+ * naming `event` for one that does not exist) and outcome (open,
+ * in_review, adopted, not_adopted).  GP_BAD_REQUEST naming the parameter
+ * otherwise.
+ */
+int gp_read_param_flagged(gp_read_query *q, const char *value, gp_err *err);
+int gp_read_param_event(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
+int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err);
 
 /*
  * A period as /api gives it: since and until, RFC 3339 dates or
@@ -334,7 +349,7 @@ void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
 
 /*
  * Every code a field of the set takes from a fixed list — category, topic
- * (configured), channel, status — with its German and English label, in
+ * (configured), channel, status, outcome — with its German and English label, in
  * that order; a non-zero return of cb stops and is returned.
  */
 typedef int (*gp_read_label_cb)(void *ctx, const char *field, const char *code,
@@ -486,6 +501,24 @@ void gp_read_hotspots_get(const gp_read_hotspots *h, size_t i, gp_read_hotspot *
  */
 int gp_read_hotspot_outline(gp_read *r, const gp_read_hotspots *h, size_t i, gp_buf *b,
                             double *out_area);
+
+/* ---- events: walks and workshops ------------------------------------------------------- */
+
+/*
+ * Every event, newest date first (id > 0: that one, GP_NOT_FOUND naming
+ * `id` otherwise), each with the number of its points vis admits.
+ * Strings borrowed for the callback.
+ */
+typedef struct gp_read_event {
+	int64_t id;
+	const char *name;
+	gp_channel channel;
+	const char *date;
+	const char *district, *district_name; /* NULL when none */
+	int64_t points;
+} gp_read_event;
+int gp_read_events(gp_read *r, const gp_visibility *vis, int64_t id,
+                   int (*cb)(void *ctx, const gp_read_event *e), void *ctx, gp_err *err);
 
 /* ---- staff ------------------------------------------------------------------------------ */
 

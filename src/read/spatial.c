@@ -393,7 +393,8 @@ int read_spatial_points(gp_read *r, const gp_point_filter *f, int64_t *out_match
 	*out_done = 0;
 	/* Boxes with at most a category, in grid-cell order: what the copy holds. */
 	if (f->order != GP_ORDER_CELL || f->district || f->topic || f->channel >= 0 || f->since ||
-	    f->until || !gp_store_grid_cells(f, &c))
+	    f->until || f->flagged || f->event > 0 || f->outcome >= 0 ||
+	    !gp_store_grid_cells(f, &c))
 		return 0;
 	if ((rc = gp_store_points_version(r->store, &version)))
 		return rc;

@@ -403,7 +403,7 @@ int gp_store_point_seek(gp_store *s, const gp_point_filter *f, int64_t offset,
 
 	*out_after_id = 0;
 	if (f->district || f->topic || f->since || f->until || f->has_grid || f->has_lonlat ||
-	    f->has_xy || f->keep)
+	    f->has_xy || f->keep || f->flagged || f->event > 0 || f->outcome >= 0)
 		return GP_INVALID;
 	if (offset <= 0)
 		return 0;

@@ -11,7 +11,7 @@
 
 #include "store_int.h"
 
-static int step_done(gp_store *s, sqlite3_stmt *st)
+int store_step_done(gp_store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -31,6 +31,13 @@ int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch)
 		   " category = CASE WHEN ?4 THEN ?5 ELSE category END,"
 		   " topic = CASE WHEN ?6 THEN ?7 ELSE topic END,"
 		   " comment = CASE WHEN ?8 THEN ?9 ELSE comment END,"
+		   " note = CASE WHEN ?11 THEN ?12 ELSE note END,"
+		   " channel = CASE WHEN ?13 THEN ?14 ELSE channel END,"
+		   " event = CASE WHEN ?15 THEN ?16 ELSE event END,"
+		   " reply_at = CASE WHEN ?17 AND reply IS NOT ?18"
+		   "  THEN CASE WHEN ?18 IS NULL THEN NULL ELSE ?10 END ELSE reply_at END,"
+		   " reply = CASE WHEN ?17 THEN ?18 ELSE reply END,"
+		   " outcome = CASE WHEN ?19 THEN ?20 ELSE outcome END,"
 		   " updated = ?10 WHERE id = ?1");
 	int rc;
 
@@ -48,9 +55,32 @@ int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch)
 	if (patch->comment)
 		sqlite3_bind_text(st, 9, patch->comment, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, patch->updated, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	sqlite3_bind_int(st, 11, patch->has_note);
+	if (patch->note)
+		sqlite3_bind_text(st, 12, patch->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, patch->has_channel);
+	sqlite3_bind_text(st, 14, gp_channel_name(patch->channel), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, patch->has_event);
+	if (patch->event > 0)
+		sqlite3_bind_int64(st, 16, patch->event);
+	sqlite3_bind_int(st, 17, patch->has_reply);
+	if (patch->reply)
+		sqlite3_bind_text(st, 18, patch->reply, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 19, patch->has_outcome);
+	sqlite3_bind_text(st, 20, gp_outcome_name(patch->outcome), -1, SQLITE_STATIC);
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
+}
+
+int gp_store_flag_clear(gp_store *s, int64_t point_id)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "DELETE FROM flags WHERE point_id = ?1");
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_int64(st, 1, point_id);
+	return store_step_done(s, st);
 }
 
 int gp_store_point_delete(gp_store *s, int64_t id)
@@ -61,7 +91,7 @@ int gp_store_point_delete(gp_store *s, int64_t id)
 	if (!st)
 		return GP_EFAULT;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }
@@ -100,7 +130,7 @@ int gp_store_flag_add(gp_store *s, int64_t point_id, const char *reason,
 	sqlite3_bind_int64(st, 1, point_id);
 	sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, created, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	if (!(st = gp_store_stmt(s, "SELECT count(*) FROM flags WHERE point_id = ?1")))
 		return GP_EFAULT;
@@ -128,7 +158,7 @@ int gp_store_log_add(gp_store *s, const char *at, const char *actor, const char 
 		sqlite3_bind_int64(st, 4, point_id);
 	sqlite3_bind_text(st, 5, fields ? fields : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, count);
-	return step_done(s, st);
+	return store_step_done(s, st);
 }
 
 int gp_store_log_list(gp_store *s, int64_t limit, int64_t offset,
@@ -182,7 +212,7 @@ int gp_store_purge(gp_store *s, const char *before, int64_t *out_points,
 	if (!st)
 		return GP_EFAULT;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	*out_flags = sqlite3_changes(s->db);
 	/* flags of the purged points go with them (ON DELETE CASCADE) */
@@ -191,7 +221,7 @@ int gp_store_purge(gp_store *s, const char *before, int64_t *out_points,
 	if (!st)
 		return GP_EFAULT;
 	sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	*out_points = sqlite3_changes(s->db);
 	return 0;
@@ -209,7 +239,7 @@ int gp_store_token_add(gp_store *s, const char *name, const char *role,
 	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, hash, (int)hash_len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
-	return step_done(s, st);
+	return store_step_done(s, st);
 }
 
 static int token_rows(gp_store *s, sqlite3_stmt *st,
@@ -270,7 +300,7 @@ int gp_store_token_revoke(gp_store *s, const char *name, const char *at)
 		return GP_EFAULT;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	if ((rc = step_done(s, st)))
+	if ((rc = store_step_done(s, st)))
 		return rc;
 	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }

@@ -19,10 +19,21 @@
 #define POINT_COLUMNS                                                         \
 	"p.id, p.category, p.comment, p.topic, p.status, p.created, p.updated," \
 	" p.supporters, p.ortsbezirk_id, ob.name, p.stadtteil_id, st.name,"     \
-	" p.x, p.y, p.lon, p.lat, p.channel, p.note"
-/* The 19th column: citizen flags, counted for staff reads only. */
-#define FLAGS_COLUMN ", (SELECT count(*) FROM flags f WHERE f.point_id = p.id)"
-#define NO_FLAGS_COLUMN ", 0"
+	" p.x, p.y, p.lon, p.lat, p.channel, p.note, p.event, p.reply, p.reply_at,"  \
+	" p.outcome"
+/*
+ * The 23rd and 24th columns: citizen flags and their reasons with how often
+ * each was given ("spam:2,other:1", most frequent first), for staff reads
+ * only.
+ */
+#define FLAGS_COLUMN                                                           \
+	", (SELECT count(*) FROM flags f WHERE f.point_id = p.id),"              \
+	" (SELECT group_concat(reason || ':' || n, ',') FROM (SELECT reason,"   \
+	" count(*) AS n FROM flags f WHERE f.point_id = p.id GROUP BY reason"   \
+	" ORDER BY n DESC, reason))"
+#define NO_FLAGS_COLUMN ", 0, NULL"
+/* The column after those (nearby's squared distance). */
+#define DISTANCE_COLUMN 24
 /*
  * The same without the district names: listings and exports find them in
  * a small table read once per query (names_load) — two joins per row cost
@@ -31,7 +42,8 @@
 #define POINT_COLUMNS_BARE                                                    \
 	"p.id, p.category, p.comment, p.topic, p.status, p.created, p.updated," \
 	" p.supporters, p.ortsbezirk_id, NULL, p.stadtteil_id, NULL,"           \
-	" p.x, p.y, p.lon, p.lat, p.channel, p.note"
+	" p.x, p.y, p.lon, p.lat, p.channel, p.note, p.event, p.reply, p.reply_at," \
+	" p.outcome"
 
 /* "SELECT <bare columns, flags>" for a filter (staff reads count flags). */
 static void select_bare(gp_buf *sql, const gp_point_filter *f)
@@ -50,6 +62,7 @@ void gp_point_filter_init(gp_point_filter *f)
 	f->status = -1;
 	f->category = -1;
 	f->channel = -1;
+	f->outcome = -1;
 	f->district_layer = -1;
 	f->limit = -1;
 }
@@ -85,7 +98,13 @@ static int read_row(sqlite3_stmt *st, gp_point *p)
 	if (gp_channel_parse(&p->channel, col_text(st, 16)))
 		return GP_EFAULT;
 	p->note = col_text(st, 17);
-	p->flags = sqlite3_column_int64(st, 18);
+	p->event = sqlite3_column_int64(st, 18);
+	p->reply = col_text(st, 19);
+	gp_strlcpy(p->reply_at, col_text(st, 20) ? col_text(st, 20) : "", sizeof(p->reply_at));
+	if (gp_outcome_parse(&p->outcome, col_text(st, 21)))
+		return GP_EFAULT;
+	p->flags = sqlite3_column_int64(st, 22);
+	p->flag_reasons = col_text(st, 23);
 	return 0;
 }
 
@@ -94,8 +113,8 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "INSERT INTO points (category, comment, topic, status, created,"
 		   " updated, supporters, ortsbezirk_id, stadtteil_id, lon, lat, x, y,"
-		   " channel, note, cell, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		   " ?10, ?11, ?12, ?13, ?14, ?15, ?16, MakePoint(?12, ?13, 25832))");
+		   " channel, note, cell, event, geom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		   " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, MakePoint(?12, ?13, 25832))");
 	int rc;
 
 	if (!st)
@@ -120,6 +139,8 @@ int gp_store_point_insert(gp_store *s, gp_point *p)
 	if (p->note)
 		sqlite3_bind_text(st, 15, p->note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 16, gp_store_point_cell(p->lon, p->lat));
+	if (p->event > 0)
+		sqlite3_bind_int64(st, 17, p->event);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -259,10 +280,17 @@ int gp_store_grid_cells(const gp_point_filter *f, cells *c)
 	return 1;
 }
 
+/* The filters of staff work, which no kept count answers (store.h). */
+static int scan_only(const gp_point_filter *f)
+{
+	return f->flagged || f->event > 0 || f->outcome >= 0;
+}
+
 /* The filters that per-cell totals cannot answer. */
 static int needs_rows(const gp_point_filter *f)
 {
-	return f->district || f->topic || f->since || f->until || f->channel >= 0;
+	return f->district || f->topic || f->since || f->until || f->channel >= 0 ||
+	       scan_only(f);
 }
 
 static int has_spatial(const gp_point_filter *f)
@@ -290,6 +318,12 @@ static void filter_terms(gp_buf *sql, const gp_point_filter *f)
 		gp_buf_puts(sql, " AND p.created >= :since");
 	if (f->until)
 		gp_buf_puts(sql, " AND p.created <= :until");
+	if (f->flagged)
+		gp_buf_puts(sql, " AND EXISTS (SELECT 1 FROM flags fl WHERE fl.point_id = p.id)");
+	if (f->event > 0)
+		gp_buf_puts(sql, " AND p.event = :event");
+	if (f->outcome >= 0)
+		gp_buf_puts(sql, " AND p.outcome = :outcome");
 	if (f->has_lonlat)
 		gp_buf_puts(sql, " AND p.lon BETWEEN :lminx AND :lmaxx"
 		                 " AND p.lat BETWEEN :lminy AND :lmaxy");
@@ -352,6 +386,10 @@ static void bind_filter(sqlite3_stmt *st, const gp_point_filter *f)
 		bind_text(st, ":since", f->since);
 	if (f->until)
 		bind_text(st, ":until", f->until);
+	if (f->event > 0)
+		bind_i64(st, ":event", f->event);
+	if (f->outcome >= 0)
+		bind_text(st, ":outcome", gp_outcome_name((gp_outcome)f->outcome));
 	if (f->has_lonlat)
 		bind_box(st, "l", &f->lonlat);
 	if (f->has_xy)
@@ -469,6 +507,9 @@ static int count_ranges(gp_store *s, const gp_point_filter *f, const cells *c, i
 			g = *f;
 			g.category = g.channel = -1;
 			g.district = g.topic = g.since = g.until = NULL;
+			g.flagged = 0;
+			g.event = 0;
+			g.outcome = -1;
 			filter_terms(&sql, &g);
 			gp_buf_putc(&sql, ')');
 		}
@@ -581,7 +622,7 @@ int gp_store_point_count(gp_store *s, const gp_point_filter *f, int64_t *out)
 			                  SQLITE_STATIC);
 		return step_numbers(s, st, out, 1);
 	}
-	if (!has_spatial(f))
+	if (!has_spatial(f) && !scan_only(f))
 		return store_count_tallied(s, f, out);
 	/* A box in any status: only staff ask, and rarely. */
 	gp_buf_init(&sql, 4096);
@@ -1066,7 +1107,7 @@ int gp_store_point_nearby(gp_store *s, double x, double y, double radius, int st
 		if (matched++ >= limit && limit >= 0)
 			continue; /* still counted */
 		if ((rc = read_row(st, &p)) ||
-		    (rc = cb(ctx, &p, sqrt(sqlite3_column_double(st, 19)))))
+		    (rc = cb(ctx, &p, sqrt(sqlite3_column_double(st, DISTANCE_COLUMN)))))
 			break;
 	}
 	if (!rc && src != SQLITE_DONE)

@@ -188,6 +188,13 @@ typedef struct gp_point_filter {
 	const char *topic;      /* or NULL */
 	const char *since;      /* canonical time: created >= since, or NULL */
 	const char *until;      /* canonical time: created <= until, or NULL */
+	/*
+	 * Filters of the staff's work that no kept count answers: they are
+	 * tested per row and counted by a scan (staff queues are short).
+	 */
+	int flagged;            /* only points some citizen flagged */
+	int64_t event;          /* only points of this event, or 0 */
+	int outcome;            /* gp_outcome, or -1 for any */
 	/* Exact spatial tests; every one that is set must hold. */
 	int has_lonlat;         /* CRS84 lon/lat inside lonlat */
 	gp_bbox lonlat;
@@ -367,6 +374,8 @@ int gp_store_point_update(gp_store *s, int64_t id, const gp_point_patch *patch);
 int gp_store_point_delete(gp_store *s, int64_t id);
 /* +1 on a point while it has `status`; sets the new count. GP_NOT_FOUND otherwise. */
 int gp_store_point_support(gp_store *s, int64_t id, gp_status status, int64_t *out_count);
+/* Deletes a point's flags (inside a write transaction). */
+int gp_store_flag_clear(gp_store *s, int64_t point_id);
 /* Records a flag on a point and sets the point's number of flags. */
 int gp_store_flag_add(gp_store *s, int64_t point_id, const char *reason,
                       const char *created, int64_t *out_count);
@@ -408,6 +417,47 @@ int gp_store_token_find(gp_store *s, const unsigned char *hash, size_t hash_len,
 int gp_store_token_list(gp_store *s, int (*cb)(void *ctx, const gp_token_row *t), void *ctx);
 /* GP_NOT_FOUND when no active token has that name. */
 int gp_store_token_revoke(gp_store *s, const char *name, const char *at);
+
+/* ---- events and sessions (event.c) ---------------------------------------- */
+
+/* A walk or a workshop; strings borrowed. */
+typedef struct gp_event {
+	int64_t id;
+	const char *name;
+	gp_channel channel;        /* walk or workshop */
+	const char *date;          /* YYYY-MM-DD */
+	const char *district;      /* an id of either layer, or NULL */
+	const char *district_name; /* read only: NULL when unknown */
+	const char *created;
+	int64_t points;            /* read only: its points of the status asked for */
+} gp_event;
+typedef int (*gp_store_event_cb)(void *ctx, const gp_event *e);
+
+/* Inserts e (inside a write transaction) and sets *out_id. */
+int gp_store_event_add(gp_store *s, const gp_event *e, int64_t *out_id);
+/*
+ * Calls cb for every event, newest date first (id > 0: that one only,
+ * GP_NOT_FOUND when there is none), counting its points of `status`
+ * (-1: any).  Strings borrowed for the callback.
+ */
+int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb cb, void *ctx);
+
+/*
+ * A session for the active token `token_name`, until `expires` (inside a
+ * write transaction; sessions ended by `created` are removed).
+ * GP_NOT_FOUND when no active token has that name.
+ */
+int gp_store_session_add(gp_store *s, const unsigned char *hash, size_t hash_len,
+                         const char *token_name, const char *created, const char *expires);
+/*
+ * The token of a session that has not ended by `now` and whose token is
+ * not revoked, and when the session ends; GP_NOT_FOUND otherwise.
+ */
+int gp_store_session_find(gp_store *s, const unsigned char *hash, size_t hash_len,
+                          const char *now, int (*cb)(void *ctx, const gp_token_row *t),
+                          void *ctx, char out_expires[GP_TIME_LEN]);
+/* Ends a session (inside a write transaction); no such session is no error. */
+int gp_store_session_delete(gp_store *s, const unsigned char *hash, size_t hash_len);
 
 /* ---- backup (backup.c) ------------------------------------------------------- */
 

@@ -51,6 +51,12 @@ sqlite3_stmt *gp_store_stmt(gp_store *s, const char *sql);
  */
 int store_count_tallied(gp_store *s, const gp_point_filter *f, int64_t *out);
 
+/*
+ * Steps a statement that returns no rows and resets it: 0, GP_CONFLICT
+ * for a violated constraint, else the failure (moderation.c).
+ */
+int store_step_done(gp_store *s, sqlite3_stmt *st);
+
 /* Frees what point.c keeps on a connection (called by gp_store_close). */
 void store_names_free(store_names *nm);
 

@@ -165,4 +165,27 @@ char *gp_strdup(const char *s);
 /* Bounded copy that always terminates; returns 1 when s was truncated. */
 int gp_strlcpy(char *dst, const char *s, size_t size);
 
+/* ---- CSV records (csv.c) ------------------------------------------------- */
+
+#define GP_CSV_FIELDS_MAX 64
+
+/* A reader over a CSV text it borrows; `line` is where the last record began. */
+typedef struct gp_csv {
+	const char *p, *end;
+	size_t line, next_line;
+	char *buf;
+	size_t len, cap;
+} gp_csv;
+
+/* Starts reading text (a UTF-8 byte order mark is skipped). */
+void gp_csv_init(gp_csv *c, const char *text, size_t len);
+/*
+ * The next record's fields (at most max, at most GP_CSV_FIELDS_MAX):
+ * 0; GP_NOT_FOUND after the last; GP_INVALID for a quote never closed;
+ * GP_TOO_LARGE for too many fields.  The fields are borrowed until the
+ * next call or gp_csv_free().
+ */
+int gp_csv_next(gp_csv *c, const char **fields, size_t max, size_t *out_n);
+void gp_csv_free(gp_csv *c);
+
 #endif

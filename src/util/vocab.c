@@ -68,6 +68,26 @@ int gp_channel_parse(gp_channel *out, const char *s)
 	return GP_INVALID;
 }
 
+/* Must match the CHECK constraint of points.outcome (migration 0008). */
+static const char *const outcome_names[GP_OUTCOME_COUNT] = { "open", "in_review", "adopted",
+	                                                     "not_adopted" };
+
+const char *gp_outcome_name(gp_outcome o)
+{
+	return (unsigned)o < GP_OUTCOME_COUNT ? outcome_names[o] : NULL;
+}
+
+int gp_outcome_parse(gp_outcome *out, const char *s)
+{
+	for (int i = 0; i < GP_OUTCOME_COUNT; i++) {
+		if (s && strcmp(s, outcome_names[i]) == 0) {
+			*out = (gp_outcome)i;
+			return 0;
+		}
+	}
+	return GP_INVALID;
+}
+
 /* German and English labels of the codes, as the page and the files show them. */
 static const char *const category_labels[GP_CATEGORY_COUNT][2] = {
 	{ "Lieblingsort", "Favourite place" },
@@ -83,6 +103,12 @@ static const char *const channel_labels[GP_CHANNEL_COUNT][2] = {
 	{ "Ortsbezirksbegehung", "District walk" },
 	{ "Workshop", "Workshop" },
 };
+static const char *const outcome_labels[GP_OUTCOME_COUNT][2] = {
+	{ "Offen", "Open" },
+	{ "In Prüfung", "In review" },
+	{ "Übernommen", "Adopted" },
+	{ "Nicht übernommen", "Not adopted" },
+};
 
 const char *gp_category_label(gp_category c, int english)
 {
@@ -97,6 +123,11 @@ const char *gp_status_label(gp_status s, int english)
 const char *gp_channel_label(gp_channel c, int english)
 {
 	return (unsigned)c < GP_CHANNEL_COUNT ? channel_labels[c][english != 0] : NULL;
+}
+
+const char *gp_outcome_label(gp_outcome o, int english)
+{
+	return (unsigned)o < GP_OUTCOME_COUNT ? outcome_labels[o][english != 0] : NULL;
 }
 
 /* The attribution the bundled boundaries require (data/SOURCES.md). */

@@ -3,7 +3,7 @@
 // tests/integration/harness.py does it), Debian's chromium driven by
 // playwright-core, a watch for Content-Security-Policy violations, axe-core
 // and screenshots into tests/artifacts/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,6 +116,14 @@ export class Server {
       body: JSON.stringify({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties })
     });
     return { status: res.status, body: await res.json() };
+  }
+
+  // A staff token made by the CLI, as an operator makes one; returns its secret.
+  token(name, role) {
+    const r = spawnSync(BIN, ['token', 'create', '--name', name, '--role', role,
+      '--db', this.db, '--config', this.configPath], { cwd: this.dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`token create: ${r.stderr}`);
+    return r.stdout.trim();
   }
 
   async count(params = '') {

@@ -65,6 +65,11 @@ class TestApiOpenApi(ServerTest):
         cls.ids = [p['id'] for p in populate(cls.server, n_extra=30)]
         cls.admin = token(cls.server, 'openapi-admin', 'admin')
         cls.planner = token(cls.server, 'openapi-planner', 'planner')
+        # event 1, the example of the event parameters
+        r = cls.server.request('POST', '/api/admin/events', headers=cls.admin,
+                               body={'name': 'Ortsbegehung', 'channel': 'walk',
+                                     'date': '2026-10-12', 'district': 'ob-6'})
+        assert r.status == 201 and r.json()['id'] == 1, r
         cls.base = f'http://127.0.0.1:{cls.server.port}/api'
         cls.response = cls.server.get('/api/openapi.json')
         cls.doc = cls.response.json()
@@ -300,7 +305,8 @@ class TestApiOpenApi(ServerTest):
         for path, method, op, params in self.operations():
             security = op.get('security', self.doc.get('security', []))
             url = self.concrete(path, params)
-            body = {'status': 'published'} if method == 'patch' else None
+            body = {'status': 'published'} if method == 'patch' else (
+                {} if 'requestBody' in op else None)
             with self.subTest(op=f'{method.upper()} {path}'):
                 if security and {} not in security:
                     r = self.keep(path, method, self.server.request(method.upper(), url, body=body))

@@ -37,7 +37,8 @@ def ogr_rows(path, layer, *args):
 
 # The public field set in a geographic CRS, in its order (fields.c).
 PUBLIC = ['id', 'category', 'comment', 'topic', 'status', 'created', 'updated', 'supporters',
-          'ortsbezirk_id', 'ortsbezirk_name', 'stadtteil_id', 'stadtteil_name', 'channel']
+          'ortsbezirk_id', 'ortsbezirk_name', 'stadtteil_id', 'stadtteil_name', 'channel',
+          'event', 'reply', 'reply_at', 'outcome']
 STAFF = ['note', 'flags']
 
 
@@ -119,8 +120,9 @@ class TestGis(ServerTest):
         self.assertEqual([f84['properties']['lon'], f84['properties']['lat']],
                          f84['geometry']['coordinates'])
         self.assertEqual(list(s.get(f'/api/points/{self.ids[1]}').json()['properties']), geo)
+        # flag_reasons, an object, is the admin listing's own member after the set
         self.assertEqual(list(s.get(f'/api/admin/points/{self.walk}', headers=self.staff)
-                              .json()['properties']), geo + STAFF)
+                              .json()['properties']), geo + STAFF + ['flag_reasons'])
         csv84 = s.get('/api/export?format=csv').body.decode().split('\r\n', 1)[0].split(',')
         self.assertEqual(csv84, geo + ['wkt'])
         csvstaff = s.get('/api/export?format=csv&crs=EPSG:25832&status=all',
@@ -226,6 +228,8 @@ class TestGis(ServerTest):
         view = ogr_fields(self.server.db, 'points_gis')
         self.assertEqual((view['id'], view['supporters'], view['created'], view['updated'],
                           view['x']), ('Integer64', 'Integer64', 'DateTime', 'DateTime', 'Real'))
+        self.assertEqual((view['event'], view['reply'], view['reply_at'], view['outcome']),
+                         ('Integer64', 'String', 'DateTime', 'String'))
         table = ogr_fields(self.server.db, 'points')
         self.assertEqual(table['cell'], 'Integer64')
         # every cell number read whole, without a warning per feature
@@ -277,7 +281,11 @@ class TestQueryablesAndDistrictCounts(ServerTest):
 
     def test_channel_is_a_queryable_the_server_answers(self):
         q = self.server.get('/ogc/collections/points/queryables').json()
-        self.assertEqual(set(q['properties']), {'category', 'topic', 'channel', 'district'})
+        self.assertEqual(set(q['properties']),
+                         {'category', 'topic', 'channel', 'event', 'outcome', 'district'})
+        self.assertEqual(q['properties']['outcome']['enum'],
+                         ['open', 'in_review', 'adopted', 'not_adopted'])
+        self.assertEqual(q['properties']['event']['type'], 'integer')
         self.assertEqual(q['properties']['channel']['enum'], ['online', 'walk', 'workshop'])
         self.assertEqual(q['properties']['category']['enum'], ['favourite', 'improvement'])
         url = f'OAPIF:http://127.0.0.1:{self.server.port}/ogc'
@@ -308,6 +316,54 @@ class TestQueryablesAndDistrictCounts(ServerTest):
         one = self.server.get('/ogc/collections/stadtteile/items/6').json()['properties']
         self.assertEqual(one['total'], sum(one['channel_' + c] for c in ('online', 'walk',
                                                                          'workshop')))
+
+
+class TestEventAndOutcomeQueryables(ServerTest):
+    """event and outcome (issue 16) as queryables: the server filters by
+    them, for a direct request and for GDAL's translated -where."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ids = [p['id'] for p in populate(cls.server, n_extra=6)]
+
+    def test_event_and_outcome_are_queryables_the_server_answers(self):
+        s = self.server
+        secret = s.geopart('token', 'create', '--name', 'ws', '--role', 'planner').stdout
+        staff = {'Authorization': 'Bearer ' + secret.decode().strip()}
+        r = s.request('POST', '/api/admin/events', headers=staff,
+                      body={'name': 'Werkstatt', 'channel': 'workshop', 'date': '2026-11-03'})
+        self.assertEqual(r.status, 201, r)
+        event = r.json()['id']
+        r = s.post_point(7.768889, 49.444722, comment='In der Werkstatt', headers=staff,
+                         extra={'event': event})
+        self.assertEqual(r.status, 201, r)
+        at_event = r.json()['id']
+        r = s.request('PATCH', f'/api/points/{at_event}', headers=staff,
+                      body={'reply': 'Wird umgesetzt', 'outcome': 'adopted'})
+        self.assertEqual(r.status, 200, r)
+        items = '/ogc/collections/points/items?limit=10000&'
+        fc = s.get(items + f'event={event}').json()
+        self.assertEqual([f['id'] for f in fc['features']], [at_event])
+        p = fc['features'][0]['properties']
+        self.assertEqual((p['event'], p['reply'], p['outcome']),
+                         (event, 'Wird umgesetzt', 'adopted'))
+        self.assertTrue(p['reply_at'].endswith('Z'), p)
+        adopted = s.get(items + 'outcome=adopted').json()
+        self.assertEqual([f['id'] for f in adopted['features']], [at_event])
+        still_open = s.get(items + 'outcome=open').json()
+        self.assertNotIn(at_event, [f['id'] for f in still_open['features']])
+        self.assertEqual(still_open['numberMatched'], len(self.ids))
+        # GDAL hands the filter to the server
+        url = f'OAPIF:http://127.0.0.1:{s.port}/ogc'
+        r = subprocess.run(['ogrinfo', '-ro', '--debug', 'on', '-where', "outcome = 'adopted'",
+                            url, 'points'], capture_output=True, timeout=120)
+        got = re.findall(r'^  id \(Integer\w*\) = (\d+)$', r.stdout.decode(), re.M)
+        self.assertEqual(got, [str(at_event)])
+        self.assertIn(b'outcome=adopted', r.stderr)
+        self.assertProblem(s.get(items + 'outcome=maybe'), 400, field='outcome')
+        self.assertProblem(s.get(items + 'event=999999'), 400, field='event')
+        self.assertProblem(s.get(items + 'event=walk'), 400, field='event')
 
 
 if __name__ == '__main__':

@@ -31,6 +31,15 @@ class TestOgcConformance(ServerTest):
     def setUpClass(cls):
         super().setUpClass()
         cls.ids = [p['id'] for p in populate(cls.server, n_extra=30)]
+        # an event, so that the event parameter has one to name
+        secret = cls.server.geopart('token', 'create', '--name', 'ogc', '--role',
+                                    'planner').stdout.decode().strip()
+        r = cls.server.request('POST', '/api/admin/events',
+                               headers={'Authorization': 'Bearer ' + secret},
+                               body={'name': 'Begehung', 'channel': 'walk',
+                                     'date': '2026-10-12'})
+        assert r.status == 201, r
+        cls.event = r.json()['id']
         cls.base = f'http://127.0.0.1:{cls.server.port}/ogc'
 
     def get_json(self, path, status=200, media='application/json'):
@@ -123,14 +132,16 @@ class TestOgcConformance(ServerTest):
                 declared = [params[x['$ref'].rsplit('/', 1)[1]]['name']
                             for x in item['get'].get('parameters', []) if '$ref' in x]
                 if p.endswith('/items') and p.startswith('/collections/points'):
-                    self.assertTrue({'category', 'topic', 'channel', 'district'} <= set(declared))
+                    self.assertTrue({'category', 'topic', 'channel', 'event', 'outcome',
+                                     'district'} <= set(declared))
                 for name in declared:
                     if name in ('after', 'offset', 'bbox-crs'):
                         continue
                     value = {'f': 'json', 'bbox': '7.7,49.4,7.8,49.5', 'crs': CRS84,
                              'datetime': '2020-01-01T00:00:00Z/..', 'limit': '5',
                              'category': 'favourite', 'topic': 'mobility',
-                             'district': 'ob-0', 'channel': 'walk'}[name]
+                             'district': 'ob-0', 'channel': 'walk',
+                             'event': str(self.event), 'outcome': 'adopted'}[name]
                     q = urllib.parse.urlencode({name: value})
                     r = self.server.get(url + '?' + q)
                     self.assertEqual(r.status, 200, (name, r))
@@ -163,7 +174,8 @@ class TestOgcConformance(ServerTest):
 
     def test_queryables(self):
         r, q = self.get_json('/ogc/collections/points/queryables', media='application/schema+json')
-        self.assertEqual(set(q['properties']), {'category', 'topic', 'channel', 'district'})
+        self.assertEqual(set(q['properties']),
+                         {'category', 'topic', 'channel', 'event', 'outcome', 'district'})
         self.assertIn('mobility', q['properties']['topic']['enum'])
 
     # ---- items ------------------------------------------------------------------

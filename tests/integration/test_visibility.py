@@ -326,12 +326,17 @@ EXEMPT = {
     '/metrics': 'counts points per status for operators on purpose, no point itself',
     '/api/admin/points': 'staff: checked in STAFF below',
     '/api/admin/points/{}': 'staff: checked in STAFF below',
-    '/api/admin/log': 'staff (admin): names the points it changed, by design',
+    '/api/admin/log': 'staff (planners and admins): names the points it changed, by design',
     '/api/survey': 'the questionnaire\'s definition, no point',
     '/api/survey/results': 'questionnaire counts, small ones withheld (test_survey.py), no point',
     '/api/admin/survey/responses': 'staff: questionnaire responses, no point (test_survey.py)',
     '/impressum': 'the imprint, from the configuration',
     '/datenschutz': 'the privacy information, from the configuration',
+    '/api/session': 'who is signed in, no point (test_workspace.py)',
+    '/api/events': 'walks and workshops with the number of their published points, no point '
+                   '(test_workspace.py)',
+    '/api/events/{}': 'one walk or workshop with the number of its published points, no point '
+                      '(test_workspace.py)',
     '/ogc': 'the landing page: links',
     '/ogc/conformance': 'conformance classes',
     '/ogc/api': 'the OGC API description',

@@ -10,7 +10,7 @@
 
 import { ApiError, postJSON } from './api.js';
 import { currentLang, formatDate, t, tn } from './i18n.js';
-import { categoryBadge, categoryLabel, topicLabel } from './points.js';
+import { categoryBadge, categoryLabel, replyLines, topicLabel } from './points.js';
 
 const L = window.L;
 let instances = 0;
@@ -153,6 +153,7 @@ export function pointDetails(feature, config, options = {}) {
     topic.textContent = t('topicLine', { topic: topicLabel(config, p.topic) });
     box.append(topic);
   }
+  box.append(...replyLines(p));
   const count = document.createElement('p');
   count.className = 'popup-supporters';
   count.textContent = tn('supporters', p.supporters || 0);

@@ -13,7 +13,8 @@ import { applyTexts, formatDate, formatNumber, label, t, tn } from './i18n.js';
 import {
   createMap, districtLabels, fetchDistricts, renderLegalLinks, renderSources, startPage
 } from './map.js';
-import { categoryBadge, categoryLabel, topicLabel } from './points.js';
+import { categoryBadge, categoryLabel, replyLines, topicLabel } from './points.js';
+import { startWorkspace, w } from './workspace.js';
 
 const L = window.L;
 const $ = (id) => document.getElementById(id);
@@ -29,7 +30,8 @@ const state = {
   rows: [],          // [{id, name, favourite, improvement, total}]
   sort: { key: 'name', dir: 'ascending' },
   run: 0,            // increments per refresh; late answers are dropped
-  list: { offset: 0, done: false }
+  list: { offset: 0, done: false },
+  points: null       // the chosen district's points and hotspots
 };
 
 // ---- the filters ------------------------------------------------------------------
@@ -41,13 +43,14 @@ function controls() {
     measure: form.elements.measure.value,
     category: $('f-category').value,
     topic: $('f-topic').value,
+    district: $('f-district').value,
     from: $('f-from').value,
     to: $('f-to').value
   };
 }
 
 function isFiltered(c) {
-  return Boolean(c.category || c.topic || c.from || c.to);
+  return Boolean(c.category || c.topic || c.from || c.to || c.district);
 }
 
 // The filters as /api/stats and /api/points take them (an `until` date
@@ -58,7 +61,8 @@ function filterParams(c) {
 
 async function loadRows(c) {
   const stats = await getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c) })}`);
-  return stats.districts.map((d) => ({
+  // A chosen district narrows the table to its own row.
+  return stats.districts.filter((d) => !c.district || d.id === c.district).map((d) => ({
     id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total
   }));
 }
@@ -240,14 +244,18 @@ function listItem(f) {
   const parts = [formatDate(p.created), t('districtLine', { ob: p.ortsbezirk_name, st: p.stadtteil_name }),
     tn('supporters', p.supporters || 0)];
   if (p.topic) parts.push(t('topicLine', { topic: topicLabel(state.config, p.topic) }));
+  parts.push(w('listExtra', { channel: w(`channel_${p.channel}`) }));
   meta.textContent = parts.join(' · ');
-  li.append(head, comment, meta);
+  const link = document.createElement('a');
+  link.href = `index.html?point=${encodeURIComponent(f.id)}`;
+  link.textContent = w('showOnMap', { id: f.id });
+  li.append(head, comment, meta, ...replyLines(p), link);
   return li;
 }
 
 async function loadListPage(c, run) {
   const fc = await getJSON(`/api/points${query({
-    ...filterParams(c), limit: LIST_PAGE, offset: state.list.offset
+    ...filterParams(c), district: c.district, limit: LIST_PAGE, offset: state.list.offset
   })}`);
   if (run !== state.run) return;
   state.list.offset += fc.features.length;
@@ -274,6 +282,8 @@ async function refresh() {
   if (!validRange(c)) return;
   const run = ++state.run;
   if (!state.geometry[c.layer]) state.geometry[c.layer] = await fetchDistricts(c.layer);
+  fillDistricts(c);
+  c.district = $('f-district').value;
   const rows = await loadRows(c);
   if (run !== state.run) return;
   state.rows = rows;
@@ -285,7 +295,48 @@ async function refresh() {
   await loadListPage(c, run);
   if (run !== state.run) return;
   $('status').textContent = tn('updated', total);
+  await drawDistrictPoints(c, run);
+  if (run !== state.run) return;
   document.body.dataset.ready = String(run);
+}
+
+// The chosen district's published points and hotspots on the map.
+async function drawDistrictPoints(c, run) {
+  if (state.points) state.points.remove();
+  state.points = null;
+  if (!c.district) return;
+  const params = { ...filterParams(c) };
+  const [fc, hot] = await Promise.all([
+    getJSON(`/api/districts/${encodeURIComponent(c.district)}/points${query({ ...params, limit: 10000 })}`),
+    // Hotspots are a hint: a refused or unavailable answer leaves them out.
+    getJSON(`/api/hotspots${query({ district: c.district, category: c.category, since: c.from, until: c.to })}`)
+      .catch(() => ({ features: [] }))
+  ]);
+  if (run !== state.run) return;
+  const group = L.featureGroup();
+  for (const h of hot.features) {
+    L.geoJSON(h, { style: { className: 'hotspot' } })
+      .bindTooltip(w('hotspotTip', { n: h.properties.point_count })).addTo(group);
+  }
+  for (const f of fc.features) {
+    const [lon, lat] = f.geometry.coordinates;
+    L.circleMarker([lat, lon], { radius: 6, className: `planner-point planner-point-${f.properties.category}` })
+      .bindTooltip(f.properties.comment).addTo(group);
+  }
+  state.points = group.addTo(state.map);
+  const shape = state.geometry[c.layer].features.find((d) => d.id === c.district || d.properties.id === c.district);
+  if (shape) state.map.fitBounds(L.geoJSON(shape).getBounds(), { animate: false });
+  const name = shape ? shape.properties.name : c.district;
+  $('status').textContent = w('pointsShown', { n: fc.features.length, h: hot.features.length, district: name });
+}
+
+function fillDistricts(c) {
+  const sel = $('f-district');
+  const keep = sel.value;
+  const features = (state.geometry[c.layer] || { features: [] }).features;
+  sel.replaceChildren(new Option(w('allDistricts'), ''),
+    ...features.map((d) => new Option(d.properties.name, d.properties.id)));
+  sel.value = features.some((d) => d.properties.id === keep) ? keep : '';
 }
 
 function fillSelects() {
@@ -315,6 +366,7 @@ async function start() {
     refresh();
   });
   if (!state.config) return;
+  startWorkspace(state.config).catch(() => { $('ws-status').textContent = t('loadFailed'); });
   state.map = createMap($('map'), state.config);
   const form = $('controls');
   form.addEventListener('change', () => refresh().catch(() => { $('status').textContent = t('loadFailed'); }));

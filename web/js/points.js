@@ -10,7 +10,7 @@
 // keeps its element, so keyboard focus on it survives the reload.
 
 import { ApiError, getJSON, query } from './api.js';
-import { formatNumber, label, t, tn } from './i18n.js';
+import { formatDate, formatNumber, label, t, tn } from './i18n.js';
 
 const L = window.L;
 
@@ -98,6 +98,24 @@ function pointIcon(category, extraClass = '') {
 
 function shorten(s, n) {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+// The city's answer and where the idea stands, when there is either.
+export function replyLines(p) {
+  const lines = [];
+  if (p.reply) {
+    const reply = document.createElement('p');
+    reply.className = 'popup-reply';
+    reply.textContent = t('replyLine', { date: formatDate(p.reply_at), reply: p.reply });
+    lines.push(reply);
+  }
+  if (p.outcome && p.outcome !== 'open') {
+    const outcome = document.createElement('p');
+    outcome.className = 'popup-outcome';
+    outcome.textContent = t('outcomeLine', { outcome: t(`outcome_${p.outcome}`) });
+    lines.push(outcome);
+  }
+  return lines;
 }
 
 // Keys that act on a focused marker like a click (role=button).

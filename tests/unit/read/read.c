@@ -651,7 +651,18 @@ static void test_point_feature(void)
 	          "\"created\":\"2026-01-01T00:00:00.000Z\",\"updated\":\"2026-01-01T00:00:00.000Z\","
 	          "\"supporters\":0,\"ortsbezirk_id\":\"ob-0\",\"ortsbezirk_name\":\"Innenstadt\","
 	          "\"stadtteil_id\":null,\"stadtteil_name\":null,\"channel\":\"online\","
+	          "\"event\":null,\"reply\":null,\"reply_at\":null,\"outcome\":\"open\","
 	          "\"lon\":7.5,\"lat\":49.25}}");
+	/* The city's answer: the event's id a number, the reply with its time. */
+	gp_buf_reset(&b);
+	p.event = 3;
+	p.reply = "Wird geprüft";
+	strcpy(p.reply_at, "2026-02-01T00:00:00.000Z");
+	p.outcome = GP_OUTCOME_IN_REVIEW;
+	gp_read_point_feature(&b, &p, 7.5, 49.25, &(gp_read_feature){ .crs = GP_CRS_CRS84 });
+	CHECK(strstr(gp_buf_cstr(&b), "\"channel\":\"online\",\"event\":3,\"reply\":\"Wird geprüft\","
+	                              "\"reply_at\":\"2026-02-01T00:00:00.000Z\","
+	                              "\"outcome\":\"in_review\",\"lon\"") != NULL);
 	/* EPSG:31467 answers northing first; x is still the easting. */
 	gp_buf_reset(&b);
 	gp_read_point_feature(&b, &p, 5480000.5, 3410000.25,

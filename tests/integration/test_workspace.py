@@ -1,0 +1,519 @@
+"""The planners' workspace, end to end through the real server: sign-in
+for the browser (session cookie, Origin rule, lockout that never refuses a
+valid token), flagged points with their reasons, PATCH of note, channel,
+event, reply and outcome (and every bad value a problem naming its field),
+the city's reply on public features, walks and workshops (events), and the
+moderation log for planners."""
+import json
+import os
+import sqlite3
+import time
+import unittest
+
+from harness import Server, ServerTest
+
+CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
+MORLAUTERN = (7.760636, 49.467408)       # ob-6
+
+
+def make_token(server, name, role):
+    r = server.geopart('token', 'create', '--name', name, '--role', role)
+    return r.stdout.decode().strip()
+
+
+def bearer(secret):
+    return {'Authorization': f'Bearer {secret}'}
+
+
+def session_cookie(r):
+    """The gp_session value a Set-Cookie header gives, or None."""
+    v = r.header('Set-Cookie') or ''
+    for part in v.split(';'):
+        k, _, val = part.strip().partition('=')
+        if k == 'gp_session':
+            return val
+    return None
+
+
+class TestSession(ServerTest):
+    config = {'auth_burst': '2', 'auth_per_minute': '1'}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.secret = make_token(cls.server, 'Stadtplanung Weber', 'planner')
+        cls.origin = f'http://127.0.0.1:{cls.server.port}'
+
+    def sign_in(self, token=None, origin=True, source=None):
+        hdrs = {'Origin': self.origin} if origin else {}
+        return self.server.request('POST', '/api/session', body={'token': token or self.secret},
+                                   headers=hdrs, source=source)
+
+    def test_sign_in_sets_a_cookie_scripts_cannot_read_and_staff_routes_take_it(self):
+        s = self.server
+        r = self.sign_in()
+        self.assertEqual(r.status, 201, r)
+        cookie = r.header('Set-Cookie')
+        for attr in ('HttpOnly', 'SameSite=Strict', 'Path=/api', 'Max-Age=28800'):
+            self.assertIn(attr, cookie)
+        self.assertNotIn('Secure', cookie)  # public_url is not https here
+        sid = session_cookie(r)
+        self.assertTrue(sid.startswith('gps_'))
+        self.assertNotIn(self.secret, cookie)
+        body = r.json()
+        self.assertEqual((body['signed_in'], body['name'], body['role']),
+                         (True, 'Stadtplanung Weber', 'planner'))
+        self.assertEqual(r.header('Cache-Control'), 'no-store')
+        # the database keeps only a hash: neither the id nor the token
+        con = sqlite3.connect(f'file:{s.db}?mode=ro', uri=True)
+        rows = con.execute('SELECT hash FROM sessions').fetchall()
+        con.close()
+        self.assertGreaterEqual(len(rows), 1)
+        self.assertFalse(any(sid.encode() in bytes(h) for (h,) in rows))
+        jar = {'Cookie': f'gp_session={sid}'}
+        who = s.get('/api/session', headers=jar).json()
+        self.assertEqual((who['signed_in'], who['name']), (True, 'Stadtplanung Weber'))
+        self.assertEqual(s.get('/api/admin/points?limit=1', headers=jar).status, 200)
+        # without the cookie: a citizen
+        self.assertEqual(s.get('/api/session').json(), {'signed_in': False})
+        self.assertEqual(s.get('/api/admin/points?limit=1').status, 401)
+
+    def test_cookie_writes_need_the_servers_own_origin(self):
+        s = self.server
+        pid = s.post_point(*CENTRE, comment='Origin-Probe').json()['id']
+        sid = session_cookie(self.sign_in())
+        jar = {'Cookie': f'gp_session={sid}'}
+        for origin in (None, 'http://evil.example', f'http://127.0.0.1:{s.port + 1}'):
+            hdrs = dict(jar, **({'Origin': origin} if origin else {}))
+            r = s.request('PATCH', f'/api/points/{pid}', body={'status': 'hidden'}, headers=hdrs)
+            self.assertProblem(r, 403, field='Origin')
+        self.assertEqual(s.get(f'/api/points/{pid}').status, 200)  # nothing changed
+        r = s.request('PATCH', f'/api/points/{pid}', body={'status': 'hidden'},
+                      headers=dict(jar, Origin=self.origin))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(s.get(f'/api/points/{pid}').status, 404)
+        # a Bearer header needs no Origin: no other site can make a browser send one
+        r = s.request('PATCH', f'/api/points/{pid}', body={'status': 'published'},
+                      headers=bearer(self.secret))
+        self.assertEqual(r.status, 200, r)
+        # and sign-in itself is refused from another site's page
+        r = s.request('POST', '/api/session', body={'token': self.secret},
+                      headers={'Origin': 'http://evil.example'})
+        self.assertProblem(r, 403, field='Origin')
+
+    def test_sign_out_ends_the_session(self):
+        s = self.server
+        sid = session_cookie(self.sign_in())
+        jar = {'Cookie': f'gp_session={sid}'}
+        r = s.request('DELETE', '/api/session', headers=dict(jar, Origin=self.origin))
+        self.assertEqual(r.status, 204, r)
+        self.assertIn('Max-Age=0', r.header('Set-Cookie'))
+        self.assertEqual(s.get('/api/session', headers=jar).json(), {'signed_in': False})
+        self.assertEqual(s.get('/api/admin/points?limit=1', headers=jar).status, 401)
+
+    def test_revoking_the_token_ends_its_sessions(self):
+        s = self.server
+        secret = make_token(s, 'Aushilfe', 'planner')
+        sid = session_cookie(self.sign_in(secret))
+        jar = {'Cookie': f'gp_session={sid}'}
+        self.assertEqual(s.get('/api/admin/points?limit=1', headers=jar).status, 200)
+        s.geopart('token', 'revoke', '--name', 'Aushilfe')
+        self.assertEqual(s.get('/api/admin/points?limit=1', headers=jar).status, 401)
+
+    def test_bad_sign_ins_are_problems_and_count_towards_the_lockout(self):
+        s = self.server
+        src = '127.0.0.7'
+        r = s.request('POST', '/api/session', body={'token': 'gpt_wrong'},
+                      headers={'Origin': self.origin}, source=src)
+        self.assertProblem(r, 401, field='token')
+        self.assertIsNone(session_cookie(r))
+        r = s.request('POST', '/api/session', body={'tokn': 'x'}, source=src)
+        self.assertProblem(r, 422, field='tokn')
+        r = s.request('POST', '/api/session', body={}, source=src)
+        self.assertProblem(r, 422, field='token')
+        r = s.request('POST', '/api/session', body='{"token":', source=src,
+                      headers={'Content-Type': 'application/json'})
+        self.assertEqual(r.status, 400, r)
+        for _ in range(3):
+            r = s.request('POST', '/api/session', body={'token': 'gpt_guess'}, source=src)
+        self.assertProblem(r, 429, field='token')
+        self.assertTrue(r.header('Retry-After'))
+        # a colleague behind the same address still signs in
+        r = self.sign_in(source=src)
+        self.assertEqual(r.status, 201, r)
+
+    def test_a_session_of_unknown_or_ended_id_is_a_citizen(self):
+        s = self.server
+        for sid in ('gps_nothing', 'gpt_' + self.secret[4:], self.secret):
+            jar = {'Cookie': f'other=1; gp_session={sid}'}
+            self.assertEqual(s.get('/api/session', headers=jar).json(), {'signed_in': False})
+            self.assertEqual(s.get('/api/admin/points?limit=1', headers=jar).status, 401)
+        # a citizen with a stale cookie still contributes
+        r = s.post_point(*CENTRE, comment='Mit altem Cookie',
+                         headers={'Cookie': 'gp_session=gps_stale'})
+        self.assertEqual(r.status, 201, r)
+
+
+class TestSessionExpiry(unittest.TestCase):
+    def test_secure_cookie_for_https_and_the_configured_lifetime(self):
+        s = Server(config={'public_url': 'https://beteiligung.example/karte',
+                           'session_hours': '2'})
+        self.addCleanup(s.cleanup)
+        s.start()
+        secret = make_token(s, 'Planung', 'planner')
+        r = s.request('POST', '/api/session', body={'token': secret},
+                      headers={'Origin': 'https://beteiligung.example'})
+        self.assertEqual(r.status, 201, r)
+        self.assertIn('; Secure', r.header('Set-Cookie'))
+        self.assertIn('Max-Age=7200', r.header('Set-Cookie'))
+        sid = session_cookie(r)
+        # a session that has ended counts for nothing
+        con = sqlite3.connect(s.db)
+        con.execute("UPDATE sessions SET expires = '2000-01-01T00:00:00.000Z'")
+        con.commit()
+        con.close()
+        jar = {'Cookie': f'gp_session={sid}'}
+        self.assertEqual(s.get('/api/session', headers=jar).json(), {'signed_in': False})
+
+
+class TestWorkspace(ServerTest):
+    config = {'flag_threshold': '3'}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.planner = bearer(make_token(cls.server, 'Stadtplanung Müller', 'planner'))
+        cls.admin = bearer(make_token(cls.server, 'Admin', 'admin'))
+
+    def patch(self, pid, body, headers=None):
+        return self.server.request('PATCH', f'/api/points/{pid}', body=body,
+                                   headers=headers or self.planner)
+
+    def flag(self, pid, reason, source):
+        r = self.server.request('POST', f'/api/points/{pid}/flag', body={'reason': reason},
+                                source=source)
+        self.assertEqual(r.status, 202, r)
+
+    def test_flagged_points_with_their_reasons_for_staff_only(self):
+        s = self.server
+        flagged = s.post_point(*CENTRE, comment='Werbung für Pizza').json()['id']
+        clean = s.post_point(*CENTRE, comment='Schöner Platz').json()['id']
+        self.flag(flagged, 'spam', '127.0.0.11')
+        self.flag(flagged, 'spam', '127.0.0.12')
+        self.flag(flagged, 'offensive', '127.0.0.13')  # the third hides it
+        r = s.get('/api/admin/points?flagged=true&limit=100', headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        feats = {f['id']: f['properties'] for f in r.json()['features']}
+        self.assertIn(flagged, feats)
+        self.assertNotIn(clean, feats)
+        self.assertEqual(r.json()['numberMatched'], len(feats))
+        p = feats[flagged]
+        self.assertEqual(p['flags'], 3)
+        self.assertEqual(p['flag_reasons'], {'spam': 2, 'offensive': 1})
+        self.assertEqual(p['status'], 'hidden')
+        # narrowed by status too, and a single point carries the reasons
+        hidden = s.get('/api/admin/points?flagged=true&status=hidden', headers=self.planner).json()
+        self.assertIn(flagged, [f['id'] for f in hidden['features']])
+        none = s.get('/api/admin/points?flagged=true&status=pending', headers=self.planner).json()
+        self.assertEqual(none['numberMatched'], 0)
+        one = s.get(f'/api/admin/points/{flagged}', headers=self.planner).json()['properties']
+        self.assertEqual(one['flag_reasons'], {'spam': 2, 'offensive': 1})
+        unflagged = s.get('/api/admin/points?flagged=false&limit=10000', headers=self.planner)
+        self.assertIn(clean, [f['id'] for f in unflagged.json()['features']])
+        # the public never sees flags or their reasons
+        pub = s.get(f'/api/points/{clean}').json()['properties']
+        self.assertNotIn('flag_reasons', pub)
+        self.assertNotIn('flags', pub)
+        self.assertProblem(s.get('/api/admin/points?flagged=yes', headers=self.planner), 400,
+                           field='flagged')
+        # reviewed and kept: published again, the flags dismissed, out of the queue
+        self.assertProblem(self.patch(flagged, {'flags': 'none'}), 422, field='flags')
+        r = self.patch(flagged, {'status': 'published', 'flags': None})
+        self.assertEqual(r.status, 200, r)
+        p = r.json()['properties']
+        self.assertEqual((p['status'], p['flags'], p['flag_reasons']), ('published', 0, {}))
+        q = s.get('/api/admin/points?flagged=true&limit=100', headers=self.planner).json()
+        self.assertNotIn(flagged, [f['id'] for f in q['features']])
+        log = s.get('/api/admin/log?limit=5', headers=self.planner).json()['entries']
+        self.assertEqual(log[0]['fields'],
+                         'status: hidden → published, flags dismissed (spam:2,offensive:1)')
+        self.assertProblem(s.get('/api/points?flagged=true'), 400, field='flagged')
+        self.assertEqual(s.get('/api/admin/points?flagged=true').status, 401)
+
+    def test_planner_sets_note_channel_reply_and_outcome_and_the_log_keeps_no_words(self):
+        s = self.server
+        pid = s.post_point(*CENTRE, comment='Radweg fehlt', category='improvement').json()['id']
+        r = self.patch(pid, {'note': 'Mit Tiefbau klären', 'channel': 'workshop'})
+        self.assertEqual(r.status, 200, r)
+        p = r.json()['properties']
+        self.assertEqual((p['note'], p['channel']), ('Mit Tiefbau klären', 'workshop'))
+        reply = 'Danke! Der Radweg ist im Mobilitätskonzept 2027 vorgesehen.'
+        r = self.patch(pid, {'reply': reply, 'outcome': 'adopted'})
+        self.assertEqual(r.status, 200, r)
+        p = r.json()['properties']
+        self.assertEqual((p['reply'], p['outcome']), (reply, 'adopted'))
+        self.assertRegex(p['reply_at'], r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$')
+        first_at = p['reply_at']
+        # the public sees the answer, but not the note
+        pub = s.get(f'/api/points/{pid}').json()['properties']
+        self.assertEqual((pub['reply'], pub['reply_at'], pub['outcome']),
+                         (reply, first_at, 'adopted'))
+        self.assertNotIn('note', pub)
+        listed = {f['id']: f['properties'] for f in s.get('/api/points?limit=10000').json()['features']}
+        self.assertEqual(listed[pid]['reply'], reply)
+        # and so does the map's single point, once the index has it
+        deadline = time.time() + 5
+        while True:
+            feats = s.get('/api/clusters?zoom=30&bbox=7.76,49.44,7.78,49.45').json()['features']
+            mine = [f for f in feats if f['id'] == pid]
+            if mine and mine[0]['properties'].get('reply') == reply:
+                break
+            self.assertLess(time.time(), deadline, 'the reply never reached the map')
+            time.sleep(0.05)
+        self.assertEqual(mine[0]['properties']['outcome'], 'adopted')
+        self.assertNotIn('note', mine[0]['properties'])
+        # an unchanged reply keeps its time; outcome alone leaves it be
+        time.sleep(0.01)
+        r = self.patch(pid, {'outcome': 'in_review', 'reply': reply})
+        self.assertEqual(r.json()['properties']['reply_at'], first_at)
+        # filtering by outcome
+        adopted = s.get('/api/admin/points?outcome=in_review&limit=1000', headers=self.planner)
+        self.assertIn(pid, [f['id'] for f in adopted.json()['features']])
+        self.assertTrue(all(f['properties']['outcome'] == 'in_review'
+                            for f in adopted.json()['features']))
+        # removing the reply removes its time too
+        r = self.patch(pid, {'reply': None, 'note': None})
+        p = r.json()['properties']
+        self.assertEqual((p['reply'], p['reply_at'], p['note']), (None, None, None))
+        # the log: planners read it; it names fields, never their words
+        log = s.get('/api/admin/log?limit=20', headers=self.planner)
+        self.assertEqual(log.status, 200, log)
+        fields = [e['fields'] for e in log.json()['entries'] if e['point_id'] == pid]
+        self.assertIn('note, channel: online → workshop', fields)
+        self.assertIn('reply, outcome: open → adopted', fields)
+        self.assertIn('note removed, reply removed', fields)
+        self.assertNotIn(b'Tiefbau', log.body)
+        self.assertNotIn('Mobilit'.encode(), log.body)
+        self.assertTrue(all(e['actor'] == 'Stadtplanung Müller'
+                            for e in log.json()['entries'] if e['point_id'] == pid))
+
+    def test_every_bad_patch_is_a_problem_naming_its_field_and_changes_nothing(self):
+        s = self.server
+        pid = s.post_point(*CENTRE, comment='Unverändert').json()['id']
+        before = s.get(f'/api/admin/points/{pid}', headers=self.planner).json()['properties']
+        cases = [
+            ({'reply': 'x' * 2001}, 'reply'),
+            ({'reply': ''}, 'reply'),
+            ({'reply': 'a\u0007b'}, 'reply'),
+            ({'outcome': 'maybe'}, 'outcome'),
+            ({'outcome': None}, 'outcome'),
+            ({'note': 'n' * 1001}, 'note'),
+            ({'channel': 'fax'}, 'channel'),
+            ({'channel': None}, 'channel'),
+            ({'event': 999999}, 'event'),
+            ({'event': -3}, 'event'),
+            ({'event': 'drei'}, 'event'),
+            ({'reply': 12}, 'reply'),
+            ({'outcome': ['adopted']}, 'outcome'),
+            ({'sort': 'x'}, 'sort'),
+            ({'flags': 0}, 'flags'),
+            ({}, 'body'),
+        ]
+        for body, field in cases:
+            r = self.patch(pid, body)
+            self.assertProblem(r, 422, field=field)
+        after = s.get(f'/api/admin/points/{pid}', headers=self.planner).json()['properties']
+        self.assertEqual(before, after)
+        # a reply of exactly 2000 characters (not bytes) is taken
+        r = self.patch(pid, {'reply': 'ä' * 2000})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.json()['properties']['reply']), 2000)
+
+    def test_events_walks_and_workshops_carry_their_points(self):
+        s = self.server
+        r = s.request('POST', '/api/admin/events', headers=self.planner,
+                      body={'name': 'Ortsbegehung Morlautern', 'channel': 'walk',
+                            'date': '2026-10-12', 'district': 'ob-6'})
+        self.assertEqual(r.status, 201, r)
+        ev = r.json()
+        self.assertEqual((ev['name'], ev['channel'], ev['date'], ev['district'], ev['points']),
+                         ('Ortsbegehung Morlautern', 'walk', '2026-10-12', 'ob-6', 0))
+        self.assertEqual(ev['district_name'], 'Morlautern')
+        self.assertEqual(r.header('Location'), f'/api/events/{ev["id"]}')
+        ws = s.request('POST', '/api/admin/events', headers=self.planner,
+                       body={'name': 'Akteurswerkstatt', 'channel': 'workshop',
+                             'date': '2026-11-03'}).json()
+        # staff record points at the walk: published at once, channel from the event
+        r = s.post_point(*MORLAUTERN, comment='Spielplatz erneuern',
+                         extra={'event': ev['id']}, headers=self.planner)
+        self.assertEqual(r.status, 201, r)
+        walk_point = r.json()['id']
+        p = r.json()['properties']
+        self.assertEqual((p['event'], p['channel'], p['status']), (ev['id'], 'walk', 'published'))
+        # a point moved to the workshop takes its channel
+        other = s.post_point(*CENTRE, comment='Idee aus der Werkstatt').json()['id']
+        r = self.patch(other, {'event': ws['id']})
+        self.assertEqual((r.json()['properties']['event'], r.json()['properties']['channel']),
+                         (ws['id'], 'workshop'))
+        r = self.patch(other, {'event': ws['id'], 'channel': 'walk'})
+        self.assertProblem(r, 422, field='channel')
+        # public list with counts of published points, newest first
+        events = s.get('/api/events').json()['events']
+        byid = {e['id']: e for e in events}
+        self.assertEqual(byid[ev['id']]['points'], 1)
+        self.assertEqual(byid[ws['id']]['points'], 1)
+        self.assertLess([e['id'] for e in events].index(ws['id']),
+                        [e['id'] for e in events].index(ev['id']))
+        self.assertEqual(s.get(f'/api/events/{ev["id"]}').json()['name'], 'Ortsbegehung Morlautern')
+        self.assertEqual(s.get('/api/events/999999').status, 404)
+        # the event's points, for staff
+        mine = s.get(f'/api/admin/points?event={ev["id"]}', headers=self.planner).json()
+        self.assertEqual([f['id'] for f in mine['features']], [walk_point])
+        self.assertEqual(mine['numberMatched'], 1)
+        self.assertProblem(s.get('/api/admin/points?event=424242', headers=self.planner), 400,
+                           field='event')
+        # citizens cannot claim an event; a bad event id is the field's problem
+        r = s.post_point(*CENTRE, extra={'event': ev['id']})
+        self.assertProblem(r, 422, field='properties.event')
+        r = s.post_point(*CENTRE, extra={'event': 424242}, headers=self.planner)
+        self.assertProblem(r, 422, field='properties.event')
+        r = s.post_point(*CENTRE, extra={'event': ev['id'], 'channel': 'workshop'},
+                         headers=self.planner)
+        self.assertProblem(r, 422, field='properties.channel')
+
+    def test_bad_events_are_problems_naming_the_field(self):
+        s = self.server
+        good = {'name': 'Begehung', 'channel': 'walk', 'date': '2026-10-12'}
+        cases = [
+            (dict(good, name=''), 'name'),
+            (dict(good, name='x' * 201), 'name'),
+            (dict(good, channel='online'), 'channel'),
+            (dict(good, channel=None), 'channel'),
+            (dict(good, date='12.10.2026'), 'date'),
+            (dict(good, date='2026-02-30'), 'date'),
+            (dict(good, date='2025-02-29'), 'date'),
+            (dict(good, district='ob-99'), 'district'),
+            (dict(good, place='Rathaus'), 'place'),
+            ({'channel': 'walk', 'date': '2026-10-12'}, 'name'),
+        ]
+        count = len(s.get('/api/events').json()['events'])
+        for body, field in cases:
+            r = s.request('POST', '/api/admin/events', body=body, headers=self.planner)
+            self.assertProblem(r, 422, field=field)
+        self.assertEqual(len(s.get('/api/events').json()['events']), count)
+        self.assertEqual(s.request('POST', '/api/admin/events', body=good).status, 401)
+        r = s.request('POST', '/api/admin/events', body=dict(good, date='2028-02-29'),
+                      headers=self.planner)
+        self.assertEqual(r.status, 201, r)
+
+
+class TestImportPoints(ServerTest):
+    """geopart import-points: GeoJSON and CSV, all or nothing, every refused
+    row named with its line or feature number and field."""
+
+    def write(self, name, text):
+        path = os.path.join(self.server.dir, name)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+        return path
+
+    def imported(self, where):
+        return self.server.db_count(where)
+
+    def test_csv_of_a_workshop_lands_on_the_map_with_its_event(self):
+        s = self.server
+        planner = bearer(make_token(s, 'Import-Planung', 'planner'))
+        ev = s.request('POST', '/api/admin/events', headers=planner,
+                       body={'name': 'Akteurswerkstatt', 'channel': 'workshop',
+                             'date': '2026-11-03'}).json()
+        path = self.write('werkstatt.csv',
+                          '\ufefflon,lat,category,comment,topic,note\r\n'
+                          '7.768889,49.444722,improvement,"Ampel, zu kurz",mobility,Tisch 3\r\n'
+                          f'{MORLAUTERN[0]},{MORLAUTERN[1]},favourite,"Schöner\nPlatz",,\r\n')
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--event', str(ev['id']))
+        self.assertIn(b'imported 2 points', r.stdout)
+        self.assertEqual(self.imported('1'), before + 2)
+        mine = s.get(f'/api/admin/points?event={ev["id"]}', headers=planner).json()['features']
+        props = [f['properties'] for f in mine]
+        self.assertEqual([p['comment'] for p in props], ['Ampel, zu kurz', 'Schöner\nPlatz'])
+        self.assertEqual([p['ortsbezirk_id'] for p in props], ['ob-0', 'ob-6'])
+        self.assertEqual({(p['channel'], p['status']) for p in props}, {('workshop', 'published')})
+        self.assertEqual((props[0]['topic'], props[0]['note']), ('mobility', 'Tisch 3'))
+        self.assertEqual(s.get(f'/api/events/{ev["id"]}').json()['points'], 2)
+        log = s.get('/api/admin/log?limit=1', headers=planner).json()['entries'][0]
+        self.assertEqual((log['actor'], log['action'], log['count']), ('import', 'create', 2))
+
+    def test_geojson_in_the_storage_crs_and_a_dry_run(self):
+        s = self.server
+        fc = {'type': 'FeatureCollection',
+              'crs': {'type': 'name', 'properties': {'name': 'urn:ogc:def:crs:EPSG::25832'}},
+              'features': [{'type': 'Feature', 'geometry': {'type': 'Point',
+                                                            'coordinates': [410500.0, 5479500.0]},
+                            'properties': {'category': 'improvement', 'comment': 'Aus QGIS'}}]}
+        path = self.write('walk.geojson', json.dumps(fc))
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--channel', 'walk', '--dry-run')
+        self.assertIn(b'1 points checked; nothing imported', r.stdout)
+        self.assertEqual(self.imported('1'), before)
+        s.geopart('import-points', path, '--channel', 'walk')
+        self.assertEqual(self.imported("comment = 'Aus QGIS' AND channel = 'walk'"), 1)
+        row = sqlite3.connect(s.db).execute(
+            "SELECT x, y FROM points WHERE comment = 'Aus QGIS'").fetchone()
+        self.assertAlmostEqual(row[0], 410500.0, places=3)
+        self.assertAlmostEqual(row[1], 5479500.0, places=3)
+
+    def test_any_refused_row_imports_nothing_and_every_one_is_named(self):
+        s = self.server
+        path = self.write('bad.csv', 'lon,lat,category,comment\n'
+                                     '7.768889,49.444722,favourite,Gut\n'
+                                     '7.768889,49.444722,lovely,x\n'
+                                     '1.0,49.4,favourite,Ausserhalb\n'
+                                     'abc,49.4,favourite,z\n'
+                                     '\n'
+                                     '7.768889,49.444722,favourite,\n'
+                                     '7.768889,49.444722,favourite\n')
+        before = self.imported('1')
+        r = s.geopart('import-points', path, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        for line in ('line 3: category: unknown category "lovely"',
+                     'line 4: geometry: the point lies outside the city',
+                     'line 5: lon: not a number',
+                     'line 7: comment: comment is empty',
+                     'line 8: row: the row has another number of fields'):
+            self.assertIn(line, err)
+        self.assertNotIn('line 2', err)
+        self.assertIn('5 of 6 points refused; nothing imported', err)
+        self.assertEqual(self.imported('1'), before)
+        fc = {'type': 'FeatureCollection', 'features': [
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889, 49.444722]},
+             'properties': {'category': 'favourite', 'comment': 'gut'}},
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889]},
+             'properties': {'category': 'favourite', 'comment': 'kaputt'}},
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [7.768889, 49.444722]},
+             'properties': {'category': 'favourite', 'comment': 'x', 'channel': 'walk'}}]}
+        r = s.geopart('import-points', self.write('bad.geojson', json.dumps(fc)),
+                      '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertIn('feature 2: geometry.coordinates', err)
+        self.assertIn('feature 3: channel', err)
+        self.assertNotIn('feature 1', err)
+        self.assertEqual(self.imported('1'), before)
+        # the import itself must say where the points come from
+        for args, text in ((['--event', '999'], 'no event 999'),
+                           ([], '--channel or --event')):
+            r = s.geopart('import-points', path, *args, check=False)
+            self.assertEqual(r.returncode, 1, r)
+        r = s.geopart('import-points', self.write('ok.csv', 'x,y,category,comment\n1,2,favourite,a\n'),
+                      '--channel', 'walk', check=False)
+        self.assertIn(b'x/y columns need --crs', r.stderr)
+        r = s.geopart('import-points', self.write('odd.csv', 'lon,lat,category,comment,farbe\n'),
+                      '--channel', 'walk', check=False)
+        self.assertIn(b'unknown column "farbe"', r.stderr)
+        self.assertEqual(self.imported('1'), before)
+
+
+if __name__ == '__main__':
+    unittest.main()
