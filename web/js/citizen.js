@@ -14,7 +14,7 @@ import {
   applyTexts, currentLang, formatDate, formatNumber, label, setConfiguredText, t, tn
 } from './i18n.js';
 import {
-  createMap, districtAt, districtLabels, fetchDistricts, keepClear, participationText,
+  configBounds, createMap, districtAt, districtLabels, fetchDistricts, keepClear, participationText,
   renderLegalLinks, renderSources, startPage
 } from './map.js';
 import { Details, pointDetails } from './details.js';
@@ -30,6 +30,7 @@ const state = {
   markers: null,    // MarkerLayer of the loaded view
   details: null,    // Details: the open point's popup
   districts: null,  // the Ortsbezirke (FeatureCollection), once loaded
+  outlines: null,   // their outlines on the map (for the current zoom)
   labels: null,     // their names on the map
   list: null,       // PointList, loaded on first use
   mine: null,       // the citizen's own new point, highlighted
@@ -656,10 +657,23 @@ function relabel() {
   reloadView();
 }
 
+// The Ortsbezirke for the map's zoom (the server simplifies them per
+// zoom): drawn under the markers with their names; a newer zoom's answer
+// replaces an older one, a late older one is dropped.
+async function loadDistricts(zoom) {
+  const districts = await fetchDistricts('ortsbezirk', zoom);
+  if (Math.round(state.map.getZoom()) !== zoom && state.districts) return null;
+  const map = state.map;
+  if (state.outlines) state.outlines.remove();
+  if (state.labels) state.labels.remove();
+  state.districts = districts;
+  state.outlines = L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
+  state.labels = districtLabels(districts).addTo(map);
+  if (map.getContainer().dataset.loaded) keepClear(map, state.labels, '.leaflet-marker-pane .leaflet-marker-icon');
+  return districts;
+}
+
 async function start() {
-  // The boundaries do not depend on the configuration: ask for both at once.
-  const districtsAnswer = fetchDistricts('ortsbezirk');
-  districtsAnswer.catch(() => {});
   state.config = await startPage((config) => {
     state.config = config;
     renderTexts();
@@ -705,7 +719,7 @@ async function start() {
   for (const type of ['pointerdown', 'wheel', 'keydown']) {
     container.addEventListener(type, () => { untouched = false; }, { passive: true });
   }
-  let cityBounds = null;
+  let cityBounds = configBounds(state.config);
   let size = map.getSize();
   new ResizeObserver(debounce(() => {
     map.invalidateSize();
@@ -714,19 +728,27 @@ async function start() {
     if (untouched && cityBounds && !state.details.feature) map.fitBounds(cityBounds, { animate: false });
   }, 100)).observe(container);
 
-  try {
-    const districts = await districtsAnswer;
-    state.districts = districts;
-    cityBounds = extentOf(districts);
-    // Ask for the points first, then draw the boundaries while they travel.
+  // The city's extent comes with the configuration: the first points are
+  // asked for at once, and the outlines for that zoom travel beside them.
+  if (cityBounds) {
     map.fitBounds(cityBounds, { animate: false });
     reloadView();
-    L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
-    state.labels = districtLabels(districts).addTo(map);
+  }
+  try {
+    const districts = await loadDistricts(Math.round(map.getZoom()));
+    if (!cityBounds) {
+      cityBounds = extentOf(districts);
+      map.fitBounds(cityBounds, { animate: false });
+      reloadView();
+    }
   } catch (e) {
     say(t('loadFailed'));
-    reloadView();
+    if (!cityBounds) reloadView();
   }
+  // Each zoom draws the outlines made for it.
+  map.on('zoomend', debounce(() => {
+    loadDistricts(Math.round(map.getZoom())).catch(() => {});
+  }, 150));
   // Later moves load their view; the first one is loading already.
   map.on('moveend', debounce(reloadView, 120));
   await openFromAddress();

@@ -50,9 +50,17 @@ export function createMap(element, config) {
   return map;
 }
 
-// GET /api/districts?layer=… as a FeatureCollection (with counts).
-export function fetchDistricts(layer) {
-  return getJSON(`/api/districts${query({ layer })}`);
+// GET /api/districts?layer=… as a FeatureCollection (with counts); with
+// zoom, the outlines the server simplified for a map at that zoom (a few
+// KiB instead of tens), neighbours still sharing their boundaries.
+export function fetchDistricts(layer, zoom) {
+  return getJSON(`/api/districts${query({ layer, zoom })}`);
+}
+
+// The city's extent from /api/config as Leaflet bounds, or null.
+export function configBounds(config) {
+  const e = config.extent;
+  return Array.isArray(e) && e.length === 4 ? L.latLngBounds([e[1], e[0]], [e[3], e[2]]) : null;
 }
 
 // A label in the middle of each district (its bounding box centre; good
