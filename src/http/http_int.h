@@ -65,6 +65,7 @@ struct gp_http_exchange {
 	int close_delimited; /* a stream to an HTTP/1.0 client: no chunks */
 	int is_head;
 	int page;                    /* an HTML page: gp_http_set_page() */
+	int encoded;                 /* the body is gzip already (a precompressed file) */
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
