@@ -13,12 +13,14 @@
 // (encoded, headers included, as Chrome's network layer counts them).
 //
 // usage: node tools/bench/web.mjs [--profiles phone,desktop] [--repeat]
-//                                 [--runs N] LABEL=URL ...
+//                                 [--runs N] [--timeline] LABEL=URL ...
 //   phone:   390×844 CSS px, touch, Chrome DevTools Protocol throttling
 //            (Network.emulateNetworkConditions: 1.6 Mbit/s down, 750 kbit/s
 //            up, 150 ms round trip; Emulation.setCPUThrottlingRate 4×),
 //            Lighthouse's mobile conditions.
 //   desktop: 1280×900, no throttling.
+//   --timeline prints when each request of the first run started, had its
+//            first byte and ended (the page's Resource Timing).
 //   --repeat also measures a repeat visit: the same browser profile loads
 //            the page once, then a new tab loads it again with the cache
 //            the first left.
@@ -33,10 +35,12 @@ const args = process.argv.slice(2);
 let profiles = ['desktop'];
 let repeat = false;
 let runs = 5;
+let showTimeline = false;
 const targets = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--profiles') profiles = args[++i].split(',');
   else if (args[i] === '--repeat') repeat = true;
+  else if (args[i] === '--timeline') showTimeline = true;
   else if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i].includes('=')) {
     const at = args[i].indexOf('=');
@@ -90,18 +94,24 @@ async function visit(context, profile, url) {
   const cached = new Set();
   cdp.on('Network.requestWillBeSent', (e) => { if (!e.request.url.startsWith('data:')) urls.set(e.requestId, e.request.url); });
   cdp.on('Network.requestServedFromCache', (e) => cached.add(e.requestId));
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.response.fromDiskCache || e.response.fromPrefetchCache) cached.add(e.requestId);
+  });
   cdp.on('Network.loadingFinished', (e) => bytes.set(e.requestId, e.encodedDataLength));
   await page.addInitScript(watchFirstView);
   await page.goto(url);
   await page.waitForFunction(() => window.__firstView !== undefined, null, { timeout: 60000, polling: 100 });
   const ms = await page.evaluate(() => window.__firstView);
+  const timeline = await page.evaluate(() => performance.getEntriesByType('navigation').concat(
+    performance.getEntriesByType('resource')).map((e) => [new URL(e.name).pathname + new URL(e.name).search,
+    Math.round(e.startTime), Math.round(e.responseStart), Math.round(e.responseEnd)]));
   // What the first view asked for has arrived by now; let late answers land.
   await page.waitForTimeout(profile.network ? 1500 : 300);
   let total = 0;
   let requests = 0;
   const per = {};
   for (const [id, u] of urls) {
-    if (cached.has(id)) continue; // from the memory/disk cache: not on the wire
+    if (cached.has(id)) continue; // from the memory/disk cache: not on the wire (a 304 is)
     const n = bytes.get(id) || 0;
     requests++;
     total += n;
@@ -109,7 +119,7 @@ async function visit(context, profile, url) {
     per[p] = (per[p] || 0) + n;
   }
   await page.close();
-  return { ms, total, requests, per };
+  return { ms, total, requests, per, timeline };
 }
 
 const results = {}; // profile → visit → label → [run]
@@ -158,6 +168,18 @@ for (const name of profiles) {
       const again = results[name].repeat[label][0].per;
       console.log(`  ${name} ${label} repeat: ` + (Object.entries(again).sort((a, b) => b[1] - a[1])
         .map(([p, n]) => `${p} ${(n / 1024).toFixed(1)}`).join(', ') || 'nothing'));
+    }
+  }
+}
+if (showTimeline) {
+  console.log('timeline of the first run (path: start, first byte, end in ms):');
+  for (const name of profiles) {
+    for (const { label } of targets) {
+      for (const kind of repeat ? ['first', 'repeat'] : ['first']) {
+        const r = results[name][kind][label][0];
+        console.log(`  ${name} ${kind} ${label}, first view at ${r.ms.toFixed(0)} ms:`);
+        for (const [p, a, b, c] of r.timeline) console.log(`    ${String(a).padStart(5)} ${String(b).padStart(5)} ${String(c).padStart(5)}  ${p}`);
+      }
     }
   }
 }

@@ -31,6 +31,9 @@ const state = {
   details: null,    // Details: the open point's popup
   districts: null,  // the Ortsbezirke (FeatureCollection), once loaded
   outlines: null,   // their outlines on the map (for the current zoom)
+  firstDistricts: null, // the promise of the first outlines
+  firstView: null,  // settled once the first outlines and points are drawn (or failed)
+  cityBounds: null, // the city's extent (L.LatLngBounds), from /api/config
   labels: null,     // their names on the map
   list: null,       // PointList, loaded on first use
   mine: null,       // the citizen's own new point, highlighted
@@ -673,9 +676,33 @@ async function loadDistricts(zoom) {
   return districts;
 }
 
+// The map and its first requests, before anything else the page sets
+// up: on a slow phone each millisecond spent before them is one more
+// before the city appears.  The city's extent comes with the
+// configuration, so the first points are asked for at once and the
+// outlines for that zoom travel beside them.
+function showCity(config) {
+  const map = createMap($('map'), config);
+  state.map = map;
+  state.markers = new MarkerLayer(map, config, (f) => openDetails(f));
+  addCrosshair(map.getContainer());
+  state.cityBounds = configBounds(config);
+  if (state.cityBounds) map.fitBounds(state.cityBounds, { animate: false });
+  state.firstDistricts = loadDistricts(Math.round(map.getZoom()));
+  state.firstDistricts.catch(() => {});
+  state.firstView = Promise.allSettled([state.firstDistricts, state.cityBounds && reloadView()]);
+}
+
 async function start() {
   state.config = await startPage((config) => {
     state.config = config;
+    if (!state.map) {
+      // The configured texts, the legend and the form's choices follow
+      // once the city is drawn (the page's own German stands until then).
+      showCity(config);
+      state.firstView.then(renderTexts);
+      return;
+    }
     renderTexts();
   }, () => relabel());
   if (!state.config) return;
@@ -684,9 +711,7 @@ async function start() {
     $('locate').disabled = true;
   }
 
-  const map = createMap($('map'), state.config);
-  state.map = map;
-  state.markers = new MarkerLayer(map, state.config, (f) => openDetails(f));
+  const map = state.map;
   state.details = new Details(map, state.config, {
     markerFor: (id) => (state.mineFeature?.id === id ? state.mine?.getElement() : state.markers.elementFor(id)),
     onChange: rememberPoint,
@@ -695,7 +720,6 @@ async function start() {
       return note.textContent ? note.offsetTop + note.offsetHeight : 0;
     }
   });
-  addCrosshair(map.getContainer());
   map.on('click', (e) => choose(e.latlng));
   map.getContainer().addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && e.target === map.getContainer()) {
@@ -719,7 +743,7 @@ async function start() {
   for (const type of ['pointerdown', 'wheel', 'keydown']) {
     container.addEventListener(type, () => { untouched = false; }, { passive: true });
   }
-  let cityBounds = configBounds(state.config);
+  let cityBounds = state.cityBounds;
   let size = map.getSize();
   new ResizeObserver(debounce(() => {
     map.invalidateSize();
@@ -728,14 +752,8 @@ async function start() {
     if (untouched && cityBounds && !state.details.feature) map.fitBounds(cityBounds, { animate: false });
   }, 100)).observe(container);
 
-  // The city's extent comes with the configuration: the first points are
-  // asked for at once, and the outlines for that zoom travel beside them.
-  if (cityBounds) {
-    map.fitBounds(cityBounds, { animate: false });
-    reloadView();
-  }
   try {
-    const districts = await loadDistricts(Math.round(map.getZoom()));
+    const districts = await state.firstDistricts;
     if (!cityBounds) {
       cityBounds = extentOf(districts);
       map.fitBounds(cityBounds, { animate: false });
