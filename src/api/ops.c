@@ -134,6 +134,8 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	gp_buf_puts(b, ",\"privacy\":");
 	gp_json_put_str(b, cfg->privacy_url[0] ? cfg->privacy_url : "/datenschutz");
 	gp_buf_putc(b, '}');
+	gp_buf_puts(b, ",\"dgs_video_url\":");
+	gp_json_put_str_or_null(b, cfg->dgs_video_url[0] ? cfg->dgs_video_url : NULL);
 	gp_buf_puts(b, ",\"flag_reasons\":[\"spam\",\"offensive\",\"personal_data\","
 	               "\"off_topic\",\"duplicate\",\"other\"]");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);

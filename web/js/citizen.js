@@ -696,6 +696,11 @@ function showCity(config) {
 async function start() {
   state.config = await startPage((config) => {
     state.config = config;
+    if (config.dgs_video_url) {
+      // BITV 2.0 § 4: the start page points to the explanation in sign language.
+      $('dgs-link').href = config.dgs_video_url;
+      $('dgs-link').hidden = false;
+    }
     if (!state.map) {
       // The configured texts, the legend and the form's choices follow
       // once the city is drawn (the page's own German stands until then).
