@@ -128,7 +128,7 @@ static int check_text(const char *text, size_t len, gp_err *err)
 	if (len > EASY_MAX_BYTES)
 		return gp_err_set(err, GP_INVALID, "easy_language_file",
 		                  "easy_language_file is longer than %d bytes", EASY_MAX_BYTES);
-	if (gp_utf8_check(text, len, &chars, &bad) || bad || memchr(text, '\0', len))
+	if (gp_utf8_check(text, len, &chars, &bad))
 		return gp_err_set(err, GP_INVALID, "easy_language_file",
 		                  "easy_language_file is not UTF-8 text");
 	while (p < end) {
