@@ -32,7 +32,6 @@ const state = {
   districts: null,  // the Ortsbezirke (FeatureCollection), once loaded
   outlines: null,   // their outlines on the map (for the current zoom)
   firstDistricts: null, // the promise of the first outlines
-  firstView: null,  // settled once the first outlines and points are drawn (or failed)
   cityBounds: null, // the city's extent (L.LatLngBounds), from /api/config
   labels: null,     // their names on the map
   list: null,       // PointList, loaded on first use
@@ -55,12 +54,12 @@ function say(text) {
 
 // ---- the map view ------------------------------------------------------------
 
-async function reloadView() {
+async function reloadView(early) {
   if (state.loading) state.loading.abort();
   const ctrl = new AbortController();
   state.loading = ctrl;
   try {
-    const { features, total, complete } = await loadVisible(state.map, { signal: ctrl.signal });
+    const { features, total, complete } = await loadVisible(state.map, { signal: ctrl.signal, early });
     if (ctrl.signal.aborted) return;
     const mineId = state.mineFeature && state.mineFeature.id;
     state.markers.draw(features.filter((f) => f.properties.cluster || f.id !== mineId));
@@ -663,8 +662,9 @@ function relabel() {
 // The Ortsbezirke for the map's zoom (the server simplifies them per
 // zoom): drawn under the markers with their names; a newer zoom's answer
 // replaces an older one, a late older one is dropped.
-async function loadDistricts(zoom) {
-  const districts = await fetchDistricts('ortsbezirk', zoom);
+async function loadDistricts(zoom, early) {
+  const ask = () => fetchDistricts('ortsbezirk', zoom);
+  const districts = await (early && early.zoom === zoom ? early.districts.catch(ask) : ask());
   if (Math.round(state.map.getZoom()) !== zoom && state.districts) return null;
   const map = state.map;
   if (state.outlines) state.outlines.remove();
@@ -688,28 +688,26 @@ function showCity(config) {
   addCrosshair(map.getContainer());
   state.cityBounds = configBounds(config);
   if (state.cityBounds) map.fitBounds(state.cityBounds, { animate: false });
-  state.firstDistricts = loadDistricts(Math.round(map.getZoom()));
+  // boot.js may have asked for this view already.
+  const early = window.geopartBoot?.view;
+  state.firstDistricts = loadDistricts(Math.round(map.getZoom()), early);
   state.firstDistricts.catch(() => {});
-  state.firstView = Promise.allSettled([state.firstDistricts, state.cityBounds && reloadView()]);
+  if (state.cityBounds) reloadView(early);
 }
 
 async function start() {
   state.config = await startPage((config) => {
     state.config = config;
+    const first = !state.map;
+    // The map first: its box must not change under the view boot.js framed.
+    if (first) showCity(config);
     if (config.dgs_video_url) {
       // BITV 2.0 § 4: the start page points to the explanation in sign language.
       $('dgs-link').href = config.dgs_video_url;
       $('dgs-link').hidden = false;
     }
-    if (!state.map) {
-      // The configured texts, the legend and the form's choices follow
-      // once the city is drawn (the page's own German stands until then).
-      showCity(config);
-      state.firstView.then(renderTexts);
-      return;
-    }
     renderTexts();
-  }, () => relabel());
+  }, () => relabel(), window.geopartBoot?.config);
   if (!state.config) return;
   if (!isOpen()) {
     $('place-centre').disabled = true;

@@ -265,11 +265,12 @@ export function participationText(p, formatDate) {
 
 // What both pages do first: read /api/config (null when the server does not
 // answer, after saying so in #status), call render(config) and wire the
-// language button to render again and then onLanguage().
-export async function startPage(render, onLanguage) {
+// language button to render again and then onLanguage().  answer: a
+// request for /api/config already on its way (boot.js), if any.
+export async function startPage(render, onLanguage, answer = null) {
   let config;
   try {
-    config = await getJSON('/api/config');
+    config = await (answer || getJSON('/api/config'));
   } catch (e) {
     document.getElementById('status').textContent = t('loadFailed');
     return null;
