@@ -107,7 +107,7 @@ class TestStatic(unittest.TestCase):
         names = re.findall(r'(?:src|href)="((?:js/)?[a-z0-9-]+\.[0-9a-f]{10}\.(?:js|css|svg)|'
                            r'vendor/leaflet/leaflet\.[0-9a-f]{10}\.(?:js|css))"', page.body.decode())
         # Every script, style sheet and the icon of the start page, by content.
-        self.assertEqual(len(names), 10, page.body.decode()[:1500])
+        self.assertEqual(len(names), 11, page.body.decode()[:1500])
         self.assertNotIn(b'"js/citizen.js"', page.body)
         for name in names:
             with self.subTest(name=name):
