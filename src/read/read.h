@@ -137,6 +137,7 @@ typedef struct gp_read_query {
 	int flagged;           /* staff: only points citizens flagged */
 	int64_t event;         /* only the points of this event, or 0 */
 	int outcome;           /* gp_outcome, or -1 */
+	int sort;              /* gp_read_sort: staff listings' order */
 	gp_read_area area;     /* a box: pages in grid-cell order */
 	gp_crs crs;            /* of the coordinates handed out */
 	int64_t limit;         /* -1: no limit */
@@ -185,6 +186,27 @@ int gp_read_param_district(gp_read *r, gp_read_query *q, const char *value, gp_e
 int gp_read_param_flagged(gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_event(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err);
+
+/*
+ * The order of a staff listing (sort=): oldest first (the default, by id),
+ * newest first, last changed first, most flagged first, most +1 first;
+ * each but the first ends ties with the newer point first.  A sorted page
+ * never runs in grid-cell order, and its next link's cursor carries the
+ * key it was sorted by (gp_read_page.next), so keyset paging holds under
+ * every order.  GP_INVALID naming `sort` for an unknown value;
+ * GP_FORBIDDEN for `flags` unless q's visibility is staff's.
+ */
+typedef enum gp_read_sort {
+	GP_READ_SORT_OLDEST = 0,
+	GP_READ_SORT_NEWEST,
+	GP_READ_SORT_UPDATED,
+	GP_READ_SORT_FLAGS,
+	GP_READ_SORT_SUPPORTERS,
+	GP_READ_SORT_COUNT
+} gp_read_sort;
+int gp_read_param_sort(gp_read_query *q, const char *value, gp_err *err);
+/* "oldest", "newest", "updated", "flags", "supporters". */
+const char *gp_read_sort_name(gp_read_sort s);
 
 /*
  * A period as /api gives it: since and until, RFC 3339 dates or

@@ -937,6 +937,61 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 	return rc;
 }
 
+/* The number of a point's citizen flags, as a sort key. */
+#define FLAG_COUNT "(SELECT count(*) FROM flags fc WHERE fc.point_id = p.id)"
+
+/*
+ * A staff listing in one of the gp_point_sort orders: key descending, id
+ * descending, resumed after (key, id) for keyset paging.
+ */
+static int query_sorted(gp_store *s, const gp_point_filter *f, walk *w)
+{
+	static const char *const key[GP_SORT_COUNT] = {
+		[GP_SORT_NEWEST] = NULL,
+		[GP_SORT_UPDATED] = "p.updated",
+		[GP_SORT_FLAGS] = FLAG_COUNT,
+		[GP_SORT_SUPPORTERS] = "p.supporters",
+	};
+	sqlite3_stmt *st;
+	gp_buf sql;
+	int rc = 0;
+
+	if (f->sort <= GP_SORT_ID || f->sort >= GP_SORT_COUNT || f->keep ||
+	    f->order != GP_ORDER_ID)
+		return GP_EFAULT; /* see store.h */
+	gp_buf_init(&sql, 4096);
+	select_bare(&sql, f);
+	gp_buf_puts(&sql, " FROM points p WHERE 1");
+	if (f->status >= 0)
+		gp_buf_puts(&sql, " AND p.status = :status");
+	filter_terms(&sql, f);
+	if (f->after_id > 0) {
+		if (!key[f->sort])
+			gp_buf_puts(&sql, " AND p.id < :aid");
+		else
+			gp_buf_printf(&sql, " AND (%s < :akey OR (%s = :akey AND p.id < :aid))",
+			              key[f->sort], key[f->sort]);
+	}
+	if (key[f->sort])
+		gp_buf_printf(&sql, " ORDER BY %s DESC, p.id DESC", key[f->sort]);
+	else
+		gp_buf_puts(&sql, " ORDER BY p.id DESC");
+	gp_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
+	if ((st = prepare(s, &sql, f, &rc))) {
+		bind_i64(st, ":aid", f->after_id);
+		if (f->sort == GP_SORT_UPDATED)
+			bind_text(st, ":akey", f->after_updated);
+		else
+			bind_i64(st, ":akey", f->after_key);
+		bind_i64(st, ":limit", f->limit);
+		bind_i64(st, ":offset", f->offset);
+		w->skip = 0;
+		rc = walk_rows(s, st, w);
+	}
+	gp_buf_free(&sql);
+	return rc;
+}
+
 /* " AND …" for the id bounds: every index ends with the id, so they seek. */
 static void id_bounds(gp_buf *sql, const gp_point_filter *f)
 {
@@ -1010,6 +1065,8 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 		return GP_EFAULT; /* see store.h */
 	if ((rc = names_get(s, &w.names)))
 		return rc;
+	if (f->sort != GP_SORT_ID)
+		return query_sorted(s, f, &w);
 	if (grid)
 		return f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
 		                                 : query_grid_by_id(s, f, &c, &w);

@@ -155,6 +155,24 @@ enum {
 };
 
 /*
+ * The orders of the staff's listings besides ids ascending (GP_SORT_ID):
+ * each by its key descending, then by id descending, so every order is
+ * total and a page after (after_key, after_id) continues exactly where
+ * the previous one ended.  A sorted query reads the table along the
+ * status (no grid, no planned path) and keeps only offset + limit rows
+ * in SQLite's sorter: it costs a scan of what the filters admit, which
+ * is fine for staff work and never used by a public route.
+ */
+typedef enum gp_point_sort {
+	GP_SORT_ID = 0,     /* oldest first: by id */
+	GP_SORT_NEWEST,     /* newest first: by id descending */
+	GP_SORT_UPDATED,    /* last changed first */
+	GP_SORT_FLAGS,      /* most citizen flags first */
+	GP_SORT_SUPPORTERS, /* most +1 first */
+	GP_SORT_COUNT
+} gp_point_sort;
+
+/*
  * Where rows in id order come from when there is no grid.  The caller
  * plans (src/read/ weighs the paths with the counts); store runs the plan.
  * Each index path hands out ids in order, so a page is read without
@@ -224,6 +242,15 @@ typedef struct gp_point_filter {
 	 */
 	int64_t after_cell;
 	int64_t after_id;
+	/*
+	 * A sort other than GP_SORT_ID (then order must be GP_ORDER_ID and
+	 * there is no keep test): rows come by its key, and after_id > 0
+	 * continues after the row with key after_key (flags, supporters) or
+	 * after_updated (updated) and id after_id.
+	 */
+	int sort;
+	int64_t after_key;
+	char after_updated[GP_TIME_LEN];
 	int64_t limit;          /* -1 for no limit */
 	int64_t offset;
 } gp_point_filter;

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import time
 import unittest
+from urllib.parse import parse_qs, urlsplit
 
 from harness import Server, ServerTest
 
@@ -513,6 +514,129 @@ class TestImportPoints(ServerTest):
                       '--channel', 'walk', check=False)
         self.assertIn(b'unknown column "farbe"', r.stderr)
         self.assertEqual(self.imported('1'), before)
+
+
+class TestSort(ServerTest):
+    """sort= on the staff listing: each order against the database file read
+    with sqlite3; paging by offset and by keyset cursor (built from a page's
+    properties as the API description says) in every order, with a status
+    and a box; bad values refused naming their parameter."""
+    config = {'flag_threshold': '50'}
+    SORTS = ('oldest', 'newest', 'updated', 'flags', 'supporters')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer(make_token(s, 'Sortierung', 'planner'))
+        cls.ids = []
+        for i in range(9):
+            lon = CENTRE[0] + 0.002 * (i % 3)
+            cls.ids.append(s.post_point(lon, CENTRE[1], comment=f'Sortierprobe {i}').json()['id'])
+        # +1 and flags from distinct clients, in uneven numbers with ties
+        for n, pid in zip((3, 1, 0, 3, 2, 0, 1, 0, 0), cls.ids):
+            for k in range(n):
+                r = s.request('POST', f'/api/points/{pid}/support', source=f'127.0.1.{k + 1}')
+                assert r.status == 200, r
+        for n, pid in zip((0, 2, 1, 0, 2, 0, 4, 0, 1), cls.ids):
+            for k in range(n):
+                r = s.request('POST', f'/api/points/{pid}/flag', body={'reason': 'spam'},
+                              source=f'127.0.2.{k + 1}')
+                assert r.status == 202, r
+        # changed later, in this order: the last one changed comes first
+        for pid in (cls.ids[4], cls.ids[0], cls.ids[7]):
+            r = s.request('PATCH', f'/api/points/{pid}', body={'note': 'gesehen'},
+                          headers=cls.planner)
+            assert r.status == 200, r
+        r = s.request('PATCH', f'/api/points/{cls.ids[8]}', body={'status': 'hidden'},
+                      headers=cls.planner)
+        assert r.status == 200, r
+
+    def expected(self, sort, where='1'):
+        """Our points in `sort` order as the database file holds them."""
+        key = {'updated': 'p.updated', 'supporters': 'p.supporters',
+               'flags': '(SELECT count(*) FROM flags f WHERE f.point_id = p.id)'}.get(sort)
+        order = ('p.id' if sort == 'oldest' else 'p.id DESC' if sort == 'newest'
+                 else f'{key} DESC, p.id DESC')
+        con = sqlite3.connect(f'file:{self.server.db}?mode=ro', uri=True)
+        try:
+            rows = con.execute("SELECT p.id FROM points p WHERE p.comment LIKE 'Sortierprobe%'"
+                               f" AND {where} ORDER BY {order}").fetchall()
+        finally:
+            con.close()
+        return [r[0] for r in rows]
+
+    def page(self, url):
+        r = self.server.get(url[url.index('/api/'):], headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    @staticmethod
+    def cursor(sort, props):
+        """The keyset position after a point, as the API description spells it."""
+        pid = props['id']
+        if sort == 'oldest':
+            return str(pid)
+        if sort == 'newest':
+            return f'n{pid}'
+        if sort == 'updated':
+            return 'u' + ''.join(c for c in props['updated'] if c.isdigit()) + f'.{pid}'
+        return f'{sort[0]}{props[sort]}.{pid}'
+
+    def walk(self, first, keyset):
+        """Every page from `first`: by offset links, or (keyset) from a cursor
+        made of the first page's last point and then by the after links."""
+        body, got = self.page(first), []
+        got += [f['id'] for f in body['features']]
+        sort = parse_qs(urlsplit(first).query).get('sort', ['oldest'])[0]
+        if keyset and body['features']:
+            cur = self.cursor(sort, body['features'][-1]['properties'])
+            body = self.page(first + '&after=' + cur)
+            got += [f['id'] for f in body['features']]
+        while True:
+            nxt = [l['href'] for l in body['links'] if l['rel'] == 'next']
+            if not nxt:
+                return got
+            self.assertIn('after=' if keyset else 'offset=', nxt[0])
+            body = self.page(nxt[0])
+            got += [f['id'] for f in body['features']]
+
+    def test_each_order_is_the_databases_and_pages_hold_it(self):
+        box = f'{CENTRE[0] - 0.0005},{CENTRE[1] - 0.001},{CENTRE[0] + 0.0025},{CENTRE[1] + 0.001}'
+        for sort in self.SORTS:
+            for extra, where in (('', '1'), ('&status=published', "p.status = 'published'"),
+                                 (f'&bbox={box}&status=published',
+                                  f"p.status = 'published' AND p.lon <= {CENTRE[0] + 0.0025}")):
+                if sort == 'oldest' and 'bbox' in extra:
+                    continue  # a box in the default order pages by grid cell
+                want = self.expected(sort, where)
+                q = f'/api/admin/points?sort={sort}{extra}&limit=100'
+                self.assertEqual([f['id'] for f in self.page(q)['features']], want, (sort, extra))
+                # two a page: every point once, in order
+                mine = q.replace('limit=100', 'limit=2')
+                for keyset in (False, True):
+                    with self.subTest(sort=sort, extra=extra, keyset=keyset):
+                        self.assertEqual(self.walk(mine, keyset), want)
+        # the orders differ from each other on these points: none is the default by chance
+        orders = {tuple(self.expected(s)) for s in self.SORTS}
+        self.assertEqual(len(orders), len(self.SORTS))
+        self.assertEqual(self.expected('supporters')[:2], [self.ids[3], self.ids[0]])
+        self.assertEqual(self.expected('flags')[0], self.ids[6])
+        self.assertEqual(self.expected('updated')[:4],
+                         [self.ids[8], self.ids[7], self.ids[0], self.ids[4]])
+
+    def test_bad_sort_values_and_cursors_are_problems_naming_them(self):
+        s = self.server
+        for v in ('popular', 'NEWEST', '', 'newest,flags'):
+            self.assertProblem(s.get(f'/api/admin/points?sort={v}', headers=self.planner),
+                               422, field='sort')
+        # a cursor of another order, or none a server would write
+        for q in ('sort=flags&after=s1.2', 'sort=newest&after=5', 'sort=updated&after=u2026.3',
+                  'sort=supporters&after=s-1.2', 'after=f1.2', 'sort=flags&after=f1.0'):
+            self.assertProblem(s.get(f'/api/admin/points?{q}', headers=self.planner),
+                               400, field='after')
+        self.assertProblem(s.get('/api/points?sort=newest'), 400, field='sort')
+        self.assertEqual(s.get('/api/admin/points?sort=newest').status, 401)
 
 
 if __name__ == '__main__':
