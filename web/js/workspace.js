@@ -96,7 +96,10 @@ const TEXTS = {
     pointsShown: '{n} Beiträge und {h} Schwerpunkte von {district} auf der Karte.',
     hotspotTip: 'Schwerpunkt: {n} Beiträge',
     showOnMap: 'Beitrag {id} auf der Mitmachkarte',
-    listExtra: 'Eingang: {channel}'
+    listExtra: 'Eingang: {channel}',
+    sort: 'Reihenfolge',
+    sort_oldest: 'älteste zuerst', sort_newest: 'neueste zuerst', sort_updated: 'zuletzt geändert zuerst',
+    sort_flags: 'meiste Meldungen zuerst', sort_supporters: 'meiste Unterstützung zuerst'
   },
   en: {
     title: 'Moderation (staff)',
@@ -178,9 +181,15 @@ const TEXTS = {
     pointsShown: '{n} contributions and {h} hotspots of {district} on the map.',
     hotspotTip: 'Hotspot: {n} contributions',
     showOnMap: 'Contribution {id} on the participation map',
-    listExtra: 'Channel: {channel}'
+    listExtra: 'Channel: {channel}',
+    sort: 'Order',
+    sort_oldest: 'oldest first', sort_newest: 'newest first', sort_updated: 'last changed first',
+    sort_flags: 'most reports first', sort_supporters: 'most support first'
   }
 };
+
+// The orders of GET /api/admin/points?sort=; the first is the server's default.
+const SORTS = ['oldest', 'newest', 'updated', 'flags', 'supporters'];
 
 export function w(key, vars = {}) {
   const s = TEXTS[currentLang()][key] ?? TEXTS.de[key] ?? key;
@@ -198,6 +207,7 @@ const state = {
   config: null,
   who: null,          // {name, role} while signed in
   queue: 'pending',
+  sort: 'oldest',
   offset: 0,
   matched: 0,
   events: [],
@@ -360,7 +370,9 @@ function queueItem(f) {
 async function loadQueue(append = false) {
   const q = QUEUES[state.queue];
   if (!append) state.offset = 0;
-  const fc = await getJSON(`/api/admin/points${query({ ...q.params, limit: QUEUE_PAGE, offset: state.offset })}`);
+  const params = { ...q.params, limit: QUEUE_PAGE, offset: state.offset };
+  if (state.sort !== SORTS[0]) params.sort = state.sort;
+  const fc = await getJSON(`/api/admin/points${query(params)}`);
   const list = $('ws-queue');
   if (!append) list.replaceChildren();
   for (const f of fc.features) list.append(queueItem(f));
@@ -666,6 +678,8 @@ function renderTexts() {
   district.replaceChildren(new Option(w('evNoDistrict'), ''),
     ...state.districts.map((d) => new Option(d.name, d.id)));
   district.value = keepD;
+  $('ws-sort').replaceChildren(...SORTS.map((o) => new Option(w(`sort_${o}`), o)));
+  $('ws-sort').value = state.sort;
   if (state.who) {
     $('ws-who').textContent = w('signedIn', { name: state.who.name, role: w(state.who.role) });
     countText();
@@ -688,6 +702,10 @@ export async function startWorkspace(config) {
   $('ws-bulk-hide').addEventListener('click', () => bulk('hidden'));
   $('ws-event-form').addEventListener('submit', createEvent);
   $('ws-queue').addEventListener('keydown', onKey);
+  $('ws-sort').addEventListener('change', () => {
+    state.sort = $('ws-sort').value;
+    loadQueue().catch(failed);
+  });
   for (const radio of document.querySelectorAll('input[name="ws-queue"]')) {
     radio.addEventListener('change', () => {
       state.queue = radio.value;
