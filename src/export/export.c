@@ -275,7 +275,8 @@ static int put_point(void *ctx, const gp_point *p)
 #define NO_TEXT ((size_t)-1)
 
 /* The strings of a row, as offsets into the batch's text (NO_TEXT: NULL). */
-enum { T_COMMENT, T_TOPIC, T_NOTE, T_OB_ID, T_OB_NAME, T_ST_ID, T_ST_NAME, T_COUNT };
+enum { T_COMMENT, T_TOPIC, T_NOTE, T_OB_ID, T_OB_NAME, T_ST_ID, T_ST_NAME, T_REPLY,
+       T_FLAG_REASONS, T_COUNT };
 
 typedef struct batch {
 	gp_point row[BATCH_ROWS];
@@ -347,6 +348,8 @@ static int copy_point(void *ctx, const gp_point *p)
 	keep_text(b, i, T_OB_NAME, p->ortsbezirk.name);
 	keep_text(b, i, T_ST_ID, p->stadtteil.id);
 	keep_text(b, i, T_ST_NAME, p->stadtteil.name);
+	keep_text(b, i, T_REPLY, p->reply);
+	keep_text(b, i, T_FLAG_REASONS, p->flag_reasons);
 	if ((rc = gp_buf_status(&b->text)))
 		return rc;
 	return b->n == BATCH_ROWS ? hand_over(pl, 0) : 0;
@@ -394,6 +397,8 @@ static int format_batches(pipeline *pl)
 			p->ortsbezirk.name = text_of(b, i, T_OB_NAME);
 			p->stadtteil.id = text_of(b, i, T_ST_ID);
 			p->stadtteil.name = text_of(b, i, T_ST_NAME);
+			p->reply = text_of(b, i, T_REPLY);
+			p->flag_reasons = text_of(b, i, T_FLAG_REASONS);
 			rc = put_point(pl->r, p);
 		}
 		pthread_mutex_lock(&pl->mu);

@@ -418,11 +418,12 @@ int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out);
 /*
  * Per district of `layer`, in layer order, the number of points q admits
  * (its visibility, category, channel, topic, district and period) by
- * category and channel: what /api/stats shows.
+ * category and channel, and by outcome: what /api/stats shows.
  */
 typedef struct gp_read_stats_row {
 	const char *id, *name;
 	int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
+	int64_t outcome[GP_OUTCOME_COUNT]; /* the same points by outcome */
 } gp_read_stats_row;
 int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
                   int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx);

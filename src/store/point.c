@@ -1092,6 +1092,48 @@ out:
 	return rc;
 }
 
+int gp_store_point_tally_outcomes(gp_store *s, const gp_point_filter *f, int layer,
+                                  gp_store_outcome_cb cb, void *ctx)
+{
+	gp_point_filter g = *f;
+	sqlite3_stmt *st;
+	gp_outcome outcome;
+	gp_buf sql;
+	int rc = 0, src;
+
+	/* What a tally reads: no box, no staff work, no paging. */
+	g.has_lonlat = g.has_xy = g.has_grid = g.has_inner = 0;
+	g.keep = NULL;
+	g.flagged = 0;
+	g.event = 0;
+	g.outcome = -1;
+	gp_buf_init(&sql, 2048);
+	gp_buf_printf(&sql, "SELECT %s, p.outcome, count(*) FROM points p INDEXED BY points_outcome"
+	                    " WHERE p.outcome <> 'open'",
+	              layer == GP_LAYER_ORTSBEZIRK ? "p.ortsbezirk_id"
+	              : layer == GP_LAYER_STADTTEIL ? "p.stadtteil_id" : "NULL");
+	if (g.status >= 0)
+		gp_buf_puts(&sql, " AND p.status = :status");
+	filter_terms(&sql, &g);
+	gp_buf_puts(&sql, " GROUP BY 1, 2");
+	if (!(st = prepare(s, &sql, &g, &rc)))
+		goto out;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (gp_outcome_parse(&outcome, col_text(st, 1))) {
+			rc = GP_EFAULT;
+			break;
+		}
+		if ((rc = cb(ctx, col_text(st, 0), outcome, sqlite3_column_int64(st, 2))))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+out:
+	gp_buf_free(&sql);
+	return rc;
+}
+
 int gp_store_point_extent(gp_store *s, int status, gp_bbox *out_lonlat,
                           char out_first[GP_TIME_LEN], char out_last[GP_TIME_LEN],
                           int64_t *out_count)

@@ -306,6 +306,20 @@ int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
                          gp_store_tally_cb cb, void *ctx);
 
 /*
+ * The same for outcomes: calls cb once per (district of `layer`, outcome)
+ * — layer < 0: per outcome, district_id NULL — with the number of points
+ * that pass f's status, category, channel, topic, district, since and
+ * until, for every outcome but open (which the caller takes as the rest of
+ * gp_store_point_tally's counts).  Read from the partial index of those
+ * points (0009_outcomes.sql): its cost follows how many points planners
+ * answered, not how many there are.
+ */
+typedef int (*gp_store_outcome_cb)(void *ctx, const char *district_id, gp_outcome outcome,
+                                   int64_t n);
+int gp_store_point_tally_outcomes(gp_store *s, const gp_point_filter *f, int layer,
+                                  gp_store_outcome_cb cb, void *ctx);
+
+/*
  * Where row `offset` (from 0) of f in id order lies, as a keyset cursor:
  * sets *out_after_id so that the rows after it begin with that row
  * (INT64_MAX when there are fewer rows).  Added up from point_blocks, so a

@@ -8,6 +8,9 @@ import json
 import os
 import sqlite3
 import time
+import csv as csv_module
+import io
+import subprocess
 import unittest
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,6 +18,7 @@ from harness import Server, ServerTest
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
 MORLAUTERN = (7.760636, 49.467408)       # ob-6
+OUTCOMES = ('open', 'in_review', 'adopted', 'not_adopted')
 
 
 def make_token(server, name, role):
@@ -637,6 +641,111 @@ class TestSort(ServerTest):
                                400, field='after')
         self.assertProblem(s.get('/api/points?sort=newest'), 400, field='sort')
         self.assertEqual(s.get('/api/admin/points?sort=newest').status, 401)
+
+
+class TestOutcomeCounts(ServerTest):
+    """/api/stats counts by outcome (JSON and CSV, per district and in
+    total, with filters), against the test's own tally; the export files
+    carry each point's reply, reply_at and outcome (GDAL reads them)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer(make_token(s, 'Antworten', 'planner'))
+        # (place, district, category, outcome, hidden)
+        plan = [(CENTRE, 'ob-0', 'improvement', 'adopted', False),
+                (CENTRE, 'ob-0', 'improvement', 'adopted', False),
+                (CENTRE, 'ob-0', 'favourite', 'in_review', False),
+                (CENTRE, 'ob-0', 'favourite', None, False),
+                (CENTRE, 'ob-0', 'improvement', 'adopted', True),
+                (MORLAUTERN, 'ob-6', 'improvement', 'not_adopted', False),
+                (MORLAUTERN, 'ob-6', 'favourite', None, False),
+                (MORLAUTERN, 'ob-6', 'favourite', 'open', False)]
+        cls.points = []
+        for place, district, cat, outcome, hidden in plan:
+            pid = s.post_point(*place, category=cat, comment=f'Antwortprobe {cat}').json()['id']
+            patch = {}
+            if outcome:
+                patch.update(outcome=outcome, reply=f'Antwort zu {pid}: {outcome}')
+            if hidden:
+                patch['status'] = 'hidden'
+            if patch:
+                r = s.request('PATCH', f'/api/points/{pid}', body=patch, headers=cls.planner)
+                assert r.status == 200, r
+            cls.points.append({'id': pid, 'district': district, 'category': cat,
+                               'outcome': outcome or 'open', 'hidden': hidden,
+                               'reply': patch.get('reply')})
+
+    def tally(self, admit=lambda p: True):
+        """{district: {outcome: n}} of the published points `admit` lets through."""
+        out = {}
+        for p in self.points:
+            if p['hidden'] or not admit(p):
+                continue
+            d = out.setdefault(p['district'], dict.fromkeys(OUTCOMES, 0))
+            d[p['outcome']] += 1
+        return out
+
+    def test_stats_count_by_outcome_per_district_and_in_total(self):
+        s = self.server
+        for query, admit in (('', lambda p: True),
+                             ('?category=improvement', lambda p: p['category'] == 'improvement'),
+                             ('?category=favourite&since=2000-01-01',
+                              lambda p: p['category'] == 'favourite')):
+            with self.subTest(query=query):
+                want = self.tally(admit)
+                st = s.get('/api/stats' + query).json()
+                for d in st['districts']:
+                    self.assertEqual(d['outcomes'], want.get(d['id'], dict.fromkeys(OUTCOMES, 0)),
+                                     d['id'])
+                    self.assertEqual(sum(d['outcomes'].values()), d['total'])
+                total = dict.fromkeys(OUTCOMES, 0)
+                for d in want.values():
+                    for o, n in d.items():
+                        total[o] += n
+                self.assertEqual(st['total']['outcomes'], total)
+                self.assertEqual(total['adopted'], 2 if 'favourite' not in query else 0)
+                csv = s.get('/api/stats' + (query + '&' if query else '?') + 'format=csv')
+                lines = csv.body.decode().split('\r\n')
+                head = lines[0].split(',')
+                self.assertEqual(head[-4:], list(OUTCOMES))
+                for line in lines[1:]:
+                    if not line:
+                        continue
+                    cells = line.split(',')
+                    district = cells[0].strip('"')
+                    self.assertEqual([int(c) for c in cells[-4:]],
+                                     list(want.get(district, dict.fromkeys(OUTCOMES, 0)).values()),
+                                     district)
+        # Stadtteile count the same points
+        st = s.get('/api/stats?layer=stadtteil').json()
+        self.assertEqual(st['total']['outcomes'],
+                         s.get('/api/stats').json()['total']['outcomes'] | {})
+        self.assertEqual(st['total']['outcomes']['not_adopted'], 1)
+
+    def test_export_files_carry_reply_reply_at_and_outcome(self):
+        s = self.server
+        published = {p['id']: p for p in self.points if not p['hidden']}
+        hidden = [p['id'] for p in self.points if p['hidden']]
+        rows = {int(r['id']): r for r in csv_module.DictReader(
+            io.StringIO(s.get('/api/export?format=csv').body.decode(), newline=''))}
+        gj = {f['id']: f['properties'] for f in s.get('/api/export?format=geojson').json()['features']}
+        gpkg = os.path.join(self.server.dir, 'antworten.gpkg')
+        with open(gpkg, 'wb') as f:
+            f.write(s.get('/api/export?format=gpkg').body)
+        out = subprocess.run(['ogr2ogr', '-f', 'CSV', '/vsistdout/', gpkg, 'points'],
+                             capture_output=True, check=True).stdout.decode()
+        ogr = {int(r['id']): r for r in csv_module.DictReader(io.StringIO(out))}
+        for name, got in (('csv', rows), ('geojson', gj), ('gpkg', ogr)):
+            with self.subTest(file=name):
+                self.assertEqual(sorted(got), sorted(published))
+                for pid, p in published.items():
+                    self.assertEqual(got[pid]['outcome'], p['outcome'], pid)
+                    self.assertEqual(got[pid]['reply'] or None, p['reply'], pid)
+                    self.assertEqual(bool(got[pid]['reply_at']), p['reply'] is not None, pid)
+                for pid in hidden:
+                    self.assertNotIn(pid, got)
 
 
 if __name__ == '__main__':
