@@ -568,6 +568,35 @@ int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
 int gp_store_gpkg_finish(gp_store_gpkg *g);
 void gp_store_gpkg_free(gp_store_gpkg *g);
 
+/* ---- GeoPackage imports (gpkg_in.c) ---------------------------------------- */
+
+/* The point layer a GeoPackage holds. */
+typedef struct gp_store_gpkg_layer {
+	char layer[128];
+	int srs_id; /* as the file numbers it */
+	int epsg;   /* its EPSG code, 0 when the SRS is not an EPSG one or undefined */
+} gp_store_gpkg_layer;
+
+/* One feature; strings borrowed for the callback. */
+typedef struct gp_store_gpkg_feature {
+	int64_t fid;
+	const char *geom_error; /* why the geometry is no point, or NULL */
+	double x, y;            /* east/north, as GeoPackage geometries hold them */
+	const char *category, *comment, *topic, *note; /* NULL when absent or empty */
+} gp_store_gpkg_feature;
+typedef int (*gp_store_gpkg_cb)(void *ctx, const gp_store_gpkg_feature *f);
+
+/*
+ * Reads the one point layer of the GeoPackage at `path` (opened read-only
+ * and immutable: the file is never written) in feature id order: fills
+ * *out, then (unless cb is NULL) calls cb per feature with its geometry read or why it was
+ * not (a non-zero return stops and is returned).  GP_INVALID naming
+ * `file` when the file is no GeoPackage, has no point layer or several,
+ * or the layer lacks the columns category and comment.
+ */
+int gp_store_gpkg_read(const char *path, gp_store_gpkg_layer *out, gp_store_gpkg_cb cb,
+                       void *ctx, gp_err *err);
+
 /* ---- integrity ------------------------------------------------------------ */
 
 typedef void (*gp_store_report_cb)(void *ctx, const char *problem);

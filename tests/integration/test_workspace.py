@@ -7,6 +7,7 @@ moderation log for planners."""
 import json
 import os
 import sqlite3
+import struct
 import time
 import csv as csv_module
 import io
@@ -14,6 +15,7 @@ import subprocess
 import unittest
 from urllib.parse import parse_qs, urlsplit
 
+import geo_oracle
 from harness import Server, ServerTest
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
@@ -746,6 +748,113 @@ class TestOutcomeCounts(ServerTest):
                     self.assertEqual(bool(got[pid]['reply_at']), p['reply'] is not None, pid)
                 for pid in hidden:
                     self.assertNotIn(pid, got)
+
+
+class TestImportGeoPackage(ServerTest):
+    """geopart import-points FILE.gpkg: GeoPackages written by GDAL's own
+    ogr2ogr in EPSG:4326 and EPSG:25832 land where the source put them;
+    a broken one names each refused feature by its fid and field and
+    imports nothing."""
+
+    FEATURES = [((7.768889, 49.444722), 'improvement', 'Ampel zu kurz', 'mobility', 'Tisch 1'),
+                (MORLAUTERN, 'favourite', 'Schöner Platz', None, None),
+                ((7.7301, 49.4521), 'improvement', 'Gehweg fehlt', None, 'Tisch 2')]
+
+    def gpkg(self, name, *ogr_args):
+        """A GeoPackage made by ogr2ogr from a GeoJSON of FEATURES."""
+        src = os.path.join(self.server.dir, name + '.geojson')
+        fc = {'type': 'FeatureCollection', 'features': [
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': list(xy)},
+             'properties': {'category': c, 'comment': t, 'topic': topic, 'note': note}}
+            for xy, c, t, topic, note in self.FEATURES]}
+        with open(src, 'w', encoding='utf-8') as f:
+            json.dump(fc, f)
+        out = os.path.join(self.server.dir, name + '.gpkg')
+        subprocess.run(['ogr2ogr', '-f', 'GPKG', out, src, '-nln', 'begehung', *ogr_args],
+                       check=True, capture_output=True)
+        return out
+
+    def stored(self, where):
+        con = sqlite3.connect(f'file:{self.server.db}?mode=ro', uri=True)
+        try:
+            return con.execute('SELECT comment, category, topic, note, lon, lat, channel, event,'
+                               f' ortsbezirk_id FROM points WHERE {where} ORDER BY id').fetchall()
+        finally:
+            con.close()
+
+    def test_geopackages_of_ogr2ogr_in_both_crs_land_where_the_source_put_them(self):
+        s = self.server
+        planner = bearer(make_token(s, 'GPKG-Planung', 'planner'))
+        ev = s.request('POST', '/api/admin/events', headers=planner,
+                       body={'name': 'Begehung Erfenbach', 'channel': 'walk',
+                             'date': '2026-10-17'}).json()
+        for name, args, where in (('wgs84', [], "channel = 'workshop'"),
+                                  ('utm', ['-t_srs', 'EPSG:25832'], f"event = {ev['id']}")):
+            with self.subTest(crs=name):
+                path = self.gpkg(name, *args)
+                r = s.geopart('import-points', path, '--dry-run',
+                              *(['--channel', 'workshop'] if name == 'wgs84'
+                                else ['--event', str(ev['id'])]))
+                self.assertIn(b'3 points checked; nothing imported', r.stdout)
+                self.assertEqual(self.stored(where), [])
+                r = s.geopart('import-points', path,
+                              *(['--channel', 'workshop'] if name == 'wgs84'
+                                else ['--event', str(ev['id'])]))
+                self.assertIn(b'imported 3 points', r.stdout)
+                rows = self.stored(where)
+                self.assertEqual([(c, cat, topic, note) for c, cat, topic, note, *_ in rows],
+                                 [(t, c, topic, note) for _, c, t, topic, note in self.FEATURES])
+                for row, (xy, *_rest) in zip(rows, self.FEATURES):
+                    # through EPSG:25832 and back: well below a millimetre
+                    self.assertAlmostEqual(row[4], xy[0], places=7)
+                    self.assertAlmostEqual(row[5], xy[1], places=7)
+                self.assertEqual([r[8] for r in rows], ['ob-0', 'ob-6', geo_oracle.district_of(*self.FEATURES[2][0])[0]])
+        self.assertEqual({r[6] for r in self.stored(f"event = {ev['id']}")}, {'walk'})
+
+    def test_a_broken_geopackage_names_each_feature_and_imports_nothing(self):
+        s = self.server
+        path = self.gpkg('kaputt')
+        con = sqlite3.connect(path)
+        for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            con.execute(f'DROP TRIGGER "{trigger}"')  # GDAL's need SpatiaLite functions
+        fids = [r[0] for r in con.execute('SELECT fid FROM begehung ORDER BY fid')]
+        con.execute("UPDATE begehung SET geom = X'00010203' WHERE fid = ?", (fids[0],))
+        con.execute("UPDATE begehung SET category = 'lovely' WHERE fid = ?", (fids[1],))
+        con.execute("UPDATE begehung SET comment = NULL, geom = NULL WHERE fid = ?", (fids[2],))
+        # one more, outside the city (Paris), as a well-formed GeoPackage point
+        con.execute("INSERT INTO begehung (fid, geom, category, comment) SELECT 9, geom,"
+                    " 'favourite', 'Ausserhalb' FROM begehung WHERE fid = ?", (fids[1],))
+        blob = bytearray(con.execute('SELECT geom FROM begehung WHERE fid = 9').fetchone()[0])
+        flags = blob[3]
+        at = 8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags >> 1) & 7]
+        blob[at + 5:at + 21] = struct.pack('<dd' if blob[at] == 1 else '>dd', 2.35, 48.85)
+        con.execute('UPDATE begehung SET geom = ? WHERE fid = 9', (bytes(blob),))
+        con.commit()
+        con.close()
+        before = s.db_count()
+        r = s.geopart('import-points', path, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1, r)
+        err = r.stderr.decode()
+        for line in (f'feature {fids[0]}: geometry: not a GeoPackage geometry',
+                     f'feature {fids[1]}: category: unknown category "lovely"',
+                     f'feature {fids[2]}: geometry: the feature has no geometry',
+                     'feature 9: geometry: the point lies outside the city'):
+            self.assertIn(line, err)
+        self.assertIn('4 of 4 points refused; nothing imported', err)
+        self.assertEqual(s.db_count(), before)
+        # not a GeoPackage at all, and one with two point layers
+        notgpkg = os.path.join(s.dir, 'text.gpkg')
+        with open(notgpkg, 'w') as f:
+            f.write('lon,lat\n')
+        r = s.geopart('import-points', notgpkg, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b'not a GeoPackage', r.stderr)
+        two = self.gpkg('zwei')
+        subprocess.run(['ogr2ogr', '-f', 'GPKG', '-update', '-nln', 'noch_eine', two,
+                        os.path.join(s.dir, 'zwei.geojson')], check=True, capture_output=True)
+        r = s.geopart('import-points', two, '--channel', 'walk', check=False)
+        self.assertIn(b'2 point layers ("begehung", "noch_eine")', r.stderr)
+        self.assertEqual(s.db_count(), before)
 
 
 if __name__ == '__main__':
