@@ -307,7 +307,30 @@ int gp_read_extent(gp_read *r, const gp_visibility *vis, gp_bbox *out_lonlat,
 
 /* ---- walks ------------------------------------------------------------------------------- */
 
-int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count)
+/* The filter of a walk: what vis admits, of `district` when it is not NULL. */
+static int walk_filter(gp_read *r, const gp_visibility *vis, const char *district,
+                       gp_point_filter *f)
+{
+	gp_layer layer;
+	int rc;
+
+	gp_point_filter_init(f);
+	f->status = read_status(vis);
+	f->staff = vis->staff;
+	if (!district)
+		return 0;
+	if ((rc = gp_store_district_layer(r->store, district, &layer)))
+		return rc;
+	f->district = district;
+	f->district_layer = (int)layer;
+	/* The district's index hands out its ids in order: the walk streams. */
+	if (f->status >= 0)
+		f->path = GP_PATH_DISTRICT;
+	return 0;
+}
+
+int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, const char *district,
+                       int64_t *out_count)
 {
 	gp_point_filter f;
 	int rc;
@@ -315,22 +338,21 @@ int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count)
 	/* A walk over every row: through read(), so memory stays flat. */
 	if ((rc = gp_store_read_mapped(r->store, 0)) || (rc = gp_store_read_begin(r->store)))
 		return rc;
-	if (out_count) {
-		gp_point_filter_init(&f);
-		f.status = read_status(vis);
+	if ((rc = walk_filter(r, vis, district, &f)))
+		return rc;
+	if (out_count)
 		rc = gp_store_point_count(r->store, &f, out_count);
-	}
 	return rc;
 }
 
-int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
-                 void *ctx)
+int gp_read_walk(gp_read *r, const gp_visibility *vis, const char *district,
+                 int (*cb)(void *ctx, const gp_point *p), void *ctx)
 {
 	gp_point_filter f;
+	int rc;
 
-	gp_point_filter_init(&f);
-	f.status = read_status(vis);
-	f.staff = vis->staff;
+	if ((rc = walk_filter(r, vis, district, &f)))
+		return rc;
 	return gp_store_point_query(r->store, &f, cb, ctx);
 }
 

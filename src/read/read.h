@@ -293,14 +293,17 @@ int gp_read_extent(gp_read *r, const gp_visibility *vis, gp_bbox *out_lonlat,
                    int64_t *out_count);
 
 /*
- * Every point vis admits, in id order, in one read transaction read
- * through read() so memory stays flat (for exports): begin (with the
- * number of points when out_count is not NULL), walk — which may run on
- * another thread while r's own thread waits — and end, always.
+ * Every point vis admits — of one district (an id of either layer, looked
+ * up: GP_NOT_FOUND when there is none) or, with district NULL, all — in
+ * id order, in one read transaction read through read() so memory stays
+ * flat (for exports): begin (with the number of points when out_count is
+ * not NULL), walk — which may run on another thread while r's own thread
+ * waits — and end, always.  district is borrowed for the call.
  */
-int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count);
-int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
-                 void *ctx);
+int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, const char *district,
+                       int64_t *out_count);
+int gp_read_walk(gp_read *r, const gp_visibility *vis, const char *district,
+                 int (*cb)(void *ctx, const gp_point *p), void *ctx);
 void gp_read_walk_end(gp_read *r);
 
 /* ---- the field set of points (fields.c) ------------------------------------------------ */

@@ -675,7 +675,7 @@ class TestOutcomeCounts(ServerTest):
             if patch:
                 r = s.request('PATCH', f'/api/points/{pid}', body=patch, headers=cls.planner)
                 assert r.status == 200, r
-            cls.points.append({'id': pid, 'district': district, 'category': cat,
+            cls.points.append({'id': pid, 'district': district, 'category': cat, 'place': place,
                                'outcome': outcome or 'open', 'hidden': hidden,
                                'reply': patch.get('reply')})
 
@@ -748,6 +748,31 @@ class TestOutcomeCounts(ServerTest):
                     self.assertEqual(bool(got[pid]['reply_at']), p['reply'] is not None, pid)
                 for pid in hidden:
                     self.assertNotIn(pid, got)
+
+    def test_exports_of_one_district(self):
+        s = self.server
+        for district in ('ob-0', 'ob-6', geo_oracle.district_of(*MORLAUTERN)[1], 'st-10'):
+            want = sorted(p['id'] for p in self.points
+                          if not p['hidden'] and district in geo_oracle.district_of(*p['place']))
+            for fmt in ('csv', 'geojson', 'gpkg'):
+                with self.subTest(district=district, format=fmt):
+                    r = s.get(f'/api/export?format={fmt}&district={district}')
+                    self.assertEqual(r.status, 200, r)
+                    self.assertIn(f'geopart-points-{district}.{fmt}', r.header('Content-Disposition'))
+                    if fmt == 'csv':
+                        got = [int(row['id']) for row in csv_module.DictReader(
+                            io.StringIO(r.body.decode(), newline=''))]
+                    elif fmt == 'geojson':
+                        got = [f['id'] for f in r.json()['features']]
+                    else:
+                        path = os.path.join(s.dir, f'{district}.gpkg')
+                        with open(path, 'wb') as f:
+                            f.write(r.body)
+                        out = subprocess.run(['ogr2ogr', '-f', 'CSV', '/vsistdout/', path, 'points'],
+                                             capture_output=True, check=True).stdout.decode()
+                        got = [int(row['id']) for row in csv_module.DictReader(io.StringIO(out))]
+                    self.assertEqual(sorted(got), want)
+        self.assertProblem(s.get('/api/export?format=csv&district=ob-99'), 400, field='district')
 
 
 class TestImportGeoPackage(ServerTest):

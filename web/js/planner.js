@@ -289,6 +289,7 @@ async function refresh() {
   state.rows = rows;
   drawMap(c);
   const total = drawTable(c);
+  drawDownloads(c);
   $('list-count').textContent = total ? tn('listCount', total) : t('listEmpty');
   $('point-list').replaceChildren();
   state.list = { offset: 0, done: false };
@@ -328,6 +329,17 @@ async function drawDistrictPoints(c, run) {
   if (shape) state.map.fitBounds(L.geoJSON(shape).getBounds(), { animate: false });
   const name = shape ? shape.properties.name : c.district;
   $('status').textContent = w('pointsShown', { n: fc.features.length, h: hot.features.length, district: name });
+}
+
+// The point files follow the district picker, as the table, map and list do.
+function drawDownloads(c) {
+  const shape = c.district && state.geometry[c.layer].features
+    .find((d) => d.properties.id === c.district);
+  $('dl-label').textContent = c.district
+    ? w('dlDistrict', { district: shape ? shape.properties.name : c.district }) : w('dlAll');
+  for (const format of ['geojson', 'csv', 'gpkg']) {
+    $(`dl-${format}`).href = `/api/export${query({ format, district: c.district || undefined })}`;
+  }
 }
 
 function fillDistricts(c) {

@@ -97,6 +97,8 @@ const TEXTS = {
     hotspotTip: 'Schwerpunkt: {n} Beiträge',
     showOnMap: 'Beitrag {id} auf der Mitmachkarte',
     listExtra: 'Eingang: {channel}',
+    dlAll: 'Alle veröffentlichten Beiträge herunterladen:',
+    dlDistrict: 'Die veröffentlichten Beiträge von {district} herunterladen:',
     sort: 'Reihenfolge',
     sort_oldest: 'älteste zuerst', sort_newest: 'neueste zuerst', sort_updated: 'zuletzt geändert zuerst',
     sort_flags: 'meiste Meldungen zuerst', sort_supporters: 'meiste Unterstützung zuerst'
@@ -182,6 +184,8 @@ const TEXTS = {
     hotspotTip: 'Hotspot: {n} contributions',
     showOnMap: 'Contribution {id} on the participation map',
     listExtra: 'Channel: {channel}',
+    dlAll: 'Download every published contribution:',
+    dlDistrict: 'Download the published contributions of {district}:',
     sort: 'Order',
     sort_oldest: 'oldest first', sort_newest: 'newest first', sort_updated: 'last changed first',
     sort_flags: 'most reports first', sort_supporters: 'most support first'
