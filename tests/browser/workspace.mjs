@@ -229,7 +229,7 @@ test('on a phone: pick the walk once, then enter three points in a row (tap, my 
   const auth = { Authorization: `Bearer ${secret}` };
   const ev = await api('/api/admin/events', {
     method: 'POST', headers: auth,
-    body: JSON.stringify({ name: 'Begehung Erfenbach', channel: 'walk', date: '2026-09-20', district: 'ob-3' })
+    body: JSON.stringify({ name: 'Begehung Erfenbach', channel: 'walk', date: '2026-09-20', district: 'ob-4' })
   });
   assert.equal(ev.status, 201);
   const page = await openPage(browser, `${server.url}/planner-entry.html`, PHONE);
@@ -307,6 +307,24 @@ test('planner view: the district picker narrows table, list and map to one Ortsb
   const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
   await page.waitForFunction(() => document.body.dataset.ready);
   const before = Number(await page.evaluate(() => document.body.dataset.ready));
+  // with few points (at most a handful per district) the legend's count
+  // classes still say which counts each colour stands for: every
+  // district's total lies in the range of its colour's class
+  const legend = (await page.locator('#choro-legend li').allTextContents()).slice(1);
+  assert.equal(legend.length, 5);
+  const totals = await page.locator('#table-body tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.dataset.id, Number(tr.querySelectorAll('td')[2].dataset.value)]));
+  for (const [id, total] of totals) {
+    const k = Number((await page.locator(`path.choro[data-id="${id}"]`).getAttribute('class'))
+      .match(/choro-(\d)/)[1]);
+    const m = legend[k].match(/^(\d+)(?:–(\d+))?$/);
+    assert.ok(m, `class ${k} of ${id} (${total}) is labelled "${legend[k]}"`);
+    assert.ok(Number(m[1]) <= total && total <= Number(m[2] ?? m[1]), `${id}: ${total} in "${legend[k]}"`);
+  }
+  for (const text of legend) {
+    const m = text.match(/^(\d+)–(\d+)$/);
+    assert.ok(!m || Number(m[1]) < Number(m[2]), `legend class "${text}"`);
+  }
   await page.locator('#f-district').selectOption('ob-6');
   await page.waitForFunction((n) => Number(document.body.dataset.ready) > n, before);
   // the table holds Morlautern alone, equal to /api/stats

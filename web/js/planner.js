@@ -131,9 +131,14 @@ function drawLegend(c, max) {
     const sw = document.createElement('span');
     sw.className = `swatch swatch-${k}`;
     sw.setAttribute('aria-hidden', 'true');
+    // Whole counts: a class holds lo ≤ n < hi (the last one up to max), as
+    // classOf decides; with a small max some classes hold no count at all.
+    const from = Math.ceil(lo);
+    const to = k === CLASSES - 1 ? max : Math.ceil(hi) - 1;
     const text = c.measure === 'share'
       ? `${formatNumber(lo * 100)}–${formatNumber(hi * 100)} %`
-      : `${formatNumber(Math.ceil(lo))}–${formatNumber(Math.floor(hi))}`;
+      : from > to ? w('legendEmpty')
+        : from === to ? formatNumber(from) : `${formatNumber(from)}–${formatNumber(to)}`;
     li.append(sw, text);
     list.append(li);
   }
