@@ -113,7 +113,8 @@ test('sign in, moderate a pending and a flagged point and answer one by keyboard
   await queueLoaded(page, t0 - 1);
   const flaggedItem = page.locator(`#ws-queue .ws-item[data-id="${ids.flagged}"]`);
   await flaggedItem.waitFor();
-  assert.match(await flaggedItem.locator('.ws-flags').textContent(), /1 Meldungen: Werbung\/Spam 1/);
+  assert.match(await flaggedItem.locator('.ws-flags').textContent(), /^1 Meldung: Werbung\/Spam 1$/);
+  assert.equal(await page.locator('#ws-count').textContent(), '1 Beitrag in „Gemeldet“.');
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'workspace-flagged');
   for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');

@@ -98,6 +98,10 @@ const TEXTS = {
     showOnMap: 'Beitrag {id} auf der Mitmachkarte',
     listExtra: 'Eingang: {channel}',
     legendEmpty: 'keine Anzahl in dieser Stufe',
+    queueCount_one: '1 Beitrag in „{queue}“.',
+    flagsLine_one: '1 Meldung: {reasons}',
+    bulkDone_one: '1 Beitrag geändert.',
+    evLine_one: '{date} · {channel} · {district} · 1 Beitrag',
     dlAll: 'Alle veröffentlichten Beiträge herunterladen:',
     dlDistrict: 'Die veröffentlichten Beiträge von {district} herunterladen:',
     sort: 'Reihenfolge',
@@ -186,6 +190,10 @@ const TEXTS = {
     showOnMap: 'Contribution {id} on the participation map',
     listExtra: 'Channel: {channel}',
     legendEmpty: 'no count in this class',
+    queueCount_one: '1 contribution in “{queue}”.',
+    flagsLine_one: '1 report: {reasons}',
+    bulkDone_one: '1 contribution changed.',
+    evLine_one: '{date} · {channel} · {district} · 1 contribution',
     dlAll: 'Download every published contribution:',
     dlDistrict: 'Download the published contributions of {district}:',
     sort: 'Order',
@@ -197,8 +205,10 @@ const TEXTS = {
 // The orders of GET /api/admin/points?sort=; the first is the server's default.
 const SORTS = ['oldest', 'newest', 'updated', 'flags', 'supporters'];
 
+// A text with its placeholders filled; with n = 1 its singular (key_one) where it has one.
 export function w(key, vars = {}) {
-  const s = TEXTS[currentLang()][key] ?? TEXTS.de[key] ?? key;
+  const one = vars.n === 1 && `${key}_one` in TEXTS.de ? `${key}_one` : key;
+  const s = TEXTS[currentLang()][one] ?? TEXTS.de[one] ?? key;
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
