@@ -230,7 +230,7 @@ test('on a phone: pick the walk once, then enter three points in a row (tap, my 
   const auth = { Authorization: `Bearer ${secret}` };
   const ev = await api('/api/admin/events', {
     method: 'POST', headers: auth,
-    body: JSON.stringify({ name: 'Begehung Erfenbach', channel: 'walk', date: '2026-09-20', district: 'ob-4' })
+    body: JSON.stringify({ name: 'Begehung Morlautern-Nord', channel: 'walk', date: '2026-09-20', district: 'ob-6' })
   });
   assert.equal(ev.status, 201);
   const page = await openPage(browser, `${server.url}/planner-entry.html`, PHONE);
