@@ -898,6 +898,16 @@ out:
 	return rc;
 }
 
+/* Binds a page's keyset start, limit and offset to st and walks its rows. */
+static int walk_page(gp_store *s, sqlite3_stmt *st, const gp_point_filter *f, walk *w)
+{
+	bind_i64(st, ":aid", f->after_id);
+	bind_i64(st, ":limit", f->limit);
+	bind_i64(st, ":offset", f->offset);
+	w->skip = 0;
+	return walk_rows(s, st, w);
+}
+
 /*
  * Grid candidates in id order: the ids are chosen and sorted from the
  * index alone (SQLite keeps only limit + offset of them), then their rows
@@ -927,11 +937,7 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 		bind_i64(st, ":r1", c->r1);
 		bind_i64(st, ":c0", c->c0);
 		bind_i64(st, ":c1", c->c1);
-		bind_i64(st, ":aid", f->after_id);
-		bind_i64(st, ":limit", f->limit);
-		bind_i64(st, ":offset", f->offset);
-		w->skip = 0;
-		rc = walk_rows(s, st, w);
+		rc = walk_page(s, st, f, w);
 	}
 	gp_buf_free(&sql);
 	return rc;
@@ -978,15 +984,11 @@ static int query_sorted(gp_store *s, const gp_point_filter *f, walk *w)
 		gp_buf_puts(&sql, " ORDER BY p.id DESC");
 	gp_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
 	if ((st = prepare(s, &sql, f, &rc))) {
-		bind_i64(st, ":aid", f->after_id);
 		if (f->sort == GP_SORT_UPDATED)
 			bind_text(st, ":akey", f->after_updated);
 		else
 			bind_i64(st, ":akey", f->after_key);
-		bind_i64(st, ":limit", f->limit);
-		bind_i64(st, ":offset", f->offset);
-		w->skip = 0;
-		rc = walk_rows(s, st, w);
+		rc = walk_page(s, st, f, w);
 	}
 	gp_buf_free(&sql);
 	return rc;
@@ -1079,13 +1081,9 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 		gp_buf_puts(&sql, " AND p.id > :aid");
 	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if ((st = prepare(s, &sql, f, &rc))) {
-		bind_i64(st, ":aid", f->after_id);
 		bind_i64(st, ":idlo", f->id_lo);
 		bind_i64(st, ":idhi", f->id_hi);
-		bind_i64(st, ":limit", f->limit);
-		bind_i64(st, ":offset", f->offset);
-		w.skip = 0;
-		rc = walk_rows(s, st, &w);
+		rc = walk_page(s, st, f, &w);
 	}
 out:
 	gp_buf_free(&sql);

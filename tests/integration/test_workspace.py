@@ -28,6 +28,14 @@ def make_token(server, name, role):
     return r.stdout.decode().strip()
 
 
+def make_event(server, headers, name, channel, date):
+    """A walk or workshop made through the API; its JSON."""
+    r = server.request('POST', '/api/admin/events', headers=headers,
+                       body={'name': name, 'channel': channel, 'date': date})
+    assert r.status == 201, r
+    return r.json()
+
+
 def bearer(secret):
     return {'Authorization': f'Bearer {secret}'}
 
@@ -430,9 +438,7 @@ class TestImportPoints(ServerTest):
     def test_csv_of_a_workshop_lands_on_the_map_with_its_event(self):
         s = self.server
         planner = bearer(make_token(s, 'Import-Planung', 'planner'))
-        ev = s.request('POST', '/api/admin/events', headers=planner,
-                       body={'name': 'Akteurswerkstatt', 'channel': 'workshop',
-                             'date': '2026-11-03'}).json()
+        ev = make_event(s, planner, 'Akteurswerkstatt', 'workshop', '2026-11-03')
         path = self.write('werkstatt.csv',
                           '\ufefflon,lat,category,comment,topic,note\r\n'
                           '7.768889,49.444722,improvement,"Ampel, zu kurz",mobility,Tisch 3\r\n'
@@ -810,9 +816,7 @@ class TestImportGeoPackage(ServerTest):
     def test_geopackages_of_ogr2ogr_in_both_crs_land_where_the_source_put_them(self):
         s = self.server
         planner = bearer(make_token(s, 'GPKG-Planung', 'planner'))
-        ev = s.request('POST', '/api/admin/events', headers=planner,
-                       body={'name': 'Begehung Erfenbach', 'channel': 'walk',
-                             'date': '2026-10-17'}).json()
+        ev = make_event(s, planner, 'Begehung Erfenbach', 'walk', '2026-10-17')
         for name, args, where in (('wgs84', [], "channel = 'workshop'"),
                                   ('utm', ['-t_srs', 'EPSG:25832'], f"event = {ev['id']}")):
             with self.subTest(crs=name):
