@@ -306,6 +306,15 @@ async function refresh() {
   document.body.dataset.ready = String(run);
 }
 
+// The chosen district's points lie above the district names: a point at a
+// district's centre would otherwise hide under its label.
+function pointPane() {
+  if (!state.map.getPane('district-points')) {
+    state.map.createPane('district-points').style.zIndex = 660;
+  }
+  return 'district-points';
+}
+
 // The chosen district's published points and hotspots on the map.
 async function drawDistrictPoints(c, run) {
   if (state.points) state.points.remove();
@@ -326,7 +335,7 @@ async function drawDistrictPoints(c, run) {
   }
   for (const f of fc.features) {
     const [lon, lat] = f.geometry.coordinates;
-    L.circleMarker([lat, lon], { radius: 6, className: `planner-point planner-point-${f.properties.category}` })
+    L.circleMarker([lat, lon], { radius: 6, pane: pointPane(), className: `planner-point planner-point-${f.properties.category}` })
       .bindTooltip(f.properties.comment).addTo(group);
   }
   state.points = group.addTo(state.map);
