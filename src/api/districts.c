@@ -148,7 +148,8 @@ static void csv_field(gp_buf *b, const char *s)
 	gp_buf_putc(b, '"');
 }
 
-static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT], int csv)
+static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT],
+                          const int64_t *outcome, int csv)
 {
 	int64_t cat[GP_CATEGORY_COUNT] = { 0 }, chan[GP_CHANNEL_COUNT] = { 0 }, total = 0;
 
@@ -159,15 +160,23 @@ static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT], int c
 			total += n[c][k];
 		}
 	if (csv) {
-		gp_buf_printf(b, ",%lld,%lld,%lld,%lld,%lld,%lld\r\n", (long long)cat[0],
+		gp_buf_printf(b, ",%lld,%lld,%lld,%lld,%lld,%lld", (long long)cat[0],
 		              (long long)cat[1], (long long)total, (long long)chan[0],
 		              (long long)chan[1], (long long)chan[2]);
+		for (int o = 0; o < GP_OUTCOME_COUNT; o++)
+			gp_buf_printf(b, ",%lld", (long long)outcome[o]);
+		gp_buf_puts(b, "\r\n");
 		return;
 	}
 	gp_buf_printf(b, "\"favourite\":%lld,\"improvement\":%lld,\"total\":%lld,"
-	                 "\"channels\":{\"online\":%lld,\"walk\":%lld,\"workshop\":%lld}}",
+	                 "\"channels\":{\"online\":%lld,\"walk\":%lld,\"workshop\":%lld},"
+	                 "\"outcomes\":{",
 	              (long long)cat[0], (long long)cat[1], (long long)total, (long long)chan[0],
 	              (long long)chan[1], (long long)chan[2]);
+	for (int o = 0; o < GP_OUTCOME_COUNT; o++)
+		gp_buf_printf(b, "%s\"%s\":%lld", o ? "," : "", gp_outcome_name((gp_outcome)o),
+		              (long long)outcome[o]);
+	gp_buf_puts(b, "}}");
 }
 
 typedef struct stats_ctx {
@@ -175,6 +184,7 @@ typedef struct stats_ctx {
 	int csv;
 	size_t n;
 	int64_t all[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
+	int64_t all_outcome[GP_OUTCOME_COUNT];
 } stats_ctx;
 
 static int put_stats_row(void *ctx, const gp_read_stats_row *row)
@@ -184,6 +194,8 @@ static int put_stats_row(void *ctx, const gp_read_stats_row *row)
 	for (int c = 0; c < GP_CATEGORY_COUNT; c++)
 		for (int k = 0; k < GP_CHANNEL_COUNT; k++)
 			sc->all[c][k] += row->n[c][k];
+	for (int o = 0; o < GP_OUTCOME_COUNT; o++)
+		sc->all_outcome[o] += row->outcome[o];
 	if (sc->csv) {
 		csv_field(sc->b, row->id);
 		gp_buf_putc(sc->b, ',');
@@ -196,7 +208,7 @@ static int put_stats_row(void *ctx, const gp_read_stats_row *row)
 		gp_buf_putc(sc->b, ',');
 	}
 	sc->n++;
-	stats_numbers(sc->b, row->n, sc->csv);
+	stats_numbers(sc->b, row->n, row->outcome, sc->csv);
 	return gp_buf_status(sc->b);
 }
 
@@ -229,7 +241,7 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 	sc.csv = format && !strcmp(format, "csv");
 	if (sc.csv) {
 		gp_buf_puts(b, "district_id,district_name,favourite,improvement,total,"
-		               "online,walk,workshop\r\n");
+		               "online,walk,workshop,open,in_review,adopted,not_adopted\r\n");
 	} else {
 		gp_buf_puts(b, "{\"layer\":");
 		gp_json_put_str(b, gp_layer_name((gp_layer)layer));
@@ -257,7 +269,7 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 		gp_http_add_header(x, "Content-Disposition", disposition);
 	} else {
 		gp_buf_puts(b, "],\"total\":{");
-		stats_numbers(b, (const int64_t(*)[GP_CHANNEL_COUNT])sc.all, 0);
+		stats_numbers(b, (const int64_t(*)[GP_CHANNEL_COUNT])sc.all, sc.all_outcome, 0);
 		gp_buf_puts(b, "}\n");
 		gp_http_set_type(x, GP_JSON_TYPE);
 	}

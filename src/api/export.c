@@ -30,7 +30,7 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 	gp_export_options opt = { .crs = GP_CRS_CRS84 };
 	const char *format = gp_http_param(x, "format"), *excel = gp_http_param(x, "excel");
 	const char *status = gp_http_param(x, "status");
-	char disposition[96];
+	char disposition[128], district[64];
 	int64_t count = 0;
 	gp_actor actor;
 	int rc;
@@ -47,6 +47,16 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 	opt.crs = gp_export_default_crs(opt.format);
 	if (gp_http_param(x, "crs") && (rc = api_crs(x, "crs", &opt.crs, err)))
 		return rc;
+	/* One district's points: the planner view's picker narrows its downloads. */
+	if (gp_http_param(x, "district")) {
+		gp_read_query q;
+		gp_read_query_init(&q, &opt.vis);
+		if ((rc = gp_read_param_district(gp_worker_read(w), &q, gp_http_param(x, "district"),
+		                                 err)))
+			return rc;
+		gp_strlcpy(district, q.district, sizeof(district));
+		opt.district = district;
+	}
 	opt.city = gp_worker_config(w)->city_name;
 	opt.licence = gp_worker_config(w)->data_licence;
 	if (excel) {
@@ -58,7 +68,8 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 		opt.excel = strcmp(excel, "true") == 0;
 	}
 	gp_http_set_type(x, gp_export_media_type(opt.format));
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"geopart-points.%s\"",
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"geopart-points%s%s.%s\"",
+	         opt.district ? "-" : "", opt.district ? opt.district : "",
 	         gp_export_suffix(opt.format));
 	gp_http_add_header(x, "Content-Disposition", disposition);
 	gp_http_add_header(x, "Cache-Control", "no-store");
@@ -70,6 +81,7 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 }
 
 const gp_http_route gp_api_export_routes[] = {
-	{ "GET", "/api/export", get_export, "format crs excel status", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/export", get_export, "format crs excel status district", GP_HTTP_NO_BODY,
+	  0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

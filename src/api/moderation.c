@@ -85,7 +85,8 @@ static int admin_points(gp_http_exchange *x, gp_err *err)
 	    (rc = gp_read_visibility_narrow(&q.vis, gp_http_param(x, "status"), err)) ||
 	    (rc = gp_read_param_flagged(&q, gp_http_param(x, "flagged"), err)) ||
 	    (rc = gp_read_param_event(gp_worker_read(w), &q, gp_http_param(x, "event"), err)) ||
-	    (rc = gp_read_param_outcome(&q, gp_http_param(x, "outcome"), err)))
+	    (rc = gp_read_param_outcome(&q, gp_http_param(x, "outcome"), err)) ||
+	    (rc = gp_read_param_sort(&q, gp_http_param(x, "sort"), err)))
 		return rc;
 	return api_point_listing(x, gp_worker_read(w), &q, err);
 }
@@ -243,7 +244,7 @@ const gp_http_route gp_api_moderation_routes[] = {
 	{ "POST", "/api/points/{id}/flag", post_flag, NULL, GP_HTTP_JSON_BODY, 1024 },
 	{ "PATCH", "/api/points/{id}", patch_point, NULL, GP_HTTP_JSON_BODY, GP_API_BODY_MAX },
 	{ "DELETE", "/api/points/{id}", delete_point, NULL, GP_HTTP_NO_BODY, 0 },
-	{ "GET", "/api/admin/points", admin_points, API_POINT_PARAMS " status flagged event outcome",
+	{ "GET", "/api/admin/points", admin_points, API_POINT_PARAMS " status flagged event outcome sort",
 	  GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/points/{id}", admin_point, "crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/log", admin_log, "limit offset", GP_HTTP_NO_BODY, 0 },

@@ -273,13 +273,22 @@ static void import_rows_free(import_rows *r)
 	free(r->in);
 }
 
+/* Rows refused while judged, and whether the file's rows have columns. */
+typedef struct refusals {
+	int64_t n;
+	int columns; /* a GeoPackage's features (a CSV's lines are told by "line") */
+} refusals;
+
 /* Reports a refused row on stderr and counts it in *ctx (when not NULL). */
 static void report_refused(void *ctx, const char *where, const char *field, const char *detail)
 {
-	if (ctx)
-		(*(int64_t *)ctx)++;
-	/* A CSV row has columns, not GeoJSON properties. */
-	if (field && strncmp(where, "line", 4) == 0 && strncmp(field, "properties.", 11) == 0)
+	refusals *rf = ctx;
+
+	if (rf)
+		rf->n++;
+	/* A CSV row or a GeoPackage feature has columns, not GeoJSON properties. */
+	if (field && (strncmp(where, "line", 4) == 0 || (rf && rf->columns)) &&
+	    strncmp(field, "properties.", 11) == 0)
 		field += 11;
 	gp_cli_error("%s: %s: %s", where, field && field[0] ? field : "row", detail);
 }
@@ -434,6 +443,75 @@ out:
 	return rc;
 }
 
+typedef struct gpkg_rows {
+	import_rows *r;
+	int swap; /* the CRS's authority order is north first (EPSG:31467) */
+} gpkg_rows;
+
+/* A GeoPackage feature, named by its feature id as GIS tools show it. */
+static int take_gpkg_feature(void *ctx, const gp_store_gpkg_feature *f)
+{
+	gpkg_rows *g = ctx;
+	import_rows *r = g->r;
+	gp_point_input *in;
+	char where[40];
+
+	snprintf(where, sizeof(where), "feature %lld", (long long)f->fid);
+	if (f->geom_error) {
+		report_refused(NULL, where, "geometry", f->geom_error);
+		r->refused++;
+		return 0;
+	}
+	if (!(in = row_add(r, "feature", 0)))
+		return GP_ENOMEM;
+	gp_strlcpy(r->row[r->n - 1].where, where, sizeof(r->row[r->n - 1].where));
+	/* The rows' coordinates go in the CRS's own axis order. */
+	in->coord[0] = g->swap ? f->y : f->x;
+	in->coord[1] = g->swap ? f->x : f->y;
+	if ((f->category && dup_field(&in->category, f->category)) ||
+	    (f->comment && dup_field(&in->comment, f->comment)) ||
+	    (f->topic && dup_field(&in->topic, f->topic)) ||
+	    (f->note && dup_field(&in->note, f->note)))
+		return GP_ENOMEM;
+	in->comment_len = in->comment ? strlen(in->comment) : 0;
+	in->note_len = in->note ? strlen(in->note) : 0;
+	return 0;
+}
+
+/*
+ * A GeoPackage's point layer: its SRS decides the CRS unless --crs names
+ * one (GeoPackage geometries are east/north; EPSG:4326 there is CRS84).
+ */
+static int read_gpkg(const char *path, const char *crs_option, gp_points_import *opt,
+                     import_rows *r, gp_err *err)
+{
+	gpkg_rows g = { r, 0 };
+	gp_store_gpkg_layer layer;
+	char name[32];
+	gp_crs crs;
+	int rc;
+
+	/* A first look for the layer's SRS, then the features in its CRS. */
+	if ((rc = gp_store_gpkg_read(path, &layer, NULL, NULL, err)))
+		return rc;
+	if (crs_option) {
+		crs = (gp_crs)opt->crs;
+	} else if (layer.epsg == 4326) {
+		crs = GP_CRS_CRS84;
+	} else {
+		snprintf(name, sizeof(name), "EPSG:%d", layer.epsg);
+		if (layer.epsg <= 0 || gp_crs_parse(&crs, name))
+			return gp_err_set(err, GP_INVALID, "crs",
+			                  "layer \"%s\" is in SRS %d%s%s, which geopart does not read; "
+			                  "give --crs or reproject it (ogr2ogr -t_srs EPSG:25832)",
+			                  layer.layer, layer.srs_id, layer.epsg > 0 ? ", " : "",
+			                  layer.epsg > 0 ? name : "");
+	}
+	opt->crs = (int)(crs == GP_CRS_EPSG4326 ? GP_CRS_CRS84 : crs);
+	g.swap = crs == GP_CRS_EPSG31467;
+	return gp_store_gpkg_read(path, &layer, take_gpkg_feature, &g, err);
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -448,16 +526,17 @@ int gp_cli_import_points(int argc, char **argv)
 		"                             [--crs CRS] [--dry-run] [--config FILE] [--db FILE]\n"
 		"\n"
 		"Imports staff points - from a walk, a workshop or paper forms - from a\n"
-		"GeoJSON FeatureCollection (.geojson, .json) or a CSV file (.csv, a header\n"
-		"row lon,lat or x,y, category, comment, and optionally topic and note):\n"
+		"GeoJSON FeatureCollection (.geojson, .json), a CSV file (.csv, a header\n"
+		"row lon,lat or x,y, category, comment, and optionally topic and note) or\n"
+		"a GeoPackage (.gpkg, one point layer with those columns, in its SRS):\n"
 		"all or nothing.  Every refused row is reported with its line or feature\n"
 		"number and field, and then nothing is imported.  Points are published,\n"
 		"placed in their districts and carry the channel and event.\n"
 		"\n"
 		"  --channel C   walk, workshop or online (with --event: the event's)\n"
 		"  --event ID    the walk or workshop (GET /api/events) they were recorded at\n"
-		"  --crs CRS     CRS of the coordinates (default: a GeoJSON crs member, else\n"
-		"                CRS84; x/y columns need it)\n"
+		"  --crs CRS     CRS of the coordinates (default: a GeoJSON crs member or\n"
+		"                the GeoPackage layer's SRS, else CRS84; x/y columns need it)\n"
 		"  --dry-run     check every row, import nothing\n" COMMON_USAGE;
 	static const struct option opts[] = {
 		COMMON_OPTIONS,
@@ -469,7 +548,7 @@ int gp_cli_import_points(int argc, char **argv)
 	};
 	gp_points_import opt = { .crs = GP_CRS_CRS84, .channel = -1, .progress = gp_cli_progress,
 		                 .refused = report_refused };
-	int64_t judged_refused = 0;
+	refusals judged_refused = { 0, 0 };
 	import_rows rows = { 0 };
 	const char *crs = NULL, *path;
 	char *text = NULL, *crs_name = NULL;
@@ -514,13 +593,11 @@ int gp_cli_import_points(int argc, char **argv)
 	if (crs && parse_crs_option(crs, &opt.crs))
 		return GP_EXIT_USAGE;
 	if (has_suffix(path, ".gpkg")) {
-		gp_cli_error("%s: GeoPackage is not read yet; convert it with "
-		             "`ogr2ogr -f GeoJSON points.geojson %s`", path, path);
-		return GP_EXIT_USAGE;
-	}
-	if (gp_cli_read_file(path, 256u << 20, &text, &len))
+		judged_refused.columns = 1;
+		rc = read_gpkg(path, crs, &opt, &rows, &err);
+	} else if (gp_cli_read_file(path, 256u << 20, &text, &len)) {
 		return GP_EXIT_FAIL;
-	if (has_suffix(path, ".csv")) {
+	} else if (has_suffix(path, ".csv")) {
 		rc = read_csv(text, len, crs != NULL, &rows, &err);
 	} else {
 		rc = gp_json_point_collection_read(text, len, &crs_name, take_feature, &rows, &err);
@@ -553,9 +630,9 @@ int gp_cli_import_points(int argc, char **argv)
 		opt.refused_ctx = &judged_refused;
 		rc = rows.n ? gp_core_import_points(c.w, row, rows.n, &opt, &imported, &err) : 0;
 	}
-	if ((!rc || rc == GP_INVALID) && rows.refused + judged_refused)
+	if ((!rc || rc == GP_INVALID) && rows.refused + judged_refused.n)
 		rc = gp_err_set(&err, GP_INVALID, "file", "%lld of %zu points refused; nothing imported",
-		                (long long)(rows.refused + judged_refused),
+		                (long long)(rows.refused + judged_refused.n),
 		                rows.n + (size_t)rows.refused);
 	if (rc) {
 		gp_cli_error("%s: %s", path, rc < 0 ? "the database failed" : err.detail);

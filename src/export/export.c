@@ -275,7 +275,8 @@ static int put_point(void *ctx, const gp_point *p)
 #define NO_TEXT ((size_t)-1)
 
 /* The strings of a row, as offsets into the batch's text (NO_TEXT: NULL). */
-enum { T_COMMENT, T_TOPIC, T_NOTE, T_OB_ID, T_OB_NAME, T_ST_ID, T_ST_NAME, T_COUNT };
+enum { T_COMMENT, T_TOPIC, T_NOTE, T_OB_ID, T_OB_NAME, T_ST_ID, T_ST_NAME, T_REPLY,
+       T_FLAG_REASONS, T_COUNT };
 
 typedef struct batch {
 	gp_point row[BATCH_ROWS];
@@ -287,6 +288,7 @@ typedef struct batch {
 typedef struct pipeline {
 	gp_read *read;
 	const gp_visibility *vis;
+	const char *district;
 	run *r;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -347,6 +349,8 @@ static int copy_point(void *ctx, const gp_point *p)
 	keep_text(b, i, T_OB_NAME, p->ortsbezirk.name);
 	keep_text(b, i, T_ST_ID, p->stadtteil.id);
 	keep_text(b, i, T_ST_NAME, p->stadtteil.name);
+	keep_text(b, i, T_REPLY, p->reply);
+	keep_text(b, i, T_FLAG_REASONS, p->flag_reasons);
 	if ((rc = gp_buf_status(&b->text)))
 		return rc;
 	return b->n == BATCH_ROWS ? hand_over(pl, 0) : 0;
@@ -355,7 +359,7 @@ static int copy_point(void *ctx, const gp_point *p)
 static void *reader_main(void *arg)
 {
 	pipeline *pl = arg;
-	int rc = gp_read_walk(pl->read, pl->vis, copy_point, pl);
+	int rc = gp_read_walk(pl->read, pl->vis, pl->district, copy_point, pl);
 
 	pthread_mutex_lock(&pl->mu);
 	if (!rc && pl->b[pl->filled % BATCHES].n)
@@ -394,6 +398,8 @@ static int format_batches(pipeline *pl)
 			p->ortsbezirk.name = text_of(b, i, T_OB_NAME);
 			p->stadtteil.id = text_of(b, i, T_ST_ID);
 			p->stadtteil.name = text_of(b, i, T_ST_NAME);
+			p->reply = text_of(b, i, T_REPLY);
+			p->flag_reasons = text_of(b, i, T_FLAG_REASONS);
 			rc = put_point(pl->r, p);
 		}
 		pthread_mutex_lock(&pl->mu);
@@ -413,7 +419,8 @@ static int format_batches(pipeline *pl)
  * read anything when the reader thread cannot start, so the caller can
  * read on its own instead.
  */
-static int export_pipelined(gp_read *rd, const gp_visibility *vis, run *r)
+static int export_pipelined(gp_read *rd, const gp_visibility *vis, const char *district,
+                            run *r)
 {
 	pipeline *pl = calloc(1, sizeof(*pl));
 	pthread_t reader;
@@ -423,6 +430,7 @@ static int export_pipelined(gp_read *rd, const gp_visibility *vis, run *r)
 		return GP_ENOMEM;
 	pl->read = rd;
 	pl->vis = vis;
+	pl->district = district;
 	pl->r = r;
 	for (int i = 0; i < BATCHES; i++)
 		gp_buf_init(&pl->b[i].text, (size_t)1 << 30);
@@ -507,7 +515,7 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 			goto out;
 	}
 	walking = 1;
-	if ((rc = gp_read_walk_begin(rd, &opt->vis, opt->progress ? &r.total : NULL)))
+	if ((rc = gp_read_walk_begin(rd, &opt->vis, opt->district, opt->progress ? &r.total : NULL)))
 		goto out;
 	if (opt->format == GP_EXPORT_GEOJSON) {
 		gp_buf_puts(&r.b, "{\"type\":\"FeatureCollection\",");
@@ -520,9 +528,9 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 		csv_header(&r);
 	}
 	if (opt->format == GP_EXPORT_GPKG)
-		rc = gp_read_walk(rd, &opt->vis, put_point, &r);
-	else if ((rc = export_pipelined(rd, &opt->vis, &r)) == GP_ENOMEM && r.n == 0)
-		rc = gp_read_walk(rd, &opt->vis, put_point, &r);
+		rc = gp_read_walk(rd, &opt->vis, opt->district, put_point, &r);
+	else if ((rc = export_pipelined(rd, &opt->vis, opt->district, &r)) == GP_ENOMEM && r.n == 0)
+		rc = gp_read_walk(rd, &opt->vis, opt->district, put_point, &r);
 	if (rc)
 		goto out;
 	gp_read_walk_end(rd);

@@ -44,6 +44,7 @@ typedef struct gp_export_options {
 	gp_export_format format;
 	gp_crs crs;
 	gp_visibility vis; /* which points (read.h); with vis.staff, what only staff see */
+	const char *district; /* only the points of this district (either layer), or NULL */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
 	const char *path; /* GeoPackage: write this file (replaced) instead of the sink */
 	const char *city;    /* GeoPackage metadata: the city the points are of */

@@ -559,6 +559,19 @@ static int stats_count(void *ctx, const char *district_id, gp_category cat, gp_c
 	return 0;
 }
 
+/* Open is what is left: every point but those a planner moved on. */
+static int stats_outcome(void *ctx, const char *district_id, gp_outcome outcome, int64_t n)
+{
+	stats_run *sr = ctx;
+	long i = district_id ? read_names_find(&sr->ids, district_id) : -1;
+
+	if (i >= 0) {
+		sr->rows[i].outcome[outcome] += n;
+		sr->rows[i].outcome[GP_OUTCOME_OPEN] -= n;
+	}
+	return 0;
+}
+
 int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
                   int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx)
 {
@@ -575,6 +588,12 @@ int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
 	rc = gp_store_district_list(r->store, (int)layer, NULL, 0, stats_district, &sr);
 	if (!rc)
 		rc = gp_store_point_tally(r->store, &f, (int)layer, stats_count, &sr);
+	for (size_t i = 0; !rc && i < sr.n; i++)
+		for (int c = 0; c < GP_CATEGORY_COUNT; c++)
+			for (int k = 0; k < GP_CHANNEL_COUNT; k++)
+				sr.rows[i].outcome[GP_OUTCOME_OPEN] += sr.rows[i].n[c][k];
+	if (!rc)
+		rc = gp_store_point_tally_outcomes(r->store, &f, (int)layer, stats_outcome, &sr);
 	gp_store_read_end(r->store);
 	for (size_t i = 0; !rc && i < sr.n; i++) {
 		sr.rows[i].id = sr.ids.key[i];

@@ -133,6 +133,7 @@ typedef struct page_run {
 	gp_read_page *out;
 	int64_t limit;     /* -1: all */
 	int64_t last_cell, last_id;
+	gp_point last;     /* its numbers and times only: its strings were the row's */
 } page_run;
 
 static int page_point(void *ctx, const gp_point *p)
@@ -152,13 +153,14 @@ static int page_point(void *ctx, const gp_point *p)
 	pr->out->returned++;
 	pr->last_id = p->id;
 	pr->last_cell = gp_store_point_cell(p->lon, p->lat);
+	pr->last = *p;
 	return 0;
 }
 
 int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void *ctx,
                    gp_read_page *out, gp_err *err)
 {
-	page_run pr = { r, q, cb, ctx, out, q->limit, 0, 0 };
+	page_run pr = { .r = r, .q = q, .cb = cb, .ctx = ctx, .out = out, .limit = q->limit };
 	gp_point_filter f;
 	int64_t after;
 	int rc;
@@ -182,7 +184,7 @@ int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void
 		goto out;
 	if (q->limit == 0 || out->matched == 0 || (!q->after[0] && f.offset >= out->matched))
 		goto out; /* nothing to read */
-	if (f.order == GP_ORDER_ID) {
+	if (f.order == GP_ORDER_ID && f.sort == GP_SORT_ID) {
 		if (f.offset > 0 && !q->after[0] &&
 		    (rc = gp_store_point_seek(r->store, &f, f.offset, &after)) != GP_INVALID) {
 			if (rc)
@@ -200,7 +202,9 @@ int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void
 		goto out;
 paged:
 	if (out->more) {
-		if (f.order == GP_ORDER_CELL)
+		if (f.sort != GP_SORT_ID)
+			read_sorted_cursor_put(out->next, sizeof(out->next), q->sort, &pr.last);
+		else if (f.order == GP_ORDER_CELL)
 			snprintf(out->next, sizeof(out->next), "%lld:%lld", (long long)pr.last_cell,
 			         (long long)pr.last_id);
 		else
@@ -303,7 +307,30 @@ int gp_read_extent(gp_read *r, const gp_visibility *vis, gp_bbox *out_lonlat,
 
 /* ---- walks ------------------------------------------------------------------------------- */
 
-int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count)
+/* The filter of a walk: what vis admits, of `district` when it is not NULL. */
+static int walk_filter(gp_read *r, const gp_visibility *vis, const char *district,
+                       gp_point_filter *f)
+{
+	gp_layer layer;
+	int rc;
+
+	gp_point_filter_init(f);
+	f->status = read_status(vis);
+	f->staff = vis->staff;
+	if (!district)
+		return 0;
+	if ((rc = gp_store_district_layer(r->store, district, &layer)))
+		return rc;
+	f->district = district;
+	f->district_layer = (int)layer;
+	/* The district's index hands out its ids in order: the walk streams. */
+	if (f->status >= 0)
+		f->path = GP_PATH_DISTRICT;
+	return 0;
+}
+
+int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, const char *district,
+                       int64_t *out_count)
 {
 	gp_point_filter f;
 	int rc;
@@ -311,22 +338,21 @@ int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count)
 	/* A walk over every row: through read(), so memory stays flat. */
 	if ((rc = gp_store_read_mapped(r->store, 0)) || (rc = gp_store_read_begin(r->store)))
 		return rc;
-	if (out_count) {
-		gp_point_filter_init(&f);
-		f.status = read_status(vis);
+	if ((rc = walk_filter(r, vis, district, &f)))
+		return rc;
+	if (out_count)
 		rc = gp_store_point_count(r->store, &f, out_count);
-	}
 	return rc;
 }
 
-int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
-                 void *ctx)
+int gp_read_walk(gp_read *r, const gp_visibility *vis, const char *district,
+                 int (*cb)(void *ctx, const gp_point *p), void *ctx)
 {
 	gp_point_filter f;
+	int rc;
 
-	gp_point_filter_init(&f);
-	f.status = read_status(vis);
-	f.staff = vis->staff;
+	if ((rc = walk_filter(r, vis, district, &f)))
+		return rc;
 	return gp_store_point_query(r->store, &f, cb, ctx);
 }
 

@@ -297,6 +297,98 @@ int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err)
 	return 0;
 }
 
+static const char *const sort_names[GP_READ_SORT_COUNT] = {
+	"oldest", "newest", "updated", "flags", "supporters"
+};
+/* The store's order of each gp_read_sort, and the letter of its cursors. */
+static const int sort_store[GP_READ_SORT_COUNT] = {
+	GP_SORT_ID, GP_SORT_NEWEST, GP_SORT_UPDATED, GP_SORT_FLAGS, GP_SORT_SUPPORTERS
+};
+static const char sort_letter[GP_READ_SORT_COUNT] = { 0, 'n', 'u', 'f', 's' };
+
+const char *gp_read_sort_name(gp_read_sort s)
+{
+	return (unsigned)s < GP_READ_SORT_COUNT ? sort_names[s] : NULL;
+}
+
+int gp_read_param_sort(gp_read_query *q, const char *value, gp_err *err)
+{
+	if (!value)
+		return 0;
+	for (int i = 0; i < GP_READ_SORT_COUNT; i++)
+		if (strcmp(value, sort_names[i]) == 0) {
+			if (i == GP_READ_SORT_FLAGS && !q->vis.staff)
+				return gp_err_set(err, GP_FORBIDDEN, "sort",
+				                  "only staff see how often a point was flagged");
+			q->sort = i;
+			return 0;
+		}
+	return gp_err_set(err, GP_INVALID, "sort",
+	                  "sort must be oldest, newest, updated, flags or supporters");
+}
+
+void read_sorted_cursor_put(char *out, size_t size, int sort, const gp_point *last)
+{
+	char digits[GP_TIME_LEN];
+	size_t n = 0;
+
+	switch (sort) {
+	case GP_READ_SORT_NEWEST:
+		snprintf(out, size, "n%lld", (long long)last->id);
+		return;
+	case GP_READ_SORT_UPDATED:
+		/* 2026-12-06T08:22:42.123Z → 20261206082242123: no character to encode. */
+		for (const char *c = last->updated; *c && n + 1 < sizeof(digits); c++)
+			if (*c >= '0' && *c <= '9')
+				digits[n++] = *c;
+		digits[n] = '\0';
+		snprintf(out, size, "u%s.%lld", digits, (long long)last->id);
+		return;
+	case GP_READ_SORT_FLAGS:
+		snprintf(out, size, "f%lld.%lld", (long long)last->flags, (long long)last->id);
+		return;
+	case GP_READ_SORT_SUPPORTERS:
+		snprintf(out, size, "s%lld.%lld", (long long)last->supporters, (long long)last->id);
+		return;
+	default:
+		out[0] = '\0';
+	}
+}
+
+/* All digits, no sign: what a cursor's numbers are. */
+static int plain_number(int64_t *out, const char *v, size_t n, int64_t min)
+{
+	char buf[24];
+
+	if (n == 0 || n >= sizeof(buf) || strspn(v, "0123456789") < n)
+		return GP_INVALID;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return gp_parse_i64(out, buf, min, INT64_MAX) ? GP_INVALID : 0;
+}
+
+int read_sorted_cursor(const char *value, int sort, gp_point_filter *f)
+{
+	const char *dot;
+
+	if (sort <= GP_READ_SORT_OLDEST || sort >= GP_READ_SORT_COUNT ||
+	    value[0] != sort_letter[sort])
+		return GP_INVALID;
+	value++;
+	if (sort == GP_READ_SORT_NEWEST)
+		return plain_number(&f->after_id, value, strlen(value), 1);
+	if (!(dot = strchr(value, '.')) || plain_number(&f->after_id, dot + 1, strlen(dot + 1), 1))
+		return GP_INVALID;
+	if (sort != GP_READ_SORT_UPDATED)
+		return plain_number(&f->after_key, value, (size_t)(dot - value), 0);
+	if (dot - value != 17 || strspn(value, "0123456789") != 17)
+		return GP_INVALID;
+	/* Back to the stored form: YYYY-MM-DDTHH:MM:SS.mmmZ. */
+	snprintf(f->after_updated, sizeof(f->after_updated), "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s.%.3sZ",
+	         value, value + 4, value + 6, value + 8, value + 10, value + 12, value + 14);
+	return 0;
+}
+
 int gp_read_param_topic(gp_read *r, gp_read_query *q, const char *value, gp_err *err)
 {
 	if (!value)
@@ -401,6 +493,17 @@ bad:
 	                  "2026-11-01T00:00:00Z/..");
 }
 
+/* Whether value is a cursor of some sorted order (the sort is checked later). */
+static int sorted_cursor_shape(const char *value)
+{
+	gp_point_filter f;
+
+	for (int i = GP_READ_SORT_OLDEST + 1; i < GP_READ_SORT_COUNT; i++)
+		if (read_sorted_cursor(value, i, &f) == 0)
+			return 1;
+	return 0;
+}
+
 int gp_read_param_after(gp_read_query *q, const char *value, gp_err *err)
 {
 	int64_t cell, id;
@@ -408,7 +511,8 @@ int gp_read_param_after(gp_read_query *q, const char *value, gp_err *err)
 	if (!value)
 		return 0;
 	if (gp_strlcpy(q->after, value, sizeof(q->after)) ||
-	    (read_cursor(value, 0, &cell, &id) && read_cursor(value, 1, &cell, &id))) {
+	    (read_cursor(value, 0, &cell, &id) && read_cursor(value, 1, &cell, &id) &&
+	     !sorted_cursor_shape(value))) {
 		q->after[0] = '\0';
 		return gp_err_set(err, GP_BAD_REQUEST, "after",
 		                  "after is a position taken from a next link of the same query");
@@ -589,11 +693,23 @@ int read_filter(const gp_read_query *q, gp_point_filter *f, gp_err *err)
 			f->keep = keep_in_area;
 			f->keep_ctx = (void *)a;
 		}
-		if (f->status >= 0)
+		/* A sorted page reads by its key; the box is its exact test. */
+		if (f->status >= 0 && q->sort == GP_READ_SORT_OLDEST)
 			f->order = GP_ORDER_CELL;
+		if (q->sort != GP_READ_SORT_OLDEST && f->keep)
+			return gp_err_set(err, GP_BAD_REQUEST, "bbox",
+			                  "a sorted listing takes a bbox in CRS84 or EPSG:25832");
 	}
 	f->limit = q->limit;
 	f->offset = q->offset;
+	f->sort = sort_store[(unsigned)q->sort < GP_READ_SORT_COUNT ? q->sort : 0];
+	if (q->sort != GP_READ_SORT_OLDEST) {
+		if (q->after[0] && read_sorted_cursor(q->after, q->sort, f))
+			return gp_err_set(err, GP_BAD_REQUEST, "after",
+			                  "after is a position taken from a next link of the same "
+			                  "query and sort");
+		return 0;
+	}
 	if (q->after[0] &&
 	    read_cursor(q->after, f->order == GP_ORDER_CELL, &f->after_cell, &f->after_id))
 		return gp_err_set(err, GP_BAD_REQUEST, "after",

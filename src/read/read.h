@@ -137,6 +137,7 @@ typedef struct gp_read_query {
 	int flagged;           /* staff: only points citizens flagged */
 	int64_t event;         /* only the points of this event, or 0 */
 	int outcome;           /* gp_outcome, or -1 */
+	int sort;              /* gp_read_sort: staff listings' order */
 	gp_read_area area;     /* a box: pages in grid-cell order */
 	gp_crs crs;            /* of the coordinates handed out */
 	int64_t limit;         /* -1: no limit */
@@ -185,6 +186,27 @@ int gp_read_param_district(gp_read *r, gp_read_query *q, const char *value, gp_e
 int gp_read_param_flagged(gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_event(gp_read *r, gp_read_query *q, const char *value, gp_err *err);
 int gp_read_param_outcome(gp_read_query *q, const char *value, gp_err *err);
+
+/*
+ * The order of a staff listing (sort=): oldest first (the default, by id),
+ * newest first, last changed first, most flagged first, most +1 first;
+ * each but the first ends ties with the newer point first.  A sorted page
+ * never runs in grid-cell order, and its next link's cursor carries the
+ * key it was sorted by (gp_read_page.next), so keyset paging holds under
+ * every order.  GP_INVALID naming `sort` for an unknown value;
+ * GP_FORBIDDEN for `flags` unless q's visibility is staff's.
+ */
+typedef enum gp_read_sort {
+	GP_READ_SORT_OLDEST = 0,
+	GP_READ_SORT_NEWEST,
+	GP_READ_SORT_UPDATED,
+	GP_READ_SORT_FLAGS,
+	GP_READ_SORT_SUPPORTERS,
+	GP_READ_SORT_COUNT
+} gp_read_sort;
+int gp_read_param_sort(gp_read_query *q, const char *value, gp_err *err);
+/* "oldest", "newest", "updated", "flags", "supporters". */
+const char *gp_read_sort_name(gp_read_sort s);
 
 /*
  * A period as /api gives it: since and until, RFC 3339 dates or
@@ -271,14 +293,17 @@ int gp_read_extent(gp_read *r, const gp_visibility *vis, gp_bbox *out_lonlat,
                    int64_t *out_count);
 
 /*
- * Every point vis admits, in id order, in one read transaction read
- * through read() so memory stays flat (for exports): begin (with the
- * number of points when out_count is not NULL), walk — which may run on
- * another thread while r's own thread waits — and end, always.
+ * Every point vis admits — of one district (an id of either layer, looked
+ * up: GP_NOT_FOUND when there is none) or, with district NULL, all — in
+ * id order, in one read transaction read through read() so memory stays
+ * flat (for exports): begin (with the number of points when out_count is
+ * not NULL), walk — which may run on another thread while r's own thread
+ * waits — and end, always.  district is borrowed for the call.
  */
-int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, int64_t *out_count);
-int gp_read_walk(gp_read *r, const gp_visibility *vis, int (*cb)(void *ctx, const gp_point *p),
-                 void *ctx);
+int gp_read_walk_begin(gp_read *r, const gp_visibility *vis, const char *district,
+                       int64_t *out_count);
+int gp_read_walk(gp_read *r, const gp_visibility *vis, const char *district,
+                 int (*cb)(void *ctx, const gp_point *p), void *ctx);
 void gp_read_walk_end(gp_read *r);
 
 /* ---- the field set of points (fields.c) ------------------------------------------------ */
@@ -414,11 +439,12 @@ int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out);
 /*
  * Per district of `layer`, in layer order, the number of points q admits
  * (its visibility, category, channel, topic, district and period) by
- * category and channel: what /api/stats shows.
+ * category and channel, and by outcome: what /api/stats shows.
  */
 typedef struct gp_read_stats_row {
 	const char *id, *name;
 	int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
+	int64_t outcome[GP_OUTCOME_COUNT]; /* the same points by outcome */
 } gp_read_stats_row;
 int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
                   int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx);

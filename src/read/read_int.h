@@ -42,6 +42,16 @@ int read_filter(const gp_read_query *q, gp_point_filter *f, gp_err *err);
 /* Parses a cursor "ID" (cells 0) or "CELL:ID" (cells 1); GP_INVALID otherwise. */
 int read_cursor(const char *value, int cells, int64_t *out_cell, int64_t *out_id);
 
+/*
+ * The cursor of a sorted page (gp_read_sort other than oldest): a letter
+ * naming the sort, then the last row's key and id — "n" ID (newest),
+ * "u" the 17 digits of `updated` "." ID, "f" flags "." ID, "s" supporters
+ * "." ID.  read_sorted_cursor parses one for `sort` into f's after_*
+ * GP_INVALID otherwise.
+ */
+void read_sorted_cursor_put(char *out, size_t size, int sort, const gp_point *last);
+int read_sorted_cursor(const char *value, int sort, gp_point_filter *f);
+
 /* The single status v admits, or -1 when it admits every status. */
 int read_status(const gp_visibility *v);
 

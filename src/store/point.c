@@ -898,6 +898,16 @@ out:
 	return rc;
 }
 
+/* Binds a page's keyset start, limit and offset to st and walks its rows. */
+static int walk_page(gp_store *s, sqlite3_stmt *st, const gp_point_filter *f, walk *w)
+{
+	bind_i64(st, ":aid", f->after_id);
+	bind_i64(st, ":limit", f->limit);
+	bind_i64(st, ":offset", f->offset);
+	w->skip = 0;
+	return walk_rows(s, st, w);
+}
+
 /*
  * Grid candidates in id order: the ids are chosen and sorted from the
  * index alone (SQLite keeps only limit + offset of them), then their rows
@@ -927,11 +937,58 @@ static int query_grid_by_id(gp_store *s, const gp_point_filter *f, const cells *
 		bind_i64(st, ":r1", c->r1);
 		bind_i64(st, ":c0", c->c0);
 		bind_i64(st, ":c1", c->c1);
-		bind_i64(st, ":aid", f->after_id);
-		bind_i64(st, ":limit", f->limit);
-		bind_i64(st, ":offset", f->offset);
-		w->skip = 0;
-		rc = walk_rows(s, st, w);
+		rc = walk_page(s, st, f, w);
+	}
+	gp_buf_free(&sql);
+	return rc;
+}
+
+/* The number of a point's citizen flags, as a sort key. */
+#define FLAG_COUNT "(SELECT count(*) FROM flags fc WHERE fc.point_id = p.id)"
+
+/*
+ * A staff listing in one of the gp_point_sort orders: key descending, id
+ * descending, resumed after (key, id) for keyset paging.
+ */
+static int query_sorted(gp_store *s, const gp_point_filter *f, walk *w)
+{
+	static const char *const key[GP_SORT_COUNT] = {
+		[GP_SORT_NEWEST] = NULL,
+		[GP_SORT_UPDATED] = "p.updated",
+		[GP_SORT_FLAGS] = FLAG_COUNT,
+		[GP_SORT_SUPPORTERS] = "p.supporters",
+	};
+	sqlite3_stmt *st;
+	gp_buf sql;
+	int rc = 0;
+
+	if (f->sort <= GP_SORT_ID || f->sort >= GP_SORT_COUNT || f->keep ||
+	    f->order != GP_ORDER_ID)
+		return GP_EFAULT; /* see store.h */
+	gp_buf_init(&sql, 4096);
+	select_bare(&sql, f);
+	gp_buf_puts(&sql, " FROM points p WHERE 1");
+	if (f->status >= 0)
+		gp_buf_puts(&sql, " AND p.status = :status");
+	filter_terms(&sql, f);
+	if (f->after_id > 0) {
+		if (!key[f->sort])
+			gp_buf_puts(&sql, " AND p.id < :aid");
+		else
+			gp_buf_printf(&sql, " AND (%s < :akey OR (%s = :akey AND p.id < :aid))",
+			              key[f->sort], key[f->sort]);
+	}
+	if (key[f->sort])
+		gp_buf_printf(&sql, " ORDER BY %s DESC, p.id DESC", key[f->sort]);
+	else
+		gp_buf_puts(&sql, " ORDER BY p.id DESC");
+	gp_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
+	if ((st = prepare(s, &sql, f, &rc))) {
+		if (f->sort == GP_SORT_UPDATED)
+			bind_text(st, ":akey", f->after_updated);
+		else
+			bind_i64(st, ":akey", f->after_key);
+		rc = walk_page(s, st, f, w);
 	}
 	gp_buf_free(&sql);
 	return rc;
@@ -1010,6 +1067,8 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 		return GP_EFAULT; /* see store.h */
 	if ((rc = names_get(s, &w.names)))
 		return rc;
+	if (f->sort != GP_SORT_ID)
+		return query_sorted(s, f, &w);
 	if (grid)
 		return f->order == GP_ORDER_CELL ? query_cells(s, f, &c, &w)
 		                                 : query_grid_by_id(s, f, &c, &w);
@@ -1022,14 +1081,52 @@ int gp_store_point_query(gp_store *s, const gp_point_filter *f,
 		gp_buf_puts(&sql, " AND p.id > :aid");
 	gp_buf_puts(&sql, " ORDER BY p.id LIMIT :limit OFFSET :offset");
 	if ((st = prepare(s, &sql, f, &rc))) {
-		bind_i64(st, ":aid", f->after_id);
 		bind_i64(st, ":idlo", f->id_lo);
 		bind_i64(st, ":idhi", f->id_hi);
-		bind_i64(st, ":limit", f->limit);
-		bind_i64(st, ":offset", f->offset);
-		w.skip = 0;
-		rc = walk_rows(s, st, &w);
+		rc = walk_page(s, st, f, &w);
 	}
+out:
+	gp_buf_free(&sql);
+	return rc;
+}
+
+int gp_store_point_tally_outcomes(gp_store *s, const gp_point_filter *f, int layer,
+                                  gp_store_outcome_cb cb, void *ctx)
+{
+	gp_point_filter g = *f;
+	sqlite3_stmt *st;
+	gp_outcome outcome;
+	gp_buf sql;
+	int rc = 0, src;
+
+	/* What a tally reads: no box, no staff work, no paging. */
+	g.has_lonlat = g.has_xy = g.has_grid = g.has_inner = 0;
+	g.keep = NULL;
+	g.flagged = 0;
+	g.event = 0;
+	g.outcome = -1;
+	gp_buf_init(&sql, 2048);
+	gp_buf_printf(&sql, "SELECT %s, p.outcome, count(*) FROM points p INDEXED BY points_outcome"
+	                    " WHERE p.outcome <> 'open'",
+	              layer == GP_LAYER_ORTSBEZIRK ? "p.ortsbezirk_id"
+	              : layer == GP_LAYER_STADTTEIL ? "p.stadtteil_id" : "NULL");
+	if (g.status >= 0)
+		gp_buf_puts(&sql, " AND p.status = :status");
+	filter_terms(&sql, &g);
+	gp_buf_puts(&sql, " GROUP BY 1, 2");
+	if (!(st = prepare(s, &sql, &g, &rc)))
+		goto out;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (gp_outcome_parse(&outcome, col_text(st, 1))) {
+			rc = GP_EFAULT;
+			break;
+		}
+		if ((rc = cb(ctx, col_text(st, 0), outcome, sqlite3_column_int64(st, 2))))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
 out:
 	gp_buf_free(&sql);
 	return rc;

@@ -155,6 +155,24 @@ enum {
 };
 
 /*
+ * The orders of the staff's listings besides ids ascending (GP_SORT_ID):
+ * each by its key descending, then by id descending, so every order is
+ * total and a page after (after_key, after_id) continues exactly where
+ * the previous one ended.  A sorted query reads the table along the
+ * status (no grid, no planned path) and keeps only offset + limit rows
+ * in SQLite's sorter: it costs a scan of what the filters admit, which
+ * is fine for staff work and never used by a public route.
+ */
+typedef enum gp_point_sort {
+	GP_SORT_ID = 0,     /* oldest first: by id */
+	GP_SORT_NEWEST,     /* newest first: by id descending */
+	GP_SORT_UPDATED,    /* last changed first */
+	GP_SORT_FLAGS,      /* most citizen flags first */
+	GP_SORT_SUPPORTERS, /* most +1 first */
+	GP_SORT_COUNT
+} gp_point_sort;
+
+/*
  * Where rows in id order come from when there is no grid.  The caller
  * plans (src/read/ weighs the paths with the counts); store runs the plan.
  * Each index path hands out ids in order, so a page is read without
@@ -224,6 +242,15 @@ typedef struct gp_point_filter {
 	 */
 	int64_t after_cell;
 	int64_t after_id;
+	/*
+	 * A sort other than GP_SORT_ID (then order must be GP_ORDER_ID and
+	 * there is no keep test): rows come by its key, and after_id > 0
+	 * continues after the row with key after_key (flags, supporters) or
+	 * after_updated (updated) and id after_id.
+	 */
+	int sort;
+	int64_t after_key;
+	char after_updated[GP_TIME_LEN];
 	int64_t limit;          /* -1 for no limit */
 	int64_t offset;
 } gp_point_filter;
@@ -277,6 +304,20 @@ typedef int (*gp_store_tally_cb)(void *ctx, const char *district_id, gp_category
                                  gp_channel chan, int64_t n);
 int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
                          gp_store_tally_cb cb, void *ctx);
+
+/*
+ * The same for outcomes: calls cb once per (district of `layer`, outcome)
+ * — layer < 0: per outcome, district_id NULL — with the number of points
+ * that pass f's status, category, channel, topic, district, since and
+ * until, for every outcome but open (which the caller takes as the rest of
+ * gp_store_point_tally's counts).  Read from the partial index of those
+ * points (0009_outcomes.sql): its cost follows how many points planners
+ * answered, not how many there are.
+ */
+typedef int (*gp_store_outcome_cb)(void *ctx, const char *district_id, gp_outcome outcome,
+                                   int64_t n);
+int gp_store_point_tally_outcomes(gp_store *s, const gp_point_filter *f, int layer,
+                                  gp_store_outcome_cb cb, void *ctx);
 
 /*
  * Where row `offset` (from 0) of f in id order lies, as a keyset cursor:
@@ -526,6 +567,35 @@ int gp_store_gpkg_set_metadata(gp_store_gpkg *g, const char *table,
 /* Records the extent, adds the spatial index's triggers, commits, closes. */
 int gp_store_gpkg_finish(gp_store_gpkg *g);
 void gp_store_gpkg_free(gp_store_gpkg *g);
+
+/* ---- GeoPackage imports (gpkg_in.c) ---------------------------------------- */
+
+/* The point layer a GeoPackage holds. */
+typedef struct gp_store_gpkg_layer {
+	char layer[128];
+	int srs_id; /* as the file numbers it */
+	int epsg;   /* its EPSG code, 0 when the SRS is not an EPSG one or undefined */
+} gp_store_gpkg_layer;
+
+/* One feature; strings borrowed for the callback. */
+typedef struct gp_store_gpkg_feature {
+	int64_t fid;
+	const char *geom_error; /* why the geometry is no point, or NULL */
+	double x, y;            /* east/north, as GeoPackage geometries hold them */
+	const char *category, *comment, *topic, *note; /* NULL when absent or empty */
+} gp_store_gpkg_feature;
+typedef int (*gp_store_gpkg_cb)(void *ctx, const gp_store_gpkg_feature *f);
+
+/*
+ * Reads the one point layer of the GeoPackage at `path` (opened read-only
+ * and immutable: the file is never written) in feature id order: fills
+ * *out, then (unless cb is NULL) calls cb per feature with its geometry read or why it was
+ * not (a non-zero return stops and is returned).  GP_INVALID naming
+ * `file` when the file is no GeoPackage, has no point layer or several,
+ * or the layer lacks the columns category and comment.
+ */
+int gp_store_gpkg_read(const char *path, gp_store_gpkg_layer *out, gp_store_gpkg_cb cb,
+                       void *ctx, gp_err *err);
 
 /* ---- integrity ------------------------------------------------------------ */
 

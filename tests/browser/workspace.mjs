@@ -97,8 +97,8 @@ test('sign in, moderate a pending and a flagged point and answer one by keyboard
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'workspace-pending');
 
-  // keyboard: Tab past the two bulk buttons to the first point, V publishes it
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  // keyboard: Tab past the order picker and the two bulk buttons to the first point, V publishes it
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.id), String(ids.pending));
   await page.keyboard.press('v');
   await page.locator('#ws-status').getByText(`Beitrag ${ids.pending} veröffentlicht.`).waitFor();
@@ -113,10 +113,11 @@ test('sign in, moderate a pending and a flagged point and answer one by keyboard
   await queueLoaded(page, t0 - 1);
   const flaggedItem = page.locator(`#ws-queue .ws-item[data-id="${ids.flagged}"]`);
   await flaggedItem.waitFor();
-  assert.match(await flaggedItem.locator('.ws-flags').textContent(), /1 Meldungen: Werbung\/Spam 1/);
+  assert.match(await flaggedItem.locator('.ws-flags').textContent(), /^1 Meldung: Werbung\/Spam 1$/);
+  assert.equal(await page.locator('#ws-count').textContent(), '1 Beitrag in „Gemeldet“.');
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'workspace-flagged');
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.dataset.id), String(ids.flagged));
   await page.keyboard.press('a');
   await page.locator('#ws-status').getByText(`Beitrag ${ids.flagged} ausgeblendet.`).waitFor();
@@ -197,6 +198,17 @@ test('the citizen page shows the city\'s answer in the point\'s details', async 
   assert.match(await popup.textContent(), /Stand: übernommen/);
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'citizen-answer');
+  // and in the list, the map's accessible alternative
+  await page.keyboard.press('Escape');
+  await page.locator('#list').scrollIntoViewIfNeeded();
+  const entry = page.locator('#list-items li', { hasText: 'Spielplatz braucht Schatten' });
+  await entry.waitFor();
+  assert.match(await entry.locator('.popup-reply').textContent(),
+    /^Antwort der Stadt \(.+\): Danke! Wir pflanzen im Frühjahr zwei Bäume/);
+  assert.equal(await entry.locator('.popup-outcome').textContent(), 'Stand: übernommen');
+  assert.deepEqual(await axe(page), []);
+  await entry.scrollIntoViewIfNeeded();
+  await screenshot(page, 'citizen-answer-list');
   await assertClean(page, assert);
   await page.context().close();
 });
@@ -218,7 +230,7 @@ test('on a phone: pick the walk once, then enter three points in a row (tap, my 
   const auth = { Authorization: `Bearer ${secret}` };
   const ev = await api('/api/admin/events', {
     method: 'POST', headers: auth,
-    body: JSON.stringify({ name: 'Begehung Erfenbach', channel: 'walk', date: '2026-09-20', district: 'ob-3' })
+    body: JSON.stringify({ name: 'Begehung Morlautern-Nord', channel: 'walk', date: '2026-09-20', district: 'ob-6' })
   });
   assert.equal(ev.status, 201);
   const page = await openPage(browser, `${server.url}/planner-entry.html`, PHONE);
@@ -296,6 +308,24 @@ test('planner view: the district picker narrows table, list and map to one Ortsb
   const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
   await page.waitForFunction(() => document.body.dataset.ready);
   const before = Number(await page.evaluate(() => document.body.dataset.ready));
+  // with few points (at most a handful per district) the legend's count
+  // classes still say which counts each colour stands for: every
+  // district's total lies in the range of its colour's class
+  const legend = (await page.locator('#choro-legend li').allTextContents()).slice(1);
+  assert.equal(legend.length, 5);
+  const totals = await page.locator('#table-body tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.dataset.id, Number(tr.querySelectorAll('td')[2].dataset.value)]));
+  for (const [id, total] of totals) {
+    const k = Number((await page.locator(`path.choro[data-id="${id}"]`).getAttribute('class'))
+      .match(/choro-(\d)/)[1]);
+    const m = legend[k].match(/^(\d+)(?:–(\d+))?$/);
+    assert.ok(m, `class ${k} of ${id} (${total}) is labelled "${legend[k]}"`);
+    assert.ok(Number(m[1]) <= total && total <= Number(m[2] ?? m[1]), `${id}: ${total} in "${legend[k]}"`);
+  }
+  for (const text of legend) {
+    const m = text.match(/^(\d+)–(\d+)$/);
+    assert.ok(!m || Number(m[1]) < Number(m[2]), `legend class "${text}"`);
+  }
   await page.locator('#f-district').selectOption('ob-6');
   await page.waitForFunction((n) => Number(document.body.dataset.ready) > n, before);
   // the table holds Morlautern alone, equal to /api/stats
@@ -314,8 +344,130 @@ test('planner view: the district picker narrows table, list and map to one Ortsb
   const hot = (await api('/api/hotspots?district=ob-6')).body.features;
   assert.equal(await page.locator('path.hotspot').count(), hot.length);
   assert.match(await page.locator('#status').textContent(), new RegExp(`${pts.numberMatched} Beiträge und ${hot.length} Schwerpunkte von Morlautern`));
+  // the point files are that district's too
+  for (const format of ['geojson', 'csv', 'gpkg']) {
+    assert.equal(await page.locator(`#dl-${format}`).getAttribute('href'),
+      `/api/export?format=${format}&district=ob-6`);
+  }
+  assert.match(await page.locator('#downloads').textContent(), /Beiträge von Morlautern herunterladen/);
+  const file = await page.evaluate(async () =>
+    (await fetch(document.getElementById('dl-geojson').href)).json());
+  assert.deepEqual(file.features.map((f) => f.id).sort(), pts.features.map((f) => f.id).sort());
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'planner-district');
+  // all districts again: the files are the whole city's
+  const n = Number(await page.evaluate(() => document.body.dataset.ready));
+  await page.locator('#f-district').selectOption('');
+  await page.waitForFunction((k) => Number(document.body.dataset.ready) > k, n);
+  assert.equal(await page.locator('#dl-csv').getAttribute('href'), '/api/export?format=csv');
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
+async function signIn(page, token, name) {
+  await page.locator('#ws-token').focus();
+  await page.keyboard.type(token);
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-who').getByText(`Angemeldet als ${name}`).waitFor();
+  await queueLoaded(page, t0 - 1);
+}
+
+async function signOut(page) {
+  await page.locator('#ws-signout').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-status').getByText('Sie sind abgemeldet.').waitFor();
+}
+
+const ids2 = [];
+
+test('by keyboard alone: the order picker, bulk publishing, the log names who; only an admin deletes', async () => {
+  // three new citizens' points wait for review
+  const pts = fixture('kaiserslautern-testpunkte.geojson').features;
+  for (const [i, text] of ['Radweg endet plötzlich', 'Zu wenig Bänke', 'Laternen fehlen'].entries()) {
+    const [lon, lat] = pts[10 + i].geometry.coordinates;
+    const r = await server.post(lon, lat, 'improvement', text);
+    assert.equal(r.status, 201);
+    ids2.push(r.body.id);
+  }
+  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
+  await signIn(page, secret, 'Stadtplanung Becker');
+  const queueIds = async () => (await page.locator('#ws-queue .ws-item').evaluateAll(
+    (lis) => lis.map((li) => Number(li.dataset.id))));
+  assert.deepEqual(await queueIds(), ids2, 'oldest first');
+  // the order: Tab from the queues to the picker, "neueste zuerst" by arrow key
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ws-queue-pending');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ws-sort');
+  let t0 = Date.now();
+  await page.keyboard.press('ArrowDown');
+  await queueLoaded(page, t0 - 1);
+  assert.equal(await page.locator('#ws-sort').inputValue(), 'newest');
+  assert.deepEqual(await queueIds(), [...ids2].reverse(), 'newest first');
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'workspace-sorted');
+
+  // X marks the newest and the next (J); Shift+Tab to "Markierte veröffentlichen"
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.id), String(ids2[2]));
+  await page.keyboard.press('x');
+  await page.keyboard.press('j');
+  await page.keyboard.press('x');
+  assert.deepEqual(await page.locator('#ws-queue .ws-select:checked').evaluateAll(
+    (boxes) => boxes.map((b) => Number(b.closest('li').dataset.id))), [ids2[2], ids2[1]]);
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'workspace-marked');
+  await page.keyboard.press('k');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ws-bulk-publish');
+  t0 = Date.now();
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-status').getByText('2 Beiträge geändert.').waitFor();
+  await queueLoaded(page, t0 - 1);
+  for (const [id, status] of [[ids2[0], 'pending'], [ids2[1], 'published'], [ids2[2], 'published']]) {
+    assert.equal((await staffPoint(id)).properties.status, status, `point ${id}`);
+  }
+  assert.deepEqual(await queueIds(), [ids2[0]], 'the published ones left the queue');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ws-queue-pending');
+  // the log says who did it, for each point
+  for (const id of [ids2[1], ids2[2]]) {
+    await page.locator('#ws-log li', { hasText: `Stadtplanung Becker: update Beitrag ${id} (status: pending → published)` }).waitFor();
+  }
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'workspace-bulk-published');
+
+  // a planner has no delete button, and the API refuses a planner's delete
+  assert.equal(await page.locator('#ws-queue button', { hasText: 'Löschen' }).count(), 0);
+  const refused = await api(`/api/points/${ids2[0]}`, { method: 'DELETE', headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal(refused.status, 403);
+  assert.equal((await staffPoint(ids2[0])).properties.status, 'pending');
+  await signOut(page);
+
+  // an admin deletes, after saying yes to the question
+  const admin = server.token('Verwaltung Weiß', 'admin');
+  await signIn(page, admin, 'Verwaltung Weiß');
+  const item = page.locator(`#ws-queue .ws-item[data-id="${ids2[0]}"]`);
+  const del = item.locator('button', { hasText: 'Löschen' });
+  await del.waitFor();
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'workspace-admin');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+  await del.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-status').getByText(`Beitrag ${ids2[0]} gelöscht.`).waitFor();
+  assert.equal(asked, `Beitrag ${ids2[0]} endgültig löschen?`);
+  const gone = await api(`/api/admin/points/${ids2[0]}`, { headers: { Authorization: `Bearer ${admin}` } });
+  assert.equal(gone.status, 404);
+  await page.locator('#ws-log li', { hasText: `Verwaltung Weiß: delete Beitrag ${ids2[0]}` }).waitFor();
+  assert.match(await page.locator('#ws-count').textContent(), /Keine Beiträge/);
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'workspace-deleted');
+  await signOut(page);
   await assertClean(page, assert);
   await page.context().close();
 });

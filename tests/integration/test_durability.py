@@ -47,7 +47,9 @@ class TestConcurrentPosts(ServerTest):
         self.assertEqual(sorted(f['id'] for f in listing['features']), sorted(ids))
         stats = self.server.get('/api/stats').json()
         self.assertEqual(stats['total'], {'favourite': 100, 'improvement': 100, 'total': 200,
-                                          'channels': {'online': 200, 'walk': 0, 'workshop': 0}})
+                                          'channels': {'online': 200, 'walk': 0, 'workshop': 0},
+                                          'outcomes': {'open': 200, 'in_review': 0,
+                                                       'adopted': 0, 'not_adopted': 0}})
 
 
 class TestCrash(unittest.TestCase):

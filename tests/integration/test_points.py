@@ -229,10 +229,10 @@ class TestPoints(ServerTest):
                 self.assertIn('attachment', csv.header('Content-Disposition'))
                 lines = csv.body.decode('utf-8').split('\r\n')
                 self.assertEqual(lines[0], 'district_id,district_name,favourite,improvement,total,'
-                                           'online,walk,workshop')
+                                           'online,walk,workshop,open,in_review,adopted,not_adopted')
                 rows = sorted(l for l in lines[1:] if l)
                 want = sorted(f'"{d}","{geo_oracle.name_of(d)}",{",".join(map(str, self.counts(key, d)))},'
-                              f'{self.counts(key, d)[2]},0,0'
+                              f'{self.counts(key, d)[2]},0,0,{self.counts(key, d)[2]},0,0,0'
                               for d, _, _ in geo_oracle.districts(layer))
                 self.assertEqual(rows, want)
         self.assertEqual(self.server.get('/api/stats').json()['layer'], 'ortsbezirk')

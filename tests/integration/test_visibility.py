@@ -216,8 +216,9 @@ def check_stats(t, w):
     body = get_ok(t, w, '/api/stats?format=csv').body.decode()
     row = [line for line in body.split('\r\n') if line.startswith('"ob-0"')]
     c = w.counts()
+    # …, online, walk, workshop, then by outcome: every visible point is open
     t.assertEqual(row, [f'"ob-0","Innenstadt",{c["favourite"]},{c["improvement"]},{c["total"]},'
-                        f'{c["total"]},0,0'])
+                        f'{c["total"]},0,0,{c["total"]},0,0,0'])
 
 
 def export_comments(t, w, fmt, body):

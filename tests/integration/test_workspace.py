@@ -7,18 +7,33 @@ moderation log for planners."""
 import json
 import os
 import sqlite3
+import struct
 import time
+import csv as csv_module
+import io
+import subprocess
 import unittest
+from urllib.parse import parse_qs, urlsplit
 
+import geo_oracle
 from harness import Server, ServerTest
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
 MORLAUTERN = (7.760636, 49.467408)       # ob-6
+OUTCOMES = ('open', 'in_review', 'adopted', 'not_adopted')
 
 
 def make_token(server, name, role):
     r = server.geopart('token', 'create', '--name', name, '--role', role)
     return r.stdout.decode().strip()
+
+
+def make_event(server, headers, name, channel, date):
+    """A walk or workshop made through the API; its JSON."""
+    r = server.request('POST', '/api/admin/events', headers=headers,
+                       body={'name': name, 'channel': channel, 'date': date})
+    assert r.status == 201, r
+    return r.json()
 
 
 def bearer(secret):
@@ -423,9 +438,7 @@ class TestImportPoints(ServerTest):
     def test_csv_of_a_workshop_lands_on_the_map_with_its_event(self):
         s = self.server
         planner = bearer(make_token(s, 'Import-Planung', 'planner'))
-        ev = s.request('POST', '/api/admin/events', headers=planner,
-                       body={'name': 'Akteurswerkstatt', 'channel': 'workshop',
-                             'date': '2026-11-03'}).json()
+        ev = make_event(s, planner, 'Akteurswerkstatt', 'workshop', '2026-11-03')
         path = self.write('werkstatt.csv',
                           '\ufefflon,lat,category,comment,topic,note\r\n'
                           '7.768889,49.444722,improvement,"Ampel, zu kurz",mobility,Tisch 3\r\n'
@@ -513,6 +526,364 @@ class TestImportPoints(ServerTest):
                       '--channel', 'walk', check=False)
         self.assertIn(b'unknown column "farbe"', r.stderr)
         self.assertEqual(self.imported('1'), before)
+
+
+class TestSort(ServerTest):
+    """sort= on the staff listing: each order against the database file read
+    with sqlite3; paging by offset and by keyset cursor (built from a page's
+    properties as the API description says) in every order, with a status
+    and a box; bad values refused naming their parameter."""
+    config = {'flag_threshold': '50'}
+    SORTS = ('oldest', 'newest', 'updated', 'flags', 'supporters')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer(make_token(s, 'Sortierung', 'planner'))
+        cls.ids = []
+        for i in range(9):
+            lon = CENTRE[0] + 0.002 * (i % 3)
+            cls.ids.append(s.post_point(lon, CENTRE[1], comment=f'Sortierprobe {i}').json()['id'])
+        # +1 and flags from distinct clients, in uneven numbers with ties
+        for n, pid in zip((3, 1, 0, 3, 2, 0, 1, 0, 0), cls.ids):
+            for k in range(n):
+                r = s.request('POST', f'/api/points/{pid}/support', source=f'127.0.1.{k + 1}')
+                assert r.status == 200, r
+        for n, pid in zip((0, 2, 1, 0, 2, 0, 4, 0, 1), cls.ids):
+            for k in range(n):
+                r = s.request('POST', f'/api/points/{pid}/flag', body={'reason': 'spam'},
+                              source=f'127.0.2.{k + 1}')
+                assert r.status == 202, r
+        # changed later, in this order: the last one changed comes first
+        for pid in (cls.ids[4], cls.ids[0], cls.ids[7]):
+            r = s.request('PATCH', f'/api/points/{pid}', body={'note': 'gesehen'},
+                          headers=cls.planner)
+            assert r.status == 200, r
+        r = s.request('PATCH', f'/api/points/{cls.ids[8]}', body={'status': 'hidden'},
+                      headers=cls.planner)
+        assert r.status == 200, r
+
+    def expected(self, sort, where='1'):
+        """Our points in `sort` order as the database file holds them."""
+        key = {'updated': 'p.updated', 'supporters': 'p.supporters',
+               'flags': '(SELECT count(*) FROM flags f WHERE f.point_id = p.id)'}.get(sort)
+        order = ('p.id' if sort == 'oldest' else 'p.id DESC' if sort == 'newest'
+                 else f'{key} DESC, p.id DESC')
+        con = sqlite3.connect(f'file:{self.server.db}?mode=ro', uri=True)
+        try:
+            rows = con.execute("SELECT p.id FROM points p WHERE p.comment LIKE 'Sortierprobe%'"
+                               f" AND {where} ORDER BY {order}").fetchall()
+        finally:
+            con.close()
+        return [r[0] for r in rows]
+
+    def page(self, url):
+        r = self.server.get(url[url.index('/api/'):], headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    @staticmethod
+    def cursor(sort, props):
+        """The keyset position after a point, as the API description spells it."""
+        pid = props['id']
+        if sort == 'oldest':
+            return str(pid)
+        if sort == 'newest':
+            return f'n{pid}'
+        if sort == 'updated':
+            return 'u' + ''.join(c for c in props['updated'] if c.isdigit()) + f'.{pid}'
+        return f'{sort[0]}{props[sort]}.{pid}'
+
+    def walk(self, first, keyset):
+        """Every page from `first`: by offset links, or (keyset) from a cursor
+        made of the first page's last point and then by the after links."""
+        body, got = self.page(first), []
+        got += [f['id'] for f in body['features']]
+        sort = parse_qs(urlsplit(first).query).get('sort', ['oldest'])[0]
+        if keyset and body['features']:
+            cur = self.cursor(sort, body['features'][-1]['properties'])
+            body = self.page(first + '&after=' + cur)
+            got += [f['id'] for f in body['features']]
+        while True:
+            nxt = [l['href'] for l in body['links'] if l['rel'] == 'next']
+            if not nxt:
+                return got
+            self.assertIn('after=' if keyset else 'offset=', nxt[0])
+            body = self.page(nxt[0])
+            got += [f['id'] for f in body['features']]
+
+    def test_each_order_is_the_databases_and_pages_hold_it(self):
+        box = f'{CENTRE[0] - 0.0005},{CENTRE[1] - 0.001},{CENTRE[0] + 0.0025},{CENTRE[1] + 0.001}'
+        for sort in self.SORTS:
+            for extra, where in (('', '1'), ('&status=published', "p.status = 'published'"),
+                                 (f'&bbox={box}&status=published',
+                                  f"p.status = 'published' AND p.lon <= {CENTRE[0] + 0.0025}")):
+                if sort == 'oldest' and 'bbox' in extra:
+                    continue  # a box in the default order pages by grid cell
+                want = self.expected(sort, where)
+                q = f'/api/admin/points?sort={sort}{extra}&limit=100'
+                self.assertEqual([f['id'] for f in self.page(q)['features']], want, (sort, extra))
+                # two a page: every point once, in order
+                mine = q.replace('limit=100', 'limit=2')
+                for keyset in (False, True):
+                    with self.subTest(sort=sort, extra=extra, keyset=keyset):
+                        self.assertEqual(self.walk(mine, keyset), want)
+        # the orders differ from each other on these points: none is the default by chance
+        orders = {tuple(self.expected(s)) for s in self.SORTS}
+        self.assertEqual(len(orders), len(self.SORTS))
+        self.assertEqual(self.expected('supporters')[:2], [self.ids[3], self.ids[0]])
+        self.assertEqual(self.expected('flags')[0], self.ids[6])
+        self.assertEqual(self.expected('updated')[:4],
+                         [self.ids[8], self.ids[7], self.ids[0], self.ids[4]])
+
+    def test_bad_sort_values_and_cursors_are_problems_naming_them(self):
+        s = self.server
+        for v in ('popular', 'NEWEST', '', 'newest,flags'):
+            self.assertProblem(s.get(f'/api/admin/points?sort={v}', headers=self.planner),
+                               422, field='sort')
+        # a cursor of another order, or none a server would write
+        for q in ('sort=flags&after=s1.2', 'sort=newest&after=5', 'sort=updated&after=u2026.3',
+                  'sort=supporters&after=s-1.2', 'after=f1.2', 'sort=flags&after=f1.0'):
+            self.assertProblem(s.get(f'/api/admin/points?{q}', headers=self.planner),
+                               400, field='after')
+        self.assertProblem(s.get('/api/points?sort=newest'), 400, field='sort')
+        self.assertEqual(s.get('/api/admin/points?sort=newest').status, 401)
+
+
+class TestOutcomeCounts(ServerTest):
+    """/api/stats counts by outcome (JSON and CSV, per district and in
+    total, with filters), against the test's own tally; the export files
+    carry each point's reply, reply_at and outcome (GDAL reads them)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer(make_token(s, 'Antworten', 'planner'))
+        # (place, district, category, outcome, hidden)
+        plan = [(CENTRE, 'ob-0', 'improvement', 'adopted', False),
+                (CENTRE, 'ob-0', 'improvement', 'adopted', False),
+                (CENTRE, 'ob-0', 'favourite', 'in_review', False),
+                (CENTRE, 'ob-0', 'favourite', None, False),
+                (CENTRE, 'ob-0', 'improvement', 'adopted', True),
+                (MORLAUTERN, 'ob-6', 'improvement', 'not_adopted', False),
+                (MORLAUTERN, 'ob-6', 'favourite', None, False),
+                (MORLAUTERN, 'ob-6', 'favourite', 'open', False)]
+        cls.points = []
+        for place, district, cat, outcome, hidden in plan:
+            pid = s.post_point(*place, category=cat, comment=f'Antwortprobe {cat}').json()['id']
+            patch = {}
+            if outcome:
+                patch.update(outcome=outcome, reply=f'Antwort zu {pid}: {outcome}')
+            if hidden:
+                patch['status'] = 'hidden'
+            if patch:
+                r = s.request('PATCH', f'/api/points/{pid}', body=patch, headers=cls.planner)
+                assert r.status == 200, r
+            cls.points.append({'id': pid, 'district': district, 'category': cat, 'place': place,
+                               'outcome': outcome or 'open', 'hidden': hidden,
+                               'reply': patch.get('reply')})
+
+    def tally(self, admit=lambda p: True):
+        """{district: {outcome: n}} of the published points `admit` lets through."""
+        out = {}
+        for p in self.points:
+            if p['hidden'] or not admit(p):
+                continue
+            d = out.setdefault(p['district'], dict.fromkeys(OUTCOMES, 0))
+            d[p['outcome']] += 1
+        return out
+
+    def test_stats_count_by_outcome_per_district_and_in_total(self):
+        s = self.server
+        for query, admit in (('', lambda p: True),
+                             ('?category=improvement', lambda p: p['category'] == 'improvement'),
+                             ('?category=favourite&since=2000-01-01',
+                              lambda p: p['category'] == 'favourite')):
+            with self.subTest(query=query):
+                want = self.tally(admit)
+                st = s.get('/api/stats' + query).json()
+                for d in st['districts']:
+                    self.assertEqual(d['outcomes'], want.get(d['id'], dict.fromkeys(OUTCOMES, 0)),
+                                     d['id'])
+                    self.assertEqual(sum(d['outcomes'].values()), d['total'])
+                total = dict.fromkeys(OUTCOMES, 0)
+                for d in want.values():
+                    for o, n in d.items():
+                        total[o] += n
+                self.assertEqual(st['total']['outcomes'], total)
+                self.assertEqual(total['adopted'], 2 if 'favourite' not in query else 0)
+                csv = s.get('/api/stats' + (query + '&' if query else '?') + 'format=csv')
+                lines = csv.body.decode().split('\r\n')
+                head = lines[0].split(',')
+                self.assertEqual(head[-4:], list(OUTCOMES))
+                for line in lines[1:]:
+                    if not line:
+                        continue
+                    cells = line.split(',')
+                    district = cells[0].strip('"')
+                    self.assertEqual([int(c) for c in cells[-4:]],
+                                     list(want.get(district, dict.fromkeys(OUTCOMES, 0)).values()),
+                                     district)
+        # Stadtteile count the same points
+        st = s.get('/api/stats?layer=stadtteil').json()
+        self.assertEqual(st['total']['outcomes'],
+                         s.get('/api/stats').json()['total']['outcomes'] | {})
+        self.assertEqual(st['total']['outcomes']['not_adopted'], 1)
+
+    def test_export_files_carry_reply_reply_at_and_outcome(self):
+        s = self.server
+        published = {p['id']: p for p in self.points if not p['hidden']}
+        hidden = [p['id'] for p in self.points if p['hidden']]
+        rows = {int(r['id']): r for r in csv_module.DictReader(
+            io.StringIO(s.get('/api/export?format=csv').body.decode(), newline=''))}
+        gj = {f['id']: f['properties'] for f in s.get('/api/export?format=geojson').json()['features']}
+        gpkg = os.path.join(self.server.dir, 'antworten.gpkg')
+        with open(gpkg, 'wb') as f:
+            f.write(s.get('/api/export?format=gpkg').body)
+        out = subprocess.run(['ogr2ogr', '-f', 'CSV', '/vsistdout/', gpkg, 'points'],
+                             capture_output=True, check=True).stdout.decode()
+        ogr = {int(r['id']): r for r in csv_module.DictReader(io.StringIO(out))}
+        for name, got in (('csv', rows), ('geojson', gj), ('gpkg', ogr)):
+            with self.subTest(file=name):
+                self.assertEqual(sorted(got), sorted(published))
+                for pid, p in published.items():
+                    self.assertEqual(got[pid]['outcome'], p['outcome'], pid)
+                    self.assertEqual(got[pid]['reply'] or None, p['reply'], pid)
+                    self.assertEqual(bool(got[pid]['reply_at']), p['reply'] is not None, pid)
+                for pid in hidden:
+                    self.assertNotIn(pid, got)
+
+    def test_exports_of_one_district(self):
+        s = self.server
+        for district in ('ob-0', 'ob-6', geo_oracle.district_of(*MORLAUTERN)[1], 'st-10'):
+            want = sorted(p['id'] for p in self.points
+                          if not p['hidden'] and district in geo_oracle.district_of(*p['place']))
+            for fmt in ('csv', 'geojson', 'gpkg'):
+                with self.subTest(district=district, format=fmt):
+                    r = s.get(f'/api/export?format={fmt}&district={district}')
+                    self.assertEqual(r.status, 200, r)
+                    self.assertIn(f'geopart-points-{district}.{fmt}', r.header('Content-Disposition'))
+                    if fmt == 'csv':
+                        got = [int(row['id']) for row in csv_module.DictReader(
+                            io.StringIO(r.body.decode(), newline=''))]
+                    elif fmt == 'geojson':
+                        got = [f['id'] for f in r.json()['features']]
+                    else:
+                        path = os.path.join(s.dir, f'{district}.gpkg')
+                        with open(path, 'wb') as f:
+                            f.write(r.body)
+                        out = subprocess.run(['ogr2ogr', '-f', 'CSV', '/vsistdout/', path, 'points'],
+                                             capture_output=True, check=True).stdout.decode()
+                        got = [int(row['id']) for row in csv_module.DictReader(io.StringIO(out))]
+                    self.assertEqual(sorted(got), want)
+        self.assertProblem(s.get('/api/export?format=csv&district=ob-99'), 400, field='district')
+
+
+class TestImportGeoPackage(ServerTest):
+    """geopart import-points FILE.gpkg: GeoPackages written by GDAL's own
+    ogr2ogr in EPSG:4326 and EPSG:25832 land where the source put them;
+    a broken one names each refused feature by its fid and field and
+    imports nothing."""
+
+    FEATURES = [((7.768889, 49.444722), 'improvement', 'Ampel zu kurz', 'mobility', 'Tisch 1'),
+                (MORLAUTERN, 'favourite', 'Schöner Platz', None, None),
+                ((7.7301, 49.4521), 'improvement', 'Gehweg fehlt', None, 'Tisch 2')]
+
+    def gpkg(self, name, *ogr_args):
+        """A GeoPackage made by ogr2ogr from a GeoJSON of FEATURES."""
+        src = os.path.join(self.server.dir, name + '.geojson')
+        fc = {'type': 'FeatureCollection', 'features': [
+            {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': list(xy)},
+             'properties': {'category': c, 'comment': t, 'topic': topic, 'note': note}}
+            for xy, c, t, topic, note in self.FEATURES]}
+        with open(src, 'w', encoding='utf-8') as f:
+            json.dump(fc, f)
+        out = os.path.join(self.server.dir, name + '.gpkg')
+        subprocess.run(['ogr2ogr', '-f', 'GPKG', out, src, '-nln', 'begehung', *ogr_args],
+                       check=True, capture_output=True)
+        return out
+
+    def stored(self, where):
+        con = sqlite3.connect(f'file:{self.server.db}?mode=ro', uri=True)
+        try:
+            return con.execute('SELECT comment, category, topic, note, lon, lat, channel, event,'
+                               f' ortsbezirk_id FROM points WHERE {where} ORDER BY id').fetchall()
+        finally:
+            con.close()
+
+    def test_geopackages_of_ogr2ogr_in_both_crs_land_where_the_source_put_them(self):
+        s = self.server
+        planner = bearer(make_token(s, 'GPKG-Planung', 'planner'))
+        ev = make_event(s, planner, 'Begehung Erfenbach', 'walk', '2026-10-17')
+        for name, args, where in (('wgs84', [], "channel = 'workshop'"),
+                                  ('utm', ['-t_srs', 'EPSG:25832'], f"event = {ev['id']}")):
+            with self.subTest(crs=name):
+                path = self.gpkg(name, *args)
+                r = s.geopart('import-points', path, '--dry-run',
+                              *(['--channel', 'workshop'] if name == 'wgs84'
+                                else ['--event', str(ev['id'])]))
+                self.assertIn(b'3 points checked; nothing imported', r.stdout)
+                self.assertEqual(self.stored(where), [])
+                r = s.geopart('import-points', path,
+                              *(['--channel', 'workshop'] if name == 'wgs84'
+                                else ['--event', str(ev['id'])]))
+                self.assertIn(b'imported 3 points', r.stdout)
+                rows = self.stored(where)
+                self.assertEqual([(c, cat, topic, note) for c, cat, topic, note, *_ in rows],
+                                 [(t, c, topic, note) for _, c, t, topic, note in self.FEATURES])
+                for row, (xy, *_rest) in zip(rows, self.FEATURES):
+                    # through EPSG:25832 and back: well below a millimetre
+                    self.assertAlmostEqual(row[4], xy[0], places=7)
+                    self.assertAlmostEqual(row[5], xy[1], places=7)
+                self.assertEqual([r[8] for r in rows], ['ob-0', 'ob-6', geo_oracle.district_of(*self.FEATURES[2][0])[0]])
+        self.assertEqual({r[6] for r in self.stored(f"event = {ev['id']}")}, {'walk'})
+
+    def test_a_broken_geopackage_names_each_feature_and_imports_nothing(self):
+        s = self.server
+        path = self.gpkg('kaputt')
+        con = sqlite3.connect(path)
+        for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            con.execute(f'DROP TRIGGER "{trigger}"')  # GDAL's need SpatiaLite functions
+        fids = [r[0] for r in con.execute('SELECT fid FROM begehung ORDER BY fid')]
+        con.execute("UPDATE begehung SET geom = X'00010203' WHERE fid = ?", (fids[0],))
+        con.execute("UPDATE begehung SET category = 'lovely' WHERE fid = ?", (fids[1],))
+        con.execute("UPDATE begehung SET comment = NULL, geom = NULL WHERE fid = ?", (fids[2],))
+        # one more, outside the city (Paris), as a well-formed GeoPackage point
+        con.execute("INSERT INTO begehung (fid, geom, category, comment) SELECT 9, geom,"
+                    " 'favourite', 'Ausserhalb' FROM begehung WHERE fid = ?", (fids[1],))
+        blob = bytearray(con.execute('SELECT geom FROM begehung WHERE fid = 9').fetchone()[0])
+        flags = blob[3]
+        at = 8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags >> 1) & 7]
+        blob[at + 5:at + 21] = struct.pack('<dd' if blob[at] == 1 else '>dd', 2.35, 48.85)
+        con.execute('UPDATE begehung SET geom = ? WHERE fid = 9', (bytes(blob),))
+        con.commit()
+        con.close()
+        before = s.db_count()
+        r = s.geopart('import-points', path, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1, r)
+        err = r.stderr.decode()
+        for line in (f'feature {fids[0]}: geometry: not a GeoPackage geometry',
+                     f'feature {fids[1]}: category: unknown category "lovely"',
+                     f'feature {fids[2]}: geometry: the feature has no geometry',
+                     'feature 9: geometry: the point lies outside the city'):
+            self.assertIn(line, err)
+        self.assertIn('4 of 4 points refused; nothing imported', err)
+        self.assertEqual(s.db_count(), before)
+        # not a GeoPackage at all, and one with two point layers
+        notgpkg = os.path.join(s.dir, 'text.gpkg')
+        with open(notgpkg, 'w') as f:
+            f.write('lon,lat\n')
+        r = s.geopart('import-points', notgpkg, '--channel', 'walk', check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b'not a GeoPackage', r.stderr)
+        two = self.gpkg('zwei')
+        subprocess.run(['ogr2ogr', '-f', 'GPKG', '-update', '-nln', 'noch_eine', two,
+                        os.path.join(s.dir, 'zwei.geojson')], check=True, capture_output=True)
+        r = s.geopart('import-points', two, '--channel', 'walk', check=False)
+        self.assertIn(b'2 point layers ("begehung", "noch_eine")', r.stderr)
+        self.assertEqual(s.db_count(), before)
 
 
 if __name__ == '__main__':

@@ -131,9 +131,14 @@ function drawLegend(c, max) {
     const sw = document.createElement('span');
     sw.className = `swatch swatch-${k}`;
     sw.setAttribute('aria-hidden', 'true');
+    // Whole counts: a class holds lo ≤ n < hi (the last one up to max), as
+    // classOf decides; with a small max some classes hold no count at all.
+    const from = Math.ceil(lo);
+    const to = k === CLASSES - 1 ? max : Math.ceil(hi) - 1;
     const text = c.measure === 'share'
       ? `${formatNumber(lo * 100)}–${formatNumber(hi * 100)} %`
-      : `${formatNumber(Math.ceil(lo))}–${formatNumber(Math.floor(hi))}`;
+      : from > to ? w('legendEmpty')
+        : from === to ? formatNumber(from) : `${formatNumber(from)}–${formatNumber(to)}`;
     li.append(sw, text);
     list.append(li);
   }
@@ -289,6 +294,7 @@ async function refresh() {
   state.rows = rows;
   drawMap(c);
   const total = drawTable(c);
+  drawDownloads(c);
   $('list-count').textContent = total ? tn('listCount', total) : t('listEmpty');
   $('point-list').replaceChildren();
   state.list = { offset: 0, done: false };
@@ -298,6 +304,15 @@ async function refresh() {
   await drawDistrictPoints(c, run);
   if (run !== state.run) return;
   document.body.dataset.ready = String(run);
+}
+
+// The chosen district's points lie above the district names: a point at a
+// district's centre would otherwise hide under its label.
+function pointPane() {
+  if (!state.map.getPane('district-points')) {
+    state.map.createPane('district-points').style.zIndex = 660;
+  }
+  return 'district-points';
 }
 
 // The chosen district's published points and hotspots on the map.
@@ -320,7 +335,7 @@ async function drawDistrictPoints(c, run) {
   }
   for (const f of fc.features) {
     const [lon, lat] = f.geometry.coordinates;
-    L.circleMarker([lat, lon], { radius: 6, className: `planner-point planner-point-${f.properties.category}` })
+    L.circleMarker([lat, lon], { radius: 6, pane: pointPane(), className: `planner-point planner-point-${f.properties.category}` })
       .bindTooltip(f.properties.comment).addTo(group);
   }
   state.points = group.addTo(state.map);
@@ -328,6 +343,17 @@ async function drawDistrictPoints(c, run) {
   if (shape) state.map.fitBounds(L.geoJSON(shape).getBounds(), { animate: false });
   const name = shape ? shape.properties.name : c.district;
   $('status').textContent = w('pointsShown', { n: fc.features.length, h: hot.features.length, district: name });
+}
+
+// The point files follow the district picker, as the table, map and list do.
+function drawDownloads(c) {
+  const shape = c.district && state.geometry[c.layer].features
+    .find((d) => d.properties.id === c.district);
+  $('dl-label').textContent = c.district
+    ? w('dlDistrict', { district: shape ? shape.properties.name : c.district }) : w('dlAll');
+  for (const format of ['geojson', 'csv', 'gpkg']) {
+    $(`dl-${format}`).href = `/api/export${query({ format, district: c.district || undefined })}`;
+  }
 }
 
 function fillDistricts(c) {

@@ -96,7 +96,17 @@ const TEXTS = {
     pointsShown: '{n} Beiträge und {h} Schwerpunkte von {district} auf der Karte.',
     hotspotTip: 'Schwerpunkt: {n} Beiträge',
     showOnMap: 'Beitrag {id} auf der Mitmachkarte',
-    listExtra: 'Eingang: {channel}'
+    listExtra: 'Eingang: {channel}',
+    legendEmpty: 'keine',
+    queueCount_one: '1 Beitrag in „{queue}“.',
+    flagsLine_one: '1 Meldung: {reasons}',
+    bulkDone_one: '1 Beitrag geändert.',
+    evLine_one: '{date} · {channel} · {district} · 1 Beitrag',
+    dlAll: 'Alle veröffentlichten Beiträge herunterladen:',
+    dlDistrict: 'Die veröffentlichten Beiträge von {district} herunterladen:',
+    sort: 'Reihenfolge',
+    sort_oldest: 'älteste zuerst', sort_newest: 'neueste zuerst', sort_updated: 'zuletzt geändert zuerst',
+    sort_flags: 'meiste Meldungen zuerst', sort_supporters: 'meiste Unterstützung zuerst'
   },
   en: {
     title: 'Moderation (staff)',
@@ -178,12 +188,27 @@ const TEXTS = {
     pointsShown: '{n} contributions and {h} hotspots of {district} on the map.',
     hotspotTip: 'Hotspot: {n} contributions',
     showOnMap: 'Contribution {id} on the participation map',
-    listExtra: 'Channel: {channel}'
+    listExtra: 'Channel: {channel}',
+    legendEmpty: 'none',
+    queueCount_one: '1 contribution in “{queue}”.',
+    flagsLine_one: '1 report: {reasons}',
+    bulkDone_one: '1 contribution changed.',
+    evLine_one: '{date} · {channel} · {district} · 1 contribution',
+    dlAll: 'Download every published contribution:',
+    dlDistrict: 'Download the published contributions of {district}:',
+    sort: 'Order',
+    sort_oldest: 'oldest first', sort_newest: 'newest first', sort_updated: 'last changed first',
+    sort_flags: 'most reports first', sort_supporters: 'most support first'
   }
 };
 
+// The orders of GET /api/admin/points?sort=; the first is the server's default.
+const SORTS = ['oldest', 'newest', 'updated', 'flags', 'supporters'];
+
+// A text with its placeholders filled; with n = 1 its singular (key_one) where it has one.
 export function w(key, vars = {}) {
-  const s = TEXTS[currentLang()][key] ?? TEXTS.de[key] ?? key;
+  const one = vars.n === 1 && `${key}_one` in TEXTS.de ? `${key}_one` : key;
+  const s = TEXTS[currentLang()][one] ?? TEXTS.de[one] ?? key;
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
@@ -198,6 +223,7 @@ const state = {
   config: null,
   who: null,          // {name, role} while signed in
   queue: 'pending',
+  sort: 'oldest',
   offset: 0,
   matched: 0,
   events: [],
@@ -360,7 +386,9 @@ function queueItem(f) {
 async function loadQueue(append = false) {
   const q = QUEUES[state.queue];
   if (!append) state.offset = 0;
-  const fc = await getJSON(`/api/admin/points${query({ ...q.params, limit: QUEUE_PAGE, offset: state.offset })}`);
+  const params = { ...q.params, limit: QUEUE_PAGE, offset: state.offset };
+  if (state.sort !== SORTS[0]) params.sort = state.sort;
+  const fc = await getJSON(`/api/admin/points${query(params)}`);
   const list = $('ws-queue');
   if (!append) list.replaceChildren();
   for (const f of fc.features) list.append(queueItem(f));
@@ -666,6 +694,8 @@ function renderTexts() {
   district.replaceChildren(new Option(w('evNoDistrict'), ''),
     ...state.districts.map((d) => new Option(d.name, d.id)));
   district.value = keepD;
+  $('ws-sort').replaceChildren(...SORTS.map((o) => new Option(w(`sort_${o}`), o)));
+  $('ws-sort').value = state.sort;
   if (state.who) {
     $('ws-who').textContent = w('signedIn', { name: state.who.name, role: w(state.who.role) });
     countText();
@@ -688,6 +718,10 @@ export async function startWorkspace(config) {
   $('ws-bulk-hide').addEventListener('click', () => bulk('hidden'));
   $('ws-event-form').addEventListener('submit', createEvent);
   $('ws-queue').addEventListener('keydown', onKey);
+  $('ws-sort').addEventListener('change', () => {
+    state.sort = $('ws-sort').value;
+    loadQueue().catch(failed);
+  });
   for (const radio of document.querySelectorAll('input[name="ws-queue"]')) {
     radio.addEventListener('change', () => {
       state.queue = radio.value;
