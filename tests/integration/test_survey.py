@@ -537,6 +537,20 @@ class TestSurveyTexts(ServerTest):
         t = [t for t in self.queue()['texts'] if t['id'] == tid][0]
         self.assertEqual((t['status'], t['updated']), ('pending', None))
 
+    def test_e_check_finds_a_text_missing_from_the_queue(self):
+        self.assertIn('ok:', self.server.geopart('check').stdout.decode())
+        con = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            rid, = con.execute("SELECT response_id FROM survey_texts ORDER BY id DESC").fetchone()
+            con.execute('DELETE FROM survey_texts WHERE response_id = ?', (rid,))
+            con.commit()
+        finally:
+            con.close()
+        r = self.server.geopart('check', check=False)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn(f'survey texts: response {rid}, question wish: a text answer not in the '
+                      'moderation queue'.encode(), r.stderr + r.stdout)
+
 
 class TestSurveyClosed(ServerTest):
     config = {'survey': SURVEY, 'open_until': '2020-01-01T00:00:00Z'}
