@@ -246,6 +246,17 @@ test('the map links to the questionnaire, in the language of the page', async ()
   await page.context().close();
 });
 
+test('without a questionnaire the map offers no link to one', async () => {
+  const server = await new Server({}).start();
+  servers.push(server);
+  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#period').filter({ hasText: /\S/ }).waitFor(); // the configuration has arrived
+  assert.equal(await page.locator('a[data-i18n="surveyLink"]').isHidden(), true);
+  assert.equal(await page.locator('a[data-i18n="plannerLink"]').isVisible(), true);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
 // POSTs a response as the page does (form token, empty honeypot).
 async function answer(server, answers) {
   const { form_token: token } = await server.get('/api/form');
