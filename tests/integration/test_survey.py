@@ -395,6 +395,7 @@ class TestSurveyTexts(ServerTest):
     def queue(self, query='', headers=None):
         r = self.server.get('/api/admin/survey/texts' + query, headers=headers or self.planner)
         self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.header('Cache-Control'), 'no-store')
         return r.json()
 
     def ids_by_text(self):
@@ -476,6 +477,8 @@ class TestSurveyTexts(ServerTest):
             self.assertEqual(r.status, 200, r)
             self.assertEqual([(t['district'], t['text']) for t in r.json()['texts']['wish']],
                              approved)
+            # no cache keeps what staff read for anyone else
+            self.assertEqual(r.header('Cache-Control'), 'no-store')
         for group in ('ob-0', 'ob-1', 'unknown', 'outside'):
             r = self.server.get(f'/api/survey/results?district={group}', headers=self.planner)
             self.assertEqual([t['text'] for t in r.json()['texts']['wish']],
@@ -550,6 +553,42 @@ class TestSurveyTexts(ServerTest):
         self.assertEqual(r.returncode, 1, r)
         self.assertIn(f'survey texts: response {rid}, question wish: a text answer not in the '
                       'moderation queue'.encode(), r.stderr + r.stdout)
+
+
+class TestTextsStoredBeforeModeration(unittest.TestCase):
+    """Migration 0010 queues the text answers a database already holds."""
+
+    def test_earlier_texts_join_the_queue_pending(self):
+        server = Server(config={'survey': SURVEY})
+        self.addCleanup(server.cleanup)
+        server.start()
+        texts = ['Früher Wunsch eins', 'Früher Wunsch zwei']
+        for answers in ({'relation': ['work'], 'priority': 'housing', 'wish': texts[0]},
+                        {'relation': ['visit'], 'priority': 'retail'},
+                        {'relation': ['live'], 'home': 'ob-2', 'priority': 'climate',
+                         'wish': texts[1]}):
+            r = server.request('POST', '/api/survey/responses', body={
+                'answers': answers, 'form_token': server.form_token()})
+            self.assertEqual(r.status, 201, r)
+        server.stop()
+        # the database as it was before migration 0010 (0009 is empty)
+        con = sqlite3.connect(server.db, timeout=10)
+        try:
+            con.execute('DROP TRIGGER survey_answers_text_queued')
+            con.execute('DROP TABLE survey_texts')
+            con.execute('PRAGMA user_version = 8')
+            con.commit()
+        finally:
+            con.close()
+        again = Server(config={'survey': SURVEY}, workdir=server.dir, db=server.db)
+        again.start()
+        try:
+            staff = token(again, 'Stadtplanung Weber')
+            q = again.get('/api/admin/survey/texts', headers=staff).json()
+            self.assertEqual([(t['text'], t['status'], t['district']) for t in q['texts']],
+                             [(texts[0], 'pending', 'unknown'), (texts[1], 'pending', 'ob-2')])
+        finally:
+            again.stop()
 
 
 class TestSurveyClosed(ServerTest):
