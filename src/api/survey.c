@@ -591,8 +591,6 @@ static int get_responses(gp_http_exchange *x, gp_err *err)
 
 /* ---- /api/admin/survey/texts: moderating free-text answers ------------------------------ */
 
-static const char *const text_statuses[] = { "pending", "approved", "hidden" };
-
 static int text_id(gp_http_exchange *x, int64_t *out, gp_err *err)
 {
 	const char *v = gp_http_arg(x, "id");
@@ -643,7 +641,11 @@ static int put_text(void *ctx, const gp_read_survey_text *t)
 	return gp_buf_status(b);
 }
 
-/* Lists texts of filter f (limit from offset) as {"texts":[…],"numberMatched","numberReturned"}. */
+/*
+ * Lists texts of filter f (limit from offset) as {"texts":[…],"numberMatched",
+ * "numberReturned"}; a group (f->ortsbezirk) the results do not have is
+ * GP_BAD_REQUEST naming `district`.
+ */
 static int list_texts(gp_http_exchange *x, const gp_visibility *vis, const gp_survey *s,
                       const gp_read_survey_text_filter *f, int64_t limit, int64_t offset,
                       gp_err *err)
@@ -654,14 +656,22 @@ static int list_texts(gp_http_exchange *x, const gp_visibility *vis, const gp_su
 	int64_t total = 0;
 	int rc;
 
+	/* The groups, for each text's and for the filter's. */
 	if ((rc = gp_read_survey_results(gp_worker_read(w), s, 1, &res)))
 		return rc;
 	tl.res = res;
+	if (f->ortsbezirk && gp_read_survey_group_find(res, f->ortsbezirk) < 0) {
+		rc = gp_err_set(err, GP_BAD_REQUEST, "district",
+		                "district must be city, an Ortsbezirk id, outside or unknown");
+		goto out;
+	}
+	gp_http_set_private(x);
 	gp_buf_puts(tl.b, "{\"texts\":[");
 	rc = gp_read_survey_texts(gp_worker_read(w), vis, f, limit, offset, put_text, &tl, &total,
 	                          err);
 	gp_buf_printf(tl.b, "],\"numberMatched\":%lld,\"numberReturned\":%d}\n", (long long)total,
 	              tl.n);
+out:
 	gp_read_survey_free(res);
 	return rc ? rc : gp_buf_status(tl.b);
 }
@@ -681,13 +691,10 @@ static int get_texts(gp_http_exchange *x, gp_err *err)
 	    (rc = the_survey(w, &s, err)) || (rc = api_page_params(x, &limit, &offset, err)))
 		return rc;
 	vis = gp_read_visibility(actor.role);
-	for (size_t i = 0; f.status && i < sizeof(text_statuses) / sizeof(text_statuses[0]); i++)
-		known |= !strcmp(f.status, text_statuses[i]);
-	if (f.status && !known)
+	if (f.status && !gp_core_survey_text_status_known(f.status))
 		return gp_err_set(err, GP_BAD_REQUEST, "status",
 		                  "status must be pending, approved or hidden");
 	if (f.question) {
-		known = 0;
 		for (size_t q = 0; q < s->nquestions; q++)
 			known |= s->questions[q].type == GP_SURVEY_TEXT &&
 			         !strcmp(s->questions[q].id, f.question);
@@ -696,19 +703,7 @@ static int get_texts(gp_http_exchange *x, gp_err *err)
 			                  "question must be the id of one of the survey's text questions");
 	}
 	if (f.ortsbezirk && !strcmp(f.ortsbezirk, "city"))
-		f.ortsbezirk = NULL;
-	else if (f.ortsbezirk) {
-		gp_read_survey *res = NULL;
-
-		if ((rc = gp_read_survey_results(gp_worker_read(w), s, 1, &res)))
-			return rc;
-		known = gp_read_survey_group_find(res, f.ortsbezirk) >= 0;
-		gp_read_survey_free(res);
-		if (!known)
-			return gp_err_set(err, GP_BAD_REQUEST, "district",
-			                  "district must be city, an Ortsbezirk id, outside or unknown");
-	}
-	gp_http_set_private(x);
+		f.ortsbezirk = NULL; /* everyone's */
 	return list_texts(x, &vis, s, &f, limit, offset, err);
 }
 
@@ -734,7 +729,6 @@ static int patch_text(gp_http_exchange *x, gp_err *err)
 	if (rc)
 		return rc;
 	vis = gp_read_visibility(actor.role);
-	gp_http_set_private(x);
 	/* The text as it stands now, in the list's shape. */
 	return list_texts(x, &vis, s, &f, 1, 0, err);
 }

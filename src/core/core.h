@@ -276,6 +276,8 @@ int gp_core_survey_submit(gp_worker *w, const gp_survey_input *in, const gp_acto
  */
 int gp_core_survey_text_moderate(gp_worker *w, const gp_actor *actor, int64_t id,
                                  const char *status, int *out_changed, gp_err *err);
+/* Whether status is one a free-text answer can have. Borrows status. */
+int gp_core_survey_text_status_known(const char *status);
 
 /* ---- storage health (health.c) ------------------------------------------- */
 

@@ -477,6 +477,16 @@ out:
 
 /* ---- moderating free text ----------------------------------------------------------- */
 
+int gp_core_survey_text_status_known(const char *status)
+{
+	static const char *const statuses[] = { "pending", "approved", "hidden" };
+
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (!strcmp(status, statuses[i]))
+			return 1;
+	return 0;
+}
+
 typedef struct text_now {
 	char status[16], question[GP_SURVEY_ID_MAX + 1];
 	int found;
@@ -495,20 +505,17 @@ static int on_text_now(void *ctx, const gp_store_survey_text *t)
 int gp_core_survey_text_moderate(gp_worker *w, const gp_actor *actor, int64_t id,
                                  const char *status, int *out_changed, gp_err *err)
 {
-	static const char *const statuses[] = { "pending", "approved", "hidden" };
 	gp_store_survey_text_filter f = { NULL, NULL, NULL, id };
 	text_now tn = { "", "", 0 };
 	char now[GP_TIME_LEN], fields[128];
 	int64_t total;
-	int known = 0, rc;
+	int rc;
 
 	*out_changed = 0;
 	if (actor->role < GP_ROLE_PLANNER)
 		return gp_err_set(err, GP_FORBIDDEN, "Authorization",
 		                  "free-text answers are moderated by staff");
-	for (size_t i = 0; status && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		known |= !strcmp(status, statuses[i]);
-	if (!known)
+	if (!status || !gp_core_survey_text_status_known(status))
 		return gp_err_set(err, GP_INVALID, "status",
 		                  "status must be pending, approved or hidden");
 	gp_time_now(now);
