@@ -5,7 +5,10 @@
  * previews, and a link to the map) and the legal pages /impressum and
  * /datenschutz, filled from the configuration (operator_*, dpo_contact,
  * legal_basis, supervisory_authority, retention_days), or a redirect to
- * imprint_url / privacy_url when the operator has pages of its own.
+ * imprint_url / privacy_url when the operator has pages of its own, and
+ * /leichte-sprache, the map explained in easy German (the city's text from
+ * easy_language_file or the built-in one; German only).  Every page's
+ * header links to /leichte-sprache.
  *
  * Pages carry the web page's Content-Security-Policy and framing headers
  * (gp_http_set_page) and its style sheet.
@@ -22,7 +25,7 @@
 #include "config/config.h"
 #include "http/http.h"
 
-/* GET /p/{id}, /impressum, /datenschutz; ends with a NULL method. */
+/* GET /p/{id}, /impressum, /datenschutz, /leichte-sprache; ends with a NULL method. */
 extern const gp_http_route gp_page_routes[];
 
 /*
@@ -31,5 +34,12 @@ extern const gp_http_route gp_page_routes[];
  * elsewhere).  Returns the number of warnings.  Borrows cfg.
  */
 int gp_page_check_config(const gp_config *cfg);
+
+/*
+ * Checks the text easy_language_file names (when set): readable, UTF-8,
+ * at most 32 KiB, in /leichte-sprache's format (easy.c).  Returns 0, or
+ * GP_INVALID with err naming the fault and its line.  Borrows cfg.
+ */
+int gp_page_check_easy(const gp_config *cfg, gp_err *err);
 
 #endif
