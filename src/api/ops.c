@@ -140,6 +140,8 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	               "\"off_topic\",\"duplicate\",\"other\"]");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
 	gp_buf_printf(b, ",\"cluster_max_zoom\":%d", cfg->cluster_max_zoom);
+	/* Whether the map links to a questionnaire (setting `survey`). */
+	gp_buf_printf(b, ",\"survey\":%s", gp_worker_survey(gp_http_worker(x)) ? "true" : "false");
 	/* The city's extent (its Ortsbezirke, CRS84): a map can frame it and
 	 * ask for the first points before the outlines arrive. */
 	gp_buf_puts(b, ",\"extent\":");

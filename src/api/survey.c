@@ -1,8 +1,9 @@
 /*
  * survey.c — /api/survey: the questionnaire's definition, a citizen's
  * response, its results (suppressed as read/survey.c says; public only
- * when survey_results_public is on) and, for staff, every response as CSV
- * with its codebook.
+ * when survey_results_public is on; for staff with the approved free-text
+ * answers) and, for staff, every response as CSV with its codebook and
+ * the moderation of free-text answers.
  */
 #include <math.h>
 #include <stdio.h>
@@ -130,6 +131,66 @@ static void put_label(gp_buf *b, const char *de, const char *en)
 	gp_buf_putc(b, '}');
 }
 
+/* A text's group among the results' groups: a respondent's Ortsbezirk, outside or unknown. */
+static const char *text_group(const gp_read_survey *res, const char *ortsbezirk)
+{
+	return ortsbezirk && gp_read_survey_group_find(res, ortsbezirk) > 0 ? ortsbezirk : "unknown";
+}
+
+typedef struct approved {
+	gp_buf *b;
+	const gp_read_survey *res;
+	int n;
+} approved;
+
+static int put_approved(void *ctx, const gp_read_survey_text *t)
+{
+	approved *a = ctx;
+
+	gp_buf_printf(a->b, "%s{\"id\":%lld,\"district\":", a->n++ ? "," : "", (long long)t->id);
+	gp_json_put_str(a->b, text_group(a->res, t->ortsbezirk));
+	gp_buf_puts(a->b, ",\"text\":");
+	gp_json_put_str(a->b, t->text);
+	gp_buf_putc(a->b, '}');
+	return gp_buf_status(a->b);
+}
+
+/*
+ * For staff, the member "texts": per text question (by id) its approved
+ * answers, of the one group asked for or of all, oldest first.  Never for
+ * the public.
+ */
+static int results_texts(gp_http_exchange *x, const gp_visibility *vis, const gp_survey *s,
+                         const gp_read_survey *res, const char *district, gp_err *err)
+{
+	gp_buf *b = gp_http_out(x);
+	int first = 1;
+
+	gp_buf_puts(b, ",\"texts\":{");
+	for (size_t q = 0; q < s->nquestions; q++) {
+		gp_read_survey_text_filter f = { "approved", s->questions[q].id,
+			                         district && strcmp(district, "city") ? district : NULL,
+			                         0 };
+		approved a = { b, res, 0 };
+		int64_t total;
+		int rc;
+
+		if (s->questions[q].type != GP_SURVEY_TEXT)
+			continue;
+		if (!first)
+			gp_buf_putc(b, ',');
+		first = 0;
+		gp_json_put_str(b, s->questions[q].id);
+		gp_buf_puts(b, ":[");
+		if ((rc = gp_read_survey_texts(gp_worker_read(gp_http_worker(x)), vis, &f,
+		                               INT64_MAX / 2, 0, put_approved, &a, &total, err)))
+			return rc;
+		gp_buf_putc(b, ']');
+	}
+	gp_buf_putc(b, '}');
+	return gp_buf_status(b);
+}
+
 static void results_json(gp_buf *b, const gp_survey *s, const gp_read_survey *res, size_t g0,
                          size_t g1, int min_cell)
 {
@@ -191,7 +252,7 @@ static void results_json(gp_buf *b, const gp_survey *s, const gp_read_survey *re
 		}
 		gp_buf_puts(b, "]}");
 	}
-	gp_buf_puts(b, "]}\n");
+	gp_buf_putc(b, ']');
 }
 
 static void csv_row(gp_buf *b, const gp_survey_question *qq, const gp_read_survey *res, size_t g,
@@ -259,6 +320,7 @@ static int get_results(gp_http_exchange *x, gp_err *err)
 	const char *district = gp_http_param(x, "district");
 	const gp_survey *s = NULL;
 	gp_read_survey *res = NULL;
+	gp_visibility vis;
 	gp_actor actor;
 	size_t g0, g1;
 	int csv, rc;
@@ -268,6 +330,7 @@ static int get_results(gp_http_exchange *x, gp_err *err)
 	                    &actor, err)) ||
 	    (rc = format_param(x, "json", "csv", &csv, err)))
 		return rc;
+	vis = gp_read_visibility(actor.role);
 	if ((rc = gp_read_survey_results(gp_worker_read(w), s, cfg->survey_min_cell, &res)))
 		return rc;
 	g0 = 0;
@@ -292,6 +355,10 @@ static int get_results(gp_http_exchange *x, gp_err *err)
 		gp_http_add_header(x, "Content-Disposition", disposition);
 	} else {
 		results_json(gp_http_out(x), s, res, g0, g1, cfg->survey_min_cell);
+		/* Free text only for staff, and only what they approved. */
+		if (vis.staff && (rc = results_texts(x, &vis, s, res, district, err)))
+			goto out;
+		gp_buf_puts(gp_http_out(x), "}\n");
 		gp_http_set_type(x, GP_JSON_TYPE);
 	}
 	rc = gp_buf_status(gp_http_out(x));
@@ -522,10 +589,157 @@ static int get_responses(gp_http_exchange *x, gp_err *err)
 	return gp_http_stream_flush(x);
 }
 
+/* ---- /api/admin/survey/texts: moderating free-text answers ------------------------------ */
+
+static int text_id(gp_http_exchange *x, int64_t *out, gp_err *err)
+{
+	const char *v = gp_http_arg(x, "id");
+
+	if (!v || v[0] == '+' || v[0] == '-' || gp_parse_i64(out, v, 1, INT64_MAX))
+		return gp_err_set(err, GP_NOT_FOUND, "id", "no free-text answer \"%.40s\"",
+		                  v ? v : "");
+	return 0;
+}
+
+typedef struct text_list {
+	gp_buf *b;
+	const gp_survey *s;
+	const gp_read_survey *res;
+	int n;
+} text_list;
+
+static int put_text(void *ctx, const gp_read_survey_text *t)
+{
+	text_list *tl = ctx;
+	gp_buf *b = tl->b;
+	const gp_survey_question *qq = NULL;
+
+	for (size_t q = 0; q < tl->s->nquestions; q++)
+		if (!strcmp(tl->s->questions[q].id, t->question))
+			qq = &tl->s->questions[q];
+	gp_buf_printf(b, "%s{\"id\":%lld,\"question\":", tl->n++ ? "," : "", (long long)t->id);
+	gp_json_put_str(b, t->question);
+	gp_buf_puts(b, ",\"question_text\":");
+	if (qq)
+		put_label(b, qq->text.de, qq->text.en);
+	else
+		gp_buf_puts(b, "null"); /* a question the survey no longer asks */
+	gp_buf_puts(b, ",\"status\":");
+	gp_json_put_str(b, t->status);
+	gp_buf_puts(b, ",\"district\":");
+	gp_json_put_str(b, text_group(tl->res, t->ortsbezirk));
+	gp_buf_puts(b, ",\"district_name\":");
+	gp_json_put_str(b, gp_read_survey_group_name(
+		tl->res, (size_t)gp_read_survey_group_find(tl->res, text_group(tl->res, t->ortsbezirk))));
+	gp_buf_puts(b, ",\"day\":");
+	gp_json_put_str(b, t->day);
+	gp_buf_puts(b, ",\"text\":");
+	gp_json_put_str(b, t->text);
+	gp_buf_puts(b, ",\"updated\":");
+	gp_json_put_str_or_null(b, t->updated);
+	gp_buf_putc(b, '}');
+	return gp_buf_status(b);
+}
+
+/*
+ * Lists texts of filter f (limit from offset) as {"texts":[…],"numberMatched",
+ * "numberReturned"}; a group (f->ortsbezirk) the results do not have is
+ * GP_BAD_REQUEST naming `district`.
+ */
+static int list_texts(gp_http_exchange *x, const gp_visibility *vis, const gp_survey *s,
+                      const gp_read_survey_text_filter *f, int64_t limit, int64_t offset,
+                      gp_err *err)
+{
+	gp_worker *w = gp_http_worker(x);
+	gp_read_survey *res = NULL;
+	text_list tl = { gp_http_out(x), s, NULL, 0 };
+	int64_t total = 0;
+	int rc;
+
+	/* The groups, for each text's and for the filter's. */
+	if ((rc = gp_read_survey_results(gp_worker_read(w), s, 1, &res)))
+		return rc;
+	tl.res = res;
+	if (f->ortsbezirk && gp_read_survey_group_find(res, f->ortsbezirk) < 0) {
+		rc = gp_err_set(err, GP_BAD_REQUEST, "district",
+		                "district must be city, an Ortsbezirk id, outside or unknown");
+		goto out;
+	}
+	gp_http_set_private(x);
+	gp_buf_puts(tl.b, "{\"texts\":[");
+	rc = gp_read_survey_texts(gp_worker_read(w), vis, f, limit, offset, put_text, &tl, &total,
+	                          err);
+	gp_buf_printf(tl.b, "],\"numberMatched\":%lld,\"numberReturned\":%d}\n", (long long)total,
+	              tl.n);
+out:
+	gp_read_survey_free(res);
+	return rc ? rc : gp_buf_status(tl.b);
+}
+
+static int get_texts(gp_http_exchange *x, gp_err *err)
+{
+	gp_worker *w = gp_http_worker(x);
+	const gp_survey *s = NULL;
+	gp_read_survey_text_filter f = { gp_http_param(x, "status"), gp_http_param(x, "question"),
+		                         gp_http_param(x, "district"), 0 };
+	int64_t limit = API_LIMIT_DEFAULT, offset = 0;
+	gp_visibility vis;
+	gp_actor actor;
+	int known = 0, rc;
+
+	if ((rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
+	    (rc = the_survey(w, &s, err)) || (rc = api_page_params(x, &limit, &offset, err)))
+		return rc;
+	vis = gp_read_visibility(actor.role);
+	if (f.status && !gp_core_survey_text_status_known(f.status))
+		return gp_err_set(err, GP_BAD_REQUEST, "status",
+		                  "status must be pending, approved or hidden");
+	if (f.question) {
+		for (size_t q = 0; q < s->nquestions; q++)
+			known |= s->questions[q].type == GP_SURVEY_TEXT &&
+			         !strcmp(s->questions[q].id, f.question);
+		if (!known)
+			return gp_err_set(err, GP_BAD_REQUEST, "question",
+			                  "question must be the id of one of the survey's text questions");
+	}
+	if (f.ortsbezirk && !strcmp(f.ortsbezirk, "city"))
+		f.ortsbezirk = NULL; /* everyone's */
+	return list_texts(x, &vis, s, &f, limit, offset, err);
+}
+
+static int patch_text(gp_http_exchange *x, gp_err *err)
+{
+	gp_worker *w = gp_http_worker(x);
+	const gp_survey *s = NULL;
+	char *status[1] = { NULL };
+	int present[1];
+	gp_visibility vis;
+	gp_read_survey_text_filter f = { NULL, NULL, NULL, 0 };
+	gp_actor actor;
+	size_t len;
+	const char *body = gp_http_body(x, &len);
+	int changed, rc;
+
+	if ((rc = text_id(x, &f.id, err)) || (rc = api_actor(x, w, GP_ROLE_PLANNER, &actor, err)) ||
+	    (rc = the_survey(w, &s, err)) ||
+	    (rc = gp_json_object_strings(status, present, 1, "status", body, len, err)))
+		return rc;
+	rc = gp_core_survey_text_moderate(w, &actor, f.id, status[0], &changed, err);
+	free(status[0]);
+	if (rc)
+		return rc;
+	vis = gp_read_visibility(actor.role);
+	/* The text as it stands now, in the list's shape. */
+	return list_texts(x, &vis, s, &f, 1, 0, err);
+}
+
 const gp_http_route gp_api_survey_routes[] = {
 	{ "GET", "/api/survey", get_survey, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "POST", "/api/survey/responses", post_response, NULL, GP_HTTP_JSON_BODY, GP_API_BODY_MAX },
 	{ "GET", "/api/survey/results", get_results, "district format", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/survey/responses", get_responses, "format", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/admin/survey/texts", get_texts, "status question district limit offset",
+	  GP_HTTP_NO_BODY, 0 },
+	{ "PATCH", "/api/admin/survey/texts/{id}", patch_text, NULL, GP_HTTP_JSON_BODY, 1024 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

@@ -266,6 +266,18 @@ const gp_survey *gp_worker_survey(const gp_worker *w);
  */
 int gp_core_survey_submit(gp_worker *w, const gp_survey_input *in, const gp_actor *actor,
                           int64_t *out_id, int *out_discarded, gp_err *err);
+/*
+ * Moderates free-text answer `id` (staff only): status "pending",
+ * "approved" (shown with the staff's results) or "hidden"; a change is
+ * recorded in the moderation log with the actor, the text's id and
+ * question and the statuses, never its words.  GP_INVALID naming `status`
+ * for another status, GP_NOT_FOUND naming `id` for no such text;
+ * *out_changed tells whether the status changed.  Borrows everything.
+ */
+int gp_core_survey_text_moderate(gp_worker *w, const gp_actor *actor, int64_t id,
+                                 const char *status, int *out_changed, gp_err *err);
+/* Whether status is one a free-text answer can have. Borrows status. */
+int gp_core_survey_text_status_known(const char *status);
 
 /* ---- storage health (health.c) ------------------------------------------- */
 

@@ -8,6 +8,7 @@
  *
  * Nothing about the respondent is stored but the day and the Ortsbezirk
  * they chose; repeated responses are recognised in memory only (guard/).
+ * Free-text answers wait for staff's moderation, as comments do.
  */
 #include <math.h>
 #include <stdio.h>
@@ -472,4 +473,68 @@ out:
 	free(j.ids);
 	free(j.value);
 	return rc;
+}
+
+/* ---- moderating free text ----------------------------------------------------------- */
+
+int gp_core_survey_text_status_known(const char *status)
+{
+	static const char *const statuses[] = { "pending", "approved", "hidden" };
+
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (!strcmp(status, statuses[i]))
+			return 1;
+	return 0;
+}
+
+typedef struct text_now {
+	char status[16], question[GP_SURVEY_ID_MAX + 1];
+	int found;
+} text_now;
+
+static int on_text_now(void *ctx, const gp_store_survey_text *t)
+{
+	text_now *tn = ctx;
+
+	gp_strlcpy(tn->status, t->status, sizeof(tn->status));
+	gp_strlcpy(tn->question, t->question, sizeof(tn->question));
+	tn->found = 1;
+	return 0;
+}
+
+int gp_core_survey_text_moderate(gp_worker *w, const gp_actor *actor, int64_t id,
+                                 const char *status, int *out_changed, gp_err *err)
+{
+	gp_store_survey_text_filter f = { NULL, NULL, NULL, id };
+	text_now tn = { "", "", 0 };
+	char now[GP_TIME_LEN], fields[128];
+	int64_t total;
+	int rc;
+
+	*out_changed = 0;
+	if (actor->role < GP_ROLE_PLANNER)
+		return gp_err_set(err, GP_FORBIDDEN, "Authorization",
+		                  "free-text answers are moderated by staff");
+	if (!status || !gp_core_survey_text_status_known(status))
+		return gp_err_set(err, GP_INVALID, "status",
+		                  "status must be pending, approved or hidden");
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return rc;
+	/* Read and changed under the write lock, so the log's "from" is true. */
+	if ((rc = gp_store_survey_texts(w->store, &f, 1, 0, on_text_now, &tn, &total)))
+		goto out;
+	if (!tn.found) {
+		rc = gp_err_set(err, GP_NOT_FOUND, "id", "no free-text answer %lld", (long long)id);
+		goto out;
+	}
+	if (!strcmp(tn.status, status))
+		goto out; /* nothing to do, nothing to log */
+	snprintf(fields, sizeof(fields), "survey text %lld (%s): status: %s → %s", (long long)id,
+	         tn.question, tn.status, status);
+	if (!(rc = gp_store_survey_text_set(w->store, id, status, now)))
+		rc = gp_store_log_add(w->store, now, actor->name, "update", 0, fields, 1);
+	*out_changed = !rc;
+out:
+	return gp_core_write_end(w, rc);
 }

@@ -20,7 +20,8 @@
  *   - counts without scans: numberMatched, district counts, statistics,
  *     extents;
  *   - the questionnaire's results, with every count that could identify a
- *     small group withheld (survey.c), and its responses for staff;
+ *     small group withheld (survey.c), and its responses and moderated
+ *     free-text answers for staff;
  *   - what is cached across requests: district outlines per boundary
  *     version and CRS (and simplified per map zoom), and for hotspots a table of the index's points and
  *     the default answer per index generation.
@@ -632,5 +633,29 @@ typedef int (*gp_read_survey_row_cb)(void *ctx, const gp_read_survey_row *row);
  */
 int gp_read_survey_responses(gp_read *r, const gp_visibility *vis, gp_read_survey_row_cb cb,
                              void *ctx, gp_err *err);
+
+/*
+ * A free-text answer for staff, with where its moderation stands: status
+ * "pending", "approved" or "hidden"; ortsbezirk the respondent's (NULL: not
+ * said); updated NULL while never moderated.
+ */
+typedef struct gp_read_survey_text {
+	int64_t id;
+	const char *question, *status, *ortsbezirk, *day, *text, *updated;
+} gp_read_survey_text;
+typedef int (*gp_read_survey_text_cb)(void *ctx, const gp_read_survey_text *t);
+/* NULL members match any; ortsbezirk "unknown" matches those who did not say. */
+typedef struct gp_read_survey_text_filter {
+	const char *status, *question, *ortsbezirk;
+	int64_t id; /* 0: any */
+} gp_read_survey_text_filter;
+/*
+ * The free-text answers that match f, oldest first, limit from offset,
+ * and how many match (*out_total), for staff only (GP_FORBIDDEN otherwise:
+ * free text is never public).  Strings borrowed for the callback.
+ */
+int gp_read_survey_texts(gp_read *r, const gp_visibility *vis,
+                         const gp_read_survey_text_filter *f, int64_t limit, int64_t offset,
+                         gp_read_survey_text_cb cb, void *ctx, int64_t *out_total, gp_err *err);
 
 #endif

@@ -393,3 +393,40 @@ int gp_read_survey_responses(gp_read *r, const gp_visibility *vis, gp_read_surve
 	gp_store_read_end(r->store);
 	return rc;
 }
+
+/* ---- free-text answers, for staff --------------------------------------------------- */
+
+typedef struct text_ctx {
+	gp_read_survey_text_cb cb;
+	void *ctx;
+} text_ctx;
+
+static int on_text(void *ctx, const gp_store_survey_text *t)
+{
+	text_ctx *tc = ctx;
+	gp_read_survey_text out = { t->id,  t->question, t->status, t->ortsbezirk,
+		                    t->day, t->text,     t->updated };
+
+	return tc->cb(tc->ctx, &out);
+}
+
+int gp_read_survey_texts(gp_read *r, const gp_visibility *vis,
+                         const gp_read_survey_text_filter *f, int64_t limit, int64_t offset,
+                         gp_read_survey_text_cb cb, void *ctx, int64_t *out_total, gp_err *err)
+{
+	text_ctx tc = { cb, ctx };
+	gp_store_survey_text_filter sf = { f->status, f->question, f->ortsbezirk, f->id };
+	int rc;
+
+	*out_total = 0;
+	if (!vis->staff)
+		return gp_err_set(err, GP_FORBIDDEN, "Authorization",
+		                  "free-text answers are for staff only");
+	if (sf.ortsbezirk && !strcmp(sf.ortsbezirk, "unknown"))
+		sf.ortsbezirk = "";
+	if ((rc = gp_store_read_begin(r->store)))
+		return rc;
+	rc = gp_store_survey_texts(r->store, &sf, limit, offset, on_text, &tc, out_total);
+	gp_store_read_end(r->store);
+	return rc;
+}

@@ -2,7 +2,8 @@
  * check.c — integrity checks for `geopart check`: SQLite's own page-level
  * check, foreign keys, the spatial index against the table, and the
  * invariants the schema cannot state (coordinates agree with the geometry,
- * the counts triggers keep agree with the rows, the questionnaire's too).
+ * the counts triggers keep agree with the rows, the questionnaire's too,
+ * and its free-text answers are each in the moderation queue once).
  *
  * Every probe only reads, so a check runs on a read-only connection and
  * leaves the file as it found it (a backup copy stays byte for byte the
@@ -117,6 +118,16 @@ static const probe probes[] = {
 	  " FROM (SELECT * FROM re EXCEPT SELECT * FROM kept"
 	  "  UNION SELECT * FROM kept EXCEPT SELECT * FROM re) d LIMIT 20", NULL,
 	  "survey counts" },
+	/* Every free-text answer in the moderation queue once (0010_survey_texts.sql). */
+	{ "SELECT 'response ' || a.response_id || ', question ' || a.question || ': a text answer"
+	  " not in the moderation queue' FROM survey_answers a WHERE a.text IS NOT NULL"
+	  " AND NOT EXISTS (SELECT 1 FROM survey_texts t WHERE t.response_id = a.response_id"
+	  " AND t.question = a.question)"
+	  " UNION ALL SELECT 'text ' || t.id || ': no text answer of response ' || t.response_id"
+	  " || ' to ' || t.question FROM survey_texts t WHERE NOT EXISTS (SELECT 1"
+	  " FROM survey_answers a WHERE a.response_id = t.response_id AND a.question = t.question"
+	  " AND a.text IS NOT NULL) LIMIT 20", NULL,
+	  "survey texts" },
 };
 
 int gp_store_check(gp_store *s, gp_store_report_cb report, void *ctx)

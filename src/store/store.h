@@ -652,4 +652,32 @@ typedef int (*gp_store_survey_answer_cb)(void *ctx, const gp_store_survey_row *r
 /* Every response's answers, by response id; borrowed for the callback. */
 int gp_store_survey_answers(gp_store *s, gp_store_survey_answer_cb cb, void *ctx);
 
+/*
+ * A free-text answer and where its moderation stands (0010_survey_texts.sql):
+ * status "pending", "approved" or "hidden"; ortsbezirk the respondent's
+ * (NULL: not said); updated NULL while never moderated.
+ */
+typedef struct gp_store_survey_text {
+	int64_t id;
+	const char *question, *status, *ortsbezirk, *day, *text, *updated;
+} gp_store_survey_text;
+typedef int (*gp_store_survey_text_cb)(void *ctx, const gp_store_survey_text *t);
+/*
+ * Which texts gp_store_survey_texts lists: NULL members match any; an
+ * ortsbezirk of "" matches respondents who did not say.
+ */
+typedef struct gp_store_survey_text_filter {
+	const char *status, *question, *ortsbezirk;
+	int64_t id; /* 0: any */
+} gp_store_survey_text_filter;
+/*
+ * The texts that match f, oldest first, limit from offset; *out_total is
+ * how many match.  Strings borrowed for the callback.
+ */
+int gp_store_survey_texts(gp_store *s, const gp_store_survey_text_filter *f, int64_t limit,
+                          int64_t offset, gp_store_survey_text_cb cb, void *ctx,
+                          int64_t *out_total);
+/* Sets a text's status (inside a write transaction); GP_NOT_FOUND for no text. */
+int gp_store_survey_text_set(gp_store *s, int64_t id, const char *status, const char *now);
+
 #endif

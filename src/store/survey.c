@@ -4,7 +4,8 @@
  * are made of.
  *
  * Nothing here knows who answered: a response row holds its day and the
- * Ortsbezirk its respondent chose.  Results read the counts the triggers
+ * Ortsbezirk its respondent chose.  Free-text answers carry where their
+ * moderation stands (0010_survey_texts.sql; a trigger queues each one).  Results read the counts the triggers
  * of 0006_survey.sql keep, never the answers.  Nothing here decides what the public
  * may see of the counts (read/survey.c suppresses small ones).
  */
@@ -181,4 +182,85 @@ int gp_store_survey_answers(gp_store *s, gp_store_survey_answer_cb cb, void *ctx
 		rc = STORE_FAIL(s, src);
 	sqlite3_reset(st);
 	return rc;
+}
+
+/* The filter's members bound as ?1 … ?4 of the text queries below. */
+#define TEXT_WHERE                                                                           \
+	" WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.question = ?2)"            \
+	" AND (?3 IS NULL OR (?3 = '' AND r.ortsbezirk IS NULL) OR r.ortsbezirk = ?3)"       \
+	" AND (?4 = 0 OR t.id = ?4)"
+
+static void bind_text_filter(sqlite3_stmt *st, const gp_store_survey_text_filter *f)
+{
+	bind_text_or_null(st, 1, f->status);
+	bind_text_or_null(st, 2, f->question);
+	bind_text_or_null(st, 3, f->ortsbezirk);
+	sqlite3_bind_int64(st, 4, f->id);
+}
+
+int gp_store_survey_texts(gp_store *s, const gp_store_survey_text_filter *f, int64_t limit,
+                          int64_t offset, gp_store_survey_text_cb cb, void *ctx,
+                          int64_t *out_total)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "SELECT count(*) FROM survey_texts t"
+	                                    " JOIN survey_responses r ON r.id = t.response_id"
+	                                    TEXT_WHERE);
+	int rc = 0, src;
+
+	if (!st)
+		return GP_EFAULT;
+	bind_text_filter(st, f);
+	src = sqlite3_step(st);
+	*out_total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (src != SQLITE_ROW)
+		return STORE_FAIL(s, src);
+	st = gp_store_stmt(s, "SELECT t.id, t.question, t.status, r.ortsbezirk, r.day, a.text,"
+	                      " t.updated FROM survey_texts t"
+	                      " JOIN survey_responses r ON r.id = t.response_id"
+	                      " JOIN survey_answers a ON a.response_id = t.response_id"
+	                      "  AND a.question = t.question AND a.text IS NOT NULL"
+	                      TEXT_WHERE " ORDER BY t.id LIMIT ?5 OFFSET ?6");
+	if (!st)
+		return GP_EFAULT;
+	bind_text_filter(st, f);
+	sqlite3_bind_int64(st, 5, limit);
+	sqlite3_bind_int64(st, 6, offset);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		gp_store_survey_text t = {
+			sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 4),
+			(const char *)sqlite3_column_text(st, 5),
+			(const char *)sqlite3_column_text(st, 6),
+		};
+		if ((rc = cb(ctx, &t)))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = STORE_FAIL(s, src);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int gp_store_survey_text_set(gp_store *s, int64_t id, const char *status, const char *now)
+{
+	sqlite3_stmt *st = gp_store_stmt(
+		s, "UPDATE survey_texts SET status = ?2, updated = ?3 WHERE id = ?1");
+	int src;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return STORE_FAIL(s, src);
+	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }

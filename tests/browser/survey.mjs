@@ -246,6 +246,17 @@ test('the map links to the questionnaire, in the language of the page', async ()
   await page.context().close();
 });
 
+test('without a questionnaire the map offers no link to one', async () => {
+  const server = await new Server({}).start();
+  servers.push(server);
+  const page = await openPage(browser, `${server.url}/`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#period').filter({ hasText: /\S/ }).waitFor(); // the configuration has arrived
+  assert.equal(await page.locator('a[data-i18n="surveyLink"]').isHidden(), true);
+  assert.equal(await page.locator('a[data-i18n="plannerLink"]').isVisible(), true);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
 // POSTs a response as the page does (form token, empty honeypot).
 async function answer(server, answers) {
   const { form_token: token } = await server.get('/api/form');
@@ -308,7 +319,112 @@ test('results that are not public say so', async () => {
   const page = await openPage(browser, `${server.url}/umfrage-ergebnisse`, { viewport: { width: 1280, height: 900 } });
   await page.locator('#status', { hasText: 'nicht öffentlich' }).waitFor();
   assert.ok(await page.locator('#controls').isHidden());
+  assert.ok(await page.locator('#staff').isHidden());
+  // planners are shown where to sign in
+  assert.match(await page.locator('#signin-link').getAttribute('href'), /^\/?planner\.html$/);
+  assert.ok(await page.locator('#signin-link').isVisible());
   assert.deepEqual(await axe(page), []);
   await assertClean(page, assert);
   await page.context().close();
+});
+
+test('staff: signed in on the planner page, results that are not public, free texts moderated by keyboard', async () => {
+  const server = await serve({ survey_results_public: 'off', survey_min_cell: '5' });
+  const secret = server.token('Stadtplanung Becker', 'planner');
+  const staff = { Authorization: `Bearer ${secret}` };
+  const sent = [
+    ['ob-0', 'Mehr Bäume in der Fackelstraße'],
+    ['ob-1', 'Ein Kino am Stiftsplatz\nund längere Öffnungszeiten'],
+    ['ob-0', '<b>Radwege</b> bitte'],
+    ['ob-0', 'Sitzbänke am Bahnhof']
+  ];
+  for (const [home, wish] of sent) await answer(server, { relation: ['live'], home, priority: 'housing', wish });
+  for (let i = 0; i < 4; i++) await answer(server, { relation: ['live'], home: 'ob-0', priority: 'climate' });
+
+  // sign in where planners do, then follow the planner page's link
+  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
+  await page.locator('#ws-token').focus();
+  await page.keyboard.type(secret);
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-who').getByText('Angemeldet als Stadtplanung Becker').waitFor();
+  await page.getByRole('link', { name: 'Ergebnisse der Umfrage' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.body.dataset.queue === 'ready');
+  assert.match(await page.locator('#staff-who').textContent(), /Angemeldet als Stadtplanung Becker/);
+  // the results, although not public: 8 respondents, priority 4 × housing, 4 × climate
+  assert.equal(await page.locator('#respondents').textContent(), '8 Personen haben geantwortet.');
+  assert.deepEqual(await page.locator('#chart-priority svg .bar-value').allTextContents(),
+    ['unter 5', '0', '0', 'unter 5', '0', '0', '0']);
+  assert.match(await page.locator('#staff-note').textContent(), /unter 5/);
+  assert.equal(await page.locator('#texts-wish').textContent(), 'Noch keine freigegebenen Antworten in dieser Gruppe.');
+  assert.equal(await page.locator('#queue-count').textContent(), '4 Texte (Offen) in dieser Gruppe.');
+  assert.equal(await page.locator('#queue-link').textContent(), 'Freitexte moderieren (4 offen)');
+  const queued = await page.locator('#queue-list .free-text').allTextContents();
+  assert.deepEqual(queued, sent.map(([, t]) => t), 'markup stays text');
+  assert.equal(await page.locator('#queue-list b').count(), 0);
+  assert.deepEqual(await axe(page), []);
+  await screenshot(page, 'survey-results-staff');
+
+  // keyboard alone: approve the first, hide the next one, where the focus went
+  const ids = await page.locator('#queue-list .queue-item').evaluateAll((els) => els.map((e) => e.dataset.id));
+  await tabTo(page, `#queue-list [data-id="${ids[0]}"] button[data-status="approved"]`);
+  await page.keyboard.press('Enter');
+  await page.locator('#queue-message', { hasText: 'Text freigegeben.' }).waitFor();
+  await page.waitForFunction((id) => document.activeElement?.closest('.queue-item')?.dataset.id === id, ids[1]);
+  await page.keyboard.press('Tab'); // from its "Freigeben" to its "Ausblenden"
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.status), 'hidden');
+  await page.keyboard.press('Space');
+  await page.locator('#queue-message', { hasText: 'Text ausgeblendet.' }).waitFor();
+  await page.locator('#queue-count', { hasText: '2 Texte (Offen)' }).waitFor();
+  assert.equal(await page.locator('#queue-link').textContent(), 'Freitexte moderieren (2 offen)');
+  // the approved text appears under its question, with its Ortsbezirk
+  assert.deepEqual(await page.locator('#texts-wish li .free-text').allTextContents(), [sent[0][1]]);
+  assert.deepEqual(await page.locator('#texts-wish li .question-help').allTextContents(), ['Innenstadt']);
+  assert.deepEqual(await axe(page), []);
+
+  // what the server keeps: the statuses, and the log names who did it
+  const list = await (await fetch(`${server.url}/api/admin/survey/texts?limit=10`, { headers: staff })).json();
+  assert.deepEqual(list.texts.map((t) => [t.text, t.status]),
+    [[sent[0][1], 'approved'], [sent[1][1], 'hidden'], [sent[2][1], 'pending'], [sent[3][1], 'pending']]);
+  const log = await (await fetch(`${server.url}/api/admin/log`, { headers: staff })).json();
+  assert.deepEqual(log.entries.slice(0, 2).map((e) => [e.actor, e.fields]), [
+    ['Stadtplanung Becker', `survey text ${ids[1]} (wish): status: pending → hidden`],
+    ['Stadtplanung Becker', `survey text ${ids[0]} (wish): status: pending → approved`]]);
+
+  // per Ortsbezirk: Einsiedlerhof (ob-1) has no approved text; its hidden one is in the hidden list
+  await page.locator('#district').selectOption('ob-1');
+  await page.locator('#texts-wish', { hasText: 'Noch keine freigegebenen' }).waitFor();
+  await page.locator('#queue-count', { hasText: 'Keine Texte (Offen)' }).waitFor();
+  await page.locator('#queue-status').selectOption('hidden');
+  await page.locator('#queue-count', { hasText: '1 Texte (Ausgeblendet)' }).waitFor();
+  assert.deepEqual(await page.locator('#queue-list button').allTextContents(), ['Freigeben', 'Wieder offen']);
+  assert.deepEqual(await axe(page), []);
+
+  // the raw responses keep every text; the download goes with the session
+  const csv = await page.context().request.get(`${server.url}/api/admin/survey/responses?format=csv`);
+  assert.equal(csv.status(), 200);
+  const body = await csv.text();
+  for (const [, t] of sent) assert.ok(body.includes(t.split('\n')[0]), t);
+  assert.equal(await page.locator('#responses-csv').getAttribute('href'), '/api/admin/survey/responses?format=csv');
+
+  // in English
+  await page.locator('#lang').click();
+  await page.locator('#queue-title', { hasText: 'Moderate free texts' }).waitFor();
+  assert.deepEqual(await page.locator('#queue-list button').allTextContents(), ['Approve', 'Back to pending']);
+  assert.deepEqual(await axe(page), []);
+  await assertClean(page, assert);
+  await page.context().close();
+
+  // on a phone, signed in: no sideways scrolling
+  const phone = await openPage(browser, `${server.url}/planner.html`,
+    { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  await phone.waitForFunction(() => document.body.dataset.workspace === 'ready');
+  await phone.locator('#ws-token').fill(secret);
+  await phone.keyboard.press('Enter');
+  await phone.locator('#ws-who').getByText('Angemeldet als').waitFor();
+  await phone.goto(`${server.url}/umfrage-ergebnisse`);
+  await phone.waitForFunction(() => document.body.dataset.queue === 'ready');
+  assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));
+  await phone.context().close();
 });

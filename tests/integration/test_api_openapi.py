@@ -403,6 +403,26 @@ class TestApiOpenApi(ServerTest):
         self.assertProblem(r, 404)
         r = keep('/admin/log', 'get', s.get('/api/admin/log?limit=5', headers=self.admin))
         self.assertEqual([e['action'] for e in r.json()['entries'][:2]], ['delete', 'update'])
+        # a questionnaire's free text: the queue, moderation, the staff's results
+        r = keep('/survey/responses', 'post', s.request('POST', '/api/survey/responses', body={
+            'answers': {'relation': ['work'], 'priority': 'housing', 'wish': 'OpenAPI-Wunsch'},
+            'form_token': s.form_token(), 'website': ''}))
+        self.assertEqual(r.status, 201, r)
+        r = keep('/admin/survey/texts', 'get',
+                 s.get('/api/admin/survey/texts?status=pending', headers=self.admin))
+        tid = [t['id'] for t in r.json()['texts'] if t['text'] == 'OpenAPI-Wunsch'][0]
+        r = keep('/admin/survey/texts/{id}', 'patch', s.request(
+            'PATCH', f'/api/admin/survey/texts/{tid}', headers=self.admin,
+            body={'status': 'approved'}))
+        self.assertEqual(r.json()['texts'][0]['status'], 'approved')
+        self.assertProblem(keep('/admin/survey/texts/{id}', 'patch', s.request(
+            'PATCH', f'/api/admin/survey/texts/{tid}', headers=self.admin,
+            body={'status': 'published'})), 422, field='status')
+        self.assertProblem(keep('/admin/survey/texts/{id}', 'patch', s.request(
+            'PATCH', '/api/admin/survey/texts/999999', headers=self.admin,
+            body={'status': 'hidden'})), 404, field='id')
+        r = keep('/survey/results', 'get', s.get('/api/survey/results', headers=self.admin))
+        self.assertIn('OpenAPI-Wunsch', [t['text'] for t in r.json()['texts']['wish']])
         # parameters out of range, unknown resources
         for path, url, field in (('/clusters', '/api/clusters?zoom=99', 'zoom'),
                                  ('/hotspots', '/api/hotspots?eps=0', 'eps'),

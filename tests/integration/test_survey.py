@@ -324,6 +324,11 @@ class TestSurveyRules(ServerTest):
         self.assertEqual(self.server.get('/api/survey/results').status, 401)
         staff = token(self.server, 'rules-planner')
         self.assertEqual(self.server.get('/api/survey/results', headers=staff).status, 200)
+        # a planner signed in through the browser reads them with the cookie alone
+        jar, _ = session(self.server, staff)
+        r = self.server.get('/api/survey/results', headers=jar)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()['texts'], {'wish': []})
 
     def test_same_answers_twice_are_stored_once(self):
         body = {'answers': {'relation': ['work'], 'priority': 'mobility', 'wish': 'einmal'},
@@ -337,6 +342,253 @@ class TestSurveyRules(ServerTest):
         self.assertEqual(self.server.request('POST', '/api/survey/responses', body=body).status,
                          201)
         self.assertEqual(responses_stored(self.server), before + 2)
+
+
+def session(server, secret_header):
+    """Signs in with a token through POST /api/session; the cookie header and the Origin."""
+    origin = f'http://127.0.0.1:{server.port}'
+    r = server.request('POST', '/api/session', headers={'Origin': origin},
+                       body={'token': secret_header['Authorization'].split(' ', 1)[1]})
+    assert r.status == 201, r
+    for part in (r.header('Set-Cookie') or '').split(';'):
+        k, _, v = part.strip().partition('=')
+        if k == 'gp_session':
+            return {'Cookie': f'gp_session={v}'}, origin
+    raise AssertionError(r.headers)
+
+
+class TestSurveyTexts(ServerTest):
+    """Free-text answers: never public, a moderation queue for staff
+    (pending, approved, hidden) whose changes the moderation log records
+    with the actor, the approved texts in the staff's results per
+    Ortsbezirk, and the raw responses CSV unchanged."""
+    config = {'survey': SURVEY, 'survey_results_public': 'on'}
+
+    SENT = [  # (home or None, the free text)
+        ('ob-0', 'Mehr Bäume in der Fackelstraße'),
+        ('ob-0', '=Radwege, "sicher"'),
+        ('ob-1', 'Wohnungen\nfür alle'),
+        (None, 'Ein Kino am Stiftsplatz'),
+        ('outside', 'Bessere Busse aus dem Umland'),
+        ('ob-1', 'Sitzbänke am Bahnhof'),
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.planner = token(cls.server, 'Stadtplanung Weber')
+        cls.admin = token(cls.server, 'Amt 61 Admin', 'admin')
+        for home, text in cls.SENT:
+            answers = {'relation': ['live'] if home else ['work'], 'priority': 'housing',
+                       'wish': text}
+            if home:
+                answers['home'] = home
+            r = cls.server.request('POST', '/api/survey/responses', body={
+                'answers': answers, 'form_token': cls.server.form_token(), 'website': ''})
+            assert r.status == 201, r
+        # one response without a text: nothing to moderate
+        r = cls.server.request('POST', '/api/survey/responses', body={
+            'answers': {'relation': ['visit'], 'priority': 'retail'},
+            'form_token': cls.server.form_token()})
+        assert r.status == 201, r
+
+    def queue(self, query='', headers=None):
+        r = self.server.get('/api/admin/survey/texts' + query, headers=headers or self.planner)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.header('Cache-Control'), 'no-store')
+        return r.json()
+
+    def ids_by_text(self):
+        return {t['text']: t['id'] for t in self.queue('?limit=100')['texts']}
+
+    def patch(self, tid, body, headers=None):
+        return self.server.request('PATCH', f'/api/admin/survey/texts/{tid}', body=body,
+                                   headers=headers or self.planner)
+
+    def test_a_texts_are_never_public(self):
+        r = self.server.get('/api/survey/results')
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn('texts', r.json())
+        for _, text in self.SENT:
+            self.assertNotIn(json.dumps(text)[1:-1].encode(), r.body)
+        self.assertNotIn(b'Fackelstra', self.server.get('/api/survey/results?format=csv').body)
+        self.assertProblem(self.server.get('/api/admin/survey/texts'), 401,
+                           field='Authorization')
+        r = self.server.request('PATCH', '/api/admin/survey/texts/1', body={'status': 'approved'})
+        self.assertProblem(r, 401, field='Authorization')
+
+    def test_b_the_queue_holds_every_text_pending(self):
+        q = self.queue('?status=pending')
+        self.assertEqual(q['numberMatched'], len(self.SENT))
+        self.assertEqual([t['text'] for t in q['texts']], [t for _, t in self.SENT])
+        self.assertEqual([t['district'] for t in q['texts']],
+                         [h or 'unknown' for h, _ in self.SENT])
+        first = q['texts'][0]
+        self.assertEqual((first['question'], first['status'], first['updated']),
+                         ('wish', 'pending', None))
+        self.assertEqual(len(first['day']), 10)
+        self.assertEqual(first['district_name'], 'Innenstadt')
+        self.assertTrue(first['question_text']['de'])
+        # narrowed by Ortsbezirk, and paged
+        self.assertEqual([t['text'] for t in self.queue('?district=ob-1')['texts']],
+                         [t for h, t in self.SENT if h == 'ob-1'])
+        self.assertEqual([t['text'] for t in self.queue('?district=unknown')['texts']],
+                         [t for h, t in self.SENT if h is None])
+        page = self.queue('?limit=2&offset=2')
+        self.assertEqual([t['text'] for t in page['texts']], [t for _, t in self.SENT[2:4]])
+        self.assertEqual((page['numberMatched'], page['numberReturned']), (len(self.SENT), 2))
+
+    def test_c_moderation_is_logged_and_approved_texts_reach_the_staff_results(self):
+        ids = self.ids_by_text()
+        jar, origin = session(self.server, self.planner)
+        # approve three (one through the browser's session), hide one
+        for text, status, hdrs in [
+                ('Mehr Bäume in der Fackelstraße', 'approved', dict(jar, Origin=origin)),
+                ('Wohnungen\nfür alle', 'approved', None),
+                ('Ein Kino am Stiftsplatz', 'approved', None),
+                ('=Radwege, "sicher"', 'hidden', self.admin)]:
+            r = self.patch(ids[text], {'status': status}, headers=hdrs)
+            self.assertEqual(r.status, 200, r)
+            t = r.json()['texts'][0]
+            self.assertEqual((t['id'], t['status'], t['text']), (ids[text], status, text))
+            self.assertIsNotNone(t['updated'])
+        # the same status again changes nothing and logs nothing
+        log_before = self.server.get('/api/admin/log', headers=self.planner).json()
+        self.assertEqual(self.patch(ids['Ein Kino am Stiftsplatz'],
+                                    {'status': 'approved'}).status, 200)
+        log = self.server.get('/api/admin/log', headers=self.planner).json()
+        self.assertEqual(log['numberMatched'], log_before['numberMatched'])
+        mine = [e for e in log['entries'] if e['fields'].startswith('survey text ')]
+        self.assertEqual(len(mine), 4)
+        newest = mine[0]
+        self.assertEqual((newest['actor'], newest['action'], newest['point_id']),
+                         ('Amt 61 Admin', 'update', None))
+        radwege = ids['=Radwege, "sicher"']
+        self.assertEqual(newest['fields'],
+                         f'survey text {radwege} (wish): status: pending → hidden')
+        self.assertEqual(mine[-1]['actor'], 'Stadtplanung Weber')
+        self.assertFalse(any('Bäume' in e['fields'] or 'Kino' in e['fields'] for e in mine))
+
+        # staff results: the approved texts, oldest first, each with its group
+        approved = [(h or 'unknown', t) for h, t in self.SENT if t in (
+            'Mehr Bäume in der Fackelstraße', 'Wohnungen\nfür alle', 'Ein Kino am Stiftsplatz')]
+        for hdrs in (self.planner, jar):
+            r = self.server.get('/api/survey/results', headers=hdrs)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual([(t['district'], t['text']) for t in r.json()['texts']['wish']],
+                             approved)
+            # no cache keeps what staff read for anyone else
+            self.assertEqual(r.header('Cache-Control'), 'no-store')
+        for group in ('ob-0', 'ob-1', 'unknown', 'outside'):
+            r = self.server.get(f'/api/survey/results?district={group}', headers=self.planner)
+            self.assertEqual([t['text'] for t in r.json()['texts']['wish']],
+                             [t for g, t in approved if g == group], group)
+        # the public still sees none
+        self.assertNotIn('texts', self.server.get('/api/survey/results').json())
+        # the queue: what is left, and what was hidden
+        self.assertEqual([t['text'] for t in self.queue('?status=pending')['texts']],
+                         ['Bessere Busse aus dem Umland', 'Sitzbänke am Bahnhof'])
+        self.assertEqual([t['text'] for t in self.queue('?status=hidden')['texts']],
+                         ['=Radwege, "sicher"'])
+        # a hidden text can be approved after all, and back to pending
+        rid = ids['=Radwege, "sicher"']
+        self.assertEqual(self.patch(rid, {'status': 'pending'}).json()['texts'][0]['status'],
+                         'pending')
+        self.assertEqual(self.patch(rid, {'status': 'hidden'}).status, 200)
+
+        # the responses CSV keeps every text as it was sent, whatever its status
+        r = self.server.get('/api/admin/survey/responses?format=csv', headers=self.planner)
+        rows = list(csv.DictReader(io.StringIO(r.body.decode('utf-8'), newline='')))
+        self.assertEqual([row['wish'] for row in rows if row['wish']],
+                         ["'=Radwege, \"sicher\"" if t.startswith('=') else t
+                          for _, t in self.SENT])
+
+    def test_d_bad_input_is_named(self):
+        ids = self.ids_by_text()
+        tid = ids['Sitzbänke am Bahnhof']
+        jar, origin = session(self.server, self.planner)
+        cases = [
+            (self.patch(tid, {'status': 'published'}), 422, 'status'),
+            (self.patch(tid, {'status': 5}), 422, 'status'),
+            (self.patch(tid, {}), 422, 'status'),
+            (self.patch(tid, {'status': 'approved', 'text': 'anders'}), 422, 'text'),
+            (self.patch(999999, {'status': 'approved'}), 404, 'id'),
+            (self.patch('abc', {'status': 'approved'}), 404, 'id'),
+            (self.patch(0, {'status': 'approved'}), 404, 'id'),
+            # a session's write must come from this server's pages
+            (self.patch(tid, {'status': 'approved'}, headers=jar), 403, 'Origin'),
+            (self.patch(tid, {'status': 'approved'},
+                        headers=dict(jar, Origin='http://evil.example')), 403, 'Origin'),
+            (self.server.get('/api/admin/survey/texts?status=published', headers=self.planner),
+             400, 'status'),
+            (self.server.get('/api/admin/survey/texts?question=priority', headers=self.planner),
+             400, 'question'),
+            (self.server.get('/api/admin/survey/texts?district=ob-99', headers=self.planner),
+             400, 'district'),
+            (self.server.get('/api/admin/survey/texts?limit=0', headers=self.planner),
+             400, 'limit'),
+            (self.server.get('/api/admin/survey/texts?colour=red', headers=self.planner),
+             400, None),
+        ]
+        for r, status, field in cases:
+            with self.subTest(status=status, field=field):
+                self.assertProblem(r, status, field=field)
+        r = self.server.request('PATCH', f'/api/admin/survey/texts/{tid}', body=b'{"status":',
+                                headers=dict(self.planner, **{'Content-Type': 'application/json'}))
+        self.assertProblem(r, 400)
+        # nothing of it changed the text
+        t = [t for t in self.queue()['texts'] if t['id'] == tid][0]
+        self.assertEqual((t['status'], t['updated']), ('pending', None))
+
+    def test_e_check_finds_a_text_missing_from_the_queue(self):
+        self.assertIn('ok:', self.server.geopart('check').stdout.decode())
+        con = sqlite3.connect(self.server.db, timeout=10)
+        try:
+            rid, = con.execute("SELECT response_id FROM survey_texts ORDER BY id DESC").fetchone()
+            con.execute('DELETE FROM survey_texts WHERE response_id = ?', (rid,))
+            con.commit()
+        finally:
+            con.close()
+        r = self.server.geopart('check', check=False)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn(f'survey texts: response {rid}, question wish: a text answer not in the '
+                      'moderation queue'.encode(), r.stderr + r.stdout)
+
+
+class TestTextsStoredBeforeModeration(unittest.TestCase):
+    """Migration 0010 queues the text answers a database already holds."""
+
+    def test_earlier_texts_join_the_queue_pending(self):
+        server = Server(config={'survey': SURVEY})
+        self.addCleanup(server.cleanup)
+        server.start()
+        texts = ['Früher Wunsch eins', 'Früher Wunsch zwei']
+        for answers in ({'relation': ['work'], 'priority': 'housing', 'wish': texts[0]},
+                        {'relation': ['visit'], 'priority': 'retail'},
+                        {'relation': ['live'], 'home': 'ob-2', 'priority': 'climate',
+                         'wish': texts[1]}):
+            r = server.request('POST', '/api/survey/responses', body={
+                'answers': answers, 'form_token': server.form_token()})
+            self.assertEqual(r.status, 201, r)
+        server.stop()
+        # the database as it was before migration 0010 (0009 is empty)
+        con = sqlite3.connect(server.db, timeout=10)
+        try:
+            con.execute('DROP TRIGGER survey_answers_text_queued')
+            con.execute('DROP TABLE survey_texts')
+            con.execute('PRAGMA user_version = 8')
+            con.commit()
+        finally:
+            con.close()
+        again = Server(config={'survey': SURVEY}, workdir=server.dir, db=server.db)
+        again.start()
+        try:
+            staff = token(again, 'Stadtplanung Weber')
+            q = again.get('/api/admin/survey/texts', headers=staff).json()
+            self.assertEqual([(t['text'], t['status'], t['district']) for t in q['texts']],
+                             [(texts[0], 'pending', 'unknown'), (texts[1], 'pending', 'ob-2')])
+        finally:
+            again.stop()
 
 
 class TestSurveyClosed(ServerTest):

@@ -331,6 +331,8 @@ EXEMPT = {
     '/api/survey': 'the questionnaire\'s definition, no point',
     '/api/survey/results': 'questionnaire counts, small ones withheld (test_survey.py), no point',
     '/api/admin/survey/responses': 'staff: questionnaire responses, no point (test_survey.py)',
+    '/api/admin/survey/texts': 'staff: the questionnaire\'s free text, no point; never public '
+                               '(test_survey.py)',
     '/impressum': 'the imprint, from the configuration',
     '/datenschutz': 'the privacy information, from the configuration',
     '/leichte-sprache': 'the map explained in Leichte Sprache, from the configuration, no point',

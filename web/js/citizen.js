@@ -641,6 +641,8 @@ function renderTexts() {
   setConfiguredText($('privacy-note'), texts.privacy);
   renderSources($('source-list'), c);
   renderLegalLinks(c);
+  // The questionnaire: linked only where the server has one.
+  document.querySelector('a[data-i18n="surveyLink"]').hidden = c.survey === false;
   renderChoices();
   renderTopics();
   renderLegend();

@@ -5,6 +5,12 @@
 // so the charts read without colour — each with a table of the same
 // numbers, and the CSV download of what is shown.  The numbers are the
 // server's as they are: this page never adds or derives a count.
+//
+// Staff mode: a planner signed in on the planner page (the session cookie
+// goes with every request by itself) reads the results also while they
+// are not public, the free-text answers they approved under their
+// question, the raw responses and codebook as CSV, and the moderation
+// queue of free text — approve or hide each, by keyboard or pointer.
 
 import { ApiError, getJSON, query } from './api.js';
 import { applyTexts, currentLang, initLanguageSwitch, label } from './i18n.js';
@@ -36,7 +42,34 @@ const WORDS = {
     noSurvey: 'Zurzeit gibt es keine Umfrage.',
     loadFailed: 'Die Ergebnisse konnten nicht geladen werden.',
     switchLang: 'English',
-    switchLangLabel: 'Switch to English'
+    switchLangLabel: 'Switch to English',
+    // staff mode: moderation of free-text answers
+    signin: 'Planerinnen und Planer: Anmelden in der Planungsansicht',
+    staffWho: 'Angemeldet als {name}. Sie sehen die Ergebnisse und die freigegebenen Freitexte.',
+    staffNote: 'Auch für die Planung werden kleine Zahlen (unter {k}) nicht gezeigt: Diese Diagramme landen in Berichten und Präsentationen. Die vollständigen Antworten stehen in der CSV-Datei „Alle Antworten“ – mit allen Freitexten, auch den nicht freigegebenen.',
+    queueLink: 'Freitexte moderieren ({n} offen)',
+    responsesCsv: 'Alle Antworten (CSV)',
+    codebookCsv: 'Codebuch (CSV)',
+    plannerLink: 'Zur Planungsansicht',
+    approvedTitle: 'Freigegebene Antworten',
+    approvedNone: 'Noch keine freigegebenen Antworten in dieser Gruppe.',
+    queueTitle: 'Freitexte moderieren',
+    queueHelp: 'Freitexte sind nie öffentlich. Freigegebene Texte erscheinen hier in den Ergebnissen für die Planung; ausgeblendete nur in der CSV-Datei aller Antworten. Jede Änderung steht im Moderationsprotokoll.',
+    queueShow: 'Zeigen',
+    pending: 'Offen',
+    approved: 'Freigegeben',
+    hidden: 'Ausgeblendet',
+    queueCount: '{n} Texte ({status}) in dieser Gruppe.',
+    queueFirst: 'Die ersten {shown} von {n} Texten ({status}) in dieser Gruppe.',
+    queueEmpty: 'Keine Texte ({status}) in dieser Gruppe.',
+    approve: 'Freigeben',
+    hide: 'Ausblenden',
+    reopen: 'Wieder offen',
+    movedApproved: 'Text freigegeben.',
+    movedHidden: 'Text ausgeblendet.',
+    movedPending: 'Text wieder offen.',
+    moveFailed: 'Nicht gespeichert: {why}',
+    question: 'Frage: {q}'
   },
   en: {
     skip: 'Skip to the results',
@@ -64,7 +97,34 @@ const WORDS = {
     noSurvey: 'There is no survey at the moment.',
     loadFailed: 'The results could not be loaded.',
     switchLang: 'Deutsch',
-    switchLangLabel: 'Auf Deutsch umschalten'
+    switchLangLabel: 'Auf Deutsch umschalten',
+    // staff mode: moderation of free-text answers
+    signin: 'Planners: sign in on the planner page',
+    staffWho: 'Signed in as {name}. You see the results and the approved free texts.',
+    staffNote: 'Small numbers (under {k}) are withheld for planners too: these charts end up in reports and presentations. The complete answers are in the CSV file “All responses” – with every free text, approved or not.',
+    queueLink: 'Moderate free texts ({n} pending)',
+    responsesCsv: 'All responses (CSV)',
+    codebookCsv: 'Codebook (CSV)',
+    plannerLink: 'To the planner page',
+    approvedTitle: 'Approved answers',
+    approvedNone: 'No approved answers in this group yet.',
+    queueTitle: 'Moderate free texts',
+    queueHelp: 'Free texts are never public. Approved texts appear here in the planners’ results; hidden ones only in the CSV file of all responses. Every change is in the moderation log.',
+    queueShow: 'Show',
+    pending: 'Pending',
+    approved: 'Approved',
+    hidden: 'Hidden',
+    queueCount: '{n} texts ({status}) in this group.',
+    queueFirst: 'The first {shown} of {n} texts ({status}) in this group.',
+    queueEmpty: 'No texts ({status}) in this group.',
+    approve: 'Approve',
+    hide: 'Hide',
+    reopen: 'Back to pending',
+    movedApproved: 'Text approved.',
+    movedHidden: 'Text hidden.',
+    movedPending: 'Text back to pending.',
+    moveFailed: 'Not saved: {why}',
+    question: 'Question: {q}'
   }
 };
 
@@ -75,7 +135,8 @@ function w(key, vars = {}) {
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
-const state = { all: null, district: 'city' };
+const state = { all: null, district: 'city', staff: null, queue: null, queueStatus: 'pending', pending: 0 };
+const QUEUE_LIMIT = 100;
 
 function svg(tag, attrs = {}, text) {
   const e = document.createElementNS(SVG, tag);
@@ -187,6 +248,7 @@ function render() {
       answered.textContent = w(q.type === 'text' ? 'textOnly' : 'numberOnly',
         { n: a.suppressed ? w('withheld', { k }) : number(a.count) });
       fig.append(answered);
+      if (q.type === 'text' && res.texts) fig.append(...approvedTexts(q, group, res));
       charts.append(fig);
       continue;
     }
@@ -209,6 +271,136 @@ function render() {
   }
 }
 
+// Staff mode: the approved answers to a text question, of the group shown.
+function approvedTexts(q, group, res) {
+  const h = document.createElement('h3');
+  h.textContent = w('approvedTitle');
+  h.id = `approved-title-${q.id}`;
+  const all = res.texts[q.id] || [];
+  const mine = group.id === 'city' ? all : all.filter((t) => t.district === group.id);
+  if (!mine.length) {
+    const p = document.createElement('p');
+    p.className = 'question-help';
+    p.id = `texts-${q.id}`;
+    p.textContent = w('approvedNone');
+    return [h, p];
+  }
+  const names = new Map(res.groups.map((g) => [g.id, groupName(g)]));
+  const ul = document.createElement('ul');
+  ul.className = 'approved-texts';
+  ul.id = `texts-${q.id}`;
+  ul.setAttribute('aria-labelledby', h.id);
+  for (const t of mine) {
+    const li = document.createElement('li');
+    const p = document.createElement('p');
+    p.className = 'free-text';
+    p.textContent = t.text;
+    const who = document.createElement('p');
+    who.className = 'question-help';
+    who.textContent = names.get(t.district) || t.district;
+    li.append(p, who);
+    ul.append(li);
+  }
+  return [h, ul];
+}
+
+// ---- staff mode: the moderation queue -------------------------------------------
+
+const NEXT = { pending: ['approved', 'hidden'], approved: ['hidden', 'pending'], hidden: ['approved', 'pending'] };
+const ACTION = { approved: 'approve', hidden: 'hide', pending: 'reopen' };
+const MOVED = { approved: 'movedApproved', hidden: 'movedHidden', pending: 'movedPending' };
+
+async function patchText(id, status) {
+  let res;
+  try {
+    res = await fetch(`/api/admin/survey/texts/${id}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ status })
+    });
+  } catch {
+    throw new ApiError(0, {}, null);
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, body, null);
+  return body;
+}
+
+function queueItem(t) {
+  const li = document.createElement('li');
+  li.className = 'queue-item';
+  li.dataset.id = String(t.id);
+  const meta = document.createElement('p');
+  meta.className = 'queue-meta';
+  const names = new Map(state.all.groups.map((g) => [g.id, groupName(g)]));
+  meta.textContent = [w('question', { q: t.question_text ? label(t.question_text) : t.question }),
+    names.get(t.district) || t.district_name, t.day].join(' · ');
+  const quote = document.createElement('blockquote');
+  quote.className = 'free-text';
+  quote.id = `queue-text-${t.id}`;
+  quote.textContent = t.text;
+  const actions = document.createElement('div');
+  actions.className = 'queue-actions';
+  for (const to of NEXT[t.status]) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = to === 'approved' ? '' : 'secondary';
+    b.dataset.status = to;
+    b.textContent = w(ACTION[to]);
+    b.setAttribute('aria-describedby', quote.id);
+    b.addEventListener('click', () => moderate(li, t.id, to));
+    actions.append(b);
+  }
+  li.append(meta, quote, actions);
+  return li;
+}
+
+function renderQueue() {
+  const q = state.queue;
+  const status = w(state.queueStatus);
+  $('queue-status').value = state.queueStatus;
+  $('queue-count').textContent = !q.numberMatched ? w('queueEmpty', { status })
+    : q.numberMatched > q.texts.length
+      ? w('queueFirst', { shown: number(q.texts.length), n: number(q.numberMatched), status })
+      : w('queueCount', { n: number(q.numberMatched), status });
+  $('queue-list').replaceChildren(...q.texts.map(queueItem));
+  $('queue-link').textContent = w('queueLink', { n: number(state.pending) });
+}
+
+async function loadQueue() {
+  const district = state.district === 'city' ? '' : state.district;
+  const [list, pending] = await Promise.all([
+    getJSON(`/api/admin/survey/texts${query({ status: state.queueStatus, district, limit: QUEUE_LIMIT })}`),
+    getJSON(`/api/admin/survey/texts${query({ status: 'pending', limit: 1 })}`)
+  ]);
+  state.queue = list;
+  state.pending = pending.numberMatched;
+  renderQueue();
+}
+
+// Approves, hides or reopens one text; the focus goes on to the next one.
+async function moderate(li, id, to) {
+  for (const b of li.querySelectorAll('button')) b.disabled = true;
+  try {
+    await patchText(id, to);
+  } catch (e) {
+    $('queue-message').textContent = w('moveFailed', { why: e.message });
+    for (const b of li.querySelectorAll('button')) b.disabled = false;
+    li.querySelector('button').focus();
+    return;
+  }
+  const items = [...$('queue-list').children];
+  const at = items.indexOf(li);
+  const nextId = (items[at + 1] || items[at - 1])?.dataset.id;
+  $('queue-message').textContent = w(MOVED[to]);
+  // What is approved shows in the results at once; the list loses the text.
+  const [all] = await Promise.all([getJSON('/api/survey/results'), loadQueue()]);
+  state.all = all;
+  render();
+  const next = nextId && $('queue-list').querySelector(`[data-id="${nextId}"] button`);
+  (next || $('queue-title')).focus();
+}
+
 function texts() {
   document.documentElement.lang = currentLang();
   applyTexts(); // the footer's imprint and privacy links
@@ -219,25 +411,61 @@ function texts() {
   $('map-link').textContent = w('mapLink');
   $('district-label').textContent = w('group');
   $('csv').textContent = w('csv');
+  $('signin-link').textContent = w('signin');
+  $('queue-title').textContent = w('queueTitle');
+  $('queue-help').textContent = w('queueHelp');
+  $('queue-status-label').textContent = w('queueShow');
+  for (const o of $('queue-status').options) o.textContent = w(o.value);
+  $('responses-csv').textContent = w('responsesCsv');
+  $('codebook-csv').textContent = w('codebookCsv');
+  $('planner-link').textContent = w('plannerLink');
+  if (state.staff) {
+    $('staff-who').textContent = w('staffWho', { name: state.staff.name });
+    $('queue-link').textContent = w('queueLink', { n: number(state.pending) });
+  }
 }
 
 async function main() {
   texts();
-  initLanguageSwitch($('lang'), () => { texts(); if (state.all) render(); });
+  initLanguageSwitch($('lang'), () => {
+    texts();
+    if (state.all) render();
+    if (state.all && state.staff) $('staff-note').textContent = w('staffNote', { k: state.all.min_cell });
+    if (state.queue) renderQueue();
+  });
+  const who = await getJSON('/api/session').catch(() => ({ signed_in: false }));
+  state.staff = who.signed_in ? who : null;
   try {
     state.all = await getJSON('/api/survey/results');
   } catch (e) {
     const why = e instanceof ApiError && e.status === 404 ? 'noSurvey'
       : e instanceof ApiError && (e.status === 401 || e.status === 403) ? 'notPublic' : 'loadFailed';
     $('status').textContent = w(why);
+    $('signin-hint').hidden = why !== 'notPublic';
     return;
   }
   $('controls').hidden = false;
   $('district').addEventListener('change', () => {
     state.district = $('district').value;
     render();
+    if (state.staff) loadQueue().catch(() => { $('queue-message').textContent = w('loadFailed'); });
   });
   render();
+  if (!state.staff) return;
+  texts();
+  $('staff-note').textContent = w('staffNote', { k: state.all.min_cell });
+  $('staff').hidden = false;
+  $('queue').hidden = false;
+  $('queue-status').addEventListener('change', () => {
+    state.queueStatus = $('queue-status').value;
+    loadQueue().catch(() => { $('queue-message').textContent = w('loadFailed'); });
+  });
+  try {
+    await loadQueue();
+  } catch {
+    $('queue-message').textContent = w('loadFailed');
+  }
+  document.body.dataset.queue = 'ready';
 }
 
 main();

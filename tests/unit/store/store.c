@@ -2,7 +2,8 @@
  * Unit tests for store/: migrations, districts, point insert and filtered
  * queries, snapshots, the deferred foreign keys, the integrity check finding
  * each kind of damage, and what a failing disk leaves behind (commits,
- * migrations and backups under the test-only fault shim, faults.c).
+ * migrations and backups under the test-only fault shim, faults.c); the
+ * questionnaire's free-text answers queued for moderation and listed.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -524,6 +525,79 @@ static void grid_matches_brute_force(gp_store *s)
 	}
 }
 
+typedef struct texts_seen {
+	int n;
+	int64_t ids[8];
+	char text[8][64], status[8][16];
+} texts_seen;
+
+static int on_text(void *ctx, const gp_store_survey_text *t)
+{
+	texts_seen *ts = ctx;
+
+	ts->ids[ts->n] = t->id;
+	snprintf(ts->text[ts->n], sizeof(ts->text[0]), "%s", t->text);
+	snprintf(ts->status[ts->n], sizeof(ts->status[0]), "%s", t->status);
+	ts->n++;
+	return 0;
+}
+
+/* Every text answer is queued pending as it is stored; filters and paging. */
+static void survey_texts(gp_store *s)
+{
+	gp_store_survey_question wish = { "wish", "text", "", 0 }, prio = { "prio", "single", "a b", 0 };
+	gp_survey_answer a[2];
+	gp_store_survey_text_filter f = { NULL, NULL, NULL, 0 };
+	texts_seen ts;
+	int64_t id, total = -1;
+	const char *homes[3] = { "ob-w", NULL, "ob-w" }, *words[3] = { "eins", NULL, "drei" };
+
+	CHECK_INT(gp_store_begin_write(s), 0);
+	CHECK_INT(gp_store_survey_question_put(s, &wish, "2026-12-06T10:00:00.000Z"), 0);
+	CHECK_INT(gp_store_survey_question_put(s, &prio, "2026-12-06T10:00:00.000Z"), 0);
+	for (int i = 0; i < 3; i++) {
+		memset(a, 0, sizeof(a));
+		a[0].question = "prio";
+		a[0].code = "a";
+		a[1].question = "wish";
+		a[1].text = words[i];
+		CHECK_INT(gp_store_survey_response_insert(s, "2026-12-06", homes[i], a, words[i] ? 2 : 1,
+		                                          &id),
+		          0);
+	}
+	CHECK_INT(gp_store_commit(s), 0);
+
+	memset(&ts, 0, sizeof(ts));
+	CHECK_INT(gp_store_survey_texts(s, &f, 10, 0, on_text, &ts, &total), 0);
+	CHECK_INT(total, 2);
+	CHECK_INT(ts.n, 2);
+	CHECK_STR(ts.text[0], "eins");
+	CHECK_STR(ts.text[1], "drei");
+	CHECK_STR(ts.status[0], "pending");
+
+	CHECK_INT(gp_store_begin_write(s), 0);
+	CHECK_INT(gp_store_survey_text_set(s, ts.ids[1], "approved", "2026-12-06T11:00:00.000Z"), 0);
+	CHECK_INT(gp_store_survey_text_set(s, 9999, "hidden", "2026-12-06T11:00:00.000Z"),
+	          GP_NOT_FOUND);
+	CHECK_INT(gp_store_commit(s), 0);
+
+	f.status = "approved";
+	memset(&ts, 0, sizeof(ts));
+	CHECK_INT(gp_store_survey_texts(s, &f, 10, 0, on_text, &ts, &total), 0);
+	CHECK_INT(total, 1);
+	CHECK_STR(ts.text[0], "drei");
+	f.status = NULL;
+	f.ortsbezirk = ""; /* those who did not say: none wrote */
+	CHECK_INT(gp_store_survey_texts(s, &f, 10, 0, on_text, &ts, &total), 0);
+	CHECK_INT(total, 0);
+	f.ortsbezirk = "ob-w";
+	memset(&ts, 0, sizeof(ts));
+	CHECK_INT(gp_store_survey_texts(s, &f, 1, 1, on_text, &ts, &total), 0);
+	CHECK_INT(total, 2);
+	CHECK_INT(ts.n, 1);
+	CHECK_STR(ts.text[0], "drei");
+}
+
 int main(void)
 {
 	char path[] = "/tmp/gp-store-test-XXXXXX";
@@ -570,6 +644,7 @@ int main(void)
 	CHECK_INT(version, 1);
 	CHECK_INT(gp_store_district_count(s, &n), 0);
 	CHECK_INT(n, 2);
+	survey_texts(s);
 
 	sample_point(&p, "first");
 	CHECK_INT(gp_store_begin_write(s), 0);
