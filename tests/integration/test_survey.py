@@ -571,12 +571,12 @@ class TestTextsStoredBeforeModeration(unittest.TestCase):
                 'answers': answers, 'form_token': server.form_token()})
             self.assertEqual(r.status, 201, r)
         server.stop()
-        # the database as it was before migration 0010 (0009 is empty)
+        # the database as it was before migration 0010
         con = sqlite3.connect(server.db, timeout=10)
         try:
             con.execute('DROP TRIGGER survey_answers_text_queued')
             con.execute('DROP TABLE survey_texts')
-            con.execute('PRAGMA user_version = 8')
+            con.execute('PRAGMA user_version = 9')
             con.commit()
         finally:
             con.close()
