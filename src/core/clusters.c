@@ -66,6 +66,7 @@ gp_cluster_index *gp_worker_clusters(gp_worker *w)
 
 void gp_core_point_changed(gp_core *c, int64_t id)
 {
+	core_live_notify(c, id);
 	if (c->clusters && gp_cluster_index_notify(c->clusters, id))
 		gp_log_warn("cluster index could not queue point %lld; it reloads instead",
 		            (long long)id);

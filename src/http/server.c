@@ -147,6 +147,14 @@ static int run_handler(gp_http_exchange *x, http_thread *t, const gp_http_route 
 		c.rc = GP_EFAULT;
 	t->worker = NULL;
 	gp_http_pool_give(x->srv->pool, slot);
+	if (c.rc == 0 && x->events_wait) {
+		/* an event stream waits here, holding its thread but no worker */
+		x->events_wait(x, x->events_arg);
+		if (x->streaming && !x->is_head && !x->close_delimited)
+			mg_send_chunk(x->conn, "", 0);
+		mg_disable_connection_keep_alive(x->conn);
+		c.rc = HTTP_ANSWERED;
+	}
 	if (c.rc == GP_BUSY && x->stream_refused)
 		gp_err_set(err, GP_BUSY, "",
 		           "%d downloads are being streamed already; try again shortly",
@@ -298,6 +306,9 @@ answer:
 	}
 done:
 	gp_http_stream_close(&x);
+	gp_http_live_close(&x);
+	if (x.events_free)
+		x.events_free(x.events_arg);
 	log_access(&x);
 	gp_http_exchange_clear(&x);
 	call->status = x.status ? x.status : 200;

@@ -1,0 +1,6 @@
+-- 0009: the live workshop room (numbered 0011 in the plan of the
+-- parallel branches; it follows the last migration of its branch).  Staff
+-- open an event's live entry for the time of the walk or workshop; while
+-- it is open, citizens' points sent through the event's link (/?event=ID)
+-- carry the event and its channel.
+ALTER TABLE events ADD COLUMN live INTEGER NOT NULL DEFAULT 0 CHECK (live IN (0, 1));
