@@ -342,7 +342,7 @@ typedef struct gp_live_filter {
 } gp_live_filter;
 
 /*
- * This process's epoch (random per start) and the sequence number of the
+ * This process's epoch (its start, in microseconds) and the sequence number of the
  * newest change: a stream that starts from a snapshot read after this call
  * and follows from out_seq misses nothing.  GP_UNAVAILABLE when closed.
  */

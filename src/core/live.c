@@ -15,8 +15,8 @@
  * A stream holds a cursor (the sequence number it has seen) and waits on
  * the hub's condition variable, never on the database; a cursor older than
  * the ring is told so and starts again from a snapshot.  Sequence numbers
- * start at 1 in every process; the epoch (random per start) tells a cursor
- * of an earlier process from one of this.
+ * start at 1 in every process; the epoch (the start's time in
+ * microseconds) tells a cursor of an earlier process from one of this.
  *
  * Must never: hold the hub's lock while reading the database or while a
  * caller writes to a network; block a writer.
@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <sodium.h>
 
 #include "core_int.h"
 
@@ -198,8 +196,12 @@ int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 	pthread_mutex_init(&l->mu, NULL);
 	cond_init_mono(&l->changed);
 	pthread_cond_init(&l->queued, NULL);
-	/* random, so a cursor from before a restart is never taken for one of now */
-	l->epoch = ((uint64_t)randombytes_random() << 20 | randombytes_random()) & 0xffffffffffffULL;
+	/* the start in microseconds: a cursor from before a restart is never taken for one of now */
+	{
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		l->epoch = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u;
+	}
 	if (!(l->ring = calloc(l->nring, sizeof(*l->ring)))) {
 		rc = GP_ENOMEM;
 		goto fail;

@@ -262,15 +262,17 @@ static void handle(dispatch_call *call)
 			goto answer;
 		}
 		/*
-		 * The parameters pages take, read by the page's script: ?lang=en
-		 * and a point to open (?point=ID, the link of a point).
+		 * The parameters pages take, read by the page's script: ?lang=en,
+		 * a point to open (?point=ID, the link of a point) and a walk or
+		 * workshop (?event=ID: its entry page, its live room).
 		 */
 		for (size_t i = 0; i < x.nparams; i++) {
 			if (strcmp(x.params[i].name, "lang") == 0 ||
-			    strcmp(x.params[i].name, "point") == 0)
+			    strcmp(x.params[i].name, "point") == 0 ||
+			    strcmp(x.params[i].name, "event") == 0)
 				continue;
 			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[i].name,
-			                "static files take no query parameters but lang and point");
+			                "static files take no query parameters but lang, point and event");
 			goto answer;
 		}
 		rc = gp_http_serve_static(&x, &err);

@@ -48,5 +48,6 @@ const char *page_lang_query(page_lang lang);
 int page_point(gp_http_exchange *x, gp_err *err);   /* point.c */
 int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */
+int page_qr(gp_http_exchange *x, gp_err *err);      /* qr.c */
 
 #endif
