@@ -189,7 +189,11 @@ static int get_live(gp_http_exchange *x, gp_err *err)
 			return rc;
 		}
 	}
-	return gp_http_answer_events(x, follow, s, free);
+	if ((rc = gp_http_answer_events(x, follow, s, free)) == GP_UNAVAILABLE)
+		gp_err_set(err, GP_UNAVAILABLE, "",
+		           "%d live streams are open already (live_streams_max); try again shortly",
+		           gp_worker_config(w)->live_streams_max);
+	return rc;
 }
 
 void gp_api_live_render(gp_buf *b, const gp_point *p, double lon, double lat)

@@ -18,6 +18,7 @@ import {
   renderLegalLinks, renderSources, startPage
 } from './map.js';
 import { Details, pointDetails } from './details.js';
+import { liveEvent, showEvent } from './live-entry.js';
 import { MarkerLayer, categoryBadge, clusterSize, loadVisible, pointMarker } from './points.js';
 
 const L = window.L;
@@ -511,6 +512,7 @@ async function submit(event) {
       }
     };
     if ($('topic').value) feature.properties.topic = $('topic').value;
+    if (state.event) feature.properties.event = state.event.id;
     const { status, body } = await postJSON('/api/points', feature);
     button.disabled = false;
     button.textContent = t('submit');
@@ -660,11 +662,15 @@ async function start() {
   // The boundaries do not depend on the configuration: ask for both at once.
   const districtsAnswer = fetchDistricts('ortsbezirk');
   districtsAnswer.catch(() => {});
+  const event = liveEvent();
   state.config = await startPage((config) => {
     state.config = config;
     renderTexts();
+    if (state.event) showEvent(state.event);
   }, () => relabel());
   if (!state.config) return;
+  state.event = await event;
+  if (state.event) showEvent(state.event);
   if (!isOpen()) {
     $('place-centre').disabled = true;
     $('locate').disabled = true;
