@@ -10,8 +10,10 @@
  *   event: snapshot  data: a FeatureCollection of every point the stream
  *                    shows now (on connecting without a usable
  *                    Last-Event-ID); it replaces what the client had
- *   event: point     data: a Feature, new or changed (+1, reply, edits)
- *   event: withdraw  data: {"id":N}: the point is no longer shown (hidden,
+ *   event: point     data: a Feature, new or changed (published, edited)
+ *   event: support   data: the Feature after a citizen's +1 (supporters)
+ *   event: reply     data: the Feature after the city's reply changed
+ *   event: withdrawn data: {"id":N}: the point is no longer shown (hidden,
  *                    deleted, pending, or moved out of the stream's filter)
  *   event: reset     the stream fell too far behind: reconnect
  *   : heartbeat      a comment line every live_heartbeat_s when quiet
@@ -99,19 +101,21 @@ static int put_snapshot(gp_http_exchange *x, gp_worker *w, const gp_read_query *
 	return gp_buf_status(b);
 }
 
-static int put_change(void *ctx, uint64_t seq, int64_t id, const char *json)
+static int put_change(void *ctx, uint64_t seq, int64_t id, gp_change what, const char *json)
 {
 	gp_buf *b = ((void **)ctx)[0];
 	const stream *s = ((void **)ctx)[1];
 
 	if (json) {
-		gp_buf_puts(b, "event: point\n");
+		gp_buf_printf(b, "event: %s\n", what == GP_CHANGE_SUPPORT ? "support"
+		                                : what == GP_CHANGE_REPLY ? "reply"
+		                                                          : "point");
 		put_id(b, s->epoch, seq);
 		gp_buf_puts(b, "data: ");
 		gp_buf_puts(b, json);
 		gp_buf_puts(b, "\n\n");
 	} else {
-		gp_buf_puts(b, "event: withdraw\n");
+		gp_buf_puts(b, "event: withdrawn\n");
 		put_id(b, s->epoch, seq);
 		gp_buf_printf(b, "data: {\"id\":%lld}\n\n", (long long)id);
 	}

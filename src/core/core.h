@@ -315,6 +315,15 @@ gp_cluster_index *gp_worker_clusters(gp_worker *w);
  */
 void gp_core_point_changed(gp_core *c, int64_t id);
 
+/* What changed about a point, as the live room names it (its events). */
+typedef enum gp_change {
+	GP_CHANGE_POINT = 0, /* made, published, edited, moved, hidden, deleted */
+	GP_CHANGE_SUPPORT,   /* a citizen's +1 */
+	GP_CHANGE_REPLY      /* the city's reply */
+} gp_change;
+/* gp_core_point_changed, saying what changed. */
+void gp_core_point_changed_as(gp_core *c, int64_t id, gp_change what);
+
 /* ---- the live room (live.c) ------------------------------------------------- */
 
 /*
@@ -349,12 +358,14 @@ typedef struct gp_live_filter {
 int gp_core_live_position(gp_core *c, uint64_t *out_epoch, uint64_t *out_seq);
 
 /*
- * One change for a stream: seq, the point's id and its line from the
- * renderer, or NULL when the stream no longer shows it (hidden, deleted,
- * pending, or outside the stream's filter).  json is borrowed for the call,
- * which runs under the hub's lock: copy, never block.  Nonzero stops.
+ * One change for a stream: seq, the point's id, what changed and its line
+ * from the renderer, or NULL when the stream no longer shows it (hidden,
+ * deleted, pending, or outside the stream's filter).  json is borrowed for
+ * the call, which runs under the hub's lock: copy, never block.  Nonzero
+ * stops.
  */
-typedef int (*gp_live_change_cb)(void *ctx, uint64_t seq, int64_t id, const char *json);
+typedef int (*gp_live_change_cb)(void *ctx, uint64_t seq, int64_t id, gp_change what,
+                                 const char *json);
 
 /*
  * Waits up to timeout_ms for changes after *cursor and calls cb for each

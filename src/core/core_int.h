@@ -99,7 +99,7 @@ int core_event_get(gp_worker *w, int64_t id, const char *field, gp_channel *out_
                    int *out_live, gp_err *err);
 
 /* Queues a committed change of point id for the live room (live.c); never blocks. */
-void core_live_notify(gp_core *c, int64_t id);
+void core_live_notify(gp_core *c, int64_t id, gp_change what);
 
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);

@@ -52,10 +52,16 @@ static void mono_after(struct timespec *out, int64_t ms)
 typedef struct live_entry {
 	uint64_t seq;      /* 0: never filled */
 	int64_t id;
+	gp_change what;
 	int64_t event;
 	char *districts;   /* "\n<ortsbezirk>\n<stadtteil>\n"; NULL for a withdrawal */
 	char *json;        /* the point as the public sees it; NULL: withdrawn */
 } live_entry;
+
+typedef struct queued_change {
+	int64_t id;
+	gp_change what;
+} queued_change;
 
 typedef struct gp_live gp_live;
 struct gp_live {
@@ -65,7 +71,7 @@ struct gp_live {
 	pthread_mutex_t mu;
 	pthread_cond_t changed; /* a new entry, or closing: streams wake */
 	pthread_cond_t queued;  /* an id queued, or stopping: the hub wakes */
-	int64_t *queue;
+	queued_change *queue;
 	size_t nqueue, capqueue;
 	live_entry *ring;
 	size_t nring;
@@ -108,7 +114,7 @@ static char *take_text(gp_buf *b)
 }
 
 /* Reads point id and appends what the public sees of it now to the ring. */
-static void publish(gp_live *l, int64_t id)
+static void publish(gp_live *l, int64_t id, gp_change what)
 {
 	gp_visibility pub = gp_read_visibility(GP_ROLE_CITIZEN);
 	rendered r = { l, { 0 }, { 0 }, 0 };
@@ -141,14 +147,14 @@ static void publish(gp_live *l, int64_t id)
 	e = &l->ring[l->seq % l->nring];
 	free(e->json);
 	free(e->districts);
-	*e = (live_entry){ l->seq, id, json ? r.event : 0, districts, json };
+	*e = (live_entry){ l->seq, id, what, json ? r.event : 0, districts, json };
 	pthread_mutex_unlock(&l->mu);
 }
 
 static void *hub(void *arg)
 {
 	gp_live *l = arg;
-	int64_t *batch = NULL;
+	queued_change *batch = NULL;
 	size_t n = 0, cap = 0;
 
 	pthread_mutex_lock(&l->mu);
@@ -159,7 +165,7 @@ static void *hub(void *arg)
 			break;
 		/* take the queue whole: the writers refill an empty one meanwhile */
 		{
-			int64_t *t = batch;
+			queued_change *t = batch;
 			size_t tc = cap;
 			batch = l->queue;
 			n = l->nqueue;
@@ -170,7 +176,7 @@ static void *hub(void *arg)
 		}
 		pthread_mutex_unlock(&l->mu);
 		for (size_t i = 0; i < n; i++)
-			publish(l, batch[i]);
+			publish(l, batch[i].id, batch[i].what);
 		pthread_mutex_lock(&l->mu);
 		pthread_cond_broadcast(&l->changed);
 	}
@@ -266,7 +272,7 @@ void gp_core_live_stop(gp_core *c)
 
 /* ---- writers and streams --------------------------------------------------------- */
 
-void core_live_notify(gp_core *c, int64_t id)
+void core_live_notify(gp_core *c, int64_t id, gp_change what)
 {
 	gp_live *l = c->live;
 
@@ -275,7 +281,7 @@ void core_live_notify(gp_core *c, int64_t id)
 	pthread_mutex_lock(&l->mu);
 	if (l->nqueue == l->capqueue) {
 		size_t cap = l->capqueue ? l->capqueue * 2 : 64;
-		int64_t *q = realloc(l->queue, cap * sizeof(*q));
+		queued_change *q = realloc(l->queue, cap * sizeof(*q));
 		if (!q) {
 			pthread_mutex_unlock(&l->mu);
 			gp_log_warn("live: cannot queue point %lld; the room misses this change",
@@ -285,7 +291,7 @@ void core_live_notify(gp_core *c, int64_t id)
 		l->queue = q;
 		l->capqueue = cap;
 	}
-	l->queue[l->nqueue++] = id;
+	l->queue[l->nqueue++] = (queued_change){ id, what };
 	pthread_cond_signal(&l->queued);
 	pthread_mutex_unlock(&l->mu);
 }
@@ -343,7 +349,7 @@ int gp_core_live_wait(gp_core *c, uint64_t *cursor, int timeout_ms, const gp_liv
 			 * A change that leaves a point outside the stream's event or
 			 * district withdraws it there: it may have been shown before.
 			 */
-			rc = cb(ctx, s, e->id, shown ? e->json : NULL);
+			rc = cb(ctx, s, e->id, e->what, shown ? e->json : NULL);
 		}
 		if (!rc)
 			*cursor = l->seq;

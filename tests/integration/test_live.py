@@ -220,24 +220,24 @@ class TestStream(ServerTest):
         st.until(point_with('Wird versteckt'))
         r = s.request('POST', f'/api/points/{pid}/support')
         self.assertIn(r.status, (200, 201), r)
-        sup = st.until(kind('point'))[-1]
+        sup = st.until(kind('support'))[-1]
         self.assertEqual(json.loads(sup['data'])['properties']['supporters'], 1)
         r = s.request('PATCH', f'/api/points/{pid}', body={'reply': 'Wir prüfen das.'},
                       headers=self.planner)
         self.assertEqual(r.status, 200, r)
-        rep = st.until(kind('point'))[-1]
+        rep = st.until(kind('reply'))[-1]
         self.assertEqual(json.loads(rep['data'])['properties']['reply'], 'Wir prüfen das.')
         r = s.request('PATCH', f'/api/points/{pid}', body={'status': 'hidden'},
                       headers=self.planner)
         self.assertEqual(r.status, 200, r)
-        gone = st.until(kind('withdraw'))[-1]
+        gone = st.until(kind('withdrawn'))[-1]
         self.assertEqual(json.loads(gone['data']), {'id': pid})
         # and back when published again
         s.request('PATCH', f'/api/points/{pid}', body={'status': 'published'}, headers=self.planner)
         self.assertEqual(json.loads(st.until(kind('point'))[-1]['data'])['id'], pid)
         r = s.request('DELETE', f'/api/points/{pid}', headers=staff_token(s, 'Admin L', 'admin'))
         self.assertIn(r.status, (200, 204), r)
-        self.assertEqual(json.loads(st.until(kind('withdraw'))[-1]['data']), {'id': pid})
+        self.assertEqual(json.loads(st.until(kind('withdrawn'))[-1]['data']), {'id': pid})
 
     def test_filters_by_event_and_district(self):
         s = self.server
@@ -256,10 +256,10 @@ class TestStream(ServerTest):
         morlautern = s.post_point(*MORLAUTERN, comment='In Morlautern').json()['id']
         got = by_event.until(lambda m: m.get('event') and json.loads(m['data'])['id'] == morlautern)
         shown = {json.loads(m['data'])['id']: m['event'] for m in got if 'event' in m}
-        self.assertEqual(shown, {elsewhere: 'withdraw', inside: 'point', morlautern: 'withdraw'})
+        self.assertEqual(shown, {elsewhere: 'withdrawn', inside: 'point', morlautern: 'withdrawn'})
         got = by_district.until(lambda m: m.get('event') and json.loads(m['data'])['id'] == morlautern)
         shown = {json.loads(m['data'])['id']: m['event'] for m in got if 'event' in m}
-        self.assertEqual(shown, {elsewhere: 'withdraw', inside: 'withdraw', morlautern: 'point'})
+        self.assertEqual(shown, {elsewhere: 'withdrawn', inside: 'withdrawn', morlautern: 'point'})
 
     def test_bad_parameters_are_problems(self):
         s = self.server

@@ -5,8 +5,8 @@
 // page (drawn by the server, /werkstatt/qr.svg).
 //
 // The points come from the event stream /api/live (Server-Sent Events):
-// `snapshot` replaces everything, `point` adds or updates one, `withdraw`
-// removes one (hidden by a planner, deleted).  The browser reconnects on
+// `snapshot` replaces everything, `point`, `support` (+1) and `reply` add
+// or update one, `withdrawn` removes one (hidden by a planner, deleted).  The browser reconnects on
 // its own and sends Last-Event-ID, so the server resumes without loss.
 
 import { getJSON } from './api.js';
@@ -117,11 +117,13 @@ function follow() {
     for (const f of JSON.parse(e.data).features) addPoint(f, false);
     renderCounts();
   });
-  source.addEventListener('point', (e) => {
-    addPoint(JSON.parse(e.data), true);
-    renderCounts();
-  });
-  source.addEventListener('withdraw', (e) => {
+  for (const kind of ['point', 'support', 'reply']) {
+    source.addEventListener(kind, (e) => {
+      addPoint(JSON.parse(e.data), kind === 'point');
+      renderCounts();
+    });
+  }
+  source.addEventListener('withdrawn', (e) => {
     removePoint(JSON.parse(e.data).id);
     renderCounts();
   });
