@@ -221,7 +221,7 @@ int gp_core_event_channel(gp_worker *w, int64_t id, const char *field, gp_channe
 /*
  * Opens (live = 1) or closes event id's live entry and logs it: while it
  * is open, citizens' points may carry the event (gp_core_point_submit).
- * GP_NOT_FOUND naming id.
+ * GP_NOT_FOUND naming id.  Borrows actor.
  */
 int gp_core_event_live_set(gp_worker *w, const gp_actor *actor, int64_t id, int live,
                            gp_err *err);
@@ -321,7 +321,7 @@ typedef enum gp_change {
 	GP_CHANGE_SUPPORT,   /* a citizen's +1 */
 	GP_CHANGE_REPLY      /* the city's reply */
 } gp_change;
-/* gp_core_point_changed, saying what changed. */
+/* gp_core_point_changed, saying what changed.  Any thread; nothing to own. */
 void gp_core_point_changed_as(gp_core *c, int64_t id, gp_change what);
 
 /* ---- the live room (live.c) ------------------------------------------------- */
@@ -336,12 +336,16 @@ typedef void (*gp_live_render_fn)(gp_buf *b, const gp_point *p, double lon, doub
  * Starts the live room's hub: from now on every change that
  * gp_core_point_changed reports is read (on the hub's thread, through a
  * worker of its own) and kept, rendered once, in a ring of live_ring
- * entries.  Stop with gp_core_live_stop() or gp_core_free().
+ * entries.  The core owns the hub: stop it with gp_core_live_stop() or
+ * gp_core_free(); render must stay valid until then.
  */
 int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err);
-/* Ends every wait of gp_core_live_wait (GP_UNAVAILABLE): before the HTTP server stops. */
+/*
+ * Ends every wait of gp_core_live_wait (GP_UNAVAILABLE): before the HTTP
+ * server stops.  The hub stays until gp_core_live_stop.
+ */
 void gp_core_live_close(gp_core *c);
-/* Closes, stops the hub's thread and frees it; NULL-safe when never started. */
+/* Closes, stops the hub's thread and frees the hub; a no-op when never started. */
 void gp_core_live_stop(gp_core *c);
 
 /* Which points a stream shows: of one event, one district (either layer); 0/"" any. */
@@ -353,7 +357,7 @@ typedef struct gp_live_filter {
 /*
  * This process's epoch (its start, in microseconds) and the sequence number of the
  * newest change: a stream that starts from a snapshot read after this call
- * and follows from out_seq misses nothing.  GP_UNAVAILABLE when closed.
+ * and follows from out_seq misses nothing.  GP_UNAVAILABLE when closed.  Nothing to own.
  */
 int gp_core_live_position(gp_core *c, uint64_t *out_epoch, uint64_t *out_seq);
 
@@ -372,7 +376,7 @@ typedef int (*gp_live_change_cb)(void *ctx, uint64_t seq, int64_t id, gp_change 
  * in order, then advances *cursor.  Nothing new: returns 0 with cb not
  * called.  A cursor the ring no longer reaches (or from the future) sets
  * *out_too_old: start again from a snapshot.  GP_UNAVAILABLE once closed.
- * Never touches the database; any thread.
+ * Never touches the database; any thread.  f and ctx borrowed for the call.
  */
 int gp_core_live_wait(gp_core *c, uint64_t *cursor, int timeout_ms, const gp_live_filter *f,
                       gp_live_change_cb cb, void *ctx, int *out_too_old);

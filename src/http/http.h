@@ -161,7 +161,8 @@ int gp_http_answer_events(gp_http_exchange *x, gp_http_wait_fn wait, void *arg,
  * Sends what gp_http_out() holds and empties it; the first call sends the
  * status and headers of a text/event-stream that proxies do not buffer.
  * 0, or GP_EIO when the client went away or took nothing for
- * request_timeout_ms.  Only inside a gp_http_wait_fn.
+ * request_timeout_ms.  Only inside a gp_http_wait_fn; the exchange keeps
+ * owning its buffer.
  */
 int gp_http_events_send(gp_http_exchange *x);
 

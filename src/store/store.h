@@ -442,7 +442,10 @@ int gp_store_event_add(gp_store *s, const gp_event *e, int64_t *out_id);
  * (-1: any).  Strings borrowed for the callback.
  */
 int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb cb, void *ctx);
-/* Opens (1) or closes (0) event id's live entry; GP_NOT_FOUND without the event. */
+/*
+ * Opens (1) or closes (0) event id's live entry (inside a write
+ * transaction); GP_NOT_FOUND without the event.  Nothing to own.
+ */
 int gp_store_event_set_live(gp_store *s, int64_t id, int live);
 
 /*
