@@ -108,6 +108,29 @@ test('three phones post through the QR code; the projector shows them without re
   await room.context().close();
 });
 
+test('staff open and close the live entry in the workspace', async (t) => {
+  const server = await freshServer(t);
+  const token = server.token('Moderation Schalter', 'planner');
+  const event = await workshop(server, token, false);
+  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  await page.locator('#ws-token').fill(token);
+  await page.locator('#ws-token').press('Enter');
+  await page.locator('#ws-who').getByText('Angemeldet als Moderation Schalter').waitFor();
+  const item = page.locator(`#ws-events li[data-id="${event.id}"]`);
+  await item.locator('button', { hasText: 'Live-Eingabe öffnen' }).click();
+  await page.locator('#ws-status', { hasText: 'Live-Eingabe für „Akteurswerkstatt Innenstadt“ geöffnet.' }).waitFor();
+  assert.equal((await server.get(`/api/events/${event.id}`)).live, true);
+  assert.match(await item.textContent(), /Live-Eingabe offen/);
+  assert.equal(await item.locator('a').getAttribute('href'), `/werkstatt?event=${event.id}`);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Live-Eingabe schließen');
+  assert.deepEqual(await axe(page), []);
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-status', { hasText: 'geschlossen.' }).waitFor();
+  assert.equal((await server.get(`/api/events/${event.id}`)).live, false);
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
 test('with reduced motion the points arrive without animation', async (t) => {
   const server = await freshServer(t);
   const token = server.token('Moderation Ruhig', 'planner');
