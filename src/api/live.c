@@ -67,34 +67,19 @@ static int parse_last_id(const char *v, uint64_t epoch, uint64_t *seq)
 	return 1;
 }
 
-typedef struct snapshot_ctx {
-	gp_buf *b;
-	int64_t n;
-} snapshot_ctx;
-
-static int put_snapshot_point(void *ctx, const gp_point *p, double c0, double c1)
-{
-	snapshot_ctx *s = ctx;
-
-	if (s->n++)
-		gp_buf_putc(s->b, ',');
-	api_put_point(s->b, p, c0, c1, GP_CRS_CRS84, 0, NULL);
-	return gp_buf_status(s->b);
-}
-
 /* What the stream shows now, read after the position it follows from. */
 static int put_snapshot(gp_http_exchange *x, gp_worker *w, const gp_read_query *q,
                         const stream *s, gp_err *err)
 {
 	gp_buf *b = gp_http_out(x);
-	snapshot_ctx sc = { b, 0 };
+	api_features sc = { b, GP_CRS_CRS84, 0, 0 };
 	gp_read_page page;
 	int rc;
 
 	gp_buf_puts(b, "event: snapshot\n");
 	put_id(b, s->epoch, s->cursor);
 	gp_buf_puts(b, "data: {\"type\":\"FeatureCollection\",\"features\":[");
-	if ((rc = gp_read_points(gp_worker_read(w), q, put_snapshot_point, &sc, &page, err)))
+	if ((rc = gp_read_points(gp_worker_read(w), q, api_put_feature, &sc, &page, err)))
 		return rc;
 	gp_buf_printf(b, "],\"numberMatched\":%lld,\"numberReturned\":%lld}\n\n",
 	              (long long)page.matched, (long long)page.returned);

@@ -187,6 +187,22 @@ static void *hub(void *arg)
 
 /* ---- starting and stopping ------------------------------------------------------- */
 
+/* Frees a hub whose thread is not running (never started, or joined). */
+static void hub_free(gp_live *l)
+{
+	gp_worker_free(l->w);
+	for (size_t i = 0; l->ring && i < l->nring; i++) {
+		free(l->ring[i].json);
+		free(l->ring[i].districts);
+	}
+	free(l->ring);
+	free(l->queue);
+	pthread_cond_destroy(&l->changed);
+	pthread_cond_destroy(&l->queued);
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
+
 int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 {
 	gp_live *l;
@@ -222,12 +238,7 @@ int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 	c->live = l;
 	return 0;
 fail:
-	gp_worker_free(l->w);
-	free(l->ring);
-	pthread_cond_destroy(&l->changed);
-	pthread_cond_destroy(&l->queued);
-	pthread_mutex_destroy(&l->mu);
-	free(l);
+	hub_free(l);
 	return rc;
 }
 
@@ -256,17 +267,7 @@ void gp_core_live_stop(gp_core *c)
 	pthread_mutex_unlock(&l->mu);
 	if (l->running)
 		pthread_join(l->thread, NULL);
-	gp_worker_free(l->w);
-	for (size_t i = 0; i < l->nring; i++) {
-		free(l->ring[i].json);
-		free(l->ring[i].districts);
-	}
-	free(l->ring);
-	free(l->queue);
-	pthread_cond_destroy(&l->changed);
-	pthread_cond_destroy(&l->queued);
-	pthread_mutex_destroy(&l->mu);
-	free(l);
+	hub_free(l);
 	c->live = NULL;
 }
 
