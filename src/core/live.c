@@ -21,6 +21,7 @@
  * Must never: hold the hub's lock while reading the database or while a
  * caller writes to a network; block a writer.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,8 @@ static void hub_free(gp_live *l)
 int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 {
 	gp_live *l;
-	int rc;
+	sigset_t all, old;
+	int rc, started;
 
 	if (c->live)
 		return 0;
@@ -230,7 +232,12 @@ int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 	}
 	if ((rc = gp_worker_new(&l->w, c, err)))
 		goto fail;
-	if (pthread_create(&l->thread, NULL, hub, l)) {
+	/* The hub takes no signal of anyone's: stopping is the main thread's sigwait. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	started = pthread_create(&l->thread, NULL, hub, l) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
 		rc = gp_err_set(err, GP_ENOMEM, "", "cannot start the live room's thread");
 		goto fail;
 	}
