@@ -30,12 +30,20 @@ extern const gp_http_route gp_api_nearby_routes[];
 extern const gp_http_route gp_api_openapi_routes[];
 extern const gp_http_route gp_api_workspace_routes[];
 extern const gp_http_route gp_api_survey_routes[];
+extern const gp_http_route gp_api_live_routes[];
 
 /*
  * All of the above, NULL-terminated: what the server serves for /api and
  * /healthz, and what the OpenAPI description (openapi.c) must cover.
  */
 extern const gp_http_route *const gp_api_tables[];
+
+/*
+ * The live room's renderer (core.h, gp_live_render_fn): a point as GET
+ * /api/points/{id} shows it to the public, on one line.  p borrowed.
+ */
+struct gp_point;
+void gp_api_live_render(gp_buf *b, const struct gp_point *p, double lon, double lat);
 
 /* Body limit for citizen writes. */
 #define GP_API_BODY_MAX (16 * 1024)

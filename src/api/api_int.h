@@ -100,6 +100,18 @@ void api_put_point(gp_buf *b, const gp_point *p, double c0, double c1, gp_crs cr
                    const char *crs_uri);
 
 /*
+ * A read callback (gp_read_point_cb) writing each point as a Feature after
+ * the last, comma-separated, into ctx, an api_features.  Borrows p.
+ */
+typedef struct api_features {
+	gp_buf *b;
+	gp_crs crs;
+	int staff;
+	int64_t n; /* written so far */
+} api_features;
+int api_put_feature(void *ctx, const gp_point *p, double c0, double c1);
+
+/*
  * Writes one link object {"rel","type","href"} to the current URL with
  * `name` set to `value` (name NULL: unchanged), preceded by a comma unless
  * first.

@@ -129,16 +129,9 @@ void api_put_link(gp_http_exchange *x, gp_buf *b, const char *rel, const char *n
 	gp_buf_puts(b, "\"}");
 }
 
-typedef struct listing_ctx {
-	gp_buf *b; /* the features, written aside until the counts are known */
-	gp_crs crs;
-	int staff;
-	int64_t n;
-} listing_ctx;
-
-static int put_feature(void *ctx, const gp_point *p, double c0, double c1)
+int api_put_feature(void *ctx, const gp_point *p, double c0, double c1)
 {
-	listing_ctx *lc = ctx;
+	api_features *lc = ctx;
 
 	if (lc->n++)
 		gp_buf_putc(lc->b, ',');
@@ -149,13 +142,14 @@ static int put_feature(void *ctx, const gp_point *p, double c0, double c1)
 int api_point_listing(gp_http_exchange *x, gp_read *r, const gp_read_query *q, gp_err *err)
 {
 	gp_buf *b = gp_http_out(x), features;
-	listing_ctx lc = { &features, q->crs, q->vis.staff, 0 };
+	/* the features are written aside until the counts are known */
+	api_features lc = { &features, q->crs, q->vis.staff, 0 };
 	char now[GP_TIME_LEN], num[32];
 	gp_read_page page;
 	int rc;
 
 	gp_buf_init(&features, 64u << 20);
-	if ((rc = gp_read_points(r, q, put_feature, &lc, &page, err)))
+	if ((rc = gp_read_points(r, q, api_put_feature, &lc, &page, err)))
 		goto out;
 	gp_time_now(now);
 	gp_buf_puts(b, "{\"type\":\"FeatureCollection\",");

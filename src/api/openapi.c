@@ -76,5 +76,5 @@ const gp_http_route *const gp_api_tables[] = {
 	gp_api_point_routes, gp_api_moderation_routes, gp_api_district_routes,
 	gp_api_ops_routes, gp_api_export_routes, gp_api_cluster_routes,
 	gp_api_hotspot_routes, gp_api_nearby_routes, gp_api_openapi_routes, gp_api_survey_routes,
-	gp_api_workspace_routes, NULL
+	gp_api_workspace_routes, gp_api_live_routes, NULL
 };

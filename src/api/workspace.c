@@ -123,7 +123,8 @@ static int put_event(void *ctx, const gp_read_event *e)
 	gp_json_put_str_or_null(b, e->district);
 	gp_buf_puts(b, ",\"district_name\":");
 	gp_json_put_str_or_null(b, e->district_name);
-	gp_buf_printf(b, ",\"points\":%lld}", (long long)e->points);
+	gp_buf_printf(b, ",\"points\":%lld,\"live\":%s}", (long long)e->points,
+	              e->live ? "true" : "false");
 	return gp_buf_status(b);
 }
 

@@ -235,6 +235,10 @@ int gp_cli_serve(int argc, char **argv)
 	w = NULL;
 	if (created)
 		gp_log_info("created %s with the bundled Kaiserslautern districts", cfg.db_path);
+	if ((c = gp_core_live_start(core, gp_api_live_render, &err))) {
+		gp_cli_error("cannot start the live room: %s", err.detail[0] ? err.detail : gp_result_name(c));
+		goto out;
+	}
 	if ((c = gp_core_clusters_start(core))) {
 		gp_cli_error("cannot build the cluster index: %s", gp_result_name(c));
 		goto out;
@@ -272,6 +276,8 @@ int gp_cli_serve(int argc, char **argv)
 	            cfg.db_connections, private_mib());
 	sigwait(&stop, &sig);
 	gp_log_info("stopping on signal %d; private memory %.1f MiB", sig, private_mib());
+	/* open live streams end first: the server waits for its threads */
+	gp_core_live_close(core);
 	gp_http_server_stop(srv);
 	rc = GP_EXIT_OK;
 out:

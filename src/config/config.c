@@ -74,6 +74,16 @@ static const setting settings[] = {
 	{ "export_min_kib_per_s", K_INT, AT(export_min_kib_per_s), "16", 1, 1048576,
 	  "a download reading slower than this on average (after request_timeout_ms) is cut, "
 	  "so it cannot hold a database worker for hours" },
+	{ "live_streams_max", K_INT, AT(live_streams_max), "400", 0, 4096,
+	  "live event streams (/api/live) open at once, each holding an HTTP thread but no "
+	  "database worker; more get 503 (0: none); more than half of threads counts as half, "
+	  "so streams never take the threads everyone else needs" },
+	{ "live_heartbeat_s", K_INT, AT(live_heartbeat_s), "15", 1, 300,
+	  "a quiet live stream gets a comment line this often, so proxies keep it and a "
+	  "client that went away is noticed" },
+	{ "live_ring", K_INT, AT(live_ring), "2048", 16, 1000000,
+	  "recent changes kept for live streams that reconnect (Last-Event-ID); an older one "
+	  "starts again from a snapshot" },
 	{ "access_log", K_BOOL, AT(access_log), "on", 0, 0,
 	  "one line per request on stderr (method, path, status, time; never the client address)" },
 	{ "log_level", K_LOGLEVEL, AT(log_level), "info", 0, 0,
@@ -563,6 +573,8 @@ int gp_config_normalise(gp_config *cfg, gp_err *err)
 {
 	if (cfg->db_connections == 0)
 		cfg->db_connections = auto_db_connections();
+	if (cfg->live_streams_max > cfg->threads / 2)
+		cfg->live_streams_max = cfg->threads / 2;
 	cfg->open_from_utc[0] = cfg->open_until_utc[0] = '\0';
 	/* Before open_from: a date-time without a zone is read in this zone. */
 	if (gp_time_zone_set(cfg->time_zone))

@@ -40,6 +40,10 @@ typedef struct gp_config {
 	int conns_per_client;  /* open connections one client may hold; 0: no cap */
 	int exports_max;       /* downloads streamed at once */
 	int export_min_kib_per_s; /* slower readers of a download are cut */
+	/* the live workshop room (/api/live) */
+	int live_streams_max;  /* event streams open at once; more get 503 */
+	int live_heartbeat_s;  /* a comment line this often on a quiet stream */
+	int live_ring;         /* recent changes kept for Last-Event-ID */
 	int access_log;        /* 1: one line per request on stderr */
 	gp_log_level log_level;
 	/* moderation and participation (issue "moderation, staff access …") */

@@ -66,6 +66,12 @@ gp_cluster_index *gp_worker_clusters(gp_worker *w)
 
 void gp_core_point_changed(gp_core *c, int64_t id)
 {
+	gp_core_point_changed_as(c, id, GP_CHANGE_POINT);
+}
+
+void gp_core_point_changed_as(gp_core *c, int64_t id, gp_change what)
+{
+	core_live_notify(c, id, what);
 	if (c->clusters && gp_cluster_index_notify(c->clusters, id))
 		gp_log_warn("cluster index could not queue point %lld; it reloads instead",
 		            (long long)id);

@@ -75,6 +75,8 @@ void gp_worker_free(gp_worker *w);
 gp_store *gp_worker_store(gp_worker *w);
 gp_geo *gp_worker_geo(gp_worker *w);
 const gp_config *gp_worker_config(const gp_worker *w);
+/* The core the worker belongs to. Borrowed. */
+gp_core *gp_worker_core(gp_worker *w);
 /* This thread's reader (read.h): every read goes through it. Borrowed. */
 gp_read *gp_worker_read(gp_worker *w);
 
@@ -130,7 +132,9 @@ void gp_core_form_token(gp_worker *w, char out[GP_FORM_TOKEN_MAX]);
  * Judges a decoded point (category, comment, topic, coordinates in `crs`),
  * assigns its districts and stores it — published, or pending under
  * pre-moderation — and fills *out with the stored point (its strings stay
- * valid as long as *out and `in` do).  Staff may set channel, note and event (which sets the channel); citizens' points must
+ * valid as long as *out and `in` do).  Staff may set channel, note and event (which sets the channel);
+ * citizens may set an event only while its live entry is open (else
+ * GP_INVALID naming properties.event); citizens' points must
  * carry an empty honeypot and a genuine, not too fresh form timestamp, else
  * *out_discarded is set and nothing is stored (the caller answers as if
  * accepted).  Returns 0 and the new id only after the transaction holding it
@@ -214,6 +218,13 @@ int gp_core_event_create(gp_worker *w, const gp_actor *actor, const gp_event_inp
  */
 int gp_core_event_channel(gp_worker *w, int64_t id, const char *field, gp_channel *out,
                           gp_err *err);
+/*
+ * Opens (live = 1) or closes event id's live entry and logs it: while it
+ * is open, citizens' points may carry the event (gp_core_point_submit).
+ * GP_NOT_FOUND naming id.  Borrows actor.
+ */
+int gp_core_event_live_set(gp_worker *w, const gp_actor *actor, int64_t id, int live,
+                           gp_err *err);
 
 #define GP_SESSION_ID_MAX GP_TOKEN_SECRET_MAX
 
@@ -307,12 +318,80 @@ gp_cluster_index *gp_core_clusters(gp_core *c);
 gp_cluster_index *gp_worker_clusters(gp_worker *w);
 
 /*
- * Tells the cluster index that point `id` was added, changed (status,
- * category, comment, …) or deleted.  Call after the change has committed;
- * the index re-reads the point and shows the change within a second (only
- * while it is published).  Any thread; never blocks on a rebuild.
+ * Tells the cluster index and the live room that point `id` was added,
+ * changed (status, category, comment, +1, reply, …) or deleted.  Call after
+ * the change has committed; the index re-reads the point and shows the
+ * change within a second (only while it is published), the live room's hub
+ * reads it and hands it to the streams.  Any thread; never blocks on a
+ * rebuild or a stream.
  */
 void gp_core_point_changed(gp_core *c, int64_t id);
+
+/* What changed about a point, as the live room names it (its events). */
+typedef enum gp_change {
+	GP_CHANGE_POINT = 0, /* made, published, edited, moved, hidden, deleted */
+	GP_CHANGE_SUPPORT,   /* a citizen's +1 */
+	GP_CHANGE_REPLY      /* the city's reply */
+} gp_change;
+/* gp_core_point_changed, saying what changed.  Any thread; nothing to own. */
+void gp_core_point_changed_as(gp_core *c, int64_t id, gp_change what);
+
+/* ---- the live room (live.c) ------------------------------------------------- */
+
+/*
+ * Writes point p (its coordinates lon/lat in CRS84) as the public sees it,
+ * on one line; the renderer the event streams send (api/'s).  p borrowed.
+ */
+typedef void (*gp_live_render_fn)(gp_buf *b, const gp_point *p, double lon, double lat);
+
+/*
+ * Starts the live room's hub: from now on every change that
+ * gp_core_point_changed reports is read (on the hub's thread, through a
+ * worker of its own) and kept, rendered once, in a ring of live_ring
+ * entries.  The core owns the hub: stop it with gp_core_live_stop() or
+ * gp_core_free(); render must stay valid until then.
+ */
+int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err);
+/*
+ * Ends every wait of gp_core_live_wait (GP_UNAVAILABLE): before the HTTP
+ * server stops.  The hub stays until gp_core_live_stop.
+ */
+void gp_core_live_close(gp_core *c);
+/* Closes, stops the hub's thread and frees the hub; a no-op when never started. */
+void gp_core_live_stop(gp_core *c);
+
+/* Which points a stream shows: of one event, one district (either layer); 0/"" any. */
+typedef struct gp_live_filter {
+	int64_t event;
+	char district[64];
+} gp_live_filter;
+
+/*
+ * This process's epoch (its start, in microseconds) and the sequence number of the
+ * newest change: a stream that starts from a snapshot read after this call
+ * and follows from out_seq misses nothing.  GP_UNAVAILABLE when closed.  Nothing to own.
+ */
+int gp_core_live_position(gp_core *c, uint64_t *out_epoch, uint64_t *out_seq);
+
+/*
+ * One change for a stream: seq, the point's id, what changed and its line
+ * from the renderer, or NULL when the stream no longer shows it (hidden,
+ * deleted, pending, or outside the stream's filter).  json is borrowed for
+ * the call, which runs under the hub's lock: copy, never block.  Nonzero
+ * stops.
+ */
+typedef int (*gp_live_change_cb)(void *ctx, uint64_t seq, int64_t id, gp_change what,
+                                 const char *json);
+
+/*
+ * Waits up to timeout_ms for changes after *cursor and calls cb for each
+ * in order, then advances *cursor.  Nothing new: returns 0 with cb not
+ * called.  A cursor the ring no longer reaches (or from the future) sets
+ * *out_too_old: start again from a snapshot.  GP_UNAVAILABLE once closed.
+ * Never touches the database; any thread.  f and ctx borrowed for the call.
+ */
+int gp_core_live_wait(gp_core *c, uint64_t *cursor, int timeout_ms, const gp_live_filter *f,
+                      gp_live_change_cb cb, void *ctx, int *out_too_old);
 
 /* ---- databases and boundaries -------------------------------------------- */
 

@@ -53,6 +53,7 @@ struct gp_core {
 	gp_cluster_source cluster_src; /* the read layer's (read.h) */
 	gp_read_cache *reads;          /* shared by every worker's reader */
 	gp_survey *survey;             /* the questionnaire, or NULL (survey.c) */
+	struct gp_live *live;          /* the live room's hub, or NULL (live.c) */
 };
 
 struct gp_worker {
@@ -89,6 +90,16 @@ int core_take_token(void *ctx, const gp_token_row *t);
  */
 typedef int (*core_batch_fn)(gp_worker *w, void *arg, gp_err *err);
 int core_group_commit(gp_worker *w, core_batch_fn fn, void *arg, gp_err *err);
+
+/*
+ * Event id's channel and whether its live entry is open; GP_INVALID naming
+ * `field` when there is no such event.
+ */
+int core_event_get(gp_worker *w, int64_t id, const char *field, gp_channel *out_channel,
+                   int *out_live, gp_err *err);
+
+/* Queues a committed change of point id for the live room (live.c); never blocks. */
+void core_live_notify(gp_core *c, int64_t id, gp_change what);
 
 /* Rebuilds w->districts from the database (inside or outside a transaction). */
 int gp_worker_reload_districts(gp_worker *w);

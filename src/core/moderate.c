@@ -265,7 +265,8 @@ int gp_core_point_update(gp_worker *w, const gp_actor *actor, int64_t id,
 out:
 	rc = gp_core_write_end(w, rc);
 	if (!rc) /* published, hidden or edited: the map's clusters follow */
-		gp_core_point_changed(w->core, id);
+		gp_core_point_changed_as(w->core, id, p.has_reply && !p.has_status ? GP_CHANGE_REPLY
+		                                                                  : GP_CHANGE_POINT);
 out_nolock:
 	gp_buf_free(&fields);
 	return rc;
@@ -342,7 +343,7 @@ int gp_core_point_support(gp_worker *w, const gp_actor *actor, int64_t id,
 	*out_counted = rc == 0;
 	if (*out_counted) {
 		gp_metric_add(GP_METRIC_SUPPORTS, 1);
-		gp_core_point_changed(w->core, id); /* single points show their count */
+		gp_core_point_changed_as(w->core, id, GP_CHANGE_SUPPORT); /* single points show their count */
 	}
 	return rc;
 }

@@ -86,9 +86,7 @@ static int judge_staff_fields(const gp_point_input *in, const gp_actor *actor,
 			                  "only staff may set the channel; citizens' points are online");
 		if (in->note)
 			return gp_err_set(err, GP_INVALID, "properties.note", "only staff may add a note");
-		if (in->event)
-			return gp_err_set(err, GP_INVALID, "properties.event",
-			                  "only staff record points at walks and workshops");
+		/* an event's live entry, checked by gp_core_point_submit */
 		return 0;
 	}
 	if (in->channel && gp_channel_parse(out_channel, in->channel))
@@ -371,8 +369,14 @@ int gp_core_point_submit(gp_worker *w, const gp_point_input *in, gp_crs crs,
 	if (in->event) {
 		/* Recorded at a walk or workshop: the event says the channel. */
 		gp_channel ch;
-		if ((rc = gp_core_event_channel(w, in->event, "properties.event", &ch, err)))
+		int live;
+		if ((rc = core_event_get(w, in->event, "properties.event", &ch, &live, err)))
 			return rc;
+		/* Citizens come through the event's link, only while staff keep it open. */
+		if (actor->role == GP_ROLE_CITIZEN && !live)
+			return gp_err_set(err, GP_INVALID, "properties.event",
+			                  "event %lld takes no entries now: its live entry is closed",
+			                  (long long)in->event);
 		if (in->channel && p->channel != ch)
 			return gp_err_set(err, GP_INVALID, "properties.channel",
 			                  "event %lld is a %s; channel must be %s", (long long)in->event,

@@ -58,6 +58,7 @@ void gp_core_free(gp_core *c)
 {
 	if (!c)
 		return;
+	gp_core_live_stop(c);
 	gp_core_clusters_stop(c);
 	gp_read_cache_free(c->reads);
 	gp_json_survey_free(c->survey);
@@ -190,6 +191,11 @@ gp_geo *gp_worker_geo(gp_worker *w)
 const gp_config *gp_worker_config(const gp_worker *w)
 {
 	return w->core->cfg;
+}
+
+gp_core *gp_worker_core(gp_worker *w)
+{
+	return w->core;
 }
 
 gp_read *gp_worker_read(gp_worker *w)

@@ -74,21 +74,60 @@ int gp_core_event_create(gp_worker *w, const gp_actor *actor, const gp_event_inp
 	return gp_core_write_end(w, rc);
 }
 
+typedef struct event_seen {
+	gp_channel channel;
+	int live;
+} event_seen;
+
 static int take_event(void *ctx, const gp_event *e)
 {
-	*(gp_channel *)ctx = e->channel;
+	event_seen *s = ctx;
+
+	s->channel = e->channel;
+	s->live = e->live;
 	return 0;
+}
+
+int core_event_get(gp_worker *w, int64_t id, const char *field, gp_channel *out_channel,
+                   int *out_live, gp_err *err)
+{
+	event_seen seen = { GP_CHANNEL_ONLINE, 0 };
+	int rc = gp_store_event_list(w->store, id, -1, take_event, &seen);
+
+	if (rc == GP_NOT_FOUND)
+		return gp_err_set(err, GP_INVALID, field, "no event %lld (see /api/events)",
+		                  (long long)id);
+	*out_channel = seen.channel;
+	*out_live = seen.live;
+	return rc;
+}
+
+int gp_core_event_live_set(gp_worker *w, const gp_actor *actor, int64_t id, int live,
+                           gp_err *err)
+{
+	char now[GP_TIME_LEN], fields[64];
+	int rc;
+
+	gp_time_now(now);
+	if ((rc = gp_core_write_begin(w)))
+		return rc;
+	rc = gp_store_event_set_live(w->store, id, live);
+	if (rc == GP_NOT_FOUND)
+		gp_err_set(err, GP_NOT_FOUND, "id", "no event %lld", (long long)id);
+	if (!rc) {
+		snprintf(fields, sizeof(fields), "event %lld: live entry %s", (long long)id,
+		         live ? "opened" : "closed");
+		rc = gp_store_log_add(w->store, now, actor->name, "update", 0, fields, 1);
+	}
+	return gp_core_write_end(w, rc);
 }
 
 int gp_core_event_channel(gp_worker *w, int64_t id, const char *field, gp_channel *out,
                           gp_err *err)
 {
-	int rc = gp_store_event_list(w->store, id, -1, take_event, out);
+	int live;
 
-	if (rc == GP_NOT_FOUND)
-		return gp_err_set(err, GP_INVALID, field, "no event %lld (see /api/events)",
-		                  (long long)id);
-	return rc;
+	return core_event_get(w, id, field, out, &live, err);
 }
 
 /* ---- sessions ------------------------------------------------------------------ */

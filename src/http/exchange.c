@@ -502,6 +502,8 @@ static int keep_alive(gp_http_exchange *x, long long content_length)
 
 	if (x->srv->cfg->keep_alive_ms <= 0 || !gp_http_may_keep_alive(x))
 		return 0;
+	if (x->events_wait) /* an event stream ends only when the connection does */
+		return 0;
 	if (content_length < 0 && gp_http_is_10(x->ri))
 		return 0;
 	/*
@@ -630,6 +632,58 @@ int gp_http_stream_flush(gp_http_exchange *x)
 	}
 	gp_buf_reset(&x->out);
 	return 0;
+}
+
+int gp_http_answer_events(gp_http_exchange *x, gp_http_wait_fn wait, void *arg,
+                          void (*free_arg)(void *))
+{
+	int rc;
+
+	if ((rc = gp_http_live_open(x))) {
+		if (free_arg)
+			free_arg(arg);
+		gp_http_add_header_always(x, "Retry-After", "5");
+		return rc;
+	}
+	x->events_wait = wait;
+	x->events_arg = arg;
+	x->events_free = free_arg;
+	return 0;
+}
+
+int gp_http_events_send(gp_http_exchange *x)
+{
+	gp_buf out;
+	int failed;
+
+	if (gp_buf_status(&x->out))
+		return gp_buf_status(&x->out);
+	gp_buf_init(&out, HEADER_SPACE * 3 + x->out.len + 32);
+	if (!x->streaming) {
+		if (!x->status)
+			x->status = 200;
+		x->type = "text/event-stream; charset=utf-8";
+		/* nginx buffers a proxied answer unless told otherwise, also per answer */
+		gp_http_add_header(x, "X-Accel-Buffering", "no");
+		gp_http_add_header(x, "Cache-Control", "no-store");
+		head(x, &out, -1);
+		x->streaming = 1;
+	}
+	if (x->out.len && !x->is_head) {
+		if (!x->close_delimited)
+			gp_buf_printf(&out, "%zx\r\n", x->out.len);
+		gp_buf_append(&out, x->out.data, x->out.len);
+		if (!x->close_delimited)
+			gp_buf_puts(&out, "\r\n");
+	}
+	/* one write per send: the headers with the first events, a chunk whole */
+	failed = gp_buf_status(&out) ||
+	         (out.len && mg_write(x->conn, out.data, out.len) != (int)out.len);
+	if (!failed)
+		x->bytes_sent += (long long)x->out.len;
+	gp_buf_free(&out);
+	gp_buf_reset(&x->out);
+	return failed ? GP_EIO : 0;
 }
 
 /* Every method some route answers, as an Allow header line, for OPTIONS *. */

@@ -142,6 +142,31 @@ void gp_http_set_page(gp_http_exchange *x);
 int gp_http_stream_flush(gp_http_exchange *x);
 
 /*
+ * An answer that waits for things to happen (a text/event-stream): the
+ * handler checks the request with its worker, sets any headers, and
+ * returns what this returns.  Then, after the worker went back to the
+ * pool, `wait` runs on the connection's thread with no worker
+ * (gp_http_worker() is NULL there) and sends with gp_http_events_send()
+ * until it returns; the connection closes after it.  It holds one of
+ * live_streams_max slots: GP_UNAVAILABLE (503, Retry-After) when none is
+ * free.  arg is the caller's, handed to free_arg (may be NULL) after wait
+ * returned, or at once when this refuses or the handler fails after it.
+ * Such a thread is never ended by the reaper and has no deadline but
+ * request_timeout_ms for each send (see threads.c).
+ */
+typedef void (*gp_http_wait_fn)(gp_http_exchange *x, void *arg);
+int gp_http_answer_events(gp_http_exchange *x, gp_http_wait_fn wait, void *arg,
+                          void (*free_arg)(void *));
+/*
+ * Sends what gp_http_out() holds and empties it; the first call sends the
+ * status and headers of a text/event-stream that proxies do not buffer.
+ * 0, or GP_EIO when the client went away or took nothing for
+ * request_timeout_ms.  Only inside a gp_http_wait_fn; the exchange keeps
+ * owning its buffer.
+ */
+int gp_http_events_send(gp_http_exchange *x);
+
+/*
  * Answers with `tmpl`, a document whose {{NAME}} placeholders each stand
  * for one JSON value, as `type`: SERVER is filled here (this server's
  * base URL — public_url, else http:// + Host — followed by base_path),

@@ -72,6 +72,11 @@ struct gp_http_exchange {
 	int stream_slot;         /* holds one of the exports_max download slots */
 	int stream_refused;      /* the stream was refused for want of a slot */
 	int64_t stream_started_ms;
+	/* an event stream (gp_http_answer_events) */
+	gp_http_wait_fn events_wait;
+	void *events_arg;
+	void (*events_free)(void *);
+	int events_slot;         /* holds one of the live_streams_max slots */
 };
 
 /* stack.c: a large stack per database worker (see there why). */
@@ -178,6 +183,9 @@ int gp_http_deadline_passed(gp_http_exchange *x, int64_t deadline_ms);
  * the slot given back at the end (NULL-safe).
  */
 int gp_http_stream_open(gp_http_exchange *x);
+/* Event streams: a slot of live_streams_max (GP_UNAVAILABLE when none), given back (NULL-safe). */
+int gp_http_live_open(gp_http_exchange *x);
+void gp_http_live_close(gp_http_exchange *x);
 int gp_http_stream_send(gp_http_exchange *x, const char *data, size_t len);
 void gp_http_stream_close(gp_http_exchange *x);
 

@@ -147,6 +147,14 @@ static int run_handler(gp_http_exchange *x, http_thread *t, const gp_http_route 
 		c.rc = GP_EFAULT;
 	t->worker = NULL;
 	gp_http_pool_give(x->srv->pool, slot);
+	if (c.rc == 0 && x->events_wait) {
+		/* an event stream waits here, holding its thread but no worker */
+		x->events_wait(x, x->events_arg);
+		if (x->streaming && !x->is_head && !x->close_delimited)
+			mg_send_chunk(x->conn, "", 0);
+		mg_disable_connection_keep_alive(x->conn);
+		c.rc = HTTP_ANSWERED;
+	}
 	if (c.rc == GP_BUSY && x->stream_refused)
 		gp_err_set(err, GP_BUSY, "",
 		           "%d downloads are being streamed already; try again shortly",
@@ -254,15 +262,17 @@ static void handle(dispatch_call *call)
 			goto answer;
 		}
 		/*
-		 * The parameters pages take, read by the page's script: ?lang=en
-		 * and a point to open (?point=ID, the link of a point).
+		 * The parameters pages take, read by the page's script: ?lang=en,
+		 * a point to open (?point=ID, the link of a point) and a walk or
+		 * workshop (?event=ID: its entry page, its live room).
 		 */
 		for (size_t i = 0; i < x.nparams; i++) {
 			if (strcmp(x.params[i].name, "lang") == 0 ||
-			    strcmp(x.params[i].name, "point") == 0)
+			    strcmp(x.params[i].name, "point") == 0 ||
+			    strcmp(x.params[i].name, "event") == 0)
 				continue;
 			rc = gp_err_set(&err, GP_BAD_REQUEST, x.params[i].name,
-			                "static files take no query parameters but lang and point");
+			                "static files take no query parameters but lang, point and event");
 			goto answer;
 		}
 		rc = gp_http_serve_static(&x, &err);
@@ -298,6 +308,9 @@ answer:
 	}
 done:
 	gp_http_stream_close(&x);
+	gp_http_live_close(&x);
+	if (x.events_free)
+		x.events_free(x.events_arg);
 	log_access(&x);
 	gp_http_exchange_clear(&x);
 	call->status = x.status ? x.status : 200;

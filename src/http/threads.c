@@ -22,6 +22,18 @@
  *   request head has been arriving longest (slow clients or slowloris; a
  *   real client sends its head in milliseconds), then bodies arriving
  *   longest (408 before their deadline), each only after WAITED_MS.
+ * - Live event streams (/api/live) hold their thread for as long as the
+ *   client listens, but no database worker (gp_http_answer_events runs
+ *   their wait after the worker went back).  They are capped by
+ *   live_streams_max (at most half the threads; more get 503), count as
+ *   held connections like any other, and are never ended by the reaper:
+ *   their thread stays busy (T_BUSY), not waiting for its client, and a
+ *   stream ended would reconnect at once.  So the other half of the
+ *   threads at least is left to everyone else, shed and reaped as before.
+ *   No deadline of request bodies applies to them; a stream whose client
+ *   stops reading ends when a send makes no progress for
+ *   request_timeout_ms, and a client gone away is noticed at the next
+ *   heartbeat (live_heartbeat_s).
  * - Wall-clock deadlines: civetweb bounds the request head by
  *   request_timeout_ms from when it began reading it, but a body read
  *   (mg_read) only returns when all the bytes asked for have come or the
@@ -94,6 +106,7 @@ struct http_threads {
 	_Atomic int held;   /* connections held by threads */
 	int busy;
 	int exports;
+	int live;           /* event streams open */
 	pthread_t reaper;
 	pthread_cond_t wake;
 	int stop, reaper_running;
@@ -241,6 +254,7 @@ int gp_http_threads_start(gp_http_server *srv)
 	gp_gauge_set(GP_GAUGE_CONNECTIONS, 0);
 	gp_gauge_set(GP_GAUGE_THREADS_BUSY, 0);
 	gp_gauge_set(GP_GAUGE_EXPORTS, 0);
+	gp_gauge_set(GP_GAUGE_LIVE_STREAMS, 0);
 	/* The reaper takes no signal of anyone's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -521,6 +535,40 @@ void gp_http_stream_close(gp_http_exchange *x)
 	gp_gauge_set(GP_GAUGE_EXPORTS, ts->exports);
 	pthread_mutex_unlock(&ts->mu);
 	x->stream_slot = 0;
+}
+
+int gp_http_live_open(gp_http_exchange *x)
+{
+	http_threads *ts = x->srv->threads;
+	int ok;
+
+	if (x->events_slot)
+		return 0;
+	pthread_mutex_lock(&ts->mu);
+	ok = ts->live < x->srv->cfg->live_streams_max;
+	if (ok)
+		ts->live++;
+	gp_gauge_set(GP_GAUGE_LIVE_STREAMS, ts->live);
+	pthread_mutex_unlock(&ts->mu);
+	if (!ok) {
+		gp_metric_add(GP_METRIC_LIVE_REFUSED, 1);
+		return GP_UNAVAILABLE;
+	}
+	x->events_slot = 1;
+	return 0;
+}
+
+void gp_http_live_close(gp_http_exchange *x)
+{
+	http_threads *ts = x->srv->threads;
+
+	if (!x->events_slot)
+		return;
+	pthread_mutex_lock(&ts->mu);
+	ts->live--;
+	gp_gauge_set(GP_GAUGE_LIVE_STREAMS, ts->live);
+	pthread_mutex_unlock(&ts->mu);
+	x->events_slot = 0;
 }
 
 /*

@@ -66,7 +66,8 @@ int gp_json_point_collection_read(const char *text, size_t len, char **out_crs_n
  * bodies of PATCH and flag requests: each member in `allowed` (space
  * separated) may appear once as a string or null — or, for a name written
  * with a trailing '#' ("event#"), as a whole number (handed on as its
- * decimal text) or null; anything else is refused with GP_INVALID naming
+ * decimal text) or null, and with a trailing '?' ("live?") as true or
+ * false (handed on as "true"/"false") or null; anything else is refused with GP_INVALID naming
  * it.  Values are copied into out[i] in the order of
  * `allowed` (NULL when absent or null); present[i] tells absent from null.
  * Caller frees the strings with free().

@@ -279,14 +279,15 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 	json_object_foreach(root, key, v) {
 		const char *p = allowed;
 		size_t k = strlen(key), i = 0;
-		int found = -1, number = 0;
+		int found = -1, number = 0, boolean = 0;
 
 		while (*p) {
 			size_t m = strcspn(p, " ");
-			size_t name = m > 0 && p[m - 1] == '#' ? m - 1 : m;
+			size_t name = m > 0 && (p[m - 1] == '#' || p[m - 1] == '?') ? m - 1 : m;
 			if (name == k && strncmp(p, key, k) == 0) {
 				found = (int)i;
-				number = name < m;
+				number = name < m && p[m - 1] == '#';
+				boolean = name < m && p[m - 1] == '?';
 			}
 			p += m;
 			while (*p == ' ')
@@ -301,6 +302,17 @@ int gp_json_object_strings(char **out, int *present, size_t n, const char *allow
 		present[found] = 1;
 		if (json_is_null(v))
 			continue;
+		if (boolean) {
+			if (!json_is_boolean(v)) {
+				rc = gp_err_set(err, GP_INVALID, key, "%.40s must be true, false or null", key);
+				goto out;
+			}
+			if (!(out[found] = strdup(json_is_true(v) ? "true" : "false"))) {
+				rc = GP_ENOMEM;
+				goto out;
+			}
+			continue;
+		}
 		if (number) {
 			char num[24];
 			if (!json_is_integer(v)) {

@@ -9,6 +9,7 @@ const gp_http_route gp_page_routes[] = {
 	{ "GET", "/impressum", page_imprint, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/datenschutz", page_privacy, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/leichte-sprache", page_easy, "lang", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/werkstatt/qr.svg", page_qr, "event", GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };
 

@@ -25,7 +25,10 @@
 #include "config/config.h"
 #include "http/http.h"
 
-/* GET /p/{id}, /impressum, /datenschutz, /leichte-sprache; ends with a NULL method. */
+/*
+ * GET /p/{id}, /impressum, /datenschutz, /leichte-sprache and the live
+ * room's QR code /werkstatt/qr.svg?event=ID; ends with a NULL method.
+ */
 extern const gp_http_route gp_page_routes[];
 
 /*

@@ -50,5 +50,6 @@ int page_point(gp_http_exchange *x, gp_err *err);   /* point.c */
 int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_easy(gp_http_exchange *x, gp_err *err);    /* easy.c */
+int page_qr(gp_http_exchange *x, gp_err *err);      /* qr.c */
 
 #endif

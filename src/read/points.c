@@ -465,7 +465,7 @@ static int event_row(void *ctx, const gp_event *e)
 {
 	event_run *er = ctx;
 	gp_read_event out = { e->id, e->name, e->channel, e->date, e->district,
-		              e->district_name, e->points };
+		              e->district_name, e->points, e->live };
 
 	return er->cb(er->ctx, &out);
 }

@@ -561,6 +561,7 @@ typedef struct gp_read_event {
 	const char *date;
 	const char *district, *district_name; /* NULL when none */
 	int64_t points;
+	int live; /* its live entry is open: citizens' points may carry it */
 } gp_read_event;
 int gp_read_events(gp_read *r, const gp_visibility *vis, int64_t id,
                    int (*cb)(void *ctx, const gp_read_event *e), void *ctx, gp_err *err);

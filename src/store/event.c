@@ -37,7 +37,7 @@ int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb c
 	sqlite3_stmt *st = gp_store_stmt(
 		s, "SELECT e.id, e.name, e.channel, e.date, e.district, d.name, e.created,"
 		   " (SELECT count(*) FROM points p WHERE p.event = e.id"
-		   "  AND (?2 IS NULL OR p.status = ?2))"
+		   "  AND (?2 IS NULL OR p.status = ?2)), e.live"
 		   " FROM events e LEFT JOIN districts d ON d.id = e.district"
 		   " WHERE ?1 IS NULL OR e.id = ?1 ORDER BY e.date DESC, e.id DESC");
 	int rc = 0, src, rows = 0;
@@ -63,6 +63,7 @@ int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb c
 		e.district_name = (const char *)sqlite3_column_text(st, 5);
 		e.created = (const char *)sqlite3_column_text(st, 6);
 		e.points = sqlite3_column_int64(st, 7);
+		e.live = sqlite3_column_int(st, 8);
 		rows++;
 		if ((rc = cb(ctx, &e)))
 			break;
@@ -73,6 +74,20 @@ int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb c
 	if (!rc && id > 0 && !rows)
 		return GP_NOT_FOUND;
 	return rc;
+}
+
+int gp_store_event_set_live(gp_store *s, int64_t id, int live)
+{
+	sqlite3_stmt *st = gp_store_stmt(s, "UPDATE events SET live = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!st)
+		return GP_EFAULT;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, live ? 1 : 0);
+	if ((rc = store_step_done(s, st)))
+		return rc;
+	return sqlite3_changes(s->db) ? 0 : GP_NOT_FOUND;
 }
 
 int gp_store_session_add(gp_store *s, const unsigned char *hash, size_t hash_len,

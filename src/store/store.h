@@ -471,6 +471,7 @@ typedef struct gp_event {
 	const char *district_name; /* read only: NULL when unknown */
 	const char *created;
 	int64_t points;            /* read only: its points of the status asked for */
+	int live;                  /* read only: its live entry is open (staff open it) */
 } gp_event;
 typedef int (*gp_store_event_cb)(void *ctx, const gp_event *e);
 
@@ -482,6 +483,11 @@ int gp_store_event_add(gp_store *s, const gp_event *e, int64_t *out_id);
  * (-1: any).  Strings borrowed for the callback.
  */
 int gp_store_event_list(gp_store *s, int64_t id, int status, gp_store_event_cb cb, void *ctx);
+/*
+ * Opens (1) or closes (0) event id's live entry (inside a write
+ * transaction); GP_NOT_FOUND without the event.  Nothing to own.
+ */
+int gp_store_event_set_live(gp_store *s, int64_t id, int live);
 
 /*
  * A session for the active token `token_name`, until `expires` (inside a

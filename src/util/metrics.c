@@ -33,6 +33,7 @@ static const struct {
 	[GP_METRIC_CONNS_REFUSED] = { "geopart_connections_refused_total", "connections refused over conns_per_client (429)" },
 	[GP_METRIC_WAITING_ENDED] = { "geopart_connections_ended_total", "connections waiting for their client (idle keep-alive, slow request heads) ended because threads ran short" },
 	[GP_METRIC_EXPORTS_REFUSED] = { "geopart_exports_refused_total", "downloads refused because exports_max were streaming (503)" },
+	[GP_METRIC_LIVE_REFUSED] = { "geopart_live_refused_total", "live event streams refused because live_streams_max were open (503)" },
 	[GP_METRIC_EXPORTS_CUT] = { "geopart_exports_cut_total", "downloads ended early: the client went away, took nothing for request_timeout_ms or read slower than export_min_kib_per_s" },
 };
 
@@ -45,6 +46,7 @@ static const struct {
 	[GP_GAUGE_DB_WORKERS] = { "geopart_db_workers", "database workers (the db_connections setting)" },
 	[GP_GAUGE_DB_WORKERS_BUSY] = { "geopart_db_workers_busy", "database workers lent to a request now" },
 	[GP_GAUGE_EXPORTS] = { "geopart_exports_streaming", "downloads being streamed now" },
+	[GP_GAUGE_LIVE_STREAMS] = { "geopart_live_streams", "live event streams (/api/live) open now" },
 };
 
 void gp_metric_add(gp_metric m, uint64_t n)

@@ -29,6 +29,7 @@ typedef enum gp_metric {
 	GP_METRIC_WAITING_ENDED,   /* idle or slow connections ended to free threads */
 	GP_METRIC_EXPORTS_REFUSED, /* downloads refused at exports_max (503) */
 	GP_METRIC_EXPORTS_CUT,     /* downloads ended early: client gone, stalled or too slow */
+	GP_METRIC_LIVE_REFUSED,    /* live streams refused at live_streams_max (503) */
 	GP_METRIC_COUNT
 } gp_metric;
 
@@ -43,6 +44,7 @@ typedef enum gp_gauge {
 	GP_GAUGE_DB_WORKERS,   /* database workers (connections with geo contexts) */
 	GP_GAUGE_DB_WORKERS_BUSY,
 	GP_GAUGE_EXPORTS,      /* downloads being streamed now */
+	GP_GAUGE_LIVE_STREAMS, /* live event streams open now */
 	GP_GAUGE_COUNT
 } gp_gauge;
 

@@ -380,6 +380,30 @@ class TestBehindNginx(unittest.TestCase):
         self.assertEqual(p['detail'], p['description'])
         return p
 
+    def test_the_live_stream_passes_at_once(self):
+        conn = http.client.HTTPSConnection('127.0.0.1', self.https, timeout=10, context=self.tls)
+        self.addCleanup(conn.close)
+        conn.request('GET', '/api/live', headers={'Accept': 'text/event-stream'})
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader('Content-Type'), 'text/event-stream; charset=utf-8')
+        text = ''
+
+        def read_until(pred, timeout):
+            nonlocal text
+            deadline = time.time() + timeout
+            while not pred(text):
+                self.assertLess(time.time(), deadline, f'not through nginx in time: {text!r}')
+                text += r.read1(65536).decode()
+
+        read_until(lambda s: 'event: snapshot' in s and s.endswith('\n\n'), 10)
+        status, _, body = self.post_point('Durch nginx live', source='127.0.0.9')
+        self.assertEqual(status, 201, body)
+        posted = time.time()
+        # through nginx without waiting for a buffer to fill
+        read_until(lambda s: 'Durch nginx live' in s, 5)
+        self.assertLess(time.time() - posted, 2)
+
     def test_floods_are_stopped_by_nginx_with_a_problem(self):
         source = '127.0.0.4'
         conn = http.client.HTTPSConnection('127.0.0.1', self.https, timeout=30, context=self.tls,

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import socket
 import sqlite3
 import time
 import unittest
@@ -292,6 +293,25 @@ def check_ogc_item(t, w):
         district_counts(t, w, get_ok(t, w, f'/ogc/collections/{coll}/items/{fid}').json()['properties'])
 
 
+def check_live(t, w):
+    """The live stream's snapshot (its first event) holds the published
+    points; hidden and pending ones are neither there nor sent later."""
+    sock = socket.create_connection(('127.0.0.1', w.server.port), timeout=10)
+    try:
+        sock.sendall(f'GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:{w.server.port}\r\n\r\n'.encode())
+        data = b''
+        while not re.search(rb'event: snapshot\n.*\ndata: [^\n]*\n\n', data, re.S):
+            chunk = sock.recv(65536)
+            t.assertTrue(chunk, data[:300])
+            data += chunk
+    finally:
+        sock.close()
+    t.assertTrue(data.startswith(b'HTTP/1.1 200'), data[:100])
+    snapshot = re.search(rb'event: snapshot\n.*?\ndata: ([^\n]*)\n\n', data, re.S).group(1)
+    features = json.loads(snapshot)['features']
+    t.assertEqual(sorted(f['properties']['comment'] for f in features), w.comments())
+
+
 # Every GET route a citizen or GIS can reach, by the paths that name it in
 # the route tables and the OpenAPI descriptions, and how to check it.
 ROUTES = [
@@ -306,6 +326,7 @@ ROUTES = [
     (('/api/districts/{}',), check_district),
     (('/api/districts/{}/points',), check_district_points),
     (('/api/stats',), check_stats),
+    (('/api/live',), check_live),
     (('/api/export',), check_export),
     (('/ogc/collections',), check_ogc_collections),
     (('/ogc/collections/{}', '/ogc/collections/points', '/ogc/collections/ortsbezirke',
@@ -334,6 +355,7 @@ EXEMPT = {
     '/api/admin/survey/texts': 'staff: the questionnaire\'s free text, no point; never public '
                                '(test_survey.py)',
     '/impressum': 'the imprint, from the configuration',
+    '/werkstatt/qr.svg': 'the QR code of an event\'s entry page, no point',
     '/datenschutz': 'the privacy information, from the configuration',
     '/leichte-sprache': 'the map explained in Leichte Sprache, from the configuration, no point',
     '/api/session': 'who is signed in, no point (test_workspace.py)',

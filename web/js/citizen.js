@@ -18,6 +18,7 @@ import {
   renderLegalLinks, renderSources, startPage
 } from './map.js';
 import { Details, pointDetails } from './details.js';
+import { liveEvent, showEvent } from './live-entry.js';
 import { MarkerLayer, categoryBadge, clusterSize, loadVisible, pointMarker } from './points.js';
 
 const L = window.L;
@@ -514,6 +515,7 @@ async function submit(event) {
       }
     };
     if ($('topic').value) feature.properties.topic = $('topic').value;
+    if (state.event) feature.properties.event = state.event.id;
     const { status, body } = await postJSON('/api/points', feature);
     button.disabled = false;
     button.textContent = t('submit');
@@ -698,6 +700,7 @@ function showCity(config) {
 }
 
 async function start() {
+  const event = liveEvent();
   state.config = await startPage((config) => {
     state.config = config;
     const first = !state.map;
@@ -709,8 +712,11 @@ async function start() {
       $('dgs-link').hidden = false;
     }
     renderTexts();
+    if (state.event) showEvent(state.event);
   }, () => relabel(), window.geopartBoot?.config);
   if (!state.config) return;
+  state.event = await event;
+  if (state.event) showEvent(state.event);
   if (!isOpen()) {
     $('place-centre').disabled = true;
     $('locate').disabled = true;

@@ -195,7 +195,20 @@ export const TEXTS = {
     share: '{p} %',
     legendCount: 'Beiträge',
     legendShare: 'Anteil verbesserungswürdig',
-    invalidRange: 'Das Enddatum liegt vor dem Anfangsdatum.'
+    invalidRange: 'Das Enddatum liegt vor dem Anfangsdatum.',
+    // the live room (/werkstatt) and the citizen page in an event's mode
+    roomTitle: 'Live-Raum der Mitmachkarte',
+    roomEvent: '{name}',
+    roomMapLabel: 'Karte der Beiträge, die gerade entstehen',
+    roomJoin: 'Machen Sie mit: Code scannen oder Adresse eingeben',
+    roomQr: 'QR-Code zur Eingabe: {url}',
+    roomCounts: 'Beiträge',
+    roomTotal: { zero: 'Noch keine Beiträge', one: '{n} Beitrag', other: '{n} Beiträge' },
+    roomTicker: 'Neueste Kommentare',
+    roomConnected: 'Live verbunden.',
+    roomReconnecting: 'Verbindung unterbrochen – sie wird wiederhergestellt …',
+    roomNoEvent: 'Diese Veranstaltung gibt es nicht; gezeigt werden alle Beiträge.',
+    eventBanner: 'Sie tragen bei zu: {name}'
   },
   en: {
     skip: 'Skip to the map',
@@ -381,7 +394,20 @@ export const TEXTS = {
     share: '{p} %',
     legendCount: 'Entries',
     legendShare: 'Share needing improvement',
-    invalidRange: 'The end date lies before the start date.'
+    invalidRange: 'The end date lies before the start date.',
+    // the live room (/werkstatt) and the citizen page in an event's mode
+    roomTitle: 'Live room of the participation map',
+    roomEvent: '{name}',
+    roomMapLabel: 'Map of the entries being made right now',
+    roomJoin: 'Join in: scan the code or type the address',
+    roomQr: 'QR code to the entry page: {url}',
+    roomCounts: 'Entries',
+    roomTotal: { zero: 'No entries yet', one: '{n} entry', other: '{n} entries' },
+    roomTicker: 'Latest comments',
+    roomConnected: 'Live connection open.',
+    roomReconnecting: 'Connection lost – reconnecting …',
+    roomNoEvent: 'There is no such event; all entries are shown.',
+    eventBanner: 'You are contributing to: {name}'
   }
 };
 

@@ -73,6 +73,10 @@ const TEXTS = {
     evName: 'Name', evChannel: 'Art', evDate: 'Datum', evDistrict: 'Bezirk (freiwillig)', evNoDistrict: 'ohne Bezirk',
     evCreate: 'Anlegen', evCreated: '„{name}“ angelegt.', evLine: '{date} · {channel} · {district} · {n} Beiträge',
     evNone: 'Noch keine Termine.',
+    // the live room (issue 17): its entry opened and closed per event
+    evLiveOpen: 'Live-Eingabe öffnen', evLiveClose: 'Live-Eingabe schließen',
+    evLiveIsOpen: 'Live-Eingabe offen', evRoom: 'Live-Raum zeigen',
+    evLiveOpened: 'Live-Eingabe für „{name}“ geöffnet.', evLiveClosed: 'Live-Eingabe für „{name}“ geschlossen.',
     entrySkip: 'Zur Eingabe springen',
     entryTitle: 'Erfassung vor Ort',
     entryTagline: 'Für Ortsbegehungen und Werkstätten: Termin einmal wählen, dann Ort antippen und eintragen – beliebig viele Beiträge nacheinander.',
@@ -165,6 +169,10 @@ const TEXTS = {
     evName: 'Name', evChannel: 'Kind', evDate: 'Date', evDistrict: 'District (optional)', evNoDistrict: 'no district',
     evCreate: 'Create', evCreated: '“{name}” created.', evLine: '{date} · {channel} · {district} · {n} contributions',
     evNone: 'No walks or workshops yet.',
+    // the live room (issue 17): its entry opened and closed per event
+    evLiveOpen: 'Open live entry', evLiveClose: 'Close live entry',
+    evLiveIsOpen: 'live entry open', evRoom: 'Show the live room',
+    evLiveOpened: 'Live entry for “{name}” opened.', evLiveClosed: 'Live entry for “{name}” closed.',
     entrySkip: 'Skip to the entry form',
     entryTitle: 'Recording on site',
     entryTagline: 'For district walks and workshops: choose the event once, then tap the place and type — as many contributions in a row as you like.',
@@ -640,7 +648,8 @@ async function loadEvents() {
     li.append(name, ` – ${w('evLine', {
       date: formatDate(e.date), channel: w(`channel_${e.channel}`),
       district: e.district_name || w('evNoDistrict'), n: e.points
-    })}`);
+    })}${e.live ? ` · ${w('evLiveIsOpen')}` : ''} `);
+    li.append(...liveControls(e));
     return li;
   }));
   if (!events.length) {
@@ -649,6 +658,28 @@ async function loadEvents() {
     list.replaceChildren(none);
   }
   document.dispatchEvent(new CustomEvent('gp:events', { detail: events }));
+}
+
+// The live room: open or close the event's entry (/?event=ID), and its projector page.
+function liveControls(e) {
+  const toggle = document.createElement('button');
+  toggle.type = 'button';
+  toggle.className = 'secondary ws-live';
+  toggle.textContent = w(e.live ? 'evLiveClose' : 'evLiveOpen');
+  toggle.addEventListener('click', async () => {
+    try {
+      await send('PATCH', `/api/admin/events/${e.id}`, { live: !e.live });
+      say(w(e.live ? 'evLiveClosed' : 'evLiveOpened', { name: e.name }));
+      await loadEvents();
+      $('ws-events').querySelector(`li[data-id="${e.id}"] .ws-live`)?.focus();
+    } catch (ex) {
+      failed(ex);
+    }
+  });
+  const room = document.createElement('a');
+  room.href = `/werkstatt?event=${e.id}`;
+  room.textContent = w('evRoom');
+  return [toggle, ' ', room];
 }
 
 async function createEvent(e) {
