@@ -48,5 +48,7 @@ const char *page_lang_query(page_lang lang);
 int page_point(gp_http_exchange *x, gp_err *err);   /* point.c */
 int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */
+int page_report_index(gp_http_exchange *x, gp_err *err); /* report.c */
+int page_report(gp_http_exchange *x, gp_err *err);       /* report.c */
 
 #endif
