@@ -638,6 +638,8 @@ function renderTexts() {
   setConfiguredText($('privacy-note'), texts.privacy);
   renderSources($('source-list'), c);
   renderLegalLinks(c);
+  // The reports of results are linked only when the operator made them public.
+  $('results-link').hidden = !c.reports;
   renderChoices();
   renderTopics();
   renderLegend();

@@ -195,7 +195,9 @@ export const TEXTS = {
     share: '{p} %',
     legendCount: 'Beiträge',
     legendShare: 'Anteil verbesserungswürdig',
-    invalidRange: 'Das Enddatum liegt vor dem Anfangsdatum.'
+    invalidRange: 'Das Enddatum liegt vor dem Anfangsdatum.',
+    // The reports of results (issue 14): the header's link when report_public is on.
+    resultsLink: 'Ergebnisse'
   },
   en: {
     skip: 'Skip to the map',
@@ -381,7 +383,9 @@ export const TEXTS = {
     share: '{p} %',
     legendCount: 'Entries',
     legendShare: 'Share needing improvement',
-    invalidRange: 'The end date lies before the start date.'
+    invalidRange: 'The end date lies before the start date.',
+    // The reports of results (issue 14): the header's link when report_public is on.
+    resultsLink: 'Results'
   }
 };
 
