@@ -28,6 +28,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,20 @@ static const struct {
 	[F_TABLE_BOLD] = { FONT " Bold", 9.5 },
 };
 
+/*
+ * Short cells repeat (counts, "Offen", "0"): their layouts are kept, so
+ * pango shapes each such text once per column and report.
+ */
+#define CACHE_SLOTS 256
+#define CACHE_TEXT 32
+
+typedef struct cached {
+	char text[CACHE_TEXT];
+	int key;        /* column, bold header and alignment; -1 empty */
+	double width;
+	PangoLayout *l;
+} cached;
+
 typedef struct pdf {
 	const gp_report *rep;
 	cairo_surface_t *surface;
@@ -70,6 +85,8 @@ typedef struct pdf {
 	PangoFontDescription *font[F_COUNT];
 	PangoLayout *cell[8]; /* reused for table cells, one per column */
 	PangoLayout *reply[8];
+	PangoLayout *use[8];  /* what row_draw shows per column: cell[c] or a cached one */
+	cached cache[CACHE_SLOTS];
 	double y;
 	int page;
 	char footer[512];
@@ -202,7 +219,38 @@ static void symbol(cairo_t *cr, gp_category c, double x, double y, double size)
 	cairo_fill(cr);
 }
 
-/* Lays out row r's cells in the reused layouts; returns the row's height. */
+static uint32_t hash(const char *s, int key)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)key;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* A kept layout of a short one-line text, made on first use; NULL when it does not apply. */
+static PangoLayout *cached_layout(pdf *p, const char *s, int key, font_kind f, double width,
+                                  int right)
+{
+	cached *slot;
+
+	if (strlen(s) >= CACHE_TEXT || strchr(s, '\n'))
+		return NULL;
+	slot = &p->cache[hash(s, key) % CACHE_SLOTS];
+	if (slot->l && slot->key == key && slot->width == width && strcmp(slot->text, s) == 0)
+		return slot->l;
+	if (!slot->l)
+		slot->l = pango_layout_new(p->pc);
+	setup_layout(p, slot->l, f, width);
+	pango_layout_set_alignment(slot->l, right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+	pango_layout_set_text(slot->l, s, -1);
+	strcpy(slot->text, s);
+	slot->key = key;
+	slot->width = width;
+	return slot->l;
+}
+
+/* Lays out row r's cells (p->use); returns the row's height. */
 static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 {
 	double h = 0;
@@ -211,19 +259,26 @@ static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 		const char *s = t->cells[r * t->ncols + c];
 		const char *tab = strstr(s, "\n\t");
 		double w = t->widths[c] * TEXT_W - 2 * CELL_PAD, ch;
+		font_kind f = header ? F_TABLE_BOLD : F_TABLE;
 
 		if (c == 0 && t->row_symbol && !header)
 			w -= 10;
-		setup_layout(p, p->cell[c], header ? F_TABLE_BOLD : F_TABLE, w);
-		pango_layout_set_alignment(p->cell[c], t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-		pango_layout_set_text(p->cell[c], s, tab ? (int)(tab - s) : -1);
-		ch = height(p->cell[c]);
+		pango_layout_set_text(p->reply[c], tab ? tab + 2 : "", -1);
+		p->use[c] = c > 0 && !tab ? cached_layout(p, s, (int)c * 4 + header * 2 + t->numeric[c], f,
+		                                          w, t->numeric[c])
+		                          : NULL;
+		if (!p->use[c]) {
+			p->use[c] = p->cell[c];
+			setup_layout(p, p->cell[c], f, w);
+			pango_layout_set_alignment(p->cell[c],
+			                           t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+			pango_layout_set_text(p->cell[c], s, tab ? (int)(tab - s) : -1);
+		}
+		ch = height(p->use[c]);
 		if (tab) {
 			setup_layout(p, p->reply[c], F_SMALL, w - 8);
-			pango_layout_set_text(p->reply[c], tab + 2, -1);
 			ch += 3 + height(p->reply[c]);
 		}
-		pango_layout_set_text(p->reply[c], tab ? tab + 2 : "", -1);
 		if (ch > h)
 			h = ch;
 	}
@@ -242,9 +297,9 @@ static void row_draw(pdf *p, const rp_block *t, size_t r, int header, double h)
 		} else if (c == 0 && t->row_symbol && !header) {
 			cx += 10;
 		}
-		show(p, p->cell[c], cx, p->y + CELL_PAD, 0.1);
+		show(p, p->use[c], cx, p->y + CELL_PAD, 0.1);
 		if (pango_layout_get_character_count(p->reply[c]) > 0) {
-			double ry = p->y + CELL_PAD + height(p->cell[c]) + 3;
+			double ry = p->y + CELL_PAD + height(p->use[c]) + 3;
 			double rh = height(p->reply[c]);
 			cairo_set_source_rgb(p->cr, 0.04, 0.24, 0.36);
 			cairo_rectangle(p->cr, cx, ry, 1.6, rh);
@@ -451,6 +506,9 @@ static int render(pdf *p, const rp_doc *d)
 		g_object_unref(p->cell[c]);
 		g_object_unref(p->reply[c]);
 	}
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (p->cache[i].l)
+			g_object_unref(p->cache[i].l);
 	for (int f = 0; f < F_COUNT; f++)
 		pango_font_description_free(p->font[f]);
 	g_object_unref(p->pc);
