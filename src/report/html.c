@@ -143,9 +143,10 @@ static void svg_text(void *ctx, rp_text_style s, double x, double y, int anchor,
 	static const char *const anchors[] = { "start", "middle", "end" };
 	gp_buf *b = ctx;
 
-	gp_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\" font-size=\"%s\"%s>", x, y,
-	              anchors[anchor],
-	              s == RT_SMALL ? "2.4" : s == RT_NORTH ? "3.6" : "3.4",
+	gp_buf_printf(b, "<text x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\" font-size=\"%s\"%s "
+	                 "stroke=\"#ffffff\" stroke-width=\"0.6\" stroke-linejoin=\"round\" "
+	                 "paint-order=\"stroke\">",
+	              x, y, anchors[anchor], s == RT_SMALL ? "2.4" : s == RT_NORTH ? "3.6" : "3.4",
 	              s == RT_SMALL ? "" : " font-weight=\"bold\"");
 	esc(b, t);
 	gp_buf_puts(b, "</text>");

@@ -18,7 +18,8 @@ const rp_paint rp_paints[RS_COUNT] = {
 	[RS_FRAME] = { { 0, 0, 0 }, { 0.25, 0.25, 0.25 }, 0, 1, 0, 0.3 },
 	[RS_SELF] = { { 1.0, 0.98, 0.90 }, { 0.15, 0.15, 0.15 }, 1, 1, 1.0, 0.5 },
 	[RS_NEIGHBOUR] = { { 0.93, 0.93, 0.93 }, { 0.55, 0.55, 0.55 }, 1, 1, 1.0, 0.25 },
-	[RS_HOTSPOT] = { { 0.55, 0.25, 0.65 }, { 0.45, 0.15, 0.55 }, 1, 1, 0.15, 0.4 },
+	[RS_HOTSPOT] = { { 0.55, 0.25, 0.65 }, { 0, 0, 0 }, 1, 0, 0.18, 0 },
+	[RS_HOTSPOT_LINE] = { { 0, 0, 0 }, { 0.45, 0.10, 0.55 }, 0, 1, 0, 0.5 },
 	[RS_BAR_DARK] = { { 0.15, 0.15, 0.15 }, { 0.15, 0.15, 0.15 }, 1, 1, 1.0, 0.2 },
 	[RS_BAR_LIGHT] = { { 1, 1, 1 }, { 0.15, 0.15, 0.15 }, 1, 1, 1.0, 0.2 },
 	[RS_ARROW] = { { 0.15, 0.15, 0.15 }, { 0.15, 0.15, 0.15 }, 1, 1, 1.0, 0.2 },
@@ -116,11 +117,11 @@ static void north_arrow(const rp_map_ops *ops, void *ctx)
 
 static void legend(const gp_report *rep, const rp_map_ops *ops, void *ctx)
 {
-	int en = rep->en;
-	double x = 4, y = RP_MAP_FRAME_H - 4 - 5 * 4.6 - 2, row = 4.6;
+	int en = rep->en, rows = rep->city ? 4 : 5;
+	double row = 4.6, x = 4, y = RP_MAP_FRAME_H - 4 - rows * row - 2;
 	double w = 52;
 
-	rect(ops, ctx, RS_LEGEND, x, y, w, 5 * row + 2);
+	rect(ops, ctx, RS_LEGEND, x, y, w, rows * row + 2);
 	x += 3;
 	y += 1 + row / 2;
 	for (int c = 0; c < GP_CATEGORY_COUNT; c++, y += row) {
@@ -131,11 +132,36 @@ static void legend(const gp_report *rep, const rp_map_ops *ops, void *ctx)
 	ops->text(ctx, RT_SMALL, x + 5, y + 1.1, 0,
 	          rp_word_get(rep->city ? W_ORTSBEZIRK : W_LEGEND_DISTRICT, en));
 	y += row;
-	rect(ops, ctx, RS_NEIGHBOUR, x, y - 1.3, 3, 2.6);
-	ops->text(ctx, RT_SMALL, x + 5, y + 1.1, 0, rp_word_get(W_LEGEND_NEIGHBOUR, en));
-	y += row;
+	if (!rep->city) {
+		rect(ops, ctx, RS_NEIGHBOUR, x, y - 1.3, 3, 2.6);
+		ops->text(ctx, RT_SMALL, x + 5, y + 1.1, 0, rp_word_get(W_LEGEND_NEIGHBOUR, en));
+		y += row;
+	}
 	rect(ops, ctx, RS_HOTSPOT, x, y - 1.3, 3, 2.6);
+	rect(ops, ctx, RS_HOTSPOT_LINE, x, y - 1.3, 3, 2.6);
 	ops->text(ctx, RT_SMALL, x + 5, y + 1.1, 0, rp_word_get(W_LEGEND_HOTSPOT, en));
+}
+
+/* Labels already placed, so that none covers another. */
+#define MAX_LABELS 512
+typedef struct labels {
+	double box[MAX_LABELS][4];
+	size_t n;
+} labels;
+
+/* Places a label of `chars` characters at height h (mm) centred on x, baseline y, if free. */
+static int place(labels *l, double x, double y, size_t chars, double h)
+{
+	double w = (double)chars * h * 0.62, b[4] = { x - w / 2, y - h, x + w / 2, y + h * 0.3 };
+
+	for (size_t i = 0; i < l->n; i++)
+		if (b[0] < l->box[i][2] && b[2] > l->box[i][0] && b[1] < l->box[i][3] &&
+		    b[3] > l->box[i][1])
+			return 0;
+	if (l->n == MAX_LABELS)
+		return 0;
+	memcpy(l->box[l->n++], b, sizeof(b));
+	return 1;
 }
 
 static int inside_frame(double x, double y, double pad)
@@ -145,12 +171,15 @@ static int inside_frame(double x, double y, double pad)
 
 int rp_map_draw(const gp_report *rep, const rp_map_ops *ops, void *ctx)
 {
+	labels *lab = calloc(1, sizeof(*lab));
 	view v;
 	double size;
-	int rc;
+	int rc = 0;
 
+	if (!lab)
+		return GP_ENOMEM;
 	if (rep->extent[2] <= rep->extent[0])
-		return 0; /* no outlines at all: nothing to draw a map of */
+		goto out; /* no outlines at all: nothing to draw a map of */
 	v.x0 = rep->extent[0];
 	v.y1 = rep->extent[3];
 	v.s = RP_MAP_W / (rep->extent[2] - rep->extent[0]);
@@ -164,37 +193,49 @@ int rp_map_draw(const gp_report *rep, const rp_map_ops *ops, void *ctx)
 				continue;
 			if ((rc = shape(ops, ctx, &v, pass ? RS_SELF : RS_NEIGHBOUR, sh->xy, sh->npoints,
 			                sh->ring, sh->nrings)))
-				return rc;
+				goto out;
 		}
 	for (size_t i = 0; i < rep->nhotspots; i++) {
 		const rp_hotspot *h = &rep->hotspots[i];
 		if (h->n && (rc = shape(ops, ctx, &v, RS_HOTSPOT, h->xy, h->n, &h->n, 1)))
-			return rc;
-	}
-	for (size_t i = 0; i < rep->nshapes; i++) {
-		const rp_shape *sh = &rep->shapes[i];
-		double x = vx(&v, sh->label[0]), y = vy(&v, sh->label[1]);
-		if (!sh->self && inside_frame(x, y, 12))
-			ops->text(ctx, RT_SMALL, x, y, 1, sh->name);
+			goto out;
 	}
 	/* Points: smaller symbols where there are many. */
 	size = rep->npoints > 3000 ? 1.2 : rep->npoints > 500 ? 1.7 : 2.4;
 	for (size_t k = 0; k < rep->npoints; k++)
 		ops->symbol(ctx, rep->points[k].category, vx(&v, rep->points[k].x),
 		            vy(&v, rep->points[k].y), size);
+	/* Hotspot outlines over the points, numbered as in the text where a number fits. */
+	for (size_t i = 0; i < rep->nhotspots; i++) {
+		const rp_hotspot *h = &rep->hotspots[i];
+		if (h->n && (rc = shape(ops, ctx, &v, RS_HOTSPOT_LINE, h->xy, h->n, &h->n, 1)))
+			goto out;
+	}
+	/* District names first: they orient the reader; hotspot numbers where room is left. */
+	for (size_t i = 0; i < rep->nshapes; i++) {
+		const rp_shape *sh = &rep->shapes[i];
+		double x = vx(&v, sh->label[0]), y = vy(&v, sh->label[1]);
+		if ((!sh->self || rep->city) && inside_frame(x, y, 12) &&
+		    place(lab, x, y, strlen(sh->name), 2.4))
+			ops->text(ctx, RT_SMALL, x, y, 1, sh->name);
+	}
 	for (size_t i = 0; i < rep->nhotspots; i++) {
 		char n[24];
 		double x = vx(&v, rep->hotspots[i].centre[0]), y = vy(&v, rep->hotspots[i].centre[1]);
 		snprintf(n, sizeof(n), "%zu", i + 1);
-		if (inside_frame(x, y, 2))
-			ops->text(ctx, RT_LABEL, x, y - 2.5, 1, n);
+		if (inside_frame(x, y, 3) && place(lab, x, y + 1.2, strlen(n), 3.4))
+			ops->text(ctx, RT_LABEL, x, y + 1.2, 1, n);
 	}
 	ops->clip(ctx, 0, 0, 0, 0);
+	if (rc)
+		goto out;
 
 	rect(ops, ctx, RS_FRAME, 0, 0, RP_MAP_W, RP_MAP_FRAME_H);
 	north_arrow(ops, ctx);
 	scale_bar(rep, ops, ctx, &v);
 	legend(rep, ops, ctx);
 	ops->text(ctx, RT_SMALL, 0, RP_MAP_FRAME_H + 4.5, 0, rp_word_get(W_MAP_ATTRIBUTION, rep->en));
-	return 0;
+out:
+	free(lab);
+	return rc;
 }

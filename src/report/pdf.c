@@ -400,6 +400,16 @@ static void map_text(void *ctx, rp_text_style s, double x, double y, int anchor,
 	pango_layout_set_text(l, t, -1);
 	pango_cairo_update_layout(p->cr, l);
 	w = width_of(l);
+	/* A white halo under the text, as the SVG's paint-order="stroke", then the text itself. */
+	cairo_move_to(p->cr, x - (anchor == 1 ? w / 2 : anchor == 2 ? w : 0),
+	              y - (double)pango_layout_get_baseline(l) / PANGO_SCALE);
+	cairo_save(p->cr);
+	pango_cairo_layout_path(p->cr, l);
+	cairo_set_source_rgb(p->cr, 1, 1, 1);
+	cairo_set_line_width(p->cr, 0.6);
+	cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
 	cairo_move_to(p->cr, x - (anchor == 1 ? w / 2 : anchor == 2 ? w : 0),
 	              y - (double)pango_layout_get_baseline(l) / PANGO_SCALE);

@@ -160,8 +160,8 @@ void rp_doc_free(rp_doc *d);
 #define RP_MAP_H 157.0
 
 typedef enum rp_style {
-	RS_FRAME, RS_SELF, RS_NEIGHBOUR, RS_HOTSPOT, RS_BAR_DARK, RS_BAR_LIGHT, RS_ARROW,
-	RS_LEGEND, RS_COUNT
+	RS_FRAME, RS_SELF, RS_NEIGHBOUR, RS_HOTSPOT, RS_HOTSPOT_LINE, RS_BAR_DARK, RS_BAR_LIGHT,
+	RS_ARROW, RS_LEGEND, RS_COUNT
 } rp_style;
 
 typedef struct rp_paint {
@@ -179,7 +179,7 @@ typedef enum rp_text_style { RT_LABEL, RT_SMALL, RT_NORTH } rp_text_style;
 typedef struct rp_map_ops {
 	void (*polygon)(void *ctx, rp_style s, const double *xy, const size_t *ring, size_t nrings);
 	void (*symbol)(void *ctx, gp_category c, double x, double y, double size);
-	/* anchor: 0 start, 1 middle, 2 end */
+	/* anchor: 0 start, 1 middle, 2 end; drawn with a white halo so it reads over points */
 	void (*text)(void *ctx, rp_text_style s, double x, double y, int anchor, const char *text);
 	void (*clip)(void *ctx, double x, double y, double w, double h); /* w 0: end the clip */
 } rp_map_ops;
