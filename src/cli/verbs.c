@@ -1112,5 +1112,6 @@ out:
 	if (c.core)
 		gp_core_clusters_stop(c.core);
 	common_close(&c);
+	gp_report_shutdown();
 	return rc;
 }

@@ -25,6 +25,7 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -549,4 +550,16 @@ int gp_report_pdf(const gp_report *rep, int (*write)(void *ctx, const void *data
 out:
 	rp_doc_free(&d);
 	return rc;
+}
+
+void gp_report_shutdown(void)
+{
+	pthread_mutex_lock(&render_mu);
+	if (font_map) {
+		g_object_unref(font_map);
+		font_map = NULL;
+		cairo_debug_reset_static_data();
+		FcFini();
+	}
+	pthread_mutex_unlock(&render_mu);
 }

@@ -60,6 +60,13 @@ int gp_report_pdf(const gp_report *rep, int (*write)(void *ctx, const void *data
                   void *ctx);
 
 /*
+ * Releases what PDF rendering set up once for the process (the font map,
+ * cairo's and fontconfig's caches), so nothing is left at exit.  Call
+ * once, after the last gp_report_pdf() returned and none can start.
+ */
+void gp_report_shutdown(void);
+
+/*
  * The index of reports: every Ortsbezirk and Stadtteil and the city, with
  * the number of published points and links to the HTML and PDF
  * (base: the prefix of the links, e.g. "/report/").  Appends to b.
