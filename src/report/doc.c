@@ -209,7 +209,7 @@ static const double W_3[] = { 0.6, 0.2, 0.2 };
 static const int N_3[] = { 0, 1, 1 };
 static const double W_POINT[] = { 0.1, 0.66, 0.08, 0.16 };
 static const int N_POINT[] = { 0, 0, 1, 0 };
-static const double W_EVENT[] = { 0.46, 0.18, 0.22, 0.14 };
+static const double W_EVENT[] = { 0.40, 0.26, 0.20, 0.14 };
 static const int N_EVENT[] = { 0, 0, 0, 1 };
 
 #define W(w) rp_word_get(w, en)

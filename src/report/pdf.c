@@ -452,6 +452,21 @@ static int map(pdf *p)
 
 /* ---- the whole ------------------------------------------------------------------------------------ */
 
+/* How much of what follows heading i must fit below it on the same page. */
+static double keep_with(const rp_doc *d, size_t i)
+{
+	const rp_block *next = i + 1 < d->n ? &d->b[i + 1] : NULL;
+
+	if (!next)
+		return 0;
+	switch (next->kind) {
+	case RB_MAP: return RP_MAP_H * PT_PER_MM + 6;
+	case RB_TABLE: return 48;  /* the header and a row */
+	case RB_H3: return 70;     /* a subheading and what it keeps */
+	default: return 36;        /* two lines */
+	}
+}
+
 static int render(pdf *p, const rp_doc *d)
 {
 	const gp_report *rep = p->rep;
@@ -500,11 +515,12 @@ static int render(pdf *p, const rp_doc *d)
 
 	for (size_t i = 0; i < d->n && !rc; i++) {
 		const rp_block *b = &d->b[i];
+		double keep = keep_with(d, i);
 		switch (b->kind) {
 		case RB_TITLE: paragraph(p, F_TITLE, b->text, 0, 4, 0, 0.04); break;
 		case RB_SUBTITLE: paragraph(p, F_SUBTITLE, b->text, 0, 4, 0, 0.1); break;
-		case RB_H2: paragraph(p, F_H2, b->text, 16, 6, 60, 0.04); break;
-		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, 40, 0.1); break;
+		case RB_H2: paragraph(p, F_H2, b->text, 16, 6, keep, 0.04); break;
+		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, keep, 0.1); break;
 		case RB_P: paragraph(p, F_BODY, b->text, 0, 6, 0, 0.1); break;
 		case RB_SMALL: paragraph(p, F_SMALL, b->text, 0, 4, 0, 0.27); break;
 		case RB_TABLE: table(p, b); break;
