@@ -178,6 +178,19 @@ static num share(int64_t part, int64_t whole, int en)
 	return n;
 }
 
+/* One decimal place, with a decimal comma in German. */
+static num decimal(double v, int en)
+{
+	num n;
+
+	snprintf(n.s, sizeof(n.s), "%.1f", v);
+	if (!en)
+		for (char *c = n.s; *c; c++)
+			if (*c == '.')
+				*c = ',';
+	return n;
+}
+
 typedef struct day {
 	char s[40];
 } day;
@@ -367,22 +380,16 @@ static void hotspots(rp_doc *d, const gp_report *rep)
 	for (size_t i = 0; i < rep->nhotspots; i++) {
 		const rp_hotspot *h = &rep->hotspots[i];
 		int64_t mine = 0;
-		char area[32];
 		rp_block *t;
 
 		for (size_t k = 0; k < rep->npoints; k++)
 			mine += rep->points[k].hotspot == (int)i;
 		if (mine == 0)
 			continue;
-		snprintf(area, sizeof(area), "%.1f", h->area / 10000.0);
-		if (!en)
-			for (char *c = area; *c; c++)
-				if (*c == '.')
-					*c = ',';
 		text(d, RB_H3, "%s %zu%s%s · %s %s · %s %s ha", W(W_HOTSPOT), i + 1,
 		     h->top_topic >= 0 ? ": " : "",
 		     h->top_topic >= 0 ? rep->topic_label[h->top_topic] : "", count(mine, en).s,
-		     W(W_COUNT_WORD), W(W_HOTSPOT_AREA), area);
+		     W(W_COUNT_WORD), W(W_HOTSPOT_AREA), decimal(h->area / 10000.0, en).s);
 		t = point_table(d, en);
 		for (size_t k = 0; k < rep->npoints; k++)
 			if (rep->points[k].hotspot == (int)i)
@@ -463,15 +470,8 @@ static void survey(rp_doc *d, const gp_report *rep)
 		for (size_t k = 0; k < sq->nrows; k++)
 			row(d, t, -1, sq->rows[k].label,
 			    sq->rows[k].count < 0 ? W(W_WITHHELD) : count(sq->rows[k].count, en).s);
-		if (sq->has_median) {
-			char m[32];
-			snprintf(m, sizeof(m), "%.1f", sq->median);
-			if (!en)
-				for (char *c = m; *c; c++)
-					if (*c == '.')
-						*c = ',';
-			row(d, t, -1, W(W_MEDIAN), m);
-		}
+		if (sq->has_median)
+			row(d, t, -1, W(W_MEDIAN), decimal(sq->median, en).s);
 	}
 }
 

@@ -27,20 +27,32 @@
 /* The map shows this much around the district (share of its size). */
 #define MAP_MARGIN 0.08
 
+/*
+ * An array (of `size` bytes each, `n` in use, room for *cap) with room for
+ * one more, doubling from `first`: the array, moved or not, or NULL when
+ * memory ran out (the array is as it was).
+ */
+static void *grow(void *array, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t want = *cap ? *cap * 2 : first;
+	void *bigger;
+
+	if (n < *cap)
+		return array;
+	if (!(bigger = realloc(array, want * size)))
+		return NULL;
+	*cap = want;
+	return bigger;
+}
+
 char *rp_strdup(gp_report *rep, const char *s)
 {
-	char *c;
+	char **room, *c;
 
-	if (!s)
+	if (!s ||
+	    !(room = grow(rep->strings, &rep->capstrings, rep->nstrings, sizeof(char *), 256)))
 		return NULL;
-	if (rep->nstrings == rep->capstrings) {
-		size_t cap = rep->capstrings ? rep->capstrings * 2 : 256;
-		char **n = realloc(rep->strings, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		rep->strings = n;
-		rep->capstrings = cap;
-	}
+	rep->strings = room;
 	if (!(c = strdup(s)))
 		return NULL;
 	rep->strings[rep->nstrings++] = c;
@@ -84,14 +96,11 @@ typedef struct rings {
 
 static int rings_point(rings *g, double x, double y)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 256;
-		double *n = realloc(g->xy, cap * 2 * sizeof(*n));
-		if (!n)
-			return GP_ENOMEM;
-		g->xy = n;
-		g->cap = cap;
-	}
+	double *room = grow(g->xy, &g->cap, g->n, 2 * sizeof(double), 256);
+
+	if (!room)
+		return GP_ENOMEM;
+	g->xy = room;
 	g->xy[2 * g->n] = x;
 	g->xy[2 * g->n + 1] = y;
 	g->n++;
@@ -100,14 +109,11 @@ static int rings_point(rings *g, double x, double y)
 
 static int rings_close(rings *g, size_t len)
 {
-	if (g->nrings == g->caprings) {
-		size_t cap = g->caprings ? g->caprings * 2 : 8;
-		size_t *n = realloc(g->ring, cap * sizeof(*n));
-		if (!n)
-			return GP_ENOMEM;
-		g->ring = n;
-		g->caprings = cap;
-	}
+	size_t *room = grow(g->ring, &g->caprings, g->nrings, sizeof(size_t), 8);
+
+	if (!room)
+		return GP_ENOMEM;
+	g->ring = room;
 	g->ring[g->nrings++] = len;
 	return 0;
 }
@@ -340,14 +346,9 @@ static int on_point(void *ctx, const gp_point *p, double c0, double c1)
 		rep->points_left_out++;
 		return 0;
 	}
-	if (rep->npoints == pc->cap) {
-		size_t cap = pc->cap ? pc->cap * 2 : 256;
-		rp_point *n = realloc(rep->points, cap * sizeof(*n));
-		if (!n)
-			return GP_ENOMEM;
-		rep->points = n;
-		pc->cap = cap;
-	}
+	if (!(o = grow(rep->points, &pc->cap, rep->npoints, sizeof(*o), 256)))
+		return GP_ENOMEM;
+	rep->points = o;
 	o = &rep->points[rep->npoints];
 	memset(o, 0, sizeof(*o));
 	o->id = p->id;
