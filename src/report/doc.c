@@ -316,7 +316,7 @@ static void figures(rp_doc *d, const gp_report *rep)
 	rp_block *t;
 
 	text(d, RB_H2, "%s", W(W_FIGURES));
-	t = table(d, 2, W_2, N_2, 0, "", W(W_COUNT));
+	t = table(d, 2, W_2, N_2, 0, W(W_FIGURE), W(W_COUNT));
 	row(d, t, -1, W(W_POINTS), count(rep->published, en).s);
 	row(d, t, -1, W(W_SUPPORT), count(rep->supporters, en).s);
 	row(d, t, -1, W(W_REPLIES), count(rep->with_reply, en).s);
@@ -325,13 +325,13 @@ static void figures(rp_doc *d, const gp_report *rep)
 		    rep->respondents < 0 ? W(W_WITHHELD) : count(rep->respondents, en).s);
 
 	text(d, RB_H3, "%s", W(W_BY_CATEGORY));
-	t = table(d, 3, W_3, N_3, 1, "", W(W_COUNT), W(W_SHARE));
+	t = table(d, 3, W_3, N_3, 1, W(W_KIND), W(W_COUNT), W(W_SHARE));
 	for (int c = 0; c < GP_CATEGORY_COUNT; c++)
 		row(d, t, c, gp_category_label((gp_category)c, en), count(rep->category[c], en).s,
 		    share(rep->category[c], all, en).s);
 
 	text(d, RB_H3, "%s", W(W_BY_TOPIC));
-	t = table(d, 3, W_3, N_3, 0, "", W(W_COUNT), W(W_SHARE));
+	t = table(d, 3, W_3, N_3, 0, W(W_TOPIC), W(W_COUNT), W(W_SHARE));
 	for (size_t i = 0; i < rep->ntopics; i++)
 		row(d, t, -1, rep->topic_label[i], count(rep->topic_count[i], en).s,
 		    share(rep->topic_count[i], all, en).s);
@@ -339,20 +339,20 @@ static void figures(rp_doc *d, const gp_report *rep)
 	    share(rep->without_topic, all, en).s);
 
 	text(d, RB_H3, "%s", W(W_BY_CHANNEL));
-	t = table(d, 3, W_3, N_3, 0, "", W(W_COUNT), W(W_SHARE));
+	t = table(d, 3, W_3, N_3, 0, W(W_CHANNEL), W(W_COUNT), W(W_SHARE));
 	for (int c = 0; c < GP_CHANNEL_COUNT; c++)
 		row(d, t, -1, gp_channel_label((gp_channel)c, en), count(rep->channel[c], en).s,
 		    share(rep->channel[c], all, en).s);
 
 	text(d, RB_H3, "%s", W(W_OUTCOME));
-	t = table(d, 3, W_3, N_3, 0, "", W(W_COUNT), W(W_SHARE));
+	t = table(d, 3, W_3, N_3, 0, W(W_OUTCOME), W(W_COUNT), W(W_SHARE));
 	for (int o = 0; o < GP_OUTCOME_COUNT; o++)
 		row(d, t, -1, gp_outcome_label((gp_outcome)o, en), count(rep->outcome[o], en).s,
 		    share(rep->outcome[o], all, en).s);
 
 	if (rep->nevents) {
 		text(d, RB_H3, "%s", W(W_BY_EVENT));
-		t = table(d, 4, W_EVENT, N_EVENT, 0, W(W_EVENTS), "", "", W(W_COUNT));
+		t = table(d, 4, W_EVENT, N_EVENT, 0, W(W_EVENTS), W(W_KIND), W(W_DATE), W(W_COUNT));
 		for (size_t i = 0; i < rep->nevents; i++)
 			row(d, t, -1, rep->events[i].name,
 			    gp_channel_label(rep->events[i].channel, en),
@@ -465,7 +465,7 @@ static void survey(rp_doc *d, const gp_report *rep)
 		rp_block *t;
 
 		text(d, RB_H3, "%zu. %s", q + 1, sq->text);
-		t = table(d, 2, W_2, N_2, 0, "", W(W_COUNT));
+		t = table(d, 2, W_2, N_2, 0, W(W_ANSWER), W(W_COUNT));
 		row(d, t, -1, W(W_ANSWERED), sq->answered < 0 ? W(W_WITHHELD) : count(sq->answered, en).s);
 		for (size_t k = 0; k < sq->nrows; k++)
 			row(d, t, -1, sq->rows[k].label,

@@ -321,7 +321,9 @@ int gp_report_index_html(gp_read *r, const gp_config *cfg, int en, const char *b
 	esc(b, rp_word_get(W_DISTRICT, en));
 	gp_buf_puts(b, "</th><th class=\"num\">");
 	esc(b, rp_word_get(W_COUNT_WORD, en));
-	gp_buf_puts(b, "</th><th></th></tr></thead><tbody>\n");
+	gp_buf_puts(b, "</th><th>");
+	esc(b, rp_word_get(W_REPORT, en));
+	gp_buf_puts(b, "</th></tr></thead><tbody>\n");
 	index_row(&ic, "city", rp_word_get(W_CITY, en), cfg->city_name, all);
 	if ((rc = gp_read_districts(r, &pub, -1, NULL, 0, on_index_district, &ic, NULL)))
 		return rc;

@@ -91,6 +91,13 @@ static const char *const words[][2] = {
 	                    "every Ortsbezirk and Stadtteil, as a web page and as a PDF." },
 	[W_DISTRICT] = { "Gebiet", "Area" },
 	[W_COUNT_WORD] = { "Beiträge", "Contributions" },
+	[W_FIGURE] = { "Kennzahl", "Figure" },
+	[W_KIND] = { "Art", "Kind" },
+	[W_TOPIC] = { "Thema", "Topic" },
+	[W_CHANNEL] = { "Weg", "Channel" },
+	[W_DATE] = { "Datum", "Date" },
+	[W_ANSWER] = { "Antwort", "Answer" },
+	[W_REPORT] = { "Bericht", "Report" },
 	[W_MAP_ATTRIBUTION] = { "Bezirksgrenzen: Stadtverwaltung Kaiserslautern und weitere "
 	                        "(siehe Quellen) · ETRS89 / UTM 32N (EPSG:25832)",
 	                        "District boundaries: Stadtverwaltung Kaiserslautern and others "
