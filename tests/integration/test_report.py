@@ -8,9 +8,10 @@ the English edition."""
 import html
 import os
 import re
+import subprocess
 import unittest
 
-from harness import Server, ServerTest, staff_token
+from harness import BIN, ServerTest, staff_token
 from pdf_tools import flat, pdf_info, pdf_pages, pdf_text
 
 DATA = os.path.join(os.environ.get('GEOPART_SOURCE', '.'), 'data')
@@ -297,6 +298,18 @@ class TestReport(ReportWorld, ServerTest):
         r = self.server.geopart('report', '--format', 'docx', '--output', missing, check=False)
         self.assertEqual(r.returncode, 2)
         self.assertIn(b'--format must be pdf or html', r.stderr)
+
+
+    def test_a_bad_report_date_is_refused_naming_the_setting(self):
+        out = os.path.join(self.server.dir, 'never.pdf')
+        for bad in ('30.06.2026', '2026-13-45', '2026-06-30T00:00:00Z'):
+            with self.subTest(report_date=bad):
+                r = subprocess.run([BIN, 'report', '--db', self.server.db, '--output', out],
+                                   env=dict(os.environ, GEOPART_REPORT_DATE=bad),
+                                   capture_output=True, timeout=120)
+                self.assertEqual(r.returncode, 2, r)
+                self.assertIn(b'report_date must be a date YYYY-MM-DD', r.stderr)
+                self.assertFalse(os.path.exists(out))
 
 
 class TestPublicReports(ReportWorld, ServerTest):
