@@ -14,6 +14,7 @@ typedef struct district_ctx {
 	gp_crs crs;
 	int n;
 	int single;
+	int zoom; /* the map's zoom the outlines are for; -1: full */
 } district_ctx;
 
 static int put_district(void *ctx, const gp_read_district *d)
@@ -29,7 +30,7 @@ static int put_district(void *ctx, const gp_read_district *d)
 	gp_buf_puts(dc->b, "\"type\":\"Feature\",\"id\":");
 	gp_json_put_str(dc->b, d->id);
 	gp_buf_puts(dc->b, ",\"geometry\":");
-	if ((rc = gp_read_district_geometry(dc->r, dc->b, d, dc->crs)))
+	if ((rc = gp_read_district_outline(dc->r, dc->b, d, dc->crs, dc->zoom)))
 		return rc;
 	gp_buf_puts(dc->b, ",\"properties\":");
 	gp_json_district_properties(dc->b, d->id, d->name, gp_layer_name(d->layer),
@@ -54,15 +55,35 @@ static int layer_param(gp_http_exchange *x, int *out, int fallback, gp_err *err)
 	return 0;
 }
 
+/*
+ * zoom: the outlines for a map at that zoom, simplified on the server to
+ * a pixel (optional; without it the full outlines).
+ */
+static int outline_zoom(gp_http_exchange *x, int *out, gp_err *err)
+{
+	const char *v = gp_http_param(x, "zoom");
+	int64_t z;
+
+	*out = -1;
+	if (!v)
+		return 0;
+	if (gp_parse_i64(&z, v, 0, GP_READ_ZOOM_MAX))
+		return gp_err_set(err, GP_BAD_REQUEST, "zoom",
+		                  "zoom must be a whole number from 0 to %d", GP_READ_ZOOM_MAX);
+	*out = (int)z;
+	return 0;
+}
+
 /* Districts are public: their counts are of what a citizen sees. */
 static int get_districts(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
-	district_ctx dc = { gp_worker_read(w), gp_http_out(x), GP_CRS_CRS84, 0, 0 };
+	district_ctx dc = { gp_worker_read(w), gp_http_out(x), GP_CRS_CRS84, 0, 0, -1 };
 	int layer, rc;
 
-	if ((rc = layer_param(x, &layer, -1, err)) || (rc = api_crs(x, "crs", &dc.crs, err)))
+	if ((rc = layer_param(x, &layer, -1, err)) || (rc = api_crs(x, "crs", &dc.crs, err)) ||
+	    (rc = outline_zoom(x, &dc.zoom, err)))
 		return rc;
 	gp_buf_puts(dc.b, "{\"type\":\"FeatureCollection\",");
 	if (api_crs_member_uri(dc.crs))
@@ -80,10 +101,10 @@ static int get_district(gp_http_exchange *x, gp_err *err)
 {
 	gp_worker *w = gp_http_worker(x);
 	gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
-	district_ctx dc = { gp_worker_read(w), gp_http_out(x), GP_CRS_CRS84, 0, 1 };
+	district_ctx dc = { gp_worker_read(w), gp_http_out(x), GP_CRS_CRS84, 0, 1, -1 };
 	int rc;
 
-	if ((rc = api_crs(x, "crs", &dc.crs, err)) ||
+	if ((rc = api_crs(x, "crs", &dc.crs, err)) || (rc = outline_zoom(x, &dc.zoom, err)) ||
 	    (rc = gp_read_districts(dc.r, &vis, -1, gp_http_arg(x, "id"), 1, put_district, &dc,
 	                            err)))
 		return rc;
@@ -244,8 +265,8 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 }
 
 const gp_http_route gp_api_district_routes[] = {
-	{ "GET", "/api/districts", get_districts, "layer crs", GP_HTTP_NO_BODY, 0 },
-	{ "GET", "/api/districts/{id}", get_district, "crs", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/districts", get_districts, "layer crs zoom", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/api/districts/{id}", get_district, "crs zoom", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/districts/{id}/points", district_points,
 	  "bbox category topic channel since until limit offset after crs", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/stats", get_stats, "layer format category topic channel since until",

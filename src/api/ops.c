@@ -80,6 +80,7 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 {
 	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
 	gp_buf *b = gp_http_out(x);
+	gp_bbox ext;
 
 	(void)err;
 	link_description(x);
@@ -133,12 +134,21 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	gp_buf_puts(b, ",\"privacy\":");
 	gp_json_put_str(b, cfg->privacy_url[0] ? cfg->privacy_url : "/datenschutz");
 	gp_buf_putc(b, '}');
+	gp_buf_puts(b, ",\"dgs_video_url\":");
+	gp_json_put_str_or_null(b, cfg->dgs_video_url[0] ? cfg->dgs_video_url : NULL);
 	gp_buf_puts(b, ",\"flag_reasons\":[\"spam\",\"offensive\",\"personal_data\","
 	               "\"off_topic\",\"duplicate\",\"other\"]");
 	/* The reports of results, for the page's "Ergebnisse" link: only when public. */
 	gp_buf_printf(b, ",\"reports\":%s", cfg->report_public ? "\"/report/\"" : "null");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
 	gp_buf_printf(b, ",\"cluster_max_zoom\":%d", cfg->cluster_max_zoom);
+	/* The city's extent (its Ortsbezirke, CRS84): a map can frame it and
+	 * ask for the first points before the outlines arrive. */
+	gp_buf_puts(b, ",\"extent\":");
+	if (gp_read_layer_extent(gp_worker_read(gp_http_worker(x)), GP_LAYER_ORTSBEZIRK, &ext))
+		gp_buf_puts(b, "null");
+	else
+		gp_buf_printf(b, "[%.7f,%.7f,%.7f,%.7f]", ext.minx, ext.miny, ext.maxx, ext.maxy);
 	gp_buf_puts(b, ",\"data_attribution\":[");
 	for (size_t i = 0; gp_data_attribution(i); i++) {
 		if (i)

@@ -208,6 +208,11 @@ int gp_cli_serve(int argc, char **argv)
 	}
 	gp_log_set_level(cfg.log_level);
 	gp_page_check_config(&cfg);
+	if (gp_page_check_easy(&cfg, &err)) {
+		gp_cli_error("%s", err.detail);
+		rc = GP_EXIT_USAGE;
+		goto out;
+	}
 	if (gp_core_new(&core, &cfg, 1, &err)) {
 		gp_cli_error("%s", err.detail);
 		goto out;

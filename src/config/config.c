@@ -163,6 +163,12 @@ static const setting settings[] = {
 	  "who represents the operator (imprint), e.g. the Oberbürgermeister" },
 	{ "dpo_contact", K_STRING, AT(dpo_contact), "", 0, 0,
 	  "how to reach the operator's data protection officer" },
+	{ "easy_language_file", K_STRING, AT(easy_language_file), "", 0, 0,
+	  "a file with the city's own text of /leichte-sprache (the map explained in easy "
+	  "German; its format is in README.md); empty: the built-in text" },
+	{ "dgs_video_url", K_STRING, AT(dgs_video_url), "", 0, 0,
+	  "a video explaining the map in German Sign Language (https://…), linked as "
+	  "\"Erklärung in Gebärdensprache\" on the start page and /leichte-sprache; empty: none" },
 	{ "legal_basis", K_STRING, AT(legal_basis),
 	  "Art. 6 Abs. 1 Buchst. e DSGVO in Verbindung mit § 3 Landesdatenschutzgesetz "
 	  "Rheinland-Pfalz: Die Beteiligung der Öffentlichkeit an der Stadtentwicklung ist "
@@ -541,8 +547,12 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 		return gp_err_set(err, GP_INVALID, "moderation", "moderation must be pre or post");
 	if ((rc = check_frame_ancestors(cfg->frame_ancestors, err)) ||
 	    (rc = check_page_url("imprint_url", cfg->imprint_url, err)) ||
-	    (rc = check_page_url("privacy_url", cfg->privacy_url, err)))
+	    (rc = check_page_url("privacy_url", cfg->privacy_url, err)) ||
+	    (rc = check_page_url("dgs_video_url", cfg->dgs_video_url, err)))
 		return rc;
+	if (cfg->dgs_video_url[0] == '/')
+		return gp_err_set(err, GP_INVALID, "dgs_video_url",
+		                  "dgs_video_url must start with https:// or http://");
 	return 0;
 }
 

@@ -76,6 +76,8 @@ typedef struct gp_config {
 	char *operator_name;   /* the controller (GDPR Art. 13) and imprint's provider */
 	char *operator_address;
 	char *operator_contact;
+	char *easy_language_file; /* the text of /leichte-sprache; empty: the built-in one */
+	char *dgs_video_url;      /* the explanation in German Sign Language; empty: none */
 	char *operator_representative;
 	char *dpo_contact;     /* the data protection officer */
 	char *legal_basis;

@@ -1,7 +1,8 @@
 /*
  * geo.h — coordinates and geometry: PROJ transformations between the CRSs
  * geopart speaks, the district index (GEOS prepared polygons in STRtrees),
- * district boundary validation for imports, and WKB → GeoJSON output.
+ * district boundary validation for imports, the simplification of a
+ * layer's outlines per zoom, and WKB → GeoJSON output.
  *
  * Threading: a gp_geo owns one PROJ context and one GEOS context and must
  * be used by one thread at a time; everything made from it (a
@@ -110,6 +111,21 @@ int gp_geo_boundary_import(gp_geo *g, unsigned char **out_wkb, size_t *out_len,
 int gp_geo_hull_write_geojson(gp_geo *g, gp_buf *b, const double *x, const double *y,
                               size_t n, double pad, gp_crs to, int decimals,
                               double *out_area);
+
+/*
+ * Simplifies the n outlines of one layer (WKB Polygon/MultiPolygon, storage
+ * CRS) together with the Douglas-Peucker `tolerance` in metres, keeping
+ * their topology: each boundary two districts share is simplified once, so
+ * neighbours still share it vertex for vertex (no gaps, no overlaps).
+ * Writes n MULTIPOLYGON WKBs, each valid, to out_wkb/out_len (caller owns
+ * each, free with free()).  Returns 0; GP_INVALID when a WKB cannot be
+ * read or the result would not be valid or lose a district (nothing
+ * written: keep the full outlines); GP_EFAULT when GEOS fails; GP_ENOMEM.
+ * Borrows wkb for the call.
+ */
+int gp_geo_simplify_layer(gp_geo *g, const unsigned char *const *wkb, const size_t *len,
+                          size_t n, double tolerance, unsigned char **out_wkb,
+                          size_t *out_len);
 
 /* ---- district index ---------------------------------------------------- */
 

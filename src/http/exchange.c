@@ -578,7 +578,7 @@ void gp_http_send(gp_http_exchange *x)
 	body = x->out.data;
 	body_len = x->out.len;
 	/* Bodies worth it go gzip-compressed to clients that take it (gzip.c). */
-	if (body_len >= GZIP_MIN_BYTES) {
+	if (body_len >= GZIP_MIN_BYTES && !x->encoded) {
 		gp_http_add_header(x, "Vary", "Accept-Encoding");
 		if (gp_http_accepts_gzip(x) &&
 		    gp_http_gzip(&zipped, &zipped_len, body, body_len) == 0 &&

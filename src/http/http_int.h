@@ -65,6 +65,7 @@ struct gp_http_exchange {
 	int close_delimited; /* a stream to an HTTP/1.0 client: no chunks */
 	int is_head;
 	int page;                    /* an HTML page: gp_http_set_page() */
+	int encoded;                 /* the body is gzip already (a precompressed file) */
 	int64_t started_ms;
 	int64_t started_us;
 	long long bytes_sent;
@@ -263,7 +264,12 @@ static inline int gp_http_socket_timeout_ms(const gp_config *cfg)
 /* body.c: reads the body under the route's rules. */
 int gp_http_read_body(gp_http_exchange *x, gp_err *err);
 
-/* static.c: serves GET/HEAD of files under the web root. */
+/*
+ * static.c: serves GET/HEAD of files under the web root; HTML pages with
+ * the hashed names of web_root/.assets (no-cache, ETag), hashed copies
+ * immutable.  Returns 0 with the answer in x (pages, hashed copies),
+ * HTTP_ANSWERED when civetweb sent the file, or a result code.
+ */
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err);
 /*
  * Appends the header lines of an HTML page (Content-Security-Policy and

@@ -16,9 +16,19 @@
  * A client that accepts gzip gets "<file>.gz" instead when that sibling
  * exists and is not older than the file (tools/web-assets writes them;
  * an edited file is served plain until they are written again).
+ *
+ * Caching: tools/web-hash.py writes a copy of each script, style sheet and
+ * icon named after its content (NAME.<10 hex digits>.EXT) and lists them
+ * in the web root's .assets.  Such a name is served "immutable" for a
+ * year: its content never changes.  An HTML page is served with the
+ * links of .assets swapped for the hashed names, "no-cache" and an ETag,
+ * so a repeat visit asks for the page (304 when unchanged) and for
+ * nothing else.  Other files: "no-cache" and civetweb's ETag.
  */
 #include <assert.h>
 #include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -122,11 +132,164 @@ static int gzip_sibling(const char *real, const struct stat *st, char *out, size
 	return gz.st_mtime >= st->st_mtime;
 }
 
+/* Is the last name of path NAME.<10 hex digits>.EXT, a content-hashed copy? */
+static int is_hashed(const char *path)
+{
+	const char *ext = strrchr(path, '.'), *p;
+	int n = 0;
+
+	if (!ext || ext - path < 12)
+		return 0;
+	for (p = ext - 1; p > path && *p != '.' && *p != '/'; p--, n++)
+		if (!strchr("0123456789abcdef", *p))
+			return 0;
+	return n == 10 && *p == '.';
+}
+
+/* Appends the whole file at path to b; 0, or GP_NOT_FOUND when it cannot be read. */
+static int read_file(const char *path, gp_buf *b)
+{
+	char chunk[16384];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return GP_NOT_FOUND;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		gp_buf_append(b, chunk, n);
+	if (ferror(f))
+		rc = GP_NOT_FOUND;
+	fclose(f);
+	return rc ? rc : gp_buf_status(b);
+}
+
+/*
+ * The hashed name .assets lists for the web root path `ref` (as an
+ * attribute gives it, without a leading "/"), copied to out; 0 when none.
+ */
+static int hashed_name(const char *assets, const char *ref, size_t n, char *out, size_t outsz)
+{
+	for (const char *line = assets; line && *line;) {
+		const char *sp = strchr(line, ' '), *end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		if (sp && sp < end && (size_t)(sp - line) == n && strncmp(line, ref, n) == 0 &&
+		    (size_t)(end - sp - 1) < outsz) {
+			memcpy(out, sp + 1, (size_t)(end - sp - 1));
+			out[end - sp - 1] = '\0';
+			return 1;
+		}
+		line = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* FNV-1a over the bytes: an ETag that changes with the page. */
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211u;
+	}
+	return h;
+}
+
+/*
+ * An HTML page: each attribute value (src="…", href="…") that names a
+ * file .assets lists is swapped for its hashed name; then "no-cache" and
+ * an ETag, and 304 when the client has this page already.
+ */
+static int serve_page(gp_http_exchange *x, const char *real)
+{
+	char apath[PATH_MAX], hashed[PATH_MAX], etag[32];
+	gp_buf page, assets;
+	const char *p, *inm;
+	int rc;
+
+	gp_buf_init(&page, 4u << 20);
+	gp_buf_init(&assets, 1u << 20);
+	if ((rc = read_file(real, &page)))
+		goto out;
+	if ((size_t)snprintf(apath, sizeof(apath), "%s/.assets", x->srv->web_root) < sizeof(apath) &&
+	    read_file(apath, &assets) == 0)
+		gp_buf_putc(&assets, '\0');
+	gp_buf_reset(&x->out);
+	p = page.data ? page.data : "";
+	for (;;) {
+		const char *q = strstr(p, "=\""), *v, *end;
+		size_t n;
+		if (!q) {
+			gp_buf_puts(&x->out, p);
+			break;
+		}
+		v = q + 2;
+		end = strchr(v, '"');
+		if (!end) {
+			gp_buf_puts(&x->out, p);
+			break;
+		}
+		gp_buf_append(&x->out, p, (size_t)(v - p));
+		n = (size_t)(end - v);
+		if (assets.len && n && v[0] == '/' &&
+		    hashed_name(assets.data, v + 1, n - 1, hashed, sizeof(hashed))) {
+			gp_buf_putc(&x->out, '/');
+			gp_buf_puts(&x->out, hashed);
+		} else if (assets.len && hashed_name(assets.data, v, n, hashed, sizeof(hashed))) {
+			gp_buf_puts(&x->out, hashed);
+		} else {
+			gp_buf_append(&x->out, v, n);
+		}
+		p = end;
+	}
+	if ((rc = gp_buf_status(&x->out)))
+		goto out;
+	snprintf(etag, sizeof(etag), "\"p%016llx\"",
+	         (unsigned long long)fnv1a(x->out.data, x->out.len));
+	gp_http_set_page(x);
+	gp_http_add_header(x, "Cache-Control", "no-cache");
+	gp_http_add_header(x, "ETag", etag);
+	inm = gp_http_header(x, "If-None-Match");
+	if (inm && strstr(inm, etag)) {
+		gp_buf_reset(&x->out);
+		x->status = 304;
+	}
+out:
+	gp_buf_free(&page);
+	gp_buf_free(&assets);
+	return rc;
+}
+
+/* A content-hashed copy: its bytes (the gzip sibling's when the client takes gzip), kept for a year. */
+static int serve_hashed(gp_http_exchange *x, const char *real, const struct stat *st,
+                        const char *type)
+{
+	char gz[PATH_MAX + 4];
+	int have_gz = gzip_sibling(real, st, gz, sizeof(gz)), rc;
+
+	gp_buf_reset(&x->out);
+	if (have_gz)
+		gp_http_add_header(x, "Vary", "Accept-Encoding");
+	if (have_gz && gp_http_accepts_gzip(x)) {
+		gp_http_add_header(x, "Content-Encoding", "gzip");
+		x->encoded = 1;
+	} else {
+		have_gz = 0;
+	}
+	if ((rc = read_file(have_gz ? gz : real, &x->out)))
+		return rc;
+	gp_http_set_type(x, type);
+	gp_http_add_header(x, "Cache-Control", "public, max-age=31536000, immutable");
+	return 0;
+}
+
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 {
 	char path[PATH_MAX], real[PATH_MAX], gz[PATH_MAX + 4];
 	const char *type;
-	int have_gz;
+	int have_gz, rc;
 	size_t len, root_len;
 	struct stat st;
 
@@ -165,8 +328,20 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	if (!(type = type_for(real)))
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
+	if (strncmp(type, "text/html", 9) == 0) {
+		if ((rc = serve_page(x, real)))
+			return rc == GP_NOT_FOUND ? gp_err_set(err, GP_NOT_FOUND, "", "no such resource")
+			                          : rc;
+		return 0;
+	}
+	if (is_hashed(real)) {
+		if ((rc = serve_hashed(x, real, &st, type)))
+			return rc == GP_NOT_FOUND ? gp_err_set(err, GP_NOT_FOUND, "", "no such resource")
+			                          : rc;
+		return 0;
+	}
 	gp_buf_reset(&x->out);
-	gp_http_put_common_headers(&x->out, strncmp(type, "text/html", 9) == 0 ? x->srv->cfg : NULL);
+	gp_http_put_common_headers(&x->out, NULL);
 	have_gz = gzip_sibling(real, &st, gz, sizeof(gz));
 	if (have_gz)
 		gp_buf_puts(&x->out, "Vary: Accept-Encoding\r\n");

@@ -159,10 +159,13 @@ void page_begin(gp_buf *b, const gp_config *cfg, page_lang lang, const char *tit
 	page_escape(b, cfg->city_name);
 	gp_buf_puts(b, "</a></p></div>\n<nav class=\"top-nav\" aria-label=\"");
 	gp_buf_puts(b, lang == PAGE_EN ? "Language" : "Sprache");
-	gp_buf_puts(b, "\"><a href=\"");
-	page_escape(b, path);
-	gp_buf_puts(b, lang == PAGE_EN ? "\" lang=\"de\" hreflang=\"de\">Deutsch</a>"
-	                               : "?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+	gp_buf_puts(b, "\"><a href=\"/leichte-sprache\" lang=\"de\" hreflang=\"de\">Leichte Sprache</a>");
+	if (path) {
+		gp_buf_puts(b, "<a href=\"");
+		page_escape(b, path);
+		gp_buf_puts(b, lang == PAGE_EN ? "\" lang=\"de\" hreflang=\"de\">Deutsch</a>"
+		                               : "?lang=en\" lang=\"en\" hreflang=\"en\">English</a>");
+	}
 	gp_buf_puts(b, "</nav>\n</header>\n<main class=\"doc\" id=\"main\">\n");
 }
 

@@ -8,6 +8,7 @@ const gp_http_route gp_page_routes[] = {
 	{ "GET", "/p/{id}", page_point, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/impressum", page_imprint, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/datenschutz", page_privacy, "lang", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/leichte-sprache", page_easy, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/report/", page_report_index, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/report/{district}", page_report, "lang", GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },

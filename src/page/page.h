@@ -5,9 +5,11 @@
  * previews, and a link to the map) and the legal pages /impressum and
  * /datenschutz, filled from the configuration (operator_*, dpo_contact,
  * legal_basis, supervisory_authority, retention_days), or a redirect to
- * imprint_url / privacy_url when the operator has pages of its own; and
- * the reports of results (/report/, drawn by report/; staff only unless
- * report_public).
+ * imprint_url / privacy_url when the operator has pages of its own,
+ * /leichte-sprache, the map explained in easy German (the city's text from
+ * easy_language_file or the built-in one; German only), and the reports
+ * of results (/report/, drawn by report/; staff only unless
+ * report_public).  Every page's header links to /leichte-sprache.
  *
  * Pages carry the web page's Content-Security-Policy and framing headers
  * (gp_http_set_page) and its style sheet — except the reports, which are
@@ -28,8 +30,8 @@
 #include "http/http.h"
 
 /*
- * GET /p/{id}, /impressum, /datenschutz, /report/, /report/{district} and
- * /report/{district}.pdf; ends with a NULL method.
+ * GET /p/{id}, /impressum, /datenschutz, /leichte-sprache, /report/,
+ * /report/{district} and /report/{district}.pdf; ends with a NULL method.
  */
 extern const gp_http_route gp_page_routes[];
 
@@ -39,5 +41,12 @@ extern const gp_http_route gp_page_routes[];
  * elsewhere).  Returns the number of warnings.  Borrows cfg.
  */
 int gp_page_check_config(const gp_config *cfg);
+
+/*
+ * Checks the text easy_language_file names (when set): readable, UTF-8,
+ * at most 32 KiB, in /leichte-sprache's format (easy.c).  Returns 0, or
+ * GP_INVALID with err naming the fault and its line.  Borrows cfg.
+ */
+int gp_page_check_easy(const gp_config *cfg, gp_err *err);
 
 #endif

@@ -33,8 +33,9 @@ void page_date(gp_buf *b, const char *rfc3339, page_lang lang);
 /*
  * Starts a page: doctype, <head> with title (escaped) and the lines of
  * head_extra (already HTML, may be NULL), the style sheet, the header with
- * the site's name, the switch to the other language (a link to path in
- * it) and the opening <main>.
+ * the site's name, the link to the page in Leichte Sprache, the switch to
+ * the other language (a link to path in it; none when path is NULL) and
+ * the opening <main>.
  */
 void page_begin(gp_buf *b, const gp_config *cfg, page_lang lang, const char *title,
                 const char *head_extra, const char *path);
@@ -48,6 +49,7 @@ const char *page_lang_query(page_lang lang);
 int page_point(gp_http_exchange *x, gp_err *err);   /* point.c */
 int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */
+int page_easy(gp_http_exchange *x, gp_err *err);    /* easy.c */
 int page_report_index(gp_http_exchange *x, gp_err *err); /* report.c */
 int page_report(gp_http_exchange *x, gp_err *err);       /* report.c */
 

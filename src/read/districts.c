@@ -8,8 +8,11 @@
  * GeoJSON geometry per CRS are kept process-wide for the version they were
  * made from, so /api/districts transforms no polygon twice.  The cache's
  * mutex is held while an entry is made or copied out; nothing outside
- * holds a pointer into it.
+ * holds a pointer into it.  For a map's zoom the outlines of a layer are
+ * simplified together (geo's gp_geo_simplify_layer) the first time that
+ * zoom is asked for, and kept beside the full ones for the same version.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +28,16 @@ typedef struct dentry {
 	double area;    /* m², once measured (0 before) */
 	char *geometry[GP_CRS_COUNT];
 	size_t geometry_len[GP_CRS_COUNT];
+	/* per zoom: the simplified outline (NULL: the full one stands in) and its CRS84 text */
+	unsigned char *zwkb[GP_READ_ZOOM_MAX + 1];
+	size_t zwkb_len[GP_READ_ZOOM_MAX + 1];
+	char *zgeometry[GP_READ_ZOOM_MAX + 1];
+	size_t zgeometry_len[GP_READ_ZOOM_MAX + 1];
 } dentry;
 
 struct district_cache {
 	int64_t version;
+	char zmade[GP_READ_ZOOM_MAX + 1]; /* simplified for that zoom (or tried) */
 	dentry *d;
 	size_t n, cap;
 	read_names index; /* id → entry */
@@ -41,7 +50,12 @@ static void entries_clear(district_cache *dc)
 		free(dc->d[i].wkb);
 		for (int c = 0; c < GP_CRS_COUNT; c++)
 			free(dc->d[i].geometry[c]);
+		for (int z = 0; z <= GP_READ_ZOOM_MAX; z++) {
+			free(dc->d[i].zwkb[z]);
+			free(dc->d[i].zgeometry[z]);
+		}
 	}
+	memset(dc->zmade, 0, sizeof(dc->zmade));
 	free(dc->d);
 	read_names_free(&dc->index);
 	dc->d = NULL;
@@ -253,7 +267,7 @@ out:
 
 /* ---- outlines ------------------------------------------------------------------------ */
 
-int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs)
+static int full_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs)
 {
 	const shape *sh = d->shape;
 	gp_read_cache *cache = r->cache;
@@ -283,6 +297,142 @@ int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, 
 	}
 	gp_buf_append(b, e->geometry[crs], e->geometry_len[crs]);
 	rc = gp_buf_status(b);
+out:
+	pthread_mutex_unlock(&cache->mu);
+	return rc < 0 ? rc : rc ? GP_EFAULT : 0;
+}
+
+/* The CRS84 extent of an entry, measured once (cache locked). */
+static int entry_extent(gp_read *r, dentry *e)
+{
+	int rc;
+
+	if (e->has_extent)
+		return 0;
+	if ((rc = gp_geo_wkb_measure(r->geo, e->wkb, e->wkb_len, GP_CRS_CRS84, NULL, &e->extent,
+	                             NULL)))
+		return rc;
+	e->has_extent = 1;
+	return 0;
+}
+
+/*
+ * A pixel at `zoom` in metres on the ground, at the latitude of the
+ * layer's middle: Web Mercator's 156543.03 m per pixel at zoom 0 on the
+ * equator, shrinking with the cosine of the latitude.
+ */
+static double pixel_metres(double lat, int zoom)
+{
+	return 156543.03392804097 * cos(lat * M_PI / 180.0) / ldexp(1.0, zoom);
+}
+
+/* Decimals of a degree that keep a quarter pixel at zoom (at most 7, 1 cm). */
+static int zoom_decimals(int zoom)
+{
+	double per_degree = 4.0 * 256.0 * ldexp(1.0, zoom) / 360.0;
+	int d = (int)ceil(log10(per_degree));
+
+	return d < 0 ? 0 : d > 7 ? 7 : d;
+}
+
+/* Simplifies every layer of dc for zoom (cache locked); a layer that
+ * cannot be keeps its full outlines. */
+static int simplify_zoom(gp_read *r, district_cache *dc, int zoom)
+{
+	const unsigned char **wkb = calloc(dc->n ? dc->n : 1, sizeof(*wkb));
+	size_t *len = calloc(dc->n ? dc->n : 1, sizeof(*len));
+	unsigned char **out = calloc(dc->n ? dc->n : 1, sizeof(*out));
+	size_t *out_len = calloc(dc->n ? dc->n : 1, sizeof(*out_len));
+	size_t *which = calloc(dc->n ? dc->n : 1, sizeof(*which));
+	int rc = GP_ENOMEM;
+
+	if (!wkb || !len || !out || !out_len || !which)
+		goto out;
+	rc = 0;
+	for (int l = 0; l < GP_LAYER_COUNT && !rc; l++) {
+		size_t n = 0;
+		double lat = 0;
+
+		for (size_t i = 0; i < dc->n && !rc; i++) {
+			dentry *e = &dc->d[i];
+			if (e->layer != (gp_layer)l)
+				continue;
+			if ((rc = entry_extent(r, e)))
+				break;
+			lat += (e->extent.miny + e->extent.maxy) / 2;
+			wkb[n] = e->wkb;
+			len[n] = e->wkb_len;
+			which[n++] = i;
+		}
+		if (rc || !n)
+			continue;
+		rc = gp_geo_simplify_layer(r->geo, wkb, len, n, pixel_metres(lat / (double)n, zoom),
+		                           out, out_len);
+		if (rc == GP_INVALID) {
+			gp_log_warn("the %s outlines cannot be simplified for zoom %d; "
+			            "the full ones stand in",
+			            gp_layer_name((gp_layer)l), zoom);
+			rc = 0;
+			continue;
+		}
+		for (size_t k = 0; k < n && !rc; k++) {
+			dc->d[which[k]].zwkb[zoom] = out[k];
+			dc->d[which[k]].zwkb_len[zoom] = out_len[k];
+		}
+	}
+	if (!rc)
+		dc->zmade[zoom] = 1;
+out:
+	free(wkb);
+	free(len);
+	free(out);
+	free(out_len);
+	free(which);
+	return rc;
+}
+
+int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs)
+{
+	return gp_read_district_outline(r, b, d, crs, -1);
+}
+
+int gp_read_district_outline(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs,
+                             int zoom)
+{
+	const shape *sh = d->shape;
+	gp_read_cache *cache = r->cache;
+	district_cache *dc;
+	dentry *e;
+	gp_buf text;
+	int rc, decimals;
+
+	if (zoom < 0)
+		return full_geometry(r, b, d, crs);
+	if (!sh || (unsigned)crs >= GP_CRS_COUNT || zoom > GP_READ_ZOOM_MAX)
+		return GP_EFAULT;
+	decimals = gp_crs_is_geographic(crs) ? zoom_decimals(zoom) : 2;
+	pthread_mutex_lock(&cache->mu);
+	if ((rc = entry_of(r, sh->version, d->id, &e)))
+		goto out;
+	dc = cache->districts;
+	if (!dc->zmade[zoom] && (rc = simplify_zoom(r, dc, zoom)))
+		goto out;
+	if (crs == GP_CRS_CRS84 && e->zgeometry[zoom]) {
+		gp_buf_append(b, e->zgeometry[zoom], e->zgeometry_len[zoom]);
+		rc = gp_buf_status(b);
+		goto out;
+	}
+	gp_buf_init(&text, 64u << 20);
+	rc = e->zwkb[zoom]
+	     ? gp_geo_wkb_write_geojson(r->geo, &text, e->zwkb[zoom], e->zwkb_len[zoom], crs, decimals)
+	     : gp_geo_wkb_write_geojson(r->geo, &text, e->wkb, e->wkb_len, crs, decimals);
+	if (!rc)
+		gp_buf_append(b, text.data, text.len);
+	if (!rc && crs == GP_CRS_CRS84)
+		e->zgeometry[zoom] = gp_buf_steal(&text, &e->zgeometry_len[zoom]);
+	gp_buf_free(&text);
+	if (!rc)
+		rc = gp_buf_status(b);
 out:
 	pthread_mutex_unlock(&cache->mu);
 	return rc < 0 ? rc : rc ? GP_EFAULT : 0;
@@ -322,12 +472,8 @@ int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out)
 		e = &dc->d[i];
 		if (e->layer != layer)
 			continue;
-		if (!e->has_extent) {
-			if ((rc = gp_geo_wkb_measure(r->geo, e->wkb, e->wkb_len, GP_CRS_CRS84, NULL,
-			                             &e->extent, NULL)))
-				break;
-			e->has_extent = 1;
-		}
+		if ((rc = entry_extent(r, e)))
+			break;
 		if (n++ == 0) {
 			*out = e->extent;
 		} else {

@@ -22,7 +22,7 @@
  *   - the questionnaire's results, with every count that could identify a
  *     small group withheld (survey.c), and its responses for staff;
  *   - what is cached across requests: district outlines per boundary
- *     version and CRS, and for hotspots a table of the index's points and
+ *     version and CRS (and simplified per map zoom), and for hotspots a table of the index's points and
  *     the default answer per index generation.
  *
  * Threads: a gp_read belongs to the thread whose store connection and geo
@@ -385,6 +385,24 @@ int gp_read_districts(gp_read *r, const gp_visibility *vis, int layer, const cha
  * version and CRS.
  */
 int gp_read_district_geometry(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs);
+
+/*
+ * The zooms a map asks outlines for (Web Mercator zoom levels, 256-pixel
+ * tiles, as Leaflet counts them).
+ */
+#define GP_READ_ZOOM_MAX 22
+
+/*
+ * Like gp_read_district_geometry, for a map at `zoom` (0 … GP_READ_ZOOM_MAX;
+ * < 0: the full outline): the layer's outlines simplified together to
+ * within a pixel at that zoom, neighbours still sharing each boundary
+ * vertex for vertex, and in CRS84/EPSG:4326 with the decimals a quarter
+ * pixel needs.  Made once per boundary version and zoom (all districts of
+ * the layer at once), then cached; where the simplification would not
+ * give valid polygons the full outlines stand in.
+ */
+int gp_read_district_outline(gp_read *r, gp_buf *b, const gp_read_district *d, gp_crs crs,
+                             int zoom);
 
 /* Whether a district's outline meets q's box (tested in the box's CRS). */
 int gp_read_district_hits(gp_read *r, const gp_read_district *d, const gp_read_area *area,

@@ -328,6 +328,28 @@ class TestBehindNginx(unittest.TestCase):
         # npm's folder in the web root is never served, by either.
         status, _, _ = self.request('GET', '/node_modules/leaflet/package.json')
         self.assertEqual(status, 404)
+
+    def test_hashed_assets_are_kept_for_good_and_the_page_links_them(self):
+        # The page geopart serves through nginx names the hashed copies...
+        status, headers, page = self.request('GET', '/')
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get('cache-control'), 'no-cache')
+        names = re.findall(r'(?:src|href)="(js/citizen\.[0-9a-f]{10}\.js|style\.[0-9a-f]{10}\.css|'
+                           r'vendor/leaflet/leaflet\.[0-9a-f]{10}\.js)"', page.decode())
+        self.assertEqual(len(names), 3, page.decode()[:1200])
+        for name in names:
+            with open(os.path.join(WEB, name), 'rb') as f:
+                plain = f.read()
+            # ...which nginx serves from the web root, precompressed, for a year.
+            status, headers, body = self.request('GET', '/' + name, headers={'Accept-Encoding': 'gzip'})
+            self.assertEqual(status, 200, name)
+            self.assertEqual(headers.get('cache-control'), 'public, max-age=31536000, immutable')
+            self.assertEqual(headers.get('content-encoding'), 'gzip')
+            self.assertEqual(gzip.decompress(body), plain)
+            self.assertEqual(headers['x-content-type-options'], 'nosniff')
+        # A name whose hash is not a file's is not found.
+        status, _, _ = self.request('GET', '/js/citizen.0000000000.js')
+        self.assertEqual(status, 404)
         status, _, _ = self.request('GET', '/vendor/../node_modules/leaflet/package.json')
         self.assertEqual(status, 404)
 

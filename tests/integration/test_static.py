@@ -2,9 +2,13 @@
 directory listing, CGI and CORS answers are off; every response carries the
 security headers."""
 import gzip
+import hashlib
 import os
+import re
 import shutil
 import socket
+import subprocess
+import sys
 import unittest
 
 from harness import SOURCE, Server, ServerTest
@@ -89,12 +93,65 @@ class TestStatic(unittest.TestCase):
     def test_files_are_revalidated_by_one_cache_control(self):
         # Two Cache-Control headers (say max-age=3600 and no-cache) leave
         # each cache to pick; the page must be revalidated after a deployment.
-        for path in ('/style.css', '/', '/index.html'):
+        for path in ('/style.css', '/js/api.js', '/', '/index.html'):
             with self.subTest(path=path):
                 r = self.server.get(path)
                 self.assertEqual([v for k, v in r.headers if k.lower() == 'cache-control'],
                                  ['no-cache'])
                 self.assertIsNotNone(r.header('ETag'))
+
+    def test_hashed_copies_are_kept_for_good_and_pages_link_them(self):
+        root = os.path.join(self.server.dir, 'web')
+        page = self.server.get('/')
+        self.assertEqual(page.status, 200)
+        names = re.findall(r'(?:src|href)="((?:js/)?[a-z0-9-]+\.[0-9a-f]{10}\.(?:js|css|svg)|'
+                           r'vendor/leaflet/leaflet\.[0-9a-f]{10}\.(?:js|css))"', page.body.decode())
+        # Every script, style sheet and the icon of the start page, by content.
+        self.assertEqual(len(names), 11, page.body.decode()[:1500])
+        self.assertNotIn(b'"js/citizen.js"', page.body)
+        for name in names:
+            with self.subTest(name=name):
+                r = self.server.get('/' + name)
+                self.assertEqual(r.status, 200)
+                self.assertEqual([v for k, v in r.headers if k.lower() == 'cache-control'],
+                                 ['public, max-age=31536000, immutable'])
+                # The name is the content's SHA-256 (its first 10 hex digits).
+                self.assertEqual(name.split('.')[-2], hashlib.sha256(r.body).hexdigest()[:10])
+                plain = name.replace('.' + name.split('.')[-2], '')
+                with open(os.path.join(root, plain), 'rb') as f:
+                    source = f.read()
+                if not name.startswith('js/'):
+                    self.assertEqual(r.body, source)
+                else:
+                    # A module imports its modules by their hashed names.
+                    imports = re.findall(rb"from '\./([a-z0-9-]+\.[0-9a-f]{10}\.js)'", r.body)
+                    self.assertEqual(len(imports), len(re.findall(rb"from '\./", source)))
+                    for dep in imports:
+                        self.assertEqual(self.server.get('/js/' + dep.decode()).status, 200)
+        script = next(n for n in names if n.startswith('vendor/leaflet/') and n.endswith('.js'))
+        gz = self.server.get('/' + script, headers={'Accept-Encoding': 'gzip'})
+        self.assertEqual(gz.header('Content-Encoding'), 'gzip')
+        self.assertEqual(self.server.get('/js/api.0123456789.js').status, 404)
+
+    def test_a_page_is_revalidated_and_names_new_content_anew(self):
+        root = os.path.join(self.server.dir, 'web')
+        first = self.server.get('/index.html')
+        etag = first.header('ETag')
+        again = self.server.get('/index.html', headers={'If-None-Match': etag})
+        self.assertEqual((again.status, again.body), (304, b''))
+        old = re.search(rb'href="(style\.[0-9a-f]{10}\.css)"', first.body).group(1).decode()
+        with open(os.path.join(root, 'style.css'), 'a') as f:
+            f.write('\n/* changed */\n')
+        subprocess.run([sys.executable, os.path.join(SOURCE, 'tools', 'web-hash.py'), root], check=True)
+        changed = self.server.get('/index.html', headers={'If-None-Match': etag})
+        self.assertEqual(changed.status, 200)
+        new = re.search(rb'href="(style\.[0-9a-f]{10}\.css)"', changed.body).group(1).decode()
+        self.assertNotEqual(new, old)
+        self.assertNotEqual(changed.header('ETag'), etag)
+        r = self.server.get('/' + new)
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.body.endswith(b'/* changed */\n'))
+        self.assertEqual(self.server.get('/' + old).status, 404)
 
     def test_head_has_no_body(self):
         r = self.server.request('HEAD', '/index.html')

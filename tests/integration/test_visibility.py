@@ -356,6 +356,7 @@ EXEMPT = {
     '/api/admin/survey/responses': 'staff: questionnaire responses, no point (test_survey.py)',
     '/impressum': 'the imprint, from the configuration',
     '/datenschutz': 'the privacy information, from the configuration',
+    '/leichte-sprache': 'the map explained in Leichte Sprache, from the configuration, no point',
     '/api/session': 'who is signed in, no point (test_workspace.py)',
     '/api/events': 'walks and workshops with the number of their published points, no point '
                    '(test_workspace.py)',

@@ -14,7 +14,7 @@ import {
   applyTexts, currentLang, formatDate, formatNumber, label, setConfiguredText, t, tn
 } from './i18n.js';
 import {
-  createMap, districtAt, districtLabels, fetchDistricts, keepClear, participationText,
+  configBounds, createMap, districtAt, districtLabels, fetchDistricts, keepClear, participationText,
   renderLegalLinks, renderSources, startPage
 } from './map.js';
 import { Details, pointDetails } from './details.js';
@@ -30,6 +30,9 @@ const state = {
   markers: null,    // MarkerLayer of the loaded view
   details: null,    // Details: the open point's popup
   districts: null,  // the Ortsbezirke (FeatureCollection), once loaded
+  outlines: null,   // their outlines on the map (for the current zoom)
+  firstDistricts: null, // the promise of the first outlines
+  cityBounds: null, // the city's extent (L.LatLngBounds), from /api/config
   labels: null,     // their names on the map
   list: null,       // PointList, loaded on first use
   mine: null,       // the citizen's own new point, highlighted
@@ -51,12 +54,12 @@ function say(text) {
 
 // ---- the map view ------------------------------------------------------------
 
-async function reloadView() {
+async function reloadView(early) {
   if (state.loading) state.loading.abort();
   const ctrl = new AbortController();
   state.loading = ctrl;
   try {
-    const { features, total, complete } = await loadVisible(state.map, { signal: ctrl.signal });
+    const { features, total, complete } = await loadVisible(state.map, { signal: ctrl.signal, early });
     if (ctrl.signal.aborted) return;
     const mineId = state.mineFeature && state.mineFeature.id;
     state.markers.draw(features.filter((f) => f.properties.cluster || f.id !== mineId));
@@ -658,23 +661,62 @@ function relabel() {
   reloadView();
 }
 
+// The Ortsbezirke for the map's zoom (the server simplifies them per
+// zoom): drawn under the markers with their names; a newer zoom's answer
+// replaces an older one, a late older one is dropped.
+async function loadDistricts(zoom, early) {
+  const ask = () => fetchDistricts('ortsbezirk', zoom);
+  const districts = await (early && early.zoom === zoom ? early.districts.catch(ask) : ask());
+  if (Math.round(state.map.getZoom()) !== zoom && state.districts) return null;
+  const map = state.map;
+  if (state.outlines) state.outlines.remove();
+  if (state.labels) state.labels.remove();
+  state.districts = districts;
+  state.outlines = L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
+  state.labels = districtLabels(districts).addTo(map);
+  if (map.getContainer().dataset.loaded) keepClear(map, state.labels, '.leaflet-marker-pane .leaflet-marker-icon');
+  return districts;
+}
+
+// The map and its first requests, before anything else the page sets
+// up: on a slow phone each millisecond spent before them is one more
+// before the city appears.  The city's extent comes with the
+// configuration, so the first points are asked for at once and the
+// outlines for that zoom travel beside them.
+function showCity(config) {
+  const map = createMap($('map'), config);
+  state.map = map;
+  state.markers = new MarkerLayer(map, config, (f) => openDetails(f));
+  addCrosshair(map.getContainer());
+  state.cityBounds = configBounds(config);
+  if (state.cityBounds) map.fitBounds(state.cityBounds, { animate: false });
+  // boot.js may have asked for this view already.
+  const early = window.geopartBoot?.view;
+  state.firstDistricts = loadDistricts(Math.round(map.getZoom()), early);
+  state.firstDistricts.catch(() => {});
+  if (state.cityBounds) reloadView(early);
+}
+
 async function start() {
-  // The boundaries do not depend on the configuration: ask for both at once.
-  const districtsAnswer = fetchDistricts('ortsbezirk');
-  districtsAnswer.catch(() => {});
   state.config = await startPage((config) => {
     state.config = config;
+    const first = !state.map;
+    // The map first: its box must not change under the view boot.js framed.
+    if (first) showCity(config);
+    if (config.dgs_video_url) {
+      // BITV 2.0 § 4: the start page points to the explanation in sign language.
+      $('dgs-link').href = config.dgs_video_url;
+      $('dgs-link').hidden = false;
+    }
     renderTexts();
-  }, () => relabel());
+  }, () => relabel(), window.geopartBoot?.config);
   if (!state.config) return;
   if (!isOpen()) {
     $('place-centre').disabled = true;
     $('locate').disabled = true;
   }
 
-  const map = createMap($('map'), state.config);
-  state.map = map;
-  state.markers = new MarkerLayer(map, state.config, (f) => openDetails(f));
+  const map = state.map;
   state.details = new Details(map, state.config, {
     markerFor: (id) => (state.mineFeature?.id === id ? state.mine?.getElement() : state.markers.elementFor(id)),
     onChange: rememberPoint,
@@ -683,7 +725,6 @@ async function start() {
       return note.textContent ? note.offsetTop + note.offsetHeight : 0;
     }
   });
-  addCrosshair(map.getContainer());
   map.on('click', (e) => choose(e.latlng));
   map.getContainer().addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && e.target === map.getContainer()) {
@@ -707,7 +748,7 @@ async function start() {
   for (const type of ['pointerdown', 'wheel', 'keydown']) {
     container.addEventListener(type, () => { untouched = false; }, { passive: true });
   }
-  let cityBounds = null;
+  let cityBounds = state.cityBounds;
   let size = map.getSize();
   new ResizeObserver(debounce(() => {
     map.invalidateSize();
@@ -717,18 +758,20 @@ async function start() {
   }, 100)).observe(container);
 
   try {
-    const districts = await districtsAnswer;
-    state.districts = districts;
-    cityBounds = extentOf(districts);
-    // Ask for the points first, then draw the boundaries while they travel.
-    map.fitBounds(cityBounds, { animate: false });
-    reloadView();
-    L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
-    state.labels = districtLabels(districts).addTo(map);
+    const districts = await state.firstDistricts;
+    if (!cityBounds) {
+      cityBounds = extentOf(districts);
+      map.fitBounds(cityBounds, { animate: false });
+      reloadView();
+    }
   } catch (e) {
     say(t('loadFailed'));
-    reloadView();
+    if (!cityBounds) reloadView();
   }
+  // Each zoom draws the outlines made for it.
+  map.on('zoomend', debounce(() => {
+    loadDistricts(Math.round(map.getZoom())).catch(() => {});
+  }, 150));
   // Later moves load their view; the first one is loading already.
   map.on('moveend', debounce(reloadView, 120));
   await openFromAddress();

@@ -50,9 +50,17 @@ export function createMap(element, config) {
   return map;
 }
 
-// GET /api/districts?layer=… as a FeatureCollection (with counts).
-export function fetchDistricts(layer) {
-  return getJSON(`/api/districts${query({ layer })}`);
+// GET /api/districts?layer=… as a FeatureCollection (with counts); with
+// zoom, the outlines the server simplified for a map at that zoom (a few
+// KiB instead of tens), neighbours still sharing their boundaries.
+export function fetchDistricts(layer, zoom) {
+  return getJSON(`/api/districts${query({ layer, zoom })}`);
+}
+
+// The city's extent from /api/config as Leaflet bounds, or null.
+export function configBounds(config) {
+  const e = config.extent;
+  return Array.isArray(e) && e.length === 4 ? L.latLngBounds([e[1], e[0]], [e[3], e[2]]) : null;
 }
 
 // A label in the middle of each district (its bounding box centre; good
@@ -257,11 +265,12 @@ export function participationText(p, formatDate) {
 
 // What both pages do first: read /api/config (null when the server does not
 // answer, after saying so in #status), call render(config) and wire the
-// language button to render again and then onLanguage().
-export async function startPage(render, onLanguage) {
+// language button to render again and then onLanguage().  answer: a
+// request for /api/config already on its way (boot.js), if any.
+export async function startPage(render, onLanguage, answer = null) {
   let config;
   try {
-    config = await getJSON('/api/config');
+    config = await (answer || getJSON('/api/config'));
   } catch (e) {
     document.getElementById('status').textContent = t('loadFailed');
     return null;

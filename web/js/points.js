@@ -27,13 +27,17 @@ export function bboxOf(map) {
 }
 
 // → {features, total}: clusters and/or single points for the map's view;
-// total is the number of points in the view when known.
-export async function loadVisible(map, { category, signal } = {}) {
+// total is the number of points in the view when known.  early: clusters
+// asked for before the map existed ({bbox, zoom, clusters}, boot.js),
+// taken when they are of this very view.
+export async function loadVisible(map, { category, signal, early } = {}) {
   const bbox = bboxOf(map);
+  const zoom = Math.round(map.getZoom());
   if (!clustersMissing) {
     try {
-      const fc = await getJSON(
-        `/api/clusters${query({ bbox, zoom: Math.round(map.getZoom()), category })}`, { signal });
+      const ask = () => getJSON(`/api/clusters${query({ bbox, zoom, category })}`, { signal });
+      const fc = early && !category && early.bbox === bbox && early.zoom === zoom
+        ? await early.clusters.catch(ask) : await ask();
       const total = fc.features.reduce(
         (n, f) => n + (f.properties.cluster ? f.properties.point_count : 1), 0);
       return { features: fc.features, total, complete: true };
