@@ -23,6 +23,7 @@ static const char usage[] =
 	"  purge             delete what the retention period no longer allows\n"
 	"  backup            copy the database while the server runs\n"
 	"  survey            check a questionnaire definition\n"
+	"  report            write the documentation of results (PDF or HTML)\n"
 	"  config            print every setting with its default\n"
 	"  version           print the version\n";
 
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 		{ "purge", gp_cli_purge },
 		{ "backup", gp_cli_backup },
 		{ "survey", gp_cli_survey },
+		{ "report", gp_cli_report },
 	};
 
 	if (argc < 2) {

@@ -17,6 +17,7 @@
 #ifndef GP_API_H
 #define GP_API_H
 
+#include "geopart/role.h"
 #include "http/http.h"
 
 extern const gp_http_route gp_api_point_routes[];
@@ -44,6 +45,18 @@ extern const gp_http_route *const gp_api_tables[];
  */
 struct gp_point;
 void gp_api_live_render(gp_buf *b, const struct gp_point *p, double lon, double lat);
+
+/*
+ * Who asks, judged as /api's staff routes judge it — a staff token
+ * (Authorization: Bearer) or a sign-in's session cookie — for the
+ * server's pages that are staff's to read (the reports): 0 with *out
+ * when the caller has at least min_role, else GP_UNAUTHORIZED or
+ * GP_FORBIDDEN naming Authorization.  Borrows x and w for the call.
+ */
+typedef struct gp_worker gp_worker;
+typedef struct gp_actor gp_actor;
+int gp_api_actor(gp_http_exchange *x, gp_worker *w, gp_role min_role, gp_actor *out,
+                 gp_err *err);
 
 /* Body limit for citizen writes. */
 #define GP_API_BODY_MAX (16 * 1024)

@@ -131,3 +131,9 @@ int api_citizen_write(gp_http_exchange *x, gp_worker *w, const gp_actor *a, gp_e
 	}
 	return rc;
 }
+
+int gp_api_actor(gp_http_exchange *x, gp_worker *w, gp_role min_role, gp_actor *out,
+                 gp_err *err)
+{
+	return api_actor(x, w, min_role, out, err);
+}

@@ -138,6 +138,8 @@ static int get_config(gp_http_exchange *x, gp_err *err)
 	gp_json_put_str_or_null(b, cfg->dgs_video_url[0] ? cfg->dgs_video_url : NULL);
 	gp_buf_puts(b, ",\"flag_reasons\":[\"spam\",\"offensive\",\"personal_data\","
 	               "\"off_topic\",\"duplicate\",\"other\"]");
+	/* The reports of results, for the page's "Ergebnisse" link: only when public. */
+	gp_buf_printf(b, ",\"reports\":%s", cfg->report_public ? "\"/report/\"" : "null");
 	gp_buf_printf(b, ",\"form_min_seconds\":%d", cfg->form_min_seconds);
 	gp_buf_printf(b, ",\"cluster_max_zoom\":%d", cfg->cluster_max_zoom);
 	/* Whether the map links to a questionnaire (setting `survey`). */

@@ -31,7 +31,7 @@ static int set_cookie(gp_http_exchange *x, const char *value, long max_age)
 	const char *pub = gp_worker_config(gp_http_worker(x))->public_url;
 	char cookie[256];
 
-	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/api; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
 	         API_SESSION_COOKIE, value, max_age,
 	         pub && strncmp(pub, "https://", 8) == 0 ? "; Secure" : "");
 	return gp_http_add_header(x, "Set-Cookie", cookie);

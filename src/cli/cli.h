@@ -1,6 +1,6 @@
 /*
  * cli.h — the command-line verbs: serve, init, import-districts, import-points, export,
- * check, config.  Each verb parses its own flags, loads the configuration
+ * check, config, report.  Each verb parses its own flags, loads the configuration
  * (defaults < file < environment < flags) and calls core/store/export.
  *
  * Must never: print anything but results on stdout (progress and errors go
@@ -23,6 +23,7 @@ int gp_cli_token(int argc, char **argv);
 int gp_cli_purge(int argc, char **argv);
 int gp_cli_backup(int argc, char **argv);
 int gp_cli_survey(int argc, char **argv);
+int gp_cli_report(int argc, char **argv);
 
 /* ---- shared by the verbs (common.c) ---- */
 

@@ -18,6 +18,7 @@
 #include "json/json.h"
 #include "ogc/ogc.h"
 #include "page/page.h"
+#include "report/report.h"
 #include "util/metrics.h"
 
 static const char usage[] =
@@ -286,5 +287,6 @@ out:
 	gp_worker_free(w);
 	gp_core_free(core);
 	gp_config_clear(&cfg);
+	gp_report_shutdown();
 	return rc;
 }

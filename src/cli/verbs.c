@@ -1,6 +1,6 @@
 /*
  * verbs.c — the short verbs: init, import-districts, import-points, export,
- * check, config.
+ * check, config, report.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include "export/export.h"
 #include "json/json.h"
 #include "read/read.h"
+#include "report/report.h"
 #include "store/store.h"
 
 /* The flags every verb takes, and the open worker they lead to. */
@@ -1067,5 +1068,127 @@ int gp_cli_backup(int argc, char **argv)
 	printf("backed up %s to %s\n", c.cfg.db_path, argv[optind]);
 out:
 	common_close(&c);
+	return rc;
+}
+
+/* ---- report ---------------------------------------------------------------- */
+
+static int write_stdio(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : GP_EIO;
+}
+
+int gp_cli_report(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: geopart report --output PATH [--district ob-N|st-N|city]\n"
+		"                      [--format html|pdf] [--lang de|en] [--config FILE] [--db FILE]\n"
+		"\n"
+		"Writes the documentation of results for an Ortsbezirk, a Stadtteil or the\n"
+		"whole city (the default): figures, the map, hotspots, every published\n"
+		"comment with its support and the city's reply, walks and workshops, the\n"
+		"questionnaire's results.  The same database and settings give the same\n"
+		"bytes (the date is report_date or the newest point's).  Only reads; PATH\n"
+		"appears only when complete.\n"
+		"\n"
+		"  --district D    ob-N, st-N (ids as GET /api/districts lists them) or city\n"
+		"  --format F      pdf (default) or html\n"
+		"  --lang L        de (default) or en\n"
+		"  --output PATH   the file to write\n" COMMON_USAGE;
+	static const struct option opts[] = {
+		COMMON_OPTIONS,
+		{ "district", required_argument, NULL, 'D' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *district = "city", *format = "pdf", *lang = "de", *output = NULL;
+	char tmp[4096];
+	gp_survey *survey = NULL;
+	gp_report *rep = NULL;
+	FILE *out = NULL;
+	gp_buf html;
+	common c;
+	gp_err err;
+	int ch, rc;
+
+	memset(&c, 0, sizeof(c));
+	gp_err_clear(&err);
+	gp_buf_init(&html, (size_t)1 << 30);
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': c.config_path = optarg; break;
+		case 'd': c.db = optarg; break;
+		case 'D': district = optarg; break;
+		case 'f': format = optarg; break;
+		case 'l': lang = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(usage, stdout); return GP_EXIT_OK;
+		default: fputs(usage, stderr); return GP_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !output || (strcmp(format, "pdf") && strcmp(format, "html")) ||
+	    (strcmp(lang, "de") && strcmp(lang, "en"))) {
+		if (!output)
+			gp_cli_error("--output is needed");
+		else if (strcmp(format, "pdf") && strcmp(format, "html"))
+			gp_cli_error("--format must be pdf or html");
+		else if (strcmp(lang, "de") && strcmp(lang, "en"))
+			gp_cli_error("--lang must be de or en");
+		fputs(usage, stderr);
+		return GP_EXIT_USAGE;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.part", output) >= (int)sizeof(tmp)) {
+		gp_cli_error("--output is too long");
+		return GP_EXIT_USAGE;
+	}
+	if ((rc = common_open(&c, OPEN_READ)))
+		goto out;
+	rc = GP_EXIT_FAIL;
+	if (c.cfg.survey[0] && gp_cli_survey_read(c.cfg.survey, &survey))
+		goto out;
+	/* Hotspots are found on the index of the public's points. */
+	if (gp_core_clusters_start(c.core))
+		gp_cli_error("no hotspots: the point index did not start");
+	if (gp_report_new(&rep, gp_worker_read(c.w), &c.cfg, survey, district, !strcmp(lang, "en"),
+	                  &err)) {
+		gp_cli_error("%s", err.detail[0] ? err.detail : "cannot read the report");
+		goto out;
+	}
+	if (!(out = fopen(tmp, "wb"))) {
+		gp_cli_error("cannot write %s", tmp);
+		goto out;
+	}
+	if (!strcmp(format, "html")) {
+		if (gp_report_html(rep, &html) || fwrite(html.data, 1, html.len, out) != html.len) {
+			gp_cli_error("cannot write the report to %s", tmp);
+			goto out;
+		}
+	} else if (gp_report_pdf(rep, write_stdio, out)) {
+		gp_cli_error("cannot write the PDF to %s", tmp);
+		goto out;
+	}
+	if (fclose(out) != 0 || (out = NULL, rename(tmp, output) != 0)) {
+		out = NULL;
+		gp_cli_error("cannot finish writing %s", output);
+		goto out;
+	}
+	fprintf(stderr, "geopart: wrote the report of %s to %s\n", district, output);
+	rc = GP_EXIT_OK;
+out:
+	if (out) {
+		fclose(out);
+		unlink(tmp);
+	} else if (rc) {
+		unlink(tmp);
+	}
+	gp_buf_free(&html);
+	gp_report_free(rep);
+	gp_json_survey_free(survey);
+	if (c.core)
+		gp_core_clusters_stop(c.core);
+	common_close(&c);
+	gp_report_shutdown();
 	return rc;
 }

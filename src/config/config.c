@@ -212,6 +212,12 @@ static const setting settings[] = {
 	  "group can be identified" },
 	{ "survey_results_public", K_BOOL, AT(survey_results_public), "off", 0, 0,
 	  "survey results (GET /api/survey/results) for everyone; off: for staff only" },
+	{ "report_public", K_BOOL, AT(report_public), "off", 0, 0,
+	  "reports of results (/report) for everyone, with a link on the map page; off: for "
+	  "staff only" },
+	{ "report_date", K_STRING, AT(report_date), "", 0, 0,
+	  "the date (YYYY-MM-DD) reports print as their date; empty: the day of the newest "
+	  "point, so the same data gives the same report" },
 	{ "topic", K_TOPIC, AT(topics), NULL, 0, 0,
 	  "a topic as `id | German label | English label`; repeat the key for each topic; "
 	  "the first one replaces the default list" },
@@ -520,6 +526,7 @@ static int check_page_url(const char *key, const char *v, gp_err *err)
 
 int gp_config_validate(const gp_config *cfg, gp_err *err)
 {
+	char canonical[25];
 	int rc;
 
 	if (!cfg->listen[0] || !strchr(cfg->listen, ':'))
@@ -542,6 +549,10 @@ int gp_config_validate(const gp_config *cfg, gp_err *err)
 		                  cfg->exports_max, cfg->db_connections);
 	if (cfg->ntopics == 0)
 		return gp_err_set(err, GP_INVALID, "topic", "at least one topic is needed");
+	if (cfg->report_date[0] && (strlen(cfg->report_date) != 10 ||
+	                            gp_time_parse(canonical, cfg->report_date)))
+		return gp_err_set(err, GP_INVALID, "report_date",
+		                  "report_date must be a date YYYY-MM-DD (or empty)");
 	if (strcmp(cfg->moderation, "pre") && strcmp(cfg->moderation, "post"))
 		return gp_err_set(err, GP_INVALID, "moderation", "moderation must be pre or post");
 	if ((rc = check_frame_ancestors(cfg->frame_ancestors, err)) ||

@@ -98,6 +98,9 @@ typedef struct gp_config {
 	char *survey;           /* its definition file; empty: no survey */
 	int survey_min_cell;    /* public counts below this are suppressed */
 	int survey_results_public; /* 1: anyone may read the results */
+	/* the documentation of results (README "Reports") */
+	int report_public;      /* 1: anyone may read /report; off: staff only */
+	char *report_date;      /* the date printed on reports; "" the newest point's */
 	gp_topic *topics;
 	size_t ntopics;
 	int topics_replaced; /* while reading a source: defaults already dropped */

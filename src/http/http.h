@@ -38,7 +38,7 @@ typedef enum gp_http_body_kind {
 
 typedef struct gp_http_route {
 	const char *method;  /* GET also answers HEAD */
-	const char *pattern; /* "/api/points/{id}": {x} captures one segment */
+	const char *pattern; /* "/api/points/{id}": {x} captures one segment; "/report/" a folder */
 	gp_http_handler handler;
 	const char *params;  /* allowed query parameters, space-separated */
 	gp_http_body_kind body;

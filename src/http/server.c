@@ -59,6 +59,12 @@ static int match(const gp_http_exchange *x, const char *pattern, captures *c)
 		i++;
 		p = slash ? slash + 1 : p + n;
 	}
+	/* A pattern ending in '/' is a folder ("/report/"): the path's last segment is empty. */
+	if (p > pattern + 1 && p[-1] == '/') {
+		if (i + 1 != x->nsegments || x->segments[i][0])
+			return 0;
+		i++;
+	}
 	return i == x->nsegments;
 }
 

@@ -10,6 +10,8 @@ const gp_http_route gp_page_routes[] = {
 	{ "GET", "/datenschutz", page_privacy, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/leichte-sprache", page_easy, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/werkstatt/qr.svg", page_qr, "event", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/report/", page_report_index, "lang", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/report/{district}", page_report, "lang", GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };
 

@@ -5,19 +5,23 @@
  * previews, and a link to the map) and the legal pages /impressum and
  * /datenschutz, filled from the configuration (operator_*, dpo_contact,
  * legal_basis, supervisory_authority, retention_days), or a redirect to
- * imprint_url / privacy_url when the operator has pages of its own, and
+ * imprint_url / privacy_url when the operator has pages of its own,
  * /leichte-sprache, the map explained in easy German (the city's text from
- * easy_language_file or the built-in one; German only).  Every page's
- * header links to /leichte-sprache.
+ * easy_language_file or the built-in one; German only), and the reports
+ * of results (/report/, drawn by report/; staff only unless
+ * report_public).  Every page's header links to /leichte-sprache.
  *
  * Pages carry the web page's Content-Security-Policy and framing headers
- * (gp_http_set_page) and its style sheet.
+ * (gp_http_set_page) and its style sheet — except the reports, which are
+ * documents of their own with an inline style sheet and a CSP that allows
+ * that and nothing else (report.c).
  *
  * Must never: read a point but through read/ with the citizen's
- * visibility (no SQL, no store calls), show a point that is not published,
- * write text from the database, the configuration or the request without
- * HTML escaping, or put script or inline style into a page (the CSP allows
- * neither).
+ * visibility (no SQL, no store calls; the reports' counts of held-back
+ * points are read/'s too), show a point that is not published, write
+ * text from the database, the configuration or the request without HTML
+ * escaping, or put script into a page, or inline style into any page but
+ * a report.
  */
 #ifndef GP_PAGE_H
 #define GP_PAGE_H
@@ -26,8 +30,9 @@
 #include "http/http.h"
 
 /*
- * GET /p/{id}, /impressum, /datenschutz, /leichte-sprache and the live
- * room's QR code /werkstatt/qr.svg?event=ID; ends with a NULL method.
+ * GET /p/{id}, /impressum, /datenschutz, /leichte-sprache, /report/,
+ * /report/{district}, /report/{district}.pdf and the live room's QR code
+ * /werkstatt/qr.svg?event=ID; ends with a NULL method.
  */
 extern const gp_http_route gp_page_routes[];
 

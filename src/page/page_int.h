@@ -51,5 +51,7 @@ int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_easy(gp_http_exchange *x, gp_err *err);    /* easy.c */
 int page_qr(gp_http_exchange *x, gp_err *err);      /* qr.c */
+int page_report_index(gp_http_exchange *x, gp_err *err); /* report.c */
+int page_report(gp_http_exchange *x, gp_err *err);       /* report.c */
 
 #endif

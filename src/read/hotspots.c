@@ -607,6 +607,12 @@ static size_t hull_candidates(const double *x, const double *y, size_t n, double
 int gp_read_hotspot_outline(gp_read *r, const gp_read_hotspots *h, size_t i, gp_buf *b,
                             double *out_area)
 {
+	return gp_read_hotspot_outline_in(r, h, i, GP_CRS_CRS84, b, out_area);
+}
+
+int gp_read_hotspot_outline_in(gp_read *r, const gp_read_hotspots *h, size_t i, gp_crs crs,
+                               gp_buf *b, double *out_area)
+{
 	const struct spot *sp = &h->spots[i];
 	double *x = malloc(sp->n * sizeof(*x)), *y = malloc(sp->n * sizeof(*y));
 	double *cx = malloc(sp->n * sizeof(*cx)), *cy = malloc(sp->n * sizeof(*cy));
@@ -620,8 +626,8 @@ int gp_read_hotspot_outline(gp_read *r, const gp_read_hotspots *h, size_t i, gp_
 		y[k] = h->t->y[h->members[sp->first + k]];
 	}
 	m = hull_candidates(x, y, sp->n, cx, cy);
-	rc = gp_geo_hull_write_geojson(r->geo, b, cx, cy, m, HULL_PAD_M, GP_CRS_CRS84,
-	                               gp_crs_decimals(GP_CRS_CRS84), out_area);
+	rc = gp_geo_hull_write_geojson(r->geo, b, cx, cy, m, HULL_PAD_M, crs, gp_crs_decimals(crs),
+	                               out_area);
 out:
 	free(x);
 	free(y);

@@ -546,6 +546,9 @@ void gp_read_hotspots_get(const gp_read_hotspots *h, size_t i, gp_read_hotspot *
  */
 int gp_read_hotspot_outline(gp_read *r, const gp_read_hotspots *h, size_t i, gp_buf *b,
                             double *out_area);
+/* The same outline in `crs` (authority axis order), e.g. EPSG:25832 for a printed map. */
+int gp_read_hotspot_outline_in(gp_read *r, const gp_read_hotspots *h, size_t i, gp_crs crs,
+                               gp_buf *b, double *out_area);
 
 /* ---- events: walks and workshops ------------------------------------------------------- */
 

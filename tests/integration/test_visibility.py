@@ -12,6 +12,7 @@ src/) and fails for any GET route that is neither a row nor in EXEMPT with
 its reason: a new public route must join the table.
 """
 import csv
+import html
 import io
 import json
 import os
@@ -23,6 +24,7 @@ import unittest
 
 import geo_oracle
 from harness import SOURCE, Server, staff_token
+from pdf_tools import pdf_text
 
 # Innenstadt-Südwest (st-2), well inside both layers; points lie within 25 m.
 SPOT = (7.764762, 49.439684)
@@ -312,6 +314,27 @@ def check_live(t, w):
     t.assertEqual(sorted(f['properties']['comment'] for f in features), w.comments())
 
 
+def check_reports(t, w):
+    """The reports (/report/{district}, HTML and PDF; staff's unless
+    report_public): every published comment of the area, never the victim's
+    — for staff, who may read them, too."""
+    t.assertEqual(w.server.get('/report/ob-0').status, 401)
+    st = w.published[0]['st']
+    for district in ('ob-0', st, 'city'):
+        body = get_ok(t, w, f'/report/{district}', headers=w.planner).body
+        t.assertNotIn(w.victim['comment'].encode(), body, district)
+        text = html.unescape(body.decode())
+        for c in w.comments():
+            t.assertIn(c, text, district)
+        pdf = get_ok(t, w, f'/report/{district}.pdf', headers=w.planner).body
+        text = pdf_text(pdf)
+        t.assertNotIn(w.victim['comment'], text, district)
+        for c in w.comments():
+            t.assertIn(c, text, district)
+    index = get_ok(t, w, '/report/', headers=w.planner).body
+    t.assertNotIn(w.victim['comment'].encode(), index)
+
+
 # Every GET route a citizen or GIS can reach, by the paths that name it in
 # the route tables and the OpenAPI descriptions, and how to check it.
 ROUTES = [
@@ -337,6 +360,7 @@ ROUTES = [
     (('/ogc/collections/{}/items/{}', '/ogc/collections/points/items/{}',
       '/ogc/collections/ortsbezirke/items/{}', '/ogc/collections/stadtteile/items/{}'),
      check_ogc_item),
+    (('/report/{}', '/report'), check_reports),
 ]
 
 # GET routes that show no point, each with the reason.

@@ -69,7 +69,7 @@ class TestSession(ServerTest):
         r = self.sign_in()
         self.assertEqual(r.status, 201, r)
         cookie = r.header('Set-Cookie')
-        for attr in ('HttpOnly', 'SameSite=Strict', 'Path=/api', 'Max-Age=28800'):
+        for attr in ('HttpOnly', 'SameSite=Strict', 'Path=/;', 'Max-Age=28800'):
             self.assertIn(attr, cookie)
         self.assertNotIn('Secure', cookie)  # public_url is not https here
         sid = session_cookie(r)

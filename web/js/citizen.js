@@ -645,6 +645,8 @@ function renderTexts() {
   renderLegalLinks(c);
   // The questionnaire: linked only where the server has one.
   document.querySelector('a[data-i18n="surveyLink"]').hidden = c.survey === false;
+  // The reports of results are linked only when the operator made them public.
+  $('results-link').hidden = !c.reports;
   renderChoices();
   renderTopics();
   renderLegend();

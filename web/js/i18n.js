@@ -208,7 +208,9 @@ export const TEXTS = {
     roomConnected: 'Live verbunden.',
     roomReconnecting: 'Verbindung unterbrochen – sie wird wiederhergestellt …',
     roomNoEvent: 'Diese Veranstaltung gibt es nicht; gezeigt werden alle Beiträge.',
-    eventBanner: 'Sie tragen bei zu: {name}'
+    eventBanner: 'Sie tragen bei zu: {name}',
+    // The reports of results: the header's link when report_public is on.
+    resultsLink: 'Ergebnisse'
   },
   en: {
     skip: 'Skip to the map',
@@ -407,7 +409,9 @@ export const TEXTS = {
     roomConnected: 'Live connection open.',
     roomReconnecting: 'Connection lost – reconnecting …',
     roomNoEvent: 'There is no such event; all entries are shown.',
-    eventBanner: 'You are contributing to: {name}'
+    eventBanner: 'You are contributing to: {name}',
+    // The reports of results: the header's link when report_public is on.
+    resultsLink: 'Results'
   }
 };
 

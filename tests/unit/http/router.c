@@ -5,7 +5,8 @@
  * handler answers.  The rules (src/README.md): of two routes that match a
  * path, the one with fewer captures wins, whatever the table order; among
  * equally specific ones the one listed first; a path whose routes take
- * other methods is a 405 with Allow, and GET routes answer HEAD.
+ * other methods is a 405 with Allow, and GET routes answer HEAD; a
+ * pattern ending in '/' matches that path with its slash only.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -34,6 +35,7 @@ HANDLER(second, "second")
 HANDLER(two_captures, "two captures")
 HANDLER(one_capture, "one capture")
 HANDLER(posted, "posted")
+HANDLER(folder, "folder")
 
 /* The capture route is listed before the literal one, in an earlier table. */
 static const gp_http_route table_a[] = {
@@ -48,6 +50,7 @@ static const gp_http_route table_b[] = {
 	{ "GET", "/t/literal", literal, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/v/w/{b}", one_capture, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "POST", "/m", posted, NULL, GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/f/", folder, NULL, GP_HTTP_NO_BODY, 0 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };
 
@@ -158,6 +161,10 @@ int main(void)
 	CHECK_INT(a.status, 405);
 	CHECK(strstr(a.head, "\r\nAllow: POST") != NULL);
 	expect(port, "POST", "/m", 200, "posted");
+	/* A pattern ending in '/' is a folder: only the path with that slash. */
+	expect(port, "GET", "/f/", 200, "folder");
+	expect(port, "GET", "/f", 404, NULL);
+	expect(port, "GET", "/f/x", 404, NULL);
 	/* No route at all. */
 	expect(port, "GET", "/t", 404, NULL);
 	expect(port, "GET", "/t/1/2", 404, NULL);
