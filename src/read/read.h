@@ -301,6 +301,8 @@ typedef struct gp_read_field gp_read_field;
 struct gp_read_field {
 	gp_field_column column;
 	unsigned where; /* GP_READ_FIELD_* */
+	const char *key; /* the name as a JSON member starts: "\"name\":" */
+	size_t key_len;
 	/* the value of p written at east/north (in the CRS written) */
 	void (*get)(const gp_point *p, double east, double north, gp_field_value *out);
 	/*

@@ -55,6 +55,18 @@ static inline void gp_buf_append(gp_buf *b, const void *p, size_t n)
 	gp_buf_append_slow(b, p, n);
 }
 
+/*
+ * Room for n more bytes (and the NUL after them) at the end of b, to be
+ * written in place and then counted with gp_buf_advance(b, m), m <= n;
+ * NULL when b failed or cannot grow that far (b->failed says why).
+ */
+char *gp_buf_room(gp_buf *b, size_t n);
+static inline void gp_buf_advance(gp_buf *b, size_t m)
+{
+	b->len += m;
+	b->data[b->len] = '\0';
+}
+
 static inline void gp_buf_puts(gp_buf *b, const char *s)
 {
 	gp_buf_append(b, s, strlen(s));
