@@ -817,6 +817,20 @@ int gp_cluster_index_sync(gp_cluster_index *idx, int timeout_ms)
 	return rc;
 }
 
+uint64_t gp_cluster_index_wait_newer(gp_cluster_index *idx, uint64_t than, int timeout_ms)
+{
+	int64_t deadline = gp_time_mono_ms() + timeout_ms, now;
+	uint64_t generation;
+
+	pthread_mutex_lock(&idx->mu);
+	while ((!idx->current || idx->current->generation <= than) &&
+	       (now = gp_time_mono_ms()) < deadline)
+		wait_ms(&idx->done, &idx->mu, deadline - now);
+	generation = idx->current ? idx->current->generation : 0;
+	pthread_mutex_unlock(&idx->mu);
+	return generation;
+}
+
 void gp_cluster_snapshot_release(gp_cluster_snapshot *s)
 {
 	if (s)
