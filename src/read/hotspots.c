@@ -633,6 +633,21 @@ static void *ahead_main(void *arg)
 	}
 	r.store = store;
 	r.geo = geo;
+	/*
+	 * PROJ's transformations are made once per process, on first use, and
+	 * some take tens of milliseconds (EPSG:31467): make them here, so no
+	 * request pays for them.
+	 */
+	for (int c = 0; c < GP_CRS_COUNT; c++) {
+		double a = 7.77, b = 49.44;
+		gp_geo_transform(geo, GP_CRS_CRS84, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		a = 410000, b = 5480000;
+		gp_geo_transform(geo, GP_CRS_STORAGE, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		gp_geo_transform(geo, (gp_crs)c, GP_CRS_CRS84, GP_AXIS_GIS, &a, &b, 1);
+		a = 410000, b = 5480000;
+		gp_geo_transform(geo, GP_CRS_STORAGE, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		gp_geo_transform(geo, (gp_crs)c, GP_CRS_CRS84, GP_AXIS_AUTHORITY, &a, &b, 1);
+	}
 	while (!atomic_load(&hc->stop)) {
 		gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
 		gp_read_hotspots *h = NULL;

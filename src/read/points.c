@@ -132,7 +132,8 @@ typedef struct page_run {
 	void *ctx;
 	gp_read_page *out;
 	int64_t limit;     /* -1: all */
-	int64_t last_cell, last_id;
+	int64_t last_id;
+	double last_lon, last_lat; /* the last point's, whose cell a cursor names */
 } page_run;
 
 static int page_point(void *ctx, const gp_point *p)
@@ -151,14 +152,15 @@ static int page_point(void *ctx, const gp_point *p)
 		return rc;
 	pr->out->returned++;
 	pr->last_id = p->id;
-	pr->last_cell = gp_store_point_cell(p->lon, p->lat);
+	pr->last_lon = p->lon;
+	pr->last_lat = p->lat;
 	return 0;
 }
 
 int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void *ctx,
                    gp_read_page *out, gp_err *err)
 {
-	page_run pr = { r, q, cb, ctx, out, q->limit, 0, 0 };
+	page_run pr = { r, q, cb, ctx, out, q->limit, 0, 0, 0 };
 	gp_point_filter f;
 	int64_t after;
 	int rc;
@@ -201,7 +203,8 @@ int gp_read_points(gp_read *r, const gp_read_query *q, gp_read_point_cb cb, void
 paged:
 	if (out->more) {
 		if (f.order == GP_ORDER_CELL)
-			snprintf(out->next, sizeof(out->next), "%lld:%lld", (long long)pr.last_cell,
+			snprintf(out->next, sizeof(out->next), "%lld:%lld",
+			         (long long)gp_store_point_cell(pr.last_lon, pr.last_lat),
 			         (long long)pr.last_id);
 		else
 			snprintf(out->next, sizeof(out->next), "%lld", (long long)pr.last_id);
