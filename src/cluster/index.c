@@ -553,15 +553,8 @@ static int source_moved(gp_cluster_index *idx)
 /* Waits on cond (with mu held) for at most ms milliseconds. */
 static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t ms)
 {
-	struct timespec until;
+	struct timespec until = gp_time_realtime_in(ms);
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_cond_timedwait(cond, mu, &until);
 }
 

@@ -468,16 +468,9 @@ static int is_default(const gp_read_query *q, double eps, int64_t min_points)
 /* Waits on cond (mu held) for at most ms milliseconds. */
 static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t ms)
 {
-	struct timespec ts;
+	struct timespec until = gp_time_realtime_in(ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_cond_timedwait(cond, mu, &ts);
+	pthread_cond_timedwait(cond, mu, &until);
 }
 
 /* The answer; `ahead` when the cache's own thread makes the default one. */

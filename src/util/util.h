@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "geopart/error.h"
 
@@ -128,6 +129,8 @@ void gp_time_now(char out[25]);
 int64_t gp_time_mono_ms(void);
 /* Microseconds on the same clock, for request timings. */
 int64_t gp_time_mono_us(void);
+/* The CLOCK_REALTIME instant ms milliseconds from now, as pthread_cond_timedwait takes it. */
+struct timespec gp_time_realtime_in(int64_t ms);
 /*
  * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
  * fractions allowed; any year 0000–9999) or a full date ("2026-11-26",
