@@ -139,28 +139,30 @@ int api_put_feature(void *ctx, const gp_point *p, double c0, double c1)
 	return gp_buf_status(lc->b);
 }
 
+/*
+ * The features go straight into the answer, the counts after them (as OGC
+ * API's pages have them): a page of 10,000 points is 5 MB, which written
+ * aside and copied cost a third of the request.
+ */
 int api_point_listing(gp_http_exchange *x, gp_read *r, const gp_read_query *q, gp_err *err)
 {
-	gp_buf *b = gp_http_out(x), features;
-	/* the features are written aside until the counts are known */
-	api_features lc = { &features, q->crs, q->vis.staff, 0 };
+	gp_buf *b = gp_http_out(x);
+	api_features lc = { b, q->crs, q->vis.staff, 0 };
 	char now[GP_TIME_LEN], num[32];
 	gp_read_page page;
 	int rc;
 
-	gp_buf_init(&features, 64u << 20);
-	if ((rc = gp_read_points(r, q, api_put_feature, &lc, &page, err)))
-		goto out;
-	gp_time_now(now);
 	gp_buf_puts(b, "{\"type\":\"FeatureCollection\",");
 	if (api_crs_member_uri(q->crs))
 		gp_json_put_crs_member(b, api_crs_member_uri(q->crs));
-	gp_buf_printf(b, "\"numberMatched\":%lld,\"numberReturned\":%lld,\"timeStamp\":",
+	gp_buf_puts(b, "\"features\":[");
+	if ((rc = gp_read_points(r, q, api_put_feature, &lc, &page, err)))
+		return rc;
+	gp_time_now(now);
+	gp_buf_printf(b, "],\"numberMatched\":%lld,\"numberReturned\":%lld,\"timeStamp\":",
 	              (long long)page.matched, (long long)page.returned);
 	gp_json_put_str(b, now);
-	gp_buf_puts(b, ",\"features\":[");
-	gp_buf_append(b, features.data, features.len);
-	gp_buf_puts(b, "],\"links\":[");
+	gp_buf_puts(b, ",\"links\":[");
 	api_put_link(x, b, "self", NULL, NULL, 1);
 	if (q->after[0]) {
 		/* Keyset paging goes forward only. */
@@ -179,12 +181,10 @@ int api_point_listing(gp_http_exchange *x, gp_read *r, const gp_read_query *q, g
 	}
 	gp_buf_puts(b, "]}\n");
 	if ((rc = gp_buf_status(b)))
-		goto out;
+		return rc;
 	gp_http_set_type(x, GP_GEOJSON_TYPE);
 	api_content_crs(x, q->crs);
-out:
-	gp_buf_free(&features);
-	return rc;
+	return 0;
 }
 
 int api_point_id(gp_http_exchange *x, int64_t *out, gp_err *err)

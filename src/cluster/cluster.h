@@ -227,6 +227,14 @@ int gp_cluster_index_acquire_for(gp_cluster_snapshot **out, gp_cluster_index *id
  * snapshot or timeout_ms passed; returns 0 or GP_TIMEOUT.  For tests. */
 int gp_cluster_index_sync(gp_cluster_index *idx, int timeout_ms);
 
+/*
+ * Waits until a snapshot newer than generation `than` is current, or
+ * timeout_ms passed; returns the current snapshot's generation.  Any
+ * thread; for work that follows the index (the read layer's answers made
+ * ahead of requests).
+ */
+uint64_t gp_cluster_index_wait_newer(gp_cluster_index *idx, uint64_t than, int timeout_ms);
+
 /* Gives back a reference from acquire; any thread; NULL is ignored. */
 void gp_cluster_snapshot_release(gp_cluster_snapshot *s);
 

@@ -553,15 +553,8 @@ static int source_moved(gp_cluster_index *idx)
 /* Waits on cond (with mu held) for at most ms milliseconds. */
 static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t ms)
 {
-	struct timespec until;
+	struct timespec until = gp_time_realtime_in(ms);
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	pthread_cond_timedwait(cond, mu, &until);
 }
 
@@ -815,6 +808,20 @@ int gp_cluster_index_sync(gp_cluster_index *idx, int timeout_ms)
 	}
 	pthread_mutex_unlock(&idx->mu);
 	return rc;
+}
+
+uint64_t gp_cluster_index_wait_newer(gp_cluster_index *idx, uint64_t than, int timeout_ms)
+{
+	int64_t deadline = gp_time_mono_ms() + timeout_ms, now;
+	uint64_t generation;
+
+	pthread_mutex_lock(&idx->mu);
+	while ((!idx->current || idx->current->generation <= than) &&
+	       (now = gp_time_mono_ms()) < deadline)
+		wait_ms(&idx->done, &idx->mu, deadline - now);
+	generation = idx->current ? idx->current->generation : 0;
+	pthread_mutex_unlock(&idx->mu);
+	return generation;
 }
 
 void gp_cluster_snapshot_release(gp_cluster_snapshot *s)

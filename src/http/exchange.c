@@ -6,12 +6,63 @@
  * own making.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "http_int.h"
+
+/*
+ * Response buffers are kept for the next request instead of freed: a
+ * fresh one grows by doubling from 256 bytes, and every page it then
+ * touches for the first time costs a page fault — for a 55 KB page of
+ * features about a tenth of its request, for 5 MB of them more than the
+ * rows.  At most KEPT_BUFFERS of at most KEPT_BYTES each are kept, so
+ * what rests is bounded whatever the number of threads.
+ */
+#define KEPT_BUFFERS 16
+#define KEPT_BYTES ((size_t)16 << 20)
+
+static pthread_mutex_t kept_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char *data;
+	size_t cap;
+} kept[KEPT_BUFFERS];
+static size_t nkept;
+
+void gp_http_buf_take(gp_buf *b, size_t max)
+{
+	gp_buf_init(b, max);
+	pthread_mutex_lock(&kept_mu);
+	/* The largest kept one that the maximum allows: the last kept is the warmest. */
+	for (size_t i = nkept; i-- > 0;) {
+		if (kept[i].cap > max + 1)
+			continue;
+		b->data = kept[i].data;
+		b->cap = kept[i].cap;
+		kept[i] = kept[--nkept];
+		b->data[0] = '\0';
+		break;
+	}
+	pthread_mutex_unlock(&kept_mu);
+}
+
+void gp_http_buf_give(gp_buf *b)
+{
+	if (b->data && b->cap <= KEPT_BYTES) {
+		pthread_mutex_lock(&kept_mu);
+		if (nkept < KEPT_BUFFERS) {
+			kept[nkept].data = b->data;
+			kept[nkept].cap = b->cap;
+			nkept++;
+			b->data = NULL;
+		}
+		pthread_mutex_unlock(&kept_mu);
+	}
+	gp_buf_free(b);
+}
 
 void gp_http_put_common_headers(gp_buf *b, const gp_config *page)
 {
@@ -258,7 +309,7 @@ void gp_http_exchange_clear(gp_http_exchange *x)
 		free(x->params[i].value);
 	}
 	free(x->body);
-	gp_buf_free(&x->out);
+	gp_http_buf_give(&x->out);
 	gp_http_head_begins(0); /* civetweb reads the next request now */
 }
 
@@ -590,7 +641,7 @@ void gp_http_send(gp_http_exchange *x)
 			body_len = zipped_len;
 		}
 	}
-	gp_buf_init(&out, HEADER_SPACE * 3 + 65536);
+	gp_http_buf_take(&out, HEADER_SPACE * 3 + 65536);
 	head(x, &out, (long long)body_len);
 	/* Small bodies travel in the same write as the headers. */
 	if (!x->is_head && body_len <= 65536)
@@ -600,7 +651,7 @@ void gp_http_send(gp_http_exchange *x)
 		if (!x->is_head && body_len > 65536)
 			mg_write(x->conn, body, body_len);
 	}
-	gp_buf_free(&out);
+	gp_http_buf_give(&out);
 	free(zipped);
 	x->bytes_sent = (long long)body_len;
 }

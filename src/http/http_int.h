@@ -233,6 +233,13 @@ int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *er
 void gp_http_send(gp_http_exchange *x);
 void gp_http_exchange_clear(gp_http_exchange *x);
 /*
+ * A response buffer of at most max bytes, recycled from an earlier request
+ * when one is kept (exchange.c); give it back with gp_http_buf_give(),
+ * which keeps or frees it.
+ */
+void gp_http_buf_take(gp_buf *b, size_t max);
+void gp_http_buf_give(gp_buf *b);
+/*
  * Writes the header lines every response carries into b; for an HTML page
  * (page: the configuration) its Content-Security-Policy and the framing
  * of frame_ancestors, for anything else X-Frame-Options: DENY.

@@ -187,7 +187,7 @@ static void handle(dispatch_call *call)
 	x.ri = mg_get_request_info(conn);
 	x.started_ms = gp_time_mono_ms();
 	x.started_us = gp_time_mono_us();
-	gp_buf_init(&x.out, 64u << 20);
+	gp_http_buf_take(&x.out, 64u << 20);
 	method = x.ri->request_method;
 	x.is_head = strcmp(method, "HEAD") == 0;
 

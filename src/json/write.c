@@ -3,6 +3,7 @@
  * districts, clusters (points, the bulk of every response and export, are
  * written the same way by the read layer, which owns their fields).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "json.h"
@@ -17,11 +18,47 @@ static const unsigned char needs_escape[256] = {
 	[0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
+/*
+ * Whether any of the n bytes at u needs escaping, eight at a time: a byte
+ * below 0x20, or '"', or '\\' (the classic zero-byte tests on a word).
+ */
+static int any_escape(const unsigned char *u, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, quote, slash;
+		memcpy(&v, u + i, 8);
+		quote = v ^ (ones * '"');
+		slash = v ^ (ones * '\\');
+		if (((v - ones * 0x20) & ~v & highs) || ((quote - ones) & ~quote & highs) ||
+		    ((slash - ones) & ~slash & highs))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (needs_escape[u[i]])
+			return 1;
+	return 0;
+}
+
 void gp_json_put_strn(gp_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0;
+
+	/* Nearly every string has nothing to escape: one copy. */
+	if (!any_escape(u, n)) {
+		char *o = gp_buf_room(b, n + 2);
+		if (o) {
+			o[0] = '"';
+			memcpy(o + 1, s, n);
+			o[n + 1] = '"';
+			gp_buf_advance(b, n + 2);
+		}
+		return;
+	}
 
 	gp_buf_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {

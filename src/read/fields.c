@@ -51,8 +51,9 @@ GET(north, v->d = north)
 GET(note, v->s = p->note)
 GET(flags, v->i = p->flags)
 
-#define F(name_, type_, not_null_, where_, get_) \
-	.column = { name_, type_, not_null_ }, .where = where_, .get = get_
+#define F(name_, type_, not_null_, where_, get_)                                \
+	.column = { name_, type_, not_null_ }, .where = where_,                   \
+	.key = "\"" name_ "\":", .key_len = sizeof(name_) + 2, .get = get_
 
 /* The query parameters of the queryable fields, one signature for all. */
 static int param_category(gp_read *r, gp_read_query *q, const char *v, gp_err *err)
@@ -149,41 +150,79 @@ int gp_read_field_decimals(const gp_read_field *f, gp_crs crs)
 	return f->column.type == GP_FIELD_REAL ? gp_crs_decimals(crs) : 0;
 }
 
+/*
+ * The writer of every point of every page: 20 members per point, 10,000
+ * points per page at most, so the loop keeps to what changes per field —
+ * which fields are written is decided once per point, member names are
+ * written as they are kept (field names need no escaping), and a
+ * coordinate written in the geometry is copied, not formatted again, when
+ * a property repeats it.
+ */
 void gp_read_point_feature(gp_buf *b, const gp_point *p, double c0, double c1,
                            const gp_read_feature *how)
 {
-	int decimals = gp_crs_decimals(how->crs);
+	int decimals = gp_crs_decimals(how->crs), geographic = gp_crs_is_geographic(how->crs);
+	unsigned skip = (how->staff ? 0 : GP_READ_FIELD_STAFF) |
+	                (geographic ? GP_READ_FIELD_PROJECTED : GP_READ_FIELD_GEOGRAPHIC);
+	double east = c0, north = c1;
+	char text[2][48];
+	size_t text_len[2], at;
 	int n = 0;
 
+	if (!how->gis_order && north_first(how->crs)) {
+		east = c1;
+		north = c0;
+	}
+	/* Degrees are the stored CRS84 ones, not a copy rounded on the way. */
+	if (geographic) {
+		east = p->lon;
+		north = p->lat;
+	}
 	gp_buf_putc(b, '{');
 	if (how->crs_uri)
 		gp_json_put_crs_member(b, how->crs_uri);
 	gp_buf_puts(b, "\"type\":\"Feature\",\"id\":");
 	gp_buf_put_i64(b, p->id);
 	gp_buf_puts(b, ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[");
-	gp_buf_put_fixed(b, c0, decimals);
-	gp_buf_putc(b, ',');
-	gp_buf_put_fixed(b, c1, decimals);
+	for (int k = 0; k < 2; k++) {
+		if (k)
+			gp_buf_putc(b, ',');
+		at = b->len;
+		gp_buf_put_fixed(b, k ? c1 : c0, decimals);
+		text_len[k] = b->failed || b->len - at >= sizeof(text[k]) ? 0 : b->len - at;
+		if (text_len[k])
+			memcpy(text[k], b->data + at, text_len[k]);
+	}
 	gp_buf_puts(b, "]},\"properties\":{");
 	for (size_t i = 0; i < gp_read_point_field_count; i++) {
 		const gp_read_field *f = &gp_read_point_fields[i];
-		gp_field_value v;
+		gp_field_value v = { 0 };
 
-		if (!gp_read_field_written(f, how->crs, how->staff))
+		if (f->where & skip)
 			continue;
-		gp_read_field_get(f, p, how->crs, how->gis_order, c0, c1, &v);
+		f->get(p, east, north, &v);
 		if (n++)
 			gp_buf_putc(b, ',');
-		gp_json_put_str(b, f->column.name);
-		gp_buf_putc(b, ':');
-		if (v.null)
+		gp_buf_append(b, f->key, f->key_len);
+		if (f->column.type == GP_FIELD_INTEGER) {
+			if (v.null)
+				gp_buf_puts(b, "null");
+			else
+				gp_buf_put_i64(b, v.i);
+		} else if (f->column.type == GP_FIELD_REAL) {
+			if (v.null)
+				gp_buf_puts(b, "null");
+			else if (text_len[0] && v.d == c0)
+				gp_buf_append(b, text[0], text_len[0]);
+			else if (text_len[1] && v.d == c1)
+				gp_buf_append(b, text[1], text_len[1]);
+			else
+				gp_buf_put_fixed(b, v.d, decimals);
+		} else if (v.null || !v.s) {
 			gp_buf_puts(b, "null");
-		else if (f->column.type == GP_FIELD_INTEGER)
-			gp_buf_put_i64(b, v.i);
-		else if (f->column.type == GP_FIELD_REAL)
-			gp_buf_put_fixed(b, v.d, decimals);
-		else
+		} else {
 			gp_json_put_str(b, v.s);
+		}
 	}
 	if (how->extra) {
 		gp_buf_putc(b, ',');

@@ -13,7 +13,12 @@
  *     refused (GP_INVALID naming eps, asking for a narrower request) — at
  *     once when the cells show it, else when the budget is spent — instead
  *     of running for minutes.
- *   - The default answer (no parameters) is kept per index generation.
+ *   - The default answer (no parameters) is kept per index generation,
+ *     and made ahead of requests: a thread of the cache follows the index
+ *     and makes it for each new generation (at most one every
+ *     AHEAD_REST_MS, so a stream of writes costs a bounded share of a
+ *     core), and a request that finds it being made waits for it rather
+ *     than making it twice.
  *
  * What a planner needs at high density: with a fixed min_points a city
  * with a million points is one dense carpet and one hotspot of a million
@@ -30,6 +35,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "read_int.h"
 
@@ -42,6 +48,12 @@
 #define DENSITY_FACTOR 3.0
 /* Outline width around a hotspot whose points lie on one spot or line. */
 #define HULL_PAD_M 1.0
+/* The default answer made ahead at most this often. */
+#define AHEAD_REST_MS 3000
+/* A request waits this long at most for the default answer being made. */
+#define AHEAD_WAIT_MS 5000
+/* How often the thread making answers ahead looks whether it must stop. */
+#define AHEAD_POLL_MS 100
 
 /* ---- the table of an index generation -------------------------------------------- */
 
@@ -79,9 +91,16 @@ struct gp_read_hotspots {
 
 struct hot_cache {
 	pthread_mutex_t mu;
+	pthread_cond_t made; /* the default answer being made is there, or given up */
 	hot_table *table;
 	gp_read_hotspots *deflt;
 	uint64_t deflt_generation;
+	uint64_t making;     /* the generation whose default is being made ahead, or 0 */
+	/* the thread making the default ahead, following `idx` */
+	pthread_t thread;
+	int started;
+	atomic_int stop;
+	gp_cluster_index *idx;
 };
 
 static void table_release(hot_table *t)
@@ -123,8 +142,10 @@ void read_hot_free(hot_cache *hc)
 {
 	if (!hc)
 		return;
+	read_hot_follow(hc, NULL, NULL);
 	table_release(hc->table);
 	gp_read_hotspots_free(hc->deflt);
+	pthread_cond_destroy(&hc->made);
 	pthread_mutex_destroy(&hc->mu);
 	free(hc);
 }
@@ -222,8 +243,10 @@ static hot_cache *hot_cache_of(gp_read_cache *c)
 	hot_cache *hc;
 
 	pthread_mutex_lock(&c->mu);
-	if (!c->hot && (c->hot = calloc(1, sizeof(*c->hot))))
+	if (!c->hot && (c->hot = calloc(1, sizeof(*c->hot)))) {
 		pthread_mutex_init(&c->hot->mu, NULL);
+		pthread_cond_init(&c->hot->made, NULL);
+	}
 	hc = c->hot;
 	pthread_mutex_unlock(&c->mu);
 	return hc;
@@ -442,8 +465,17 @@ static int is_default(const gp_read_query *q, double eps, int64_t min_points)
 	       !q->area.set && !q->since[0] && !q->until[0];
 }
 
-int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_t min_points,
-                          gp_read_hotspots **out, gp_err *err)
+/* Waits on cond (mu held) for at most ms milliseconds. */
+static void wait_ms(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t ms)
+{
+	struct timespec until = gp_time_realtime_in(ms);
+
+	pthread_cond_timedwait(cond, mu, &until);
+}
+
+/* The answer; `ahead` when the cache's own thread makes the default one. */
+static int hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_t min_points,
+                         int ahead, gp_read_hotspots **out, gp_err *err)
 {
 	const gp_config *cfg = r->cache->cfg;
 	int deflt = is_default(q, eps, min_points);
@@ -467,6 +499,13 @@ int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_
 	s = gp_cluster_index_acquire(idx);
 	generation = gp_cluster_snapshot_generation(s);
 	pthread_mutex_lock(&hc->mu);
+	if (deflt && !ahead && hc->making == generation) {
+		/* Being made ahead: wait for it instead of making it twice. */
+		int64_t until = gp_time_mono_ms() + AHEAD_WAIT_MS, now;
+		while (hc->making == generation && (now = gp_time_mono_ms()) < until) {
+			wait_ms(&hc->made, &hc->mu, until - now);
+		}
+	}
 	if (deflt && hc->deflt && hc->deflt_generation == generation) {
 		atomic_fetch_add(&hc->deflt->refs, 1);
 		*out = hc->deflt;
@@ -474,6 +513,8 @@ int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_
 		gp_cluster_snapshot_release(s);
 		return 0;
 	}
+	if (ahead)
+		hc->making = generation;
 	rc = table_for(hc, cfg, s, &t);
 	pthread_mutex_unlock(&hc->mu);
 	gp_cluster_snapshot_release(s);
@@ -526,9 +567,163 @@ int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_
 	*out = h;
 	h = NULL;
 out:
+	if (ahead) {
+		pthread_mutex_lock(&hc->mu);
+		hc->making = 0;
+		pthread_cond_broadcast(&hc->made);
+		pthread_mutex_unlock(&hc->mu);
+	}
 	free(label);
 	pick_free(&p);
 	gp_read_hotspots_free(h);
+	return rc;
+}
+
+int gp_read_hotspots_find(gp_read *r, const gp_read_query *q, double eps, int64_t min_points,
+                          gp_read_hotspots **out, gp_err *err)
+{
+	return hotspots_find(r, q, eps, min_points, 0, out, err);
+}
+
+/* ---- the default answer made ahead ---------------------------------------------------- */
+
+typedef struct ahead_run {
+	gp_read_cache *cache;
+	hot_cache *hc;
+} ahead_run;
+
+/* Rests ms, or less when asked to stop; 1 when asked. */
+static int ahead_rest(hot_cache *hc, int64_t ms)
+{
+	int64_t until = gp_time_mono_ms() + ms, now;
+	int stop;
+
+	pthread_mutex_lock(&hc->mu);
+	while (!atomic_load(&hc->stop) && (now = gp_time_mono_ms()) < until)
+		wait_ms(&hc->made, &hc->mu, until - now);
+	stop = atomic_load(&hc->stop);
+	pthread_mutex_unlock(&hc->mu);
+	return stop;
+}
+
+static void *ahead_main(void *arg)
+{
+	ahead_run *run = arg;
+	hot_cache *hc = run->hc;
+	gp_cluster_index *idx = hc->idx;
+	gp_store *store = NULL;
+	gp_geo *geo = NULL;
+	gp_read r = { run->cache, NULL, NULL };
+	uint64_t done = 0, seen;
+	gp_err err;
+	int rc;
+
+	free(run);
+	if (gp_store_open(&store, r.cache->cfg->db_path, 0, &err) || gp_geo_new(&geo)) {
+		gp_log_warn("hotspots made ahead: cannot open %s; requests make them",
+		            r.cache->cfg->db_path);
+		goto out;
+	}
+	r.store = store;
+	r.geo = geo;
+	/*
+	 * PROJ's transformations are made once per process, on first use, and
+	 * some take tens of milliseconds (EPSG:31467): make them here, so no
+	 * request pays for them.
+	 */
+	for (int c = 0; c < GP_CRS_COUNT; c++) {
+		double a = 7.77, b = 49.44;
+		gp_geo_transform(geo, GP_CRS_CRS84, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		a = 410000, b = 5480000;
+		gp_geo_transform(geo, GP_CRS_STORAGE, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		gp_geo_transform(geo, (gp_crs)c, GP_CRS_CRS84, GP_AXIS_GIS, &a, &b, 1);
+		a = 410000, b = 5480000;
+		gp_geo_transform(geo, GP_CRS_STORAGE, (gp_crs)c, GP_AXIS_AUTHORITY, &a, &b, 1);
+		gp_geo_transform(geo, (gp_crs)c, GP_CRS_CRS84, GP_AXIS_AUTHORITY, &a, &b, 1);
+	}
+	while (!atomic_load(&hc->stop)) {
+		gp_visibility vis = gp_read_visibility(GP_ROLE_CITIZEN);
+		gp_read_hotspots *h = NULL;
+		gp_read_query q;
+
+		seen = gp_cluster_index_wait_newer(idx, done, AHEAD_POLL_MS);
+		if (seen <= done)
+			continue;
+		gp_read_query_init(&q, &vis);
+		gp_err_clear(&err);
+		/* A refusal (too much work) is an answer too: requests get it alike. */
+		rc = hotspots_find(&r, &q, 0, 0, 1, &h, &err);
+		if (rc && rc != GP_INVALID)
+			gp_log_warn("hotspots made ahead: %s (%s)", gp_result_name(rc), err.detail);
+		gp_read_hotspots_free(h);
+		done = seen;
+		if (ahead_rest(hc, AHEAD_REST_MS))
+			break;
+	}
+out:
+	gp_geo_free(geo);
+	gp_store_close(store);
+	return NULL;
+}
+
+void read_hot_follow(hot_cache *hc, gp_read_cache *c, gp_cluster_index *idx)
+{
+	ahead_run *run;
+
+	if (hc->started) {
+		pthread_mutex_lock(&hc->mu);
+		atomic_store(&hc->stop, 1);
+		pthread_cond_broadcast(&hc->made);
+		pthread_mutex_unlock(&hc->mu);
+		pthread_join(hc->thread, NULL);
+		hc->started = 0;
+	}
+	atomic_store(&hc->stop, 0);
+	hc->idx = idx;
+	/* Without a file of its own to read (some tests), requests make the answers. */
+	if (!idx || !c->cfg->db_path || !(run = malloc(sizeof(*run))))
+		return;
+	*run = (ahead_run){ c, hc };
+	if (pthread_create(&hc->thread, NULL, ahead_main, run) == 0)
+		hc->started = 1;
+	else
+		free(run);
+}
+
+hot_cache *read_hot_of(gp_read_cache *c)
+{
+	return hot_cache_of(c);
+}
+
+int read_hot_wait(gp_read_cache *c, gp_read_hotspots **out, int timeout_ms)
+{
+	int64_t until = gp_time_mono_ms() + timeout_ms, now;
+	hot_cache *hc = hot_cache_of(c);
+	gp_cluster_index *idx;
+	gp_cluster_snapshot *s;
+	uint64_t generation;
+	int rc = GP_TIMEOUT;
+
+	*out = NULL;
+	pthread_mutex_lock(&c->mu);
+	idx = c->clusters;
+	pthread_mutex_unlock(&c->mu);
+	if (!hc || !idx)
+		return GP_UNAVAILABLE;
+	s = gp_cluster_index_acquire(idx);
+	generation = gp_cluster_snapshot_generation(s);
+	gp_cluster_snapshot_release(s);
+	pthread_mutex_lock(&hc->mu);
+	while ((now = gp_time_mono_ms()) < until) {
+		if (hc->deflt && hc->deflt_generation == generation) {
+			atomic_fetch_add(&hc->deflt->refs, 1);
+			*out = hc->deflt;
+			rc = 0;
+			break;
+		}
+		wait_ms(&hc->made, &hc->mu, until - now);
+	}
+	pthread_mutex_unlock(&hc->mu);
 	return rc;
 }
 

@@ -132,8 +132,9 @@ typedef struct page_run {
 	void *ctx;
 	gp_read_page *out;
 	int64_t limit;     /* -1: all */
-	int64_t last_cell, last_id;
-	gp_point last;     /* its numbers and times only: its strings were the row's */
+	int64_t last_id;
+	gp_point last;     /* its numbers and times only: its strings were the row's;
+	                      a cursor names its cell */
 } page_run;
 
 static int page_point(void *ctx, const gp_point *p)
@@ -152,7 +153,6 @@ static int page_point(void *ctx, const gp_point *p)
 		return rc;
 	pr->out->returned++;
 	pr->last_id = p->id;
-	pr->last_cell = gp_store_point_cell(p->lon, p->lat);
 	pr->last = *p;
 	return 0;
 }
@@ -205,7 +205,8 @@ paged:
 		if (f.sort != GP_SORT_ID)
 			read_sorted_cursor_put(out->next, sizeof(out->next), q->sort, &pr.last);
 		else if (f.order == GP_ORDER_CELL)
-			snprintf(out->next, sizeof(out->next), "%lld:%lld", (long long)pr.last_cell,
+			snprintf(out->next, sizeof(out->next), "%lld:%lld",
+			         (long long)gp_store_point_cell(pr.last.lon, pr.last.lat),
 			         (long long)pr.last_id);
 		else
 			snprintf(out->next, sizeof(out->next), "%lld", (long long)pr.last_id);

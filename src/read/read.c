@@ -81,9 +81,19 @@ void gp_read_cache_free(gp_read_cache *c)
 
 void gp_read_cache_set_clusters(gp_read_cache *c, gp_cluster_index *idx)
 {
+	hot_cache *hc;
+
 	pthread_mutex_lock(&c->mu);
 	c->clusters = idx;
 	pthread_mutex_unlock(&c->mu);
+	/* Not under c->mu: the thread that stops here may be waiting for it. */
+	if ((hc = read_hot_of(c)))
+		read_hot_follow(hc, c, idx);
+	if (idx) {
+		/* A running index means a serving process: have its answers ready. */
+		gp_visibility v = gp_read_visibility(GP_ROLE_CITIZEN);
+		read_spatial_start(c, read_status(&v));
+	}
 }
 
 int read_clusters(gp_read *r, gp_cluster_index **out, gp_err *err)

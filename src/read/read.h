@@ -93,7 +93,12 @@ void gp_read_cache_free(gp_read_cache *c);
 
 /*
  * Where cluster and hotspot reads find the index (NULL: not running, they
- * answer GP_UNAVAILABLE).  Borrowed until set again.
+ * answer GP_UNAVAILABLE).  Borrowed until set again.  A running index
+ * means a serving process, so this also starts what its reads need ready
+ * (each on a connection of its own to the configured database): the copy
+ * of the positions boxes read, and a thread that makes the default hotspot
+ * answer of each new index generation ahead of requests; setting NULL
+ * stops that thread, waiting for it.
  */
 void gp_read_cache_set_clusters(gp_read_cache *c, gp_cluster_index *idx);
 
@@ -327,6 +332,8 @@ typedef struct gp_read_field gp_read_field;
 struct gp_read_field {
 	gp_field_column column;
 	unsigned where; /* GP_READ_FIELD_* */
+	const char *key; /* the name as a JSON member starts: "\"name\":" */
+	size_t key_len;
 	/* the value of p written at east/north (in the CRS written) */
 	void (*get)(const gp_point *p, double east, double north, gp_field_value *out);
 	/*
@@ -502,7 +509,7 @@ void gp_read_cluster_source_free(gp_cluster_source *src);
  * hotspot rather than one holding all of them).  The work is bounded:
  * beyond a budget of distance tests the answer is GP_INVALID naming eps,
  * asking for a narrower request.  The default answer for each index
- * generation is computed once.  Caller owns *out, free with
+ * generation is made once, ahead of requests (gp_read_cache_set_clusters).  Caller owns *out, free with
  * gp_read_hotspots_free().
  */
 typedef struct gp_read_hotspots gp_read_hotspots;

@@ -98,5 +98,25 @@ int read_spatial_wait(gp_read *r, int status, int timeout_ms);
 
 void read_districts_free(district_cache *dc);
 void read_hot_free(hot_cache *hc);
+/* The cache's hotspot part, made on first use; NULL when out of memory. */
+hot_cache *read_hot_of(gp_read_cache *c);
+/*
+ * Follows idx (NULL: stops following): a thread of c's makes the default
+ * hotspot answer of each new generation ahead of requests (hotspots.c).
+ * Stops the thread following the previous index first, waiting for it.
+ */
+void read_hot_follow(hot_cache *hc, gp_read_cache *c, gp_cluster_index *idx);
+/*
+ * For tests: waits until the default hotspot answer of the index's current
+ * generation has been made (by nobody's request: ahead), and hands it out
+ * with a reference; 0, GP_TIMEOUT after timeout_ms, or GP_UNAVAILABLE
+ * without an index.
+ */
+int read_hot_wait(gp_read_cache *c, gp_read_hotspots **out, int timeout_ms);
+/*
+ * Asks for the in-memory copy of the positions of points of `status`
+ * now, rather than at the first box read (spatial.c).
+ */
+void read_spatial_start(gp_read_cache *c, int status);
 
 #endif

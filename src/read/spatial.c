@@ -216,14 +216,13 @@ void read_spatial_free(spatial_cache *sc)
 }
 
 /*
- * The copy when it is of `version`, with a reference; else NULL, and the
- * thread is asked for a new one (started on first use).
+ * The cache's copy-maker, started on first use for `status` on a
+ * connection of its own to db_path; NULL when it cannot run (or tests
+ * turned it off) or serves another status.
  */
-static pos_table *table_at(gp_read *r, int status, int64_t version)
+static spatial_cache *spatial_of(gp_read_cache *c, int status, const char *db_path)
 {
-	gp_read_cache *c = r->cache;
 	spatial_cache *sc;
-	pos_table *t = NULL;
 
 	pthread_mutex_lock(&c->mu);
 	if (c->spatial_off) {
@@ -235,21 +234,55 @@ static pos_table *table_at(gp_read *r, int status, int64_t version)
 		pthread_mutex_init(&sc->mu, NULL);
 		pthread_cond_init(&sc->wake, NULL);
 		sc->status = status;
-		/* The file this reader reads, on a connection of the thread's own. */
-		if ((sc->db_path = gp_strdup(gp_store_path(r->store))))
+		if ((sc->db_path = gp_strdup(db_path)))
 			sc->started = pthread_create(&sc->thread, NULL, spatial_main, sc) == 0;
 	}
 	sc = c->spatial;
 	pthread_mutex_unlock(&c->mu);
 	if (!sc || !sc->started || sc->status != status)
 		return NULL;
+	return sc;
+}
+
+/* Asks the thread for a new copy (sc->mu held). */
+static void want_copy(spatial_cache *sc)
+{
+	if (!sc->wanted) {
+		sc->wanted = 1;
+		pthread_cond_signal(&sc->wake);
+	}
+}
+
+void read_spatial_start(gp_read_cache *c, int status)
+{
+	spatial_cache *sc = c->cfg->db_path ? spatial_of(c, status, c->cfg->db_path) : NULL;
+
+	if (!sc)
+		return;
+	pthread_mutex_lock(&sc->mu);
+	if (!sc->table)
+		want_copy(sc);
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/*
+ * The copy when it is of `version`, with a reference; else NULL, and the
+ * thread is asked for a new one (started on first use).
+ */
+static pos_table *table_at(gp_read *r, int status, int64_t version)
+{
+	/* The file this reader reads, on a connection of the thread's own. */
+	spatial_cache *sc = spatial_of(r->cache, status, gp_store_path(r->store));
+	pos_table *t = NULL;
+
+	if (!sc)
+		return NULL;
 	pthread_mutex_lock(&sc->mu);
 	if (sc->table && sc->table->version == version) {
 		t = sc->table;
 		atomic_fetch_add(&t->refs, 1);
-	} else if (!sc->wanted) {
-		sc->wanted = 1;
-		pthread_cond_signal(&sc->wake);
+	} else {
+		want_copy(sc);
 	}
 	pthread_mutex_unlock(&sc->mu);
 	return t;

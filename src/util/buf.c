@@ -70,6 +70,13 @@ static int reserve(gp_buf *b, size_t n)
 	return 0;
 }
 
+char *gp_buf_room(gp_buf *b, size_t n)
+{
+	if (b->failed || (b->len + n >= b->cap && reserve(b, n) < 0))
+		return NULL;
+	return b->data + b->len;
+}
+
 void gp_buf_append_slow(gp_buf *b, const void *p, size_t n)
 {
 	if (n == 0 || (b->len + n >= b->cap && reserve(b, n) < 0) || b->failed)

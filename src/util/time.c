@@ -52,6 +52,20 @@ int64_t gp_time_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+struct timespec gp_time_realtime_in(int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
 /* The instants RFC 3339's four-digit years span, in seconds since 1970. */
 #define YEAR_0 ((time_t)-62167219200LL)
 #define YEAR_10000 ((time_t)253402300800LL)

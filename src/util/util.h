@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "geopart/error.h"
 
@@ -53,6 +54,18 @@ static inline void gp_buf_append(gp_buf *b, const void *p, size_t n)
 		return;
 	}
 	gp_buf_append_slow(b, p, n);
+}
+
+/*
+ * Room for n more bytes (and the NUL after them) at the end of b, to be
+ * written in place and then counted with gp_buf_advance(b, m), m <= n;
+ * NULL when b failed or cannot grow that far (b->failed says why).
+ */
+char *gp_buf_room(gp_buf *b, size_t n);
+static inline void gp_buf_advance(gp_buf *b, size_t m)
+{
+	b->len += m;
+	b->data[b->len] = '\0';
 }
 
 static inline void gp_buf_puts(gp_buf *b, const char *s)
@@ -116,6 +129,8 @@ void gp_time_now(char out[25]);
 int64_t gp_time_mono_ms(void);
 /* Microseconds on the same clock, for request timings. */
 int64_t gp_time_mono_us(void);
+/* The CLOCK_REALTIME instant ms milliseconds from now, as pthread_cond_timedwait takes it. */
+struct timespec gp_time_realtime_in(int64_t ms);
 /*
  * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
  * fractions allowed; any year 0000–9999) or a full date ("2026-11-26",

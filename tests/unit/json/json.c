@@ -99,11 +99,68 @@ static void test_write(void)
 	gp_buf_free(&b);
 }
 
+/* JSON's escaping of one byte, written the plain way. */
+static void escape_ref(char *out, unsigned char c)
+{
+	if (c == '"' || c == '\\')
+		sprintf(out, "\\%c", c);
+	else if (c == '\n')
+		strcpy(out, "\\n");
+	else if (c == '\t')
+		strcpy(out, "\\t");
+	else if (c == '\r')
+		strcpy(out, "\\r");
+	else if (c < 0x20)
+		sprintf(out, "\\u%04x", c);
+	else
+		sprintf(out, "%c", c);
+}
+
+/*
+ * Strings are scanned eight bytes at a time for what needs escaping: every
+ * byte value at every place of a word (and of the tail after the words)
+ * must come out as the plain per-byte rule says; bytes from 0x80 (UTF-8)
+ * and 0x7f pass as they are.
+ */
+static void test_write_every_byte(void)
+{
+	gp_buf b;
+	char in[20], want[64], esc[8];
+
+	gp_buf_init(&b, 4096);
+	for (int c = 1; c < 256; c++) {
+		for (size_t at = 0; at < sizeof(in) - 1; at++) {
+			memset(in, 'a', sizeof(in) - 1);
+			in[sizeof(in) - 1] = '\0';
+			in[at] = (char)c;
+			escape_ref(esc, (unsigned char)c);
+			snprintf(want, sizeof(want), "\"%.*s%s%s\"", (int)at, in, esc, in + at + 1);
+			gp_buf_reset(&b);
+			gp_json_put_str(&b, in);
+			CHECK_STR(gp_buf_cstr(&b), want);
+		}
+	}
+	/* a NUL inside a counted string is escaped too */
+	gp_buf_reset(&b);
+	gp_json_put_strn(&b, "abcdefgh\0ij", 11);
+	CHECK_STR(gp_buf_cstr(&b), "\"abcdefgh\\u0000ij\"");
+	gp_buf_free(&b);
+
+	/* a string past the buffer's maximum fails the buffer, writes nothing */
+	gp_buf_init(&b, 8);
+	gp_buf_puts(&b, "ab");
+	gp_json_put_str(&b, "0123456789");
+	CHECK_INT(gp_buf_status(&b), GP_TOO_LARGE);
+	CHECK_STR(gp_buf_cstr(&b), "ab");
+	gp_buf_free(&b);
+}
+
 int main(void)
 {
 	test_good();
 	test_refusals();
 	test_path_at();
 	test_write();
+	test_write_every_byte();
 	CHECK_DONE();
 }

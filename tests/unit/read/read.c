@@ -547,6 +547,31 @@ static void extent(gp_read *r)
 
 /* ---- hotspots -------------------------------------------------------------------------------- */
 
+/* Publishes one more favourite (far from the clump) and waits until the index holds it. */
+static void hotspot_point_added(gp_read *r, gp_cluster_index *idx)
+{
+	gp_point gp;
+
+	memset(&gp, 0, sizeof(gp));
+	gp.category = GP_CATEGORY_FAVOURITE;
+	gp.status = GP_STATUS_PUBLISHED;
+	gp.channel = GP_CHANNEL_ONLINE;
+	gp.comment = "one more";
+	gp.ortsbezirk.id = "ob-a";
+	gp.stadtteil.id = "st-1";
+	memcpy(gp.created, "2026-10-25T10:00:00.000Z", GP_TIME_LEN);
+	memcpy(gp.updated, gp.created, GP_TIME_LEN);
+	gp.lon = 7.7021;
+	gp.lat = 49.4021;
+	gp.x = fake_x(gp.lon);
+	gp.y = fake_y(gp.lat);
+	CHECK_INT(gp_store_begin_write(r->store), 0);
+	CHECK_INT(gp_store_point_insert(r->store, &gp), 0);
+	CHECK_INT(gp_store_commit(r->store), 0);
+	CHECK_INT(gp_cluster_index_notify(idx, gp.id), 0);
+	CHECK_INT(gp_cluster_index_sync(idx, 10000), 0);
+}
+
 static void hotspots(gp_read *r, gp_read_cache *cache, const char *path, const gp_config *cfg)
 {
 	gp_visibility pub = gp_read_visibility(GP_ROLE_CITIZEN);
@@ -569,7 +594,15 @@ static void hotspots(gp_read *r, gp_read_cache *cache, const char *path, const g
 		return;
 	gp_read_cache_set_clusters(cache, idx);
 	gp_read_query_init(&q, &pub);
+	/*
+	 * The default answer is made ahead, by nobody's request, once the
+	 * index runs: the first request gets that very answer.
+	 */
+	CHECK_INT(read_hot_wait(cache, &again, 20000), 0);
 	CHECK_INT(gp_read_hotspots_find(r, &q, 0, 0, &h, &err), 0);
+	CHECK(h && h == again);
+	gp_read_hotspots_free(again);
+	again = NULL;
 	if (h) {
 		gp_read_hotspots_summary(h, &sum);
 		for (int i = 0; i < NPTS; i++)
@@ -598,6 +631,20 @@ static void hotspots(gp_read *r, gp_read_cache *cache, const char *path, const g
 		CHECK_INT(gp_read_hotspots_find(r, &q, 0, 0, &again, &err), 0);
 		CHECK(again == h);
 		gp_read_hotspots_free(again);
+		again = NULL;
+		/*
+		 * A new generation (a point published) gets its default answer
+		 * made ahead too, holding the new point.
+		 */
+		hotspot_point_added(r, idx);
+		CHECK_INT(read_hot_wait(cache, &again, 20000), 0);
+		if (again) {
+			gp_read_hotspot_summary now;
+			gp_read_hotspots_summary(again, &now);
+			CHECK(again != h);
+			CHECK_INT(now.points, sum.points + 1);
+			gp_read_hotspots_free(again);
+		}
 		gp_read_hotspots_free(h);
 	}
 	/* Given min_points, DBSCAN as asked, over what passes the filters. */
@@ -766,6 +813,9 @@ int main(void)
 		p->cell = gp_store_point_cell(p->lon, p->lat);
 	}
 	CHECK_INT(gp_store_commit(s), 0);
+	/* The cache's threads (hotspots made ahead) open the configured file. */
+	free(cfg.db_path);
+	cfg.db_path = gp_strdup(path);
 	CHECK_INT(gp_read_cache_new(&cache, &cfg), 0);
 	CHECK_INT(gp_read_new(&r, cache, s, g), 0);
 	if (!r)
