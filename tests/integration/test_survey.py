@@ -571,11 +571,13 @@ class TestTextsStoredBeforeModeration(unittest.TestCase):
                 'answers': answers, 'form_token': server.form_token()})
             self.assertEqual(r.status, 201, r)
         server.stop()
-        # the database as it was before migration 0010
+        # the database as it was before migration 0010 (and 0011, which
+        # follows it: the events' live column)
         con = sqlite3.connect(server.db, timeout=10)
         try:
             con.execute('DROP TRIGGER survey_answers_text_queued')
             con.execute('DROP TABLE survey_texts')
+            con.execute('ALTER TABLE events DROP COLUMN live')
             con.execute('PRAGMA user_version = 9')
             con.commit()
         finally:
