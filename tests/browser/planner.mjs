@@ -1,6 +1,7 @@
 // The planner view: the table equals /api/stats (and what the test itself
 // posted), sorting, filters by category, topic and date, the choropleth
-// classes, the CSV link, the list view, English, and axe-core.
+// classes, the CSV link, the list view, the breakdowns by channel, topic and
+// outcome against the test's own tally, English, and axe-core.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import { Server, assertClean, axe, fixture, launch, openPage, screenshot } from './lib.mjs';
@@ -29,7 +30,8 @@ beforeEach(async () => {
     const [lon, lat] = points[i].geometry.coordinates;
     const r = await server.post(lon, lat, category, `Beitrag ${posted.length} (${category})`, topic);
     assert.equal(r.status, 201);
-    posted.push({ ...points[i].properties, category, topic, comment: r.body.properties.comment });
+    posted.push({ ...points[i].properties, id: r.body.id, category, topic, channel: 'online',
+      outcome: 'open', comment: r.body.properties.comment });
   }
 });
 
@@ -199,4 +201,109 @@ test('in English, the planner view names its columns in English', async () => {
   assert.equal(await page.locator('button.sort[data-key="total"]').textContent(), 'Total');
   assert.deepEqual(await axe(page), []);
   await page.context().close();
+});
+
+// Staff points of a walk and a workshop, outcomes set by a planner: every
+// breakdown of the table equals the test's own tally of what it sent.
+test('the breakdowns by kind, channel, topic and outcome count what was posted', async () => {
+  const secret = server.token('Stadtplanung Becker', 'planner');
+  const staff = async (path, method, body) => {
+    const res = await fetch(server.url + path, { method, body: JSON.stringify(body),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` } });
+    assert.ok(res.ok, `${method} ${path}: ${res.status}`);
+    return res.json();
+  };
+  const events = {};
+  for (const channel of ['walk', 'workshop']) {
+    events[channel] = (await staff('/api/admin/events', 'POST',
+      { name: `Test ${channel}`, channel, date: '2026-09-20' })).id;
+  }
+  const points = fixture('kaiserslautern-testpunkte.geojson').features;
+  // [fixture point index, category, topic, channel]
+  for (const [i, category, topic, channel] of [
+    [3, 'improvement', 'mobility', 'walk'], [3, 'favourite', null, 'walk'], [1, 'improvement', 'housing', 'walk'],
+    [0, 'favourite', 'green_space', 'workshop'], [6, 'improvement', 'mobility', 'workshop']
+  ]) {
+    const properties = { category, comment: `Vor Ort ${posted.length}`, event: events[channel] };
+    if (topic) properties.topic = topic;
+    const f = await staff('/api/points', 'POST', { type: 'Feature',
+      geometry: { type: 'Point', coordinates: points[i].geometry.coordinates }, properties });
+    assert.equal(f.properties.channel, channel);
+    posted.push({ ...points[i].properties, id: f.id, category, topic, channel, outcome: 'open' });
+  }
+  for (const [k, outcome] of [[0, 'adopted'], [2, 'in_review'], [6, 'not_adopted'], [9, 'adopted'], [10, 'in_review']]) {
+    await staff(`/api/points/${posted[k].id}`, 'PATCH', { outcome });
+    posted[k].outcome = outcome;
+  }
+  const config = await server.get('/api/config');
+  const topics = config.topics.map((tp) => tp.id);
+  assert.ok(topics.length >= 4, 'the configured topics');
+  // what each breakdown's columns count, and which point each one counts
+  const breakdowns = {
+    kind: { favourite: (p) => p.category === 'favourite', improvement: (p) => p.category === 'improvement' },
+    channel: Object.fromEntries(['online', 'walk', 'workshop'].map((k) => [`channel:${k}`, (p) => p.channel === k])),
+    topic: Object.fromEntries(topics.map((k) => [`topic:${k}`, (p) => p.topic === k])),
+    outcome: Object.fromEntries(['open', 'in_review', 'adopted', 'not_adopted']
+      .map((k) => [`outcome:${k}`, (p) => p.outcome === k]))
+  };
+  const page = await open();
+  const names = (await tableRows(page)).map((r) => r.name);
+  for (const p of posted) assert.ok(names.includes(p.expected_ortsbezirk), p.expected_ortsbezirk);
+  for (const [breakdown, counts] of Object.entries(breakdowns)) {
+    if (breakdown !== 'kind') {
+      await changed(page, () => page.locator(`input[name="breakdown"][value="${breakdown}"]`).check());
+    }
+    const keys = await page.locator('#table-head button.sort').evaluateAll((bs) => bs.map((b) => b.dataset.key));
+    assert.deepEqual(keys, ['name', ...Object.keys(counts), 'total', ...(breakdown === 'kind' ? ['share'] : [])]);
+    const cells = (tr) => tr.locator('td').evaluateAll((tds) => tds.map((td) => td.dataset.value));
+    for (const name of names) {
+      const mine = posted.filter((p) => p.expected_ortsbezirk === name);
+      const want = [...Object.values(counts).map((f) => mine.filter(f).length), mine.length];
+      const got = (await cells(page.locator('#table-body tr', { has: page.locator('th', { hasText: name }) })))
+        .slice(0, want.length).map(Number);
+      assert.deepEqual(got, want, `${breakdown}: ${name}`);
+    }
+    const foot = (await cells(page.locator('#table-foot tr'))).slice(0, keys.length - 1).filter(Boolean).map(Number);
+    assert.deepEqual(foot, [...Object.values(counts).map((f) => posted.filter(f).length), posted.length],
+      `${breakdown}: all districts`);
+    if (breakdown === 'topic') {
+      assert.match(await page.locator('#table-head').textContent(), /Grün- und Freiraum/);
+      assert.deepEqual(await axe(page), []);
+    }
+  }
+
+  // a new column sorts both ways, by keyboard too
+  await changed(page, () => page.locator('input[name="breakdown"][value="channel"]').check());
+  await page.locator('button.sort[data-key="channel:walk"]').click();
+  await page.locator('button.sort[data-key="channel:walk"]').click();
+  const th = page.locator('th', { has: page.locator('button.sort[data-key="channel:walk"]') });
+  assert.equal(await th.getAttribute('aria-sort'), 'descending');
+  const walks = async () => (await page.locator('#table-body tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector('th').textContent, Number(tr.querySelectorAll('td')[1].dataset.value)])));
+  let rows = await walks();
+  assert.deepEqual(rows.map((r) => r[1]), rows.map((r) => r[1]).sort((a, b) => b - a));
+  const walkIn = (name) => posted.filter((p) => p.channel === 'walk' && p.expected_ortsbezirk === name).length;
+  assert.equal(rows[0][0], points[3].properties.expected_ortsbezirk);
+  assert.equal(rows[0][1], walkIn(rows[0][0]));
+  assert.equal(rows[0][1], 2);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'channel:walk');
+  await page.keyboard.press('Enter');
+  assert.equal(await th.getAttribute('aria-sort'), 'ascending');
+  rows = await walks();
+  assert.deepEqual(rows.map((r) => r[1]), rows.map((r) => r[1]).sort((a, b) => a - b));
+  assert.deepEqual(await axe(page), []);
+
+  // the picker by keyboard alone: arrow keys move between the breakdowns
+  await page.locator('input[name="breakdown"][value="channel"]').focus();
+  await changed(page, () => page.keyboard.press('ArrowRight'));
+  assert.equal(await page.locator('input[name="breakdown"]:checked').getAttribute('value'), 'topic');
+  await screenshot(page, 'planner-breakdown');
+  await assertClean(page, assert);
+  await page.context().close();
+
+  const en = await open('/planner.html?lang=en');
+  await changed(en, () => en.locator('input[name="breakdown"][value="channel"]').check());
+  assert.equal(await en.locator('button.sort[data-key="channel:walk"]').textContent(), 'District walk');
+  assert.equal(await en.locator('label:has(input[name="breakdown"][value="outcome"]) span').textContent(), 'Status');
+  await en.context().close();
 });

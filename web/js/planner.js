@@ -6,7 +6,8 @@
 //
 // The numbers are /api/stats, which applies the filters itself (kind,
 // topic, date range with both ends included), so the table, the map and the
-// CSV download always agree.
+// CSV download always agree. The table's breakdown picker shows a row's
+// points by kind, channel, topic or outcome; the map keeps counting all.
 
 import { getJSON, query } from './api.js';
 import { applyTexts, formatDate, formatNumber, label, t, tn } from './i18n.js';
@@ -27,7 +28,8 @@ const state = {
   shapes: null,      // the choropleth layer
   labels: null,
   geometry: {},      // layer → FeatureCollection
-  rows: [],          // [{id, name, favourite, improvement, total}]
+  rows: [],          // [{id, name, favourite, improvement, total, n: {column key → count}}]
+  shown: null,       // the controls the rows were loaded for
   sort: { key: 'name', dir: 'ascending' },
   run: 0,            // increments per refresh; late answers are dropped
   list: { offset: 0, done: false },
@@ -41,6 +43,7 @@ function controls() {
   return {
     layer: form.elements.layer.value,
     measure: form.elements.measure.value,
+    breakdown: form.elements.breakdown.value,
     category: $('f-category').value,
     topic: $('f-topic').value,
     district: $('f-district').value,
@@ -59,12 +62,31 @@ function filterParams(c) {
   return { category: c.category, topic: c.topic, since: c.from, until: c.to };
 }
 
+const CHANNELS = ['online', 'walk', 'workshop'];
+const OUTCOMES = ['open', 'in_review', 'adopted', 'not_adopted'];
+
+// The topics the topic breakdown counts: the chosen one, else every topic.
+function breakdownTopics(c) {
+  return state.config.topics.map((tp) => tp.id).filter((id) => !c.topic || id === c.topic);
+}
+
+// /api/stats counts by kind, channel and outcome in one answer; a topic's
+// counts are its own answer with that topic as the filter.
 async function loadRows(c) {
   const stats = await getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c) })}`);
+  const topics = c.breakdown === 'topic' ? breakdownTopics(c) : [];
+  const perTopic = await Promise.all(topics.map((id) =>
+    getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c), topic: id })}`)));
   // A chosen district narrows the table to its own row.
-  return stats.districts.filter((d) => !c.district || d.id === c.district).map((d) => ({
-    id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total
-  }));
+  return stats.districts.filter((d) => !c.district || d.id === c.district).map((d) => {
+    const n = { favourite: d.favourite, improvement: d.improvement, total: d.total };
+    for (const k of CHANNELS) n[`channel:${k}`] = d.channels[k];
+    for (const k of OUTCOMES) n[`outcome:${k}`] = d.outcomes[k];
+    topics.forEach((id, i) => {
+      n[`topic:${id}`] = perTopic[i].districts.find((x) => x.id === d.id)?.total ?? 0;
+    });
+    return { id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total, n };
+  });
 }
 
 // ---- the choropleth ------------------------------------------------------------------
@@ -146,16 +168,24 @@ function drawLegend(c, max) {
 
 // ---- the table ----------------------------------------------------------------------------
 
-const COLUMNS = [
-  { key: 'name', text: 'colDistrict' },
-  { key: 'favourite', text: 'colFav' },
-  { key: 'improvement', text: 'colImp' },
-  { key: 'total', text: 'colTotal' },
-  { key: 'share', text: 'colShare' }
-];
+// The table's columns for a breakdown: `text` is a key of i18n.js, `label`
+// a configured topic's name in both languages.
+function columns(c) {
+  const numbers = {
+    kind: [{ key: 'favourite', text: 'colFav' }, { key: 'improvement', text: 'colImp' }],
+    channel: [{ key: 'channel:online', text: 'colOnline' }, { key: 'channel:walk', text: 'colWalk' },
+      { key: 'channel:workshop', text: 'colWorkshop' }],
+    topic: state.config.topics.filter((tp) => breakdownTopics(c).includes(tp.id))
+      .map((tp) => ({ key: `topic:${tp.id}`, label: tp.label })),
+    outcome: OUTCOMES.map((k) => ({ key: `outcome:${k}`, text: `outcome_${k}` }))
+  }[c.breakdown] || [];
+  return [{ key: 'name', text: 'colDistrict' }, ...numbers, { key: 'total', text: 'colTotal' },
+    ...(c.breakdown === 'kind' ? [{ key: 'share', text: 'colShare' }] : [])];
+}
 
 function sortValue(row, key) {
-  return key === 'share' ? share(row) : row[key];
+  if (key === 'name') return row.name;
+  return key === 'share' ? share(row) : row.n[key];
 }
 
 function sortedRows() {
@@ -181,18 +211,28 @@ function percent(row) {
   return row.total ? t('share', { p: formatNumber(share(row) * 100, 1) }) : '–';
 }
 
+function tableRow(tr, row, cols) {
+  tr.append(cell('th', row.name, { scope: 'row' }), ...cols.slice(1).map((col) => (col.key === 'share'
+    ? cell('td', percent(row))
+    : cell('td', formatNumber(row.n[col.key]), { 'data-value': row.n[col.key] }))));
+  return tr;
+}
+
 function drawTable(c) {
   $('table-caption').textContent = t('tableCaption', { layer: t(`${c.layer}One`) });
+  const cols = columns(c);
+  const numeric = cols.filter((col) => col.key !== 'name' && col.key !== 'share');
+  if (!cols.some((col) => col.key === state.sort.key)) state.sort = { key: 'name', dir: 'ascending' };
   const head = $('table-head');
   head.replaceChildren();
-  for (const col of COLUMNS) {
+  for (const col of cols) {
     const th = document.createElement('th');
     th.scope = 'col';
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'sort';
     button.dataset.key = col.key;
-    button.textContent = t(col.text);
+    button.textContent = col.label ? label(col.label) : t(col.text);
     if (state.sort.key === col.key) {
       th.setAttribute('aria-sort', state.sort.dir);
       button.dataset.dir = state.sort.dir;
@@ -200,7 +240,7 @@ function drawTable(c) {
     button.addEventListener('click', () => {
       const dir = state.sort.key === col.key && state.sort.dir === 'ascending' ? 'descending' : 'ascending';
       state.sort = { key: col.key, dir };
-      drawTable(controls());
+      drawTable(state.shown);
       head.querySelector(`button[data-key="${col.key}"]`).focus();
     });
     th.append(button);
@@ -211,23 +251,13 @@ function drawTable(c) {
   for (const row of sortedRows()) {
     const tr = document.createElement('tr');
     tr.dataset.id = row.id;
-    tr.append(cell('th', row.name, { scope: 'row' }),
-      cell('td', formatNumber(row.favourite), { 'data-value': row.favourite }),
-      cell('td', formatNumber(row.improvement), { 'data-value': row.improvement }),
-      cell('td', formatNumber(row.total), { 'data-value': row.total }),
-      cell('td', percent(row)));
-    body.append(tr);
+    body.append(tableRow(tr, row, cols));
   }
-  const sum = state.rows.reduce((s, r) => ({
-    favourite: s.favourite + r.favourite, improvement: s.improvement + r.improvement, total: s.total + r.total
-  }), { favourite: 0, improvement: 0, total: 0 });
-  const tr = document.createElement('tr');
-  tr.append(cell('th', t('totalRow'), { scope: 'row' }),
-    cell('td', formatNumber(sum.favourite), { 'data-value': sum.favourite }),
-    cell('td', formatNumber(sum.improvement), { 'data-value': sum.improvement }),
-    cell('td', formatNumber(sum.total), { 'data-value': sum.total }),
-    cell('td', percent(sum)));
-  $('table-foot').replaceChildren(tr);
+  const sum = { name: t('totalRow'), n: {} };
+  for (const col of numeric) sum.n[col.key] = state.rows.reduce((s, r) => s + r.n[col.key], 0);
+  [sum.favourite, sum.improvement, sum.total] = ['favourite', 'improvement', 'total']
+    .map((k) => state.rows.reduce((s, r) => s + r[k], 0));
+  $('table-foot').replaceChildren(tableRow(document.createElement('tr'), sum, cols));
   $('csv').href = `/api/stats${query({ layer: c.layer, ...filterParams(c), format: 'csv' })}`;
   $('filter-note').textContent = isFiltered(c) ? t('filtered') : t('unfiltered');
   return sum.total;
@@ -292,6 +322,7 @@ async function refresh() {
   const rows = await loadRows(c);
   if (run !== state.run) return;
   state.rows = rows;
+  state.shown = c;
   drawMap(c);
   const total = drawTable(c);
   drawDownloads(c);
