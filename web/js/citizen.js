@@ -765,25 +765,8 @@ async function start() {
     if (untouched && cityBounds && !state.details.feature) map.fitBounds(cityBounds, { animate: false });
   }, 100)).observe(container);
 
-  try {
-    const districts = await state.firstDistricts;
-    if (!cityBounds) {
-      cityBounds = extentOf(districts);
-      map.fitBounds(cityBounds, { animate: false });
-      reloadView();
-    }
-  } catch (e) {
-    say(t('loadFailed'));
-    if (!cityBounds) reloadView();
-  }
-  // Each zoom draws the outlines made for it.
-  map.on('zoomend', debounce(() => {
-    loadDistricts(Math.round(map.getZoom())).catch(() => {});
-  }, 150));
-  // Later moves load their view; the first one is loading already.
-  map.on('moveend', debounce(reloadView, 120));
-  await openFromAddress();
-
+  // The controls answer from the moment the map is there, not only once
+  // the outlines and an address's point have come.
   $('place-centre').addEventListener('click', () => choose(map.getCenter()));
   $('entry').addEventListener('submit', submit);
   $('cancel').addEventListener('click', () => {
@@ -806,6 +789,26 @@ async function start() {
     map.getContainer().focus();
   });
   initLocate();
+
+  try {
+    const districts = await state.firstDistricts;
+    if (!cityBounds) {
+      cityBounds = extentOf(districts);
+      map.fitBounds(cityBounds, { animate: false });
+      reloadView();
+    }
+  } catch (e) {
+    say(t('loadFailed'));
+    if (!cityBounds) reloadView();
+  }
+  // Each zoom draws the outlines made for it.
+  map.on('zoomend', debounce(() => {
+    loadDistricts(Math.round(map.getZoom())).catch(() => {});
+  }, 150));
+  // Later moves load their view; the first one is loading already.
+  map.on('moveend', debounce(reloadView, 120));
+  await openFromAddress();
+
   initList();
 }
 
