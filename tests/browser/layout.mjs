@@ -213,7 +213,8 @@ test('English: German text is marked as German, counts and numbers read right', 
   // Back to German in place: the texts follow.
   await page.locator('#lang').click();
   assert.equal(await page.locator('#about-usage').getAttribute('lang'), null);
-  assert.equal(await page.locator('#view-note').textContent(), '1 Beitrag in diesem Kartenausschnitt.');
+  // The note is written again when the view's points have been asked for anew.
+  await page.locator('#view-note').filter({ hasText: /^1 Beitrag in diesem Kartenausschnitt\.$/ }).waitFor();
   assert.equal(await details(page).locator('.popup-supporters').textContent(), 'Noch keine Unterstützung');
   await page.context().close();
 });
