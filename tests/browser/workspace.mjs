@@ -55,6 +55,13 @@ async function staffPoint(id) {
   return (await api(`/api/admin/points/${id}`, { headers: { Authorization: `Bearer ${secret}` } })).body;
 }
 
+// How often the visible page says `words`: a status line that repeats what
+// the line below it says is read out twice.
+async function saidOnce(page, words) {
+  const n = await page.evaluate((t) => document.body.innerText.split(t).length - 1, words);
+  assert.equal(n, 1, `"${words}" occurs ${n} times on the page`);
+}
+
 async function queueLoaded(page, after) {
   await page.waitForFunction((t) => {
     const q = document.body.dataset.queue;
@@ -85,6 +92,7 @@ test('sign in, moderate a pending and a flagged point and answer one by keyboard
   await page.keyboard.press('Enter');
   await page.locator('#ws-who').getByText('Angemeldet als Stadtplanung Becker').waitFor();
   await queueLoaded(page, t0 - 1);
+  await saidOnce(page, 'Angemeldet als');
   assert.equal(await page.evaluate(() => document.cookie), '');
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'gp_session');
@@ -242,6 +250,8 @@ test('on a phone: pick the walk once, then enter three points in a row (tap, my 
   await page.keyboard.type(secret);
   await page.keyboard.press('Enter');
   await page.locator('#entry-area').waitFor();
+  await page.locator('#ws-who').getByText('Angemeldet als Stadtplanung Becker').waitFor();
+  await saidOnce(page, 'Angemeldet als');
   await page.locator('#entry-event').selectOption(String(ev.body.id));
   assert.deepEqual(await axe(page), []);
   await screenshot(page, 'entry-phone');
@@ -371,6 +381,7 @@ async function signIn(page, token, name) {
   await page.keyboard.press('Enter');
   await page.locator('#ws-who').getByText(`Angemeldet als ${name}`).waitFor();
   await queueLoaded(page, t0 - 1);
+  await saidOnce(page, 'Angemeldet als');
 }
 
 async function signOut(page) {

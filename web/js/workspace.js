@@ -305,7 +305,9 @@ async function signIn(e) {
     return;
   }
   input.value = '';
-  say(w('signedIn', { name: body.name, role: w(body.role) }));
+  // The line beside "Abmelden" names who is signed in; the status box only
+  // drops what it said before (a sign-out), so the name is said once.
+  say('');
   await showSignedIn(body, true);
 }
 
