@@ -2,6 +2,7 @@
  * districts.c — /api/districts (boundaries with counts), one district, its
  * points, and /api/stats (the same counts as a table, JSON or CSV).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,8 +149,13 @@ static void csv_field(gp_buf *b, const char *s)
 	gp_buf_putc(b, '"');
 }
 
-static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT],
-                          const int64_t *outcome, int csv)
+/*
+ * A row's numbers; its topic counts come last (CSV: after the outcomes,
+ * so the older columns keep their places), named by the configured ids,
+ * which hold only a-z, 0-9 and _ (config.c): nothing to escape.
+ */
+static void stats_numbers(gp_buf *b, const gp_config *cfg, const int64_t (*n)[GP_CHANNEL_COUNT],
+                          const int64_t *outcome, const int64_t *topic, size_t ntopics, int csv)
 {
 	int64_t cat[GP_CATEGORY_COUNT] = { 0 }, chan[GP_CHANNEL_COUNT] = { 0 }, total = 0;
 
@@ -165,6 +171,8 @@ static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT],
 		              (long long)chan[1], (long long)chan[2]);
 		for (int o = 0; o < GP_OUTCOME_COUNT; o++)
 			gp_buf_printf(b, ",%lld", (long long)outcome[o]);
+		for (size_t t = 0; t < ntopics; t++)
+			gp_buf_printf(b, ",%lld", (long long)topic[t]);
 		gp_buf_puts(b, "\r\n");
 		return;
 	}
@@ -176,15 +184,21 @@ static void stats_numbers(gp_buf *b, const int64_t (*n)[GP_CHANNEL_COUNT],
 	for (int o = 0; o < GP_OUTCOME_COUNT; o++)
 		gp_buf_printf(b, "%s\"%s\":%lld", o ? "," : "", gp_outcome_name((gp_outcome)o),
 		              (long long)outcome[o]);
+	gp_buf_puts(b, "},\"by_topic\":{");
+	for (size_t t = 0; t < ntopics; t++)
+		gp_buf_printf(b, "%s\"%s\":%lld", t ? "," : "", cfg->topics[t].id,
+		              (long long)topic[t]);
 	gp_buf_puts(b, "}}");
 }
 
 typedef struct stats_ctx {
 	gp_buf *b;
+	const gp_config *cfg;
 	int csv;
 	size_t n;
 	int64_t all[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
 	int64_t all_outcome[GP_OUTCOME_COUNT];
+	int64_t *all_topic; /* cfg->ntopics of them */
 } stats_ctx;
 
 static int put_stats_row(void *ctx, const gp_read_stats_row *row)
@@ -196,6 +210,9 @@ static int put_stats_row(void *ctx, const gp_read_stats_row *row)
 			sc->all[c][k] += row->n[c][k];
 	for (int o = 0; o < GP_OUTCOME_COUNT; o++)
 		sc->all_outcome[o] += row->outcome[o];
+	assert(row->ntopics == sc->cfg->ntopics);
+	for (size_t t = 0; t < row->ntopics; t++)
+		sc->all_topic[t] += row->topic[t];
 	if (sc->csv) {
 		csv_field(sc->b, row->id);
 		gp_buf_putc(sc->b, ',');
@@ -208,7 +225,7 @@ static int put_stats_row(void *ctx, const gp_read_stats_row *row)
 		gp_buf_putc(sc->b, ',');
 	}
 	sc->n++;
-	stats_numbers(sc->b, row->n, row->outcome, sc->csv);
+	stats_numbers(sc->b, sc->cfg, row->n, row->outcome, row->topic, row->ntopics, sc->csv);
 	return gp_buf_status(sc->b);
 }
 
@@ -226,6 +243,7 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 
 	memset(&sc, 0, sizeof(sc));
 	sc.b = b;
+	sc.cfg = gp_worker_config(w);
 	gp_read_query_init(&q, &vis);
 	if ((rc = layer_param(x, &layer, GP_LAYER_ORTSBEZIRK, err)))
 		return rc;
@@ -238,10 +256,15 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 	    (rc = gp_read_param_period(&q, gp_http_param(x, "since"), gp_http_param(x, "until"),
 	                               err)))
 		return rc;
+	if (!(sc.all_topic = calloc(sc.cfg->ntopics + 1, sizeof(*sc.all_topic))))
+		return GP_ENOMEM;
 	sc.csv = format && !strcmp(format, "csv");
 	if (sc.csv) {
 		gp_buf_puts(b, "district_id,district_name,favourite,improvement,total,"
-		               "online,walk,workshop,open,in_review,adopted,not_adopted\r\n");
+		               "online,walk,workshop,open,in_review,adopted,not_adopted");
+		for (size_t t = 0; t < sc.cfg->ntopics; t++)
+			gp_buf_printf(b, ",topic_%s", sc.cfg->topics[t].id);
+		gp_buf_puts(b, "\r\n");
 	} else {
 		gp_buf_puts(b, "{\"layer\":");
 		gp_json_put_str(b, gp_layer_name((gp_layer)layer));
@@ -260,7 +283,7 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 		gp_buf_puts(b, ",\"districts\":[");
 	}
 	if ((rc = gp_read_stats(r, &q, (gp_layer)layer, put_stats_row, &sc)))
-		return rc;
+		goto out;
 	if (sc.csv) {
 		char disposition[96];
 		snprintf(disposition, sizeof(disposition),
@@ -269,11 +292,15 @@ static int get_stats(gp_http_exchange *x, gp_err *err)
 		gp_http_add_header(x, "Content-Disposition", disposition);
 	} else {
 		gp_buf_puts(b, "],\"total\":{");
-		stats_numbers(b, (const int64_t(*)[GP_CHANNEL_COUNT])sc.all, sc.all_outcome, 0);
+		stats_numbers(b, sc.cfg, (const int64_t(*)[GP_CHANNEL_COUNT])sc.all, sc.all_outcome,
+		              sc.all_topic, sc.cfg->ntopics, 0);
 		gp_buf_puts(b, "}\n");
 		gp_http_set_type(x, GP_JSON_TYPE);
 	}
-	return gp_buf_status(b);
+	rc = gp_buf_status(b);
+out:
+	free(sc.all_topic);
+	return rc;
 }
 
 const gp_http_route gp_api_district_routes[] = {

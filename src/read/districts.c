@@ -522,6 +522,9 @@ typedef struct stats_run {
 	gp_read_stats_row *rows;
 	char **names;
 	size_t n, cap;
+	read_names topic_ids; /* the configured topics, in their order */
+	int64_t *topic;       /* row i's counts from topic[i * ntopics] */
+	size_t ntopics;
 } stats_run;
 
 static int stats_district(void *ctx, const gp_store_district_row *row)
@@ -548,14 +551,19 @@ static int stats_district(void *ctx, const gp_store_district_row *row)
 	return 0;
 }
 
-static int stats_count(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
-                       int64_t n)
+/* A topic no longer configured counts in the totals, under no topic. */
+static int stats_count(void *ctx, const char *district_id, const char *topic, gp_category cat,
+                       gp_channel chan, int64_t n)
 {
 	stats_run *sr = ctx;
 	long i = district_id ? read_names_find(&sr->ids, district_id) : -1;
+	long t = topic ? read_names_find(&sr->topic_ids, topic) : -1;
 
-	if (i >= 0)
-		sr->rows[i].n[cat][chan] += n;
+	if (i < 0)
+		return 0;
+	sr->rows[i].n[cat][chan] += n;
+	if (t >= 0)
+		sr->topic[(size_t)i * sr->ntopics + (size_t)t] += n;
 	return 0;
 }
 
@@ -575,6 +583,7 @@ static int stats_outcome(void *ctx, const char *district_id, gp_outcome outcome,
 int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
                   int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx)
 {
+	const gp_config *cfg = r->cache->cfg;
 	stats_run sr;
 	gp_point_filter f;
 	int rc;
@@ -582,12 +591,21 @@ int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
 	memset(&sr, 0, sizeof(sr));
 	if ((rc = read_filter(q, &f, NULL)))
 		return rc;
+	sr.ntopics = cfg->ntopics;
+	for (size_t t = 0; t < cfg->ntopics; t++)
+		if (read_names_put(&sr.topic_ids, cfg->topics[t].id) != (long)t) {
+			rc = GP_ENOMEM;
+			goto out;
+		}
 	/* One snapshot for the district list and the counts. */
 	if ((rc = gp_store_read_begin(r->store)))
-		return rc;
+		goto out;
 	rc = gp_store_district_list(r->store, (int)layer, NULL, 0, stats_district, &sr);
+	if (!rc && !(sr.topic = calloc(sr.n * sr.ntopics + 1, sizeof(*sr.topic))))
+		rc = GP_ENOMEM;
+	/* One pass over the kept counts for categories, channels and topics. */
 	if (!rc)
-		rc = gp_store_point_tally(r->store, &f, (int)layer, stats_count, &sr);
+		rc = gp_store_point_tally_topics(r->store, &f, (int)layer, stats_count, &sr);
 	for (size_t i = 0; !rc && i < sr.n; i++)
 		for (int c = 0; c < GP_CATEGORY_COUNT; c++)
 			for (int k = 0; k < GP_CHANNEL_COUNT; k++)
@@ -598,12 +616,17 @@ int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
 	for (size_t i = 0; !rc && i < sr.n; i++) {
 		sr.rows[i].id = sr.ids.key[i];
 		sr.rows[i].name = sr.names[i];
+		sr.rows[i].topic = &sr.topic[i * sr.ntopics];
+		sr.rows[i].ntopics = sr.ntopics;
 		rc = cb(ctx, &sr.rows[i]);
 	}
+out:
 	for (size_t i = 0; i < sr.n; i++)
 		free(sr.names[i]);
 	free(sr.names);
 	free(sr.rows);
+	free(sr.topic);
 	read_names_free(&sr.ids);
+	read_names_free(&sr.topic_ids);
 	return rc;
 }

@@ -447,12 +447,15 @@ int gp_read_layer_extent(gp_read *r, gp_layer layer, gp_bbox *out);
 /*
  * Per district of `layer`, in layer order, the number of points q admits
  * (its visibility, category, channel, topic, district and period) by
- * category and channel, and by outcome: what /api/stats shows.
+ * category and channel, by outcome and by configured topic: what
+ * /api/stats shows.  A row is borrowed until cb returns.
  */
 typedef struct gp_read_stats_row {
 	const char *id, *name;
 	int64_t n[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT];
 	int64_t outcome[GP_OUTCOME_COUNT]; /* the same points by outcome */
+	const int64_t *topic; /* those with a topic, by every configured one, in that order */
+	size_t ntopics;
 } gp_read_stats_row;
 int gp_read_stats(gp_read *r, const gp_read_query *q, gp_layer layer,
                   int (*cb)(void *ctx, const gp_read_stats_row *row), void *ctx);

@@ -89,15 +89,15 @@ static int is_plain(const gp_point_filter *f, int layer)
  * Plain counts read the totals per status and day instead.
  */
 static void tally_sql(gp_buf *sql, const gp_point_filter *f, int layer, int plain,
-                      enum source from)
+                      int by_topic, enum source from)
 {
 	int rows = from >= FROM_ROWS;
 
 	if (plain)
 		gp_buf_printf(sql, "SELECT NULL, NULL, NULL, %s FROM ", rows ? "count(*)" : "sum(n)");
 	else
-		gp_buf_printf(sql, "SELECT %s, category, channel, %s FROM ", district_column(layer),
-		              rows ? "count(*)" : "sum(n)");
+		gp_buf_printf(sql, "SELECT %s, category, channel, %s%s FROM ", district_column(layer),
+		              rows ? "count(*)" : "sum(n)", by_topic ? ", topic" : "");
 	switch (from) {
 	case FROM_COUNTS:
 		gp_buf_puts(sql, plain ? "point_totals WHERE status = :status"
@@ -132,7 +132,7 @@ static void tally_sql(gp_buf *sql, const gp_point_filter *f, int layer, int plai
 		                         : " AND (ortsbezirk_id = :district"
 		                           " OR stadtteil_id = :district)");
 	if (!plain)
-		gp_buf_puts(sql, " GROUP BY 1, 2, 3");
+		gp_buf_puts(sql, by_topic ? " GROUP BY 1, 2, 3, 5" : " GROUP BY 1, 2, 3");
 }
 
 static void bind_name(sqlite3_stmt *st, const char *name, const char *v)
@@ -150,6 +150,7 @@ typedef struct tally_run {
 	int layer;
 	int plain;
 	gp_store_tally_cb cb;
+	gp_store_topic_tally_cb topic_cb; /* set: the groups are by topic too */
 	void *ctx;
 	/* bounds: whole days d0 … d1, rows t0 … t1 */
 	const char *d0, *d1, *t0, *t1;
@@ -164,7 +165,7 @@ static int tally_from(tally_run *t, enum source from, int sign)
 	int rc = 0, src;
 
 	gp_buf_init(&sql, 2048);
-	tally_sql(&sql, f, t->layer, t->plain, from);
+	tally_sql(&sql, f, t->layer, t->plain, t->topic_cb != NULL, from);
 	if ((rc = gp_buf_status(&sql)))
 		goto out;
 	if (!(st = gp_store_stmt(t->s, gp_buf_cstr(&sql)))) {
@@ -196,7 +197,15 @@ static int tally_from(tally_run *t, enum source from, int sign)
 		}
 		if (district && !district[0])
 			district = NULL; /* '' stands for none in the counts */
-		if ((rc = t->cb(t->ctx, district, cat, chan, sign * sqlite3_column_int64(st, 3))))
+		if (t->topic_cb) {
+			/* '' in the kept counts, NULL in the points table */
+			const char *topic = (const char *)sqlite3_column_text(st, 4);
+			rc = t->topic_cb(t->ctx, district, topic && topic[0] ? topic : NULL, cat, chan,
+			                 sign * sqlite3_column_int64(st, 3));
+		} else {
+			rc = t->cb(t->ctx, district, cat, chan, sign * sqlite3_column_int64(st, 3));
+		}
+		if (rc)
 			break;
 	}
 	if (!rc && src != SQLITE_DONE)
@@ -343,12 +352,12 @@ static int tally_status(tally_run *t)
 }
 
 static int tally_all(gp_store *s, const gp_point_filter *f, int layer, int plain,
-                     gp_store_tally_cb cb, void *ctx)
+                     gp_store_tally_cb cb, gp_store_topic_tally_cb topic_cb, void *ctx)
 {
 	int rc;
 
 	for (int status = 0; status < GP_STATUS_COUNT; status++) {
-		tally_run t = { s, f, status, layer, plain, cb, ctx, NULL, NULL, NULL, NULL };
+		tally_run t = { s, f, status, layer, plain, cb, topic_cb, ctx, NULL, NULL, NULL, NULL };
 
 		if (f->status >= 0 && status != f->status)
 			continue;
@@ -361,7 +370,13 @@ static int tally_all(gp_store *s, const gp_point_filter *f, int layer, int plain
 int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
                          gp_store_tally_cb cb, void *ctx)
 {
-	return tally_all(s, f, layer, 0, cb, ctx);
+	return tally_all(s, f, layer, 0, cb, NULL, ctx);
+}
+
+int gp_store_point_tally_topics(gp_store *s, const gp_point_filter *f, int layer,
+                                gp_store_topic_tally_cb cb, void *ctx)
+{
+	return tally_all(s, f, layer, 0, NULL, cb, ctx);
 }
 
 static int add_up(void *ctx, const char *district_id, gp_category cat, gp_channel chan,
@@ -377,7 +392,7 @@ static int add_up(void *ctx, const char *district_id, gp_category cat, gp_channe
 int store_count_tallied(gp_store *s, const gp_point_filter *f, int64_t *out)
 {
 	*out = 0;
-	return tally_all(s, f, -1, is_plain(f, -1), add_up, out);
+	return tally_all(s, f, -1, is_plain(f, -1), add_up, NULL, out);
 }
 
 /* ---- deep offsets -------------------------------------------------------------- */

@@ -306,6 +306,18 @@ int gp_store_point_tally(gp_store *s, const gp_point_filter *f, int layer,
                          gp_store_tally_cb cb, void *ctx);
 
 /*
+ * The same counts one level finer: per (district, topic, category,
+ * channel), topic NULL for points without one.  From the same kept counts
+ * and index, which hold the topic, in as many statements as
+ * gp_store_point_tally.  district_id and topic are borrowed until cb
+ * returns.
+ */
+typedef int (*gp_store_topic_tally_cb)(void *ctx, const char *district_id, const char *topic,
+                                       gp_category cat, gp_channel chan, int64_t n);
+int gp_store_point_tally_topics(gp_store *s, const gp_point_filter *f, int layer,
+                                gp_store_topic_tally_cb cb, void *ctx);
+
+/*
  * The same for outcomes: calls cb once per (district of `layer`, outcome)
  * — layer < 0: per outcome, district_id NULL — with the number of points
  * that pass f's status, category, channel, topic, district, since and

@@ -228,11 +228,16 @@ class TestPoints(ServerTest):
                 self.assertTrue(csv.header('Content-Type').startswith('text/csv; charset=utf-8'))
                 self.assertIn('attachment', csv.header('Content-Disposition'))
                 lines = csv.body.decode('utf-8').split('\r\n')
+                # the columns of old in their places, then one per configured topic
+                topics = [t['id'] for t in self.server.get('/api/config').json()['topics']]
                 self.assertEqual(lines[0], 'district_id,district_name,favourite,improvement,total,'
-                                           'online,walk,workshop,open,in_review,adopted,not_adopted')
+                                           'online,walk,workshop,open,in_review,adopted,not_adopted'
+                                 + ''.join(f',topic_{t}' for t in topics))
                 rows = sorted(l for l in lines[1:] if l)
+                by_topic = lambda d: ''.join(  # noqa: E731
+                    f',{len(self.ids(lambda p: p[key] == d and p["topic"] == t))}' for t in topics)
                 want = sorted(f'"{d}","{geo_oracle.name_of(d)}",{",".join(map(str, self.counts(key, d)))},'
-                              f'{self.counts(key, d)[2]},0,0,{self.counts(key, d)[2]},0,0,0'
+                              f'{self.counts(key, d)[2]},0,0,{self.counts(key, d)[2]},0,0,0{by_topic(d)}'
                               for d, _, _ in geo_oracle.districts(layer))
                 self.assertEqual(rows, want)
         self.assertEqual(self.server.get('/api/stats').json()['layer'], 'ortsbezirk')
@@ -270,7 +275,7 @@ class TestPoints(ServerTest):
         self.assertEqual((named['category'], named['topic'], named['since'][:10]),
                          ('improvement', 'mobility', today))
         csv = self.server.get('/api/stats?format=csv&category=improvement').body.decode()
-        total = sum(int(line.split(',')[-4]) for line in csv.split('\r\n')[1:] if line)
+        total = sum(int(line.split(',')[8]) for line in csv.split('\r\n')[1:] if line)
         self.assertEqual(total, len(self.ids(lambda p: p['category'] == 'improvement')))
         self.assertProblem(self.server.get(f'/api/stats?since={today}&until={yesterday}'), 400,
                            field='until')

@@ -73,6 +73,14 @@ class World:
         fav = sum(p['category'] == 'favourite' for p in sel)
         return {'favourite': fav, 'improvement': len(sel) - fav, 'total': len(sel)}
 
+    def topics(self, pred=lambda p: True):
+        """{topic: n} of the published points with a topic pred admits."""
+        out = {}
+        for p in self.published:
+            if pred(p) and p['topic']:
+                out[p['topic']] = out.get(p['topic'], 0) + 1
+        return out
+
     def bbox(self):
         lons = [p['lon'] for p in self.published]
         lats = [p['lat'] for p in self.published]
@@ -174,11 +182,7 @@ def check_hotspots(t, w):
         p = h['properties']
         t.assertEqual((p['point_count'], p['favourite'], p['improvement']),
                       (want['total'], want['favourite'], want['improvement']), query)
-        topics = {}
-        for x in w.published:
-            if pred(x) and x['topic']:
-                topics[x['topic']] = topics.get(x['topic'], 0) + 1
-        t.assertEqual(p['topics'], topics, query)
+        t.assertEqual(p['topics'], w.topics(pred), query)
 
 
 def district_counts(t, w, props):
@@ -212,6 +216,7 @@ def check_stats(t, w):
         st = get_ok(t, w, f'/api/stats{query}').json()
         want = w.counts(pred)
         t.assertEqual({k: st['total'][k] for k in want}, want, query)
+        t.assertEqual({k: n for k, n in st['total']['by_topic'].items() if n}, w.topics(pred), query)
         for d in st['districts']:
             key = 'ob' if d['id'].startswith('ob-') else 'st'
             t.assertEqual({k: d[k] for k in want}, w.counts(lambda p: pred(p) and p[key] == d['id']),
@@ -220,8 +225,13 @@ def check_stats(t, w):
     row = [line for line in body.split('\r\n') if line.startswith('"ob-0"')]
     c = w.counts()
     # …, online, walk, workshop, then by outcome: every visible point is open
-    t.assertEqual(row, [f'"ob-0","Innenstadt",{c["favourite"]},{c["improvement"]},{c["total"]},'
-                        f'{c["total"]},0,0,{c["total"]},0,0,0'])
+    t.assertEqual([r.split(',')[:12] for r in row],
+                  [f'"ob-0","Innenstadt",{c["favourite"]},{c["improvement"]},{c["total"]},'
+                   f'{c["total"]},0,0,{c["total"]},0,0,0'.split(',')])
+    # then one column per configured topic
+    head = body.split('\r\n')[0].split(',')
+    by_topic = {h[len('topic_'):]: int(n) for h, n in zip(head[12:], row[0].split(',')[12:]) if int(n)}
+    t.assertEqual(by_topic, w.topics())
 
 
 def export_comments(t, w, fmt, body):

@@ -16,7 +16,7 @@ import unittest
 from urllib.parse import parse_qs, urlsplit
 
 import geo_oracle
-from harness import Server, ServerTest
+from harness import Server, ServerTest, load_fixture
 
 CENTRE = (7.768889, 49.444722)           # Innenstadt, ob-0
 MORLAUTERN = (7.760636, 49.467408)       # ob-6
@@ -717,13 +717,13 @@ class TestOutcomeCounts(ServerTest):
                 csv = s.get('/api/stats' + (query + '&' if query else '?') + 'format=csv')
                 lines = csv.body.decode().split('\r\n')
                 head = lines[0].split(',')
-                self.assertEqual(head[-4:], list(OUTCOMES))
+                self.assertEqual(head[8:12], list(OUTCOMES))
                 for line in lines[1:]:
                     if not line:
                         continue
                     cells = line.split(',')
                     district = cells[0].strip('"')
-                    self.assertEqual([int(c) for c in cells[-4:]],
+                    self.assertEqual([int(c) for c in cells[8:12]],
                                      list(want.get(district, dict.fromkeys(OUTCOMES, 0)).values()),
                                      district)
         # Stadtteile count the same points
@@ -779,6 +779,83 @@ class TestOutcomeCounts(ServerTest):
                         got = [int(row['id']) for row in csv_module.DictReader(io.StringIO(out))]
                     self.assertEqual(sorted(got), want)
         self.assertProblem(s.get('/api/export?format=csv&district=ob-99'), 400, field='district')
+
+
+class TestTopicCounts(ServerTest):
+    """/api/stats counts per configured topic (`by_topic` per district and
+    in the total; `topic_<id>` CSV columns after the old ones), against
+    the test's own tally of the fixture points it posted: pending and
+    hidden points are not counted for the public."""
+    config = {'moderation': 'pre'}
+    TOPICS = (None, 'housing', 'mobility', 'green_space', 'mobility', 'climate')
+    HEAD = ('district_id,district_name,favourite,improvement,total,online,walk,workshop,'
+            'open,in_review,adopted,not_adopted')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        planner = bearer(make_token(s, 'Themen', 'planner'))
+        cls.topics = [t['id'] for t in s.get('/api/config').json()['topics']]
+        cls.points = []
+        inside = [f for f in load_fixture('kaiserslautern-testpunkte.geojson')['features']
+                  if f['properties']['expected_in_city']]
+        for i, f in enumerate(inside):
+            lon, lat = f['geometry']['coordinates']
+            topic = cls.TOPICS[i % len(cls.TOPICS)]
+            category = 'improvement' if i % 3 else 'favourite'
+            r = s.post_point(lon, lat, category=category, comment=f'Themenprobe {i}', topic=topic)
+            assert r.status == 201, r
+            # every fourth stays pending, every seventh is hidden, the rest published
+            status = 'pending' if i % 4 == 0 else 'hidden' if i % 7 == 0 else 'published'
+            if status != 'pending':
+                r = s.request('PATCH', f'/api/points/{r.json()["id"]}', body={'status': status},
+                              headers=planner)
+                assert r.status == 200, r
+            p = f['properties']
+            cls.points.append({'topic': topic, 'category': category, 'status': status,
+                               'ob': f'ob-{p["expected_ortsbezirk_id"]}',
+                               'st': f'st-{p["expected_stadtteil_id"]}'})
+
+    def tally(self, key, admit=lambda p: True):
+        """{district: {topic: n}} and the total of the published points admit lets through."""
+        per, total = {}, dict.fromkeys(self.topics, 0)
+        for p in self.points:
+            if p['status'] != 'published' or not p['topic'] or not admit(p):
+                continue
+            per.setdefault(p[key], dict.fromkeys(self.topics, 0))[p['topic']] += 1
+            total[p['topic']] += 1
+        return per, total
+
+    def test_stats_count_by_topic_per_district_and_in_total(self):
+        s = self.server
+        self.assertTrue({'housing', 'mobility', 'green_space', 'climate'} <= set(self.topics))
+        zero = dict.fromkeys(self.topics, 0)
+        for query, key, admit in (
+                ('', 'ob', lambda p: True),
+                ('?layer=stadtteil', 'st', lambda p: True),
+                ('?category=improvement', 'ob', lambda p: p['category'] == 'improvement'),
+                ('?topic=mobility&since=2000-01-01', 'ob', lambda p: p['topic'] == 'mobility')):
+            with self.subTest(query=query):
+                per, total = self.tally(key, admit)
+                st = s.get('/api/stats' + query).json()
+                self.assertEqual(st['total']['by_topic'], total)
+                self.assertGreater(sum(total.values()), 0)
+                for d in st['districts']:
+                    self.assertEqual(d['by_topic'], per.get(d['id'], zero), d['id'])
+                    self.assertLessEqual(sum(d['by_topic'].values()), d['total'])
+                # the CSV: the old columns in place, then one per configured topic
+                csv = s.get('/api/stats' + (query + '&' if query else '?') + 'format=csv')
+                rows = list(csv_module.reader(io.StringIO(csv.body.decode(), newline='')))
+                self.assertEqual(rows[0], self.HEAD.split(',') + [f'topic_{t}' for t in self.topics])
+                self.assertEqual(len(rows) - 1, len(st['districts']))
+                for row in rows[1:]:
+                    self.assertEqual(len(row), len(rows[0]))
+                    self.assertEqual(dict(zip(self.topics, map(int, row[12:]))),
+                                     per.get(row[0], zero), row[0])
+        # what the tally counts is there at all: a pending and a hidden point of a topic
+        self.assertTrue(any(p['status'] == 'pending' and p['topic'] for p in self.points))
+        self.assertTrue(any(p['status'] == 'hidden' and p['topic'] for p in self.points))
 
 
 class TestImportGeoPackage(ServerTest):

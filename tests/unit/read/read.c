@@ -383,14 +383,28 @@ static void paths(gp_store *s)
 typedef struct stat_run {
 	const want_query *w;
 	gp_layer layer;
+	const gp_config *cfg;
 	int rows, wrong;
 } stat_run;
 
+/* Each row against a plain loop: by category and channel, and by configured topic. */
 static int check_stats_row(void *ctx, const gp_read_stats_row *row)
 {
 	stat_run *sr = ctx;
 	int64_t want[GP_CATEGORY_COUNT][GP_CHANNEL_COUNT] = { { 0 } };
 
+	if (row->ntopics != sr->cfg->ntopics)
+		sr->wrong++;
+	for (size_t t = 0; t < row->ntopics && t < sr->cfg->ntopics; t++) {
+		int64_t n = 0;
+		for (int i = 0; i < NPTS; i++) {
+			const char *d = sr->layer == GP_LAYER_ORTSBEZIRK ? pts[i].ob : pts[i].st;
+			if (d && !strcmp(d, row->id) && admits(sr->w, &pts[i]) && pts[i].topic >= 0 &&
+			    !strcmp(topics[pts[i].topic], sr->cfg->topics[t].id))
+				n++;
+		}
+		sr->wrong += row->topic[t] != n;
+	}
 	for (int i = 0; i < NPTS; i++) {
 		const char *d = sr->layer == GP_LAYER_ORTSBEZIRK ? pts[i].ob : pts[i].st;
 		if (d && !strcmp(d, row->id) && admits(sr->w, &pts[i]))
@@ -420,7 +434,7 @@ static int check_district(void *ctx, const gp_read_district *d)
 	return 0;
 }
 
-static void counts(gp_read *r)
+static void counts(gp_read *r, const gp_config *cfg)
 {
 	gp_visibility pub = gp_read_visibility(GP_ROLE_CITIZEN);
 	district_run dr = { 0, 0 };
@@ -429,7 +443,7 @@ static void counts(gp_read *r)
 	for (int round = 0; round < 80; round++) {
 		want_query w = { pub.statuses, -1, -1, -1, NULL, NULL, NULL, 0, { 0 } };
 		char since[32] = "", until[32] = "";
-		stat_run sr = { &w, round % 2 ? GP_LAYER_STADTTEIL : GP_LAYER_ORTSBEZIRK, 0, 0 };
+		stat_run sr = { &w, round % 2 ? GP_LAYER_STADTTEIL : GP_LAYER_ORTSBEZIRK, cfg, 0, 0 };
 		gp_read_query q;
 
 		gp_read_query_init(&q, &pub);
@@ -829,7 +843,7 @@ int main(void)
 	CHECK_INT(read_spatial_wait(r, GP_STATUS_PUBLISHED, 10000), 0);
 	listings(r);
 	paths(s);
-	counts(r);
+	counts(r, &cfg);
 	extent(r);
 	hotspots(r, cache, path, &cfg);
 	{
