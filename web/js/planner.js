@@ -70,21 +70,16 @@ function breakdownTopics(c) {
   return state.config.topics.map((tp) => tp.id).filter((id) => !c.topic || id === c.topic);
 }
 
-// /api/stats counts by kind, channel and outcome in one answer; a topic's
-// counts are its own answer with that topic as the filter.
+// /api/stats counts by kind, channel, outcome and topic in one answer.
 async function loadRows(c) {
   const stats = await getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c) })}`);
   const topics = c.breakdown === 'topic' ? breakdownTopics(c) : [];
-  const perTopic = await Promise.all(topics.map((id) =>
-    getJSON(`/api/stats${query({ layer: c.layer, ...filterParams(c), topic: id })}`)));
   // A chosen district narrows the table to its own row.
   return stats.districts.filter((d) => !c.district || d.id === c.district).map((d) => {
     const n = { favourite: d.favourite, improvement: d.improvement, total: d.total };
     for (const k of CHANNELS) n[`channel:${k}`] = d.channels[k];
     for (const k of OUTCOMES) n[`outcome:${k}`] = d.outcomes[k];
-    topics.forEach((id, i) => {
-      n[`topic:${id}`] = perTopic[i].districts.find((x) => x.id === d.id)?.total ?? 0;
-    });
+    for (const id of topics) n[`topic:${id}`] = d.by_topic[id] ?? 0;
     return { id: d.id, name: d.name, favourite: d.favourite, improvement: d.improvement, total: d.total, n };
   });
 }
