@@ -658,7 +658,11 @@ typedef struct gp_read_survey_text {
 	const char *question, *status, *ortsbezirk, *day, *text, *updated;
 } gp_read_survey_text;
 typedef int (*gp_read_survey_text_cb)(void *ctx, const gp_read_survey_text *t);
-/* NULL members match any; ortsbezirk "unknown" matches those who did not say. */
+/*
+ * NULL members match any; ortsbezirk "unknown" matches those who did not
+ * say or named an Ortsbezirk no longer among the districts (the results'
+ * group "unknown").
+ */
 typedef struct gp_read_survey_text_filter {
 	const char *status, *question, *ortsbezirk;
 	int64_t id; /* 0: any */

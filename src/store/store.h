@@ -682,7 +682,8 @@ typedef struct gp_store_survey_text {
 typedef int (*gp_store_survey_text_cb)(void *ctx, const gp_store_survey_text *t);
 /*
  * Which texts gp_store_survey_texts lists: NULL members match any; an
- * ortsbezirk of "" matches respondents who did not say.
+ * ortsbezirk of "" matches respondents who did not say or named an
+ * Ortsbezirk that is no longer one (dropped by a boundary import).
  */
 typedef struct gp_store_survey_text_filter {
 	const char *status, *question, *ortsbezirk;

@@ -184,10 +184,16 @@ int gp_store_survey_answers(gp_store *s, gp_store_survey_answer_cb cb, void *ctx
 	return rc;
 }
 
-/* The filter's members bound as ?1 … ?4 of the text queries below. */
+/*
+ * The filter's members bound as ?1 … ?4 of the text queries below.  ''
+ * (unknown) is whoever did not say or named an Ortsbezirk a later boundary
+ * import dropped: the results count both as unknown.
+ */
 #define TEXT_WHERE                                                                           \
 	" WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.question = ?2)"            \
-	" AND (?3 IS NULL OR (?3 = '' AND r.ortsbezirk IS NULL) OR r.ortsbezirk = ?3)"       \
+	" AND (?3 IS NULL OR r.ortsbezirk = ?3 OR (?3 = '' AND (r.ortsbezirk IS NULL OR"      \
+	"  (r.ortsbezirk <> '" GP_SURVEY_OUTSIDE "' AND NOT EXISTS (SELECT 1 FROM districts d" \
+	"   WHERE d.id = r.ortsbezirk AND d.layer = 'ortsbezirk')))))"                         \
 	" AND (?4 = 0 OR t.id = ?4)"
 
 static void bind_text_filter(sqlite3_stmt *st, const gp_store_survey_text_filter *f)

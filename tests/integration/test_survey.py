@@ -555,6 +555,79 @@ class TestSurveyTexts(ServerTest):
                       'moderation queue'.encode(), r.stderr + r.stdout)
 
 
+class TestTextsOfDroppedDistricts(ServerTest):
+    """A text whose respondent's Ortsbezirk a later boundary import dropped
+    lists as district "unknown", and ?district=unknown finds it, together
+    with those who did not say; "outside" stays its own group."""
+    config = {'survey': SURVEY}
+    SENT = [('ob-0', 'Ein Brunnen am Markt'), ('ob-1', 'Lärmschutz an der Autobahn'),
+            (None, 'Mehr Spielplätze'), ('outside', 'Park and Ride'),
+            ('ob-1', 'Ein Laden im Ort'), ('ob-2', 'Radweg ins Tal')]
+    DROPPED = 'ob-1'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.planner = token(cls.server, 'Stadtplanung Weber')
+        for home, text in cls.SENT:
+            answers = {'relation': ['live'] if home else ['work'], 'priority': 'housing',
+                       'wish': text}
+            if home:
+                answers['home'] = home
+            r = cls.server.request('POST', '/api/survey/responses', body={
+                'answers': answers, 'form_token': cls.server.form_token(), 'website': ''})
+            assert r.status == 201, r
+        # the same outlines again, but Ortsbezirk 1 under a new number
+        with open(os.path.join(DATA, 'kaiserslautern-ortsbezirke.geojson'), encoding='utf-8') as f:
+            layer = json.load(f)
+        for feature in layer['features']:
+            if f'ob-{feature["properties"]["id"]}' == cls.DROPPED:
+                feature['properties']['id'] = feature['id'] = 11
+        path = os.path.join(cls.server.dir, 'renumbered.geojson')
+        with open(path, 'w', encoding='utf-8') as f:
+            json.dump(layer, f)
+        cls.server.geopart('import-districts', path, '--layer', 'ortsbezirk')
+
+    def texts(self, query):
+        r = self.server.get('/api/admin/survey/texts' + query, headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def test_unknown_finds_texts_of_dropped_districts_and_of_those_who_did_not_say(self):
+        unknown = [t for h, t in self.SENT if h is None or h == self.DROPPED]
+        self.assertEqual(len(unknown), 3)
+        # the list labels them unknown …
+        listed = self.texts('?limit=100')['texts']
+        self.assertEqual([t['text'] for t in listed], [t for _, t in self.SENT])
+        self.assertEqual([t['text'] for t in listed if t['district'] == 'unknown'], unknown)
+        self.assertEqual({t['district_name'] for t in listed if t['district'] == 'unknown'},
+                         {'ohne Angabe'})
+        # … and the filter finds the same ones, counted and paged
+        found = self.texts('?district=unknown')
+        self.assertEqual([t['text'] for t in found['texts']], unknown)
+        self.assertEqual(found['numberMatched'], len(unknown))
+        page = self.texts('?district=unknown&limit=1&offset=1')
+        self.assertEqual([t['text'] for t in page['texts']], unknown[1:2])
+        self.assertEqual(page['numberMatched'], len(unknown))
+        # the other groups keep theirs; the renumbered district has none
+        for group in ('ob-0', 'ob-2', 'outside'):
+            self.assertEqual([t['text'] for t in self.texts(f'?district={group}')['texts']],
+                             [t for h, t in self.SENT if h == group], group)
+        self.assertEqual(self.texts('?district=ob-11')['numberMatched'], 0)
+        r = self.server.get(f'/api/admin/survey/texts?district={self.DROPPED}',
+                            headers=self.planner)
+        self.assertProblem(r, 400, field='district')
+        # approved, they are the staff results' texts of "unknown" too
+        for t in listed:
+            if t['district'] == 'unknown':
+                r = self.server.request('PATCH', f'/api/admin/survey/texts/{t["id"]}',
+                                        body={'status': 'approved'}, headers=self.planner)
+                self.assertEqual(r.status, 200, r)
+        r = self.server.get('/api/survey/results?district=unknown', headers=self.planner)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([t['text'] for t in r.json()['texts']['wish']], unknown)
+
+
 class TestTextsStoredBeforeModeration(unittest.TestCase):
     """Migration 0010 queues the text answers a database already holds."""
 
