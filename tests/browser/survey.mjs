@@ -328,6 +328,58 @@ test('results that are not public say so', async () => {
   await page.context().close();
 });
 
+// More texts than one page of the queue: "Weitere laden" by keyboard
+// reaches the 101st, the count says how many are shown, and a text moved
+// down there keeps the rest of the list in view.
+test('staff: a queue of more than 100 texts goes on with "Weitere laden", by keyboard', async () => {
+  const server = await serve({ survey_results_public: 'off' });
+  const secret = server.token('Stadtplanung Becker', 'planner');
+  const sent = Array.from({ length: 103 }, (_, i) => `Freitext Nummer ${i + 1}`);
+  for (const wish of sent) await answer(server, { relation: ['work'], priority: 'housing', wish });
+
+  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
+  await page.locator('#ws-token').fill(secret);
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-who').getByText('Angemeldet als Stadtplanung Becker').waitFor();
+  await page.goto(`${server.url}/umfrage-ergebnisse`);
+  await page.waitForFunction(() => document.body.dataset.queue === 'ready');
+  const shown = () => page.locator('#queue-list .free-text').allTextContents();
+  assert.equal(await page.locator('#queue-count').textContent(),
+    'Die ersten 100 von 103 Texten (Offen) in dieser Gruppe.');
+  assert.deepEqual(await shown(), sent.slice(0, 100));
+  assert.equal(await page.locator('#queue-more').textContent(), 'Weitere laden');
+
+  // from the last text's last button, Tab goes on to "Weitere laden"
+  await page.locator('#queue-list .queue-item').last().locator('button').last().focus();
+  await tabTo(page, '#queue-more');
+  await page.keyboard.press('Enter');
+  await page.locator('#queue-count', { hasText: '103 Texte (Offen) in dieser Gruppe.' }).waitFor();
+  assert.deepEqual(await shown(), sent);
+  assert.equal(await page.locator('#queue-more').isHidden(), true, 'nothing more to load');
+  // the focus is on the 101st text, where reading goes on
+  const focused = () => page.evaluate(() => document.activeElement?.closest('.queue-item')?.querySelector('.free-text').textContent);
+  assert.equal(await focused(), sent[100]);
+  assert.deepEqual(await axe(page), []);
+
+  // approving the 101st keeps the list as long as it was; the focus goes on to the 102nd
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.status), 'approved');
+  await page.keyboard.press('Enter');
+  await page.locator('#queue-count', { hasText: '102 Texte (Offen) in dieser Gruppe.' }).waitFor();
+  await page.waitForFunction((t) => document.activeElement?.closest('.queue-item')?.querySelector('.free-text').textContent === t, sent[101]);
+  assert.deepEqual(await shown(), [...sent.slice(0, 100), ...sent.slice(101)]);
+  const list = await (await fetch(`${server.url}/api/admin/survey/texts?status=approved`,
+    { headers: { Authorization: `Bearer ${secret}` } })).json();
+  assert.deepEqual(list.texts.map((t) => t.text), [sent[100]]);
+
+  // in English the control and the count speak English
+  await page.locator('#lang').click();
+  await page.locator('#queue-title', { hasText: 'Moderate free texts' }).waitFor();
+  assert.equal(await page.locator('#queue-count').textContent(), '102 texts (Pending) in this group.');
+  await assertClean(page, assert);
+  await page.context().close();
+});
+
 test('staff: signed in on the planner page, results that are not public, free texts moderated by keyboard', async () => {
   const server = await serve({ survey_results_public: 'off', survey_min_cell: '5' });
   const secret = server.token('Stadtplanung Becker', 'planner');

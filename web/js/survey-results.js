@@ -62,6 +62,7 @@ const WORDS = {
     queueCount: '{n} Texte ({status}) in dieser Gruppe.',
     queueFirst: 'Die ersten {shown} von {n} Texten ({status}) in dieser Gruppe.',
     queueEmpty: 'Keine Texte ({status}) in dieser Gruppe.',
+    queueMore: 'Weitere laden',
     approve: 'Freigeben',
     hide: 'Ausblenden',
     reopen: 'Wieder offen',
@@ -117,6 +118,7 @@ const WORDS = {
     queueCount: '{n} texts ({status}) in this group.',
     queueFirst: 'The first {shown} of {n} texts ({status}) in this group.',
     queueEmpty: 'No texts ({status}) in this group.',
+    queueMore: 'Load more',
     approve: 'Approve',
     hide: 'Hide',
     reopen: 'Back to pending',
@@ -136,7 +138,8 @@ function w(key, vars = {}) {
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const state = { all: null, district: 'city', staff: null, queue: null, queueStatus: 'pending', pending: 0 };
-const QUEUE_LIMIT = 100;
+const QUEUE_LIMIT = 100;   // texts per page of the queue
+const QUEUE_MAX = 10000;   // the most the API hands out at once
 
 function svg(tag, attrs = {}, text) {
   const e = document.createElementNS(SVG, tag);
@@ -355,27 +358,55 @@ function queueItem(t) {
   return li;
 }
 
-function renderQueue() {
+// The count above the list and "Weitere laden" below it, for the texts shown.
+function renderQueueCount() {
   const q = state.queue;
   const status = w(state.queueStatus);
-  $('queue-status').value = state.queueStatus;
   $('queue-count').textContent = !q.numberMatched ? w('queueEmpty', { status })
     : q.numberMatched > q.texts.length
       ? w('queueFirst', { shown: number(q.texts.length), n: number(q.numberMatched), status })
       : w('queueCount', { n: number(q.numberMatched), status });
-  $('queue-list').replaceChildren(...q.texts.map(queueItem));
+  $('queue-more').hidden = q.texts.length >= q.numberMatched;
+}
+
+function renderQueue() {
+  $('queue-status').value = state.queueStatus;
+  renderQueueCount();
+  $('queue-list').replaceChildren(...state.queue.texts.map(queueItem));
   $('queue-link').textContent = w('queueLink', { n: number(state.pending) });
 }
 
-async function loadQueue() {
+// The texts of the chosen status and group, oldest first, from `offset`.
+function queuePage(limit, offset = 0) {
   const district = state.district === 'city' ? '' : state.district;
+  return getJSON(`/api/admin/survey/texts${query({ status: state.queueStatus, district, limit, offset })}`);
+}
+
+// The queue's first page — or, after a text moved, as many texts as were
+// shown, so one far down the list keeps its neighbours and the focus.
+async function loadQueue(shown = QUEUE_LIMIT) {
   const [list, pending] = await Promise.all([
-    getJSON(`/api/admin/survey/texts${query({ status: state.queueStatus, district, limit: QUEUE_LIMIT })}`),
+    queuePage(Math.min(QUEUE_MAX, Math.max(QUEUE_LIMIT, shown))),
     getJSON(`/api/admin/survey/texts${query({ status: 'pending', limit: 1 })}`)
   ]);
   state.queue = list;
   state.pending = pending.numberMatched;
   renderQueue();
+}
+
+// "Weitere laden": the next page after the texts shown, added below them;
+// the focus goes to the first new text (the button itself may go).
+async function loadMore() {
+  const q = state.queue;
+  const next = await queuePage(QUEUE_LIMIT, q.texts.length);
+  // A text someone moved meanwhile shifts the pages: show none twice.
+  const shown = new Set(q.texts.map((t) => t.id));
+  const fresh = next.texts.filter((t) => !shown.has(t.id));
+  state.queue = { ...next, texts: [...q.texts, ...fresh] };
+  renderQueueCount();
+  const items = fresh.map(queueItem);
+  $('queue-list').append(...items);
+  (items[0]?.querySelector('button') || $('queue-title')).focus();
 }
 
 // Approves, hides or reopens one text; the focus goes on to the next one.
@@ -394,7 +425,7 @@ async function moderate(li, id, to) {
   const nextId = (items[at + 1] || items[at - 1])?.dataset.id;
   $('queue-message').textContent = w(MOVED[to]);
   // What is approved shows in the results at once; the list loses the text.
-  const [all] = await Promise.all([getJSON('/api/survey/results'), loadQueue()]);
+  const [all] = await Promise.all([getJSON('/api/survey/results'), loadQueue(items.length)]);
   state.all = all;
   render();
   const next = nextId && $('queue-list').querySelector(`[data-id="${nextId}"] button`);
@@ -415,6 +446,7 @@ function texts() {
   $('queue-title').textContent = w('queueTitle');
   $('queue-help').textContent = w('queueHelp');
   $('queue-status-label').textContent = w('queueShow');
+  $('queue-more').textContent = w('queueMore');
   for (const o of $('queue-status').options) o.textContent = w(o.value);
   $('responses-csv').textContent = w('responsesCsv');
   $('codebook-csv').textContent = w('codebookCsv');
@@ -459,6 +491,9 @@ async function main() {
   $('queue-status').addEventListener('change', () => {
     state.queueStatus = $('queue-status').value;
     loadQueue().catch(() => { $('queue-message').textContent = w('loadFailed'); });
+  });
+  $('queue-more').addEventListener('click', () => {
+    loadMore().catch(() => { $('queue-message').textContent = w('loadFailed'); });
   });
   try {
     await loadQueue();
