@@ -328,6 +328,16 @@ test('results that are not public say so', async () => {
   await page.context().close();
 });
 
+// A page signed in with `secret` on the planner page (the session cookie).
+async function plannerSignedIn(server, secret, options) {
+  const page = await openPage(browser, `${server.url}/planner.html`, options);
+  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
+  await page.locator('#ws-token').fill(secret);
+  await page.keyboard.press('Enter');
+  await page.locator('#ws-who').getByText('Angemeldet als').waitFor();
+  return page;
+}
+
 // More texts than one page of the queue: "Weitere laden" by keyboard
 // reaches the 101st, the count says how many are shown, and a text moved
 // down there keeps the rest of the list in view.
@@ -337,11 +347,7 @@ test('staff: a queue of more than 100 texts goes on with "Weitere laden", by key
   const sent = Array.from({ length: 103 }, (_, i) => `Freitext Nummer ${i + 1}`);
   for (const wish of sent) await answer(server, { relation: ['work'], priority: 'housing', wish });
 
-  const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
-  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
-  await page.locator('#ws-token').fill(secret);
-  await page.keyboard.press('Enter');
-  await page.locator('#ws-who').getByText('Angemeldet als Stadtplanung Becker').waitFor();
+  const page = await plannerSignedIn(server, secret, { viewport: { width: 1280, height: 900 } });
   await page.goto(`${server.url}/umfrage-ergebnisse`);
   await page.waitForFunction(() => document.body.dataset.queue === 'ready');
   const shown = () => page.locator('#queue-list .free-text').allTextContents();
@@ -469,12 +475,8 @@ test('staff: signed in on the planner page, results that are not public, free te
   await page.context().close();
 
   // on a phone, signed in: no sideways scrolling
-  const phone = await openPage(browser, `${server.url}/planner.html`,
+  const phone = await plannerSignedIn(server, secret,
     { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
-  await phone.waitForFunction(() => document.body.dataset.workspace === 'ready');
-  await phone.locator('#ws-token').fill(secret);
-  await phone.keyboard.press('Enter');
-  await phone.locator('#ws-who').getByText('Angemeldet als').waitFor();
   await phone.goto(`${server.url}/umfrage-ergebnisse`);
   await phone.waitForFunction(() => document.body.dataset.queue === 'ready');
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth));

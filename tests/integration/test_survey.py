@@ -357,6 +357,18 @@ def session(server, secret_header):
     raise AssertionError(r.headers)
 
 
+def send_texts(server, sent):
+    """Posts one response per (home or None, free text) of `sent`, in order."""
+    for home, text in sent:
+        answers = {'relation': ['live'] if home else ['work'], 'priority': 'housing',
+                   'wish': text}
+        if home:
+            answers['home'] = home
+        r = server.request('POST', '/api/survey/responses', body={
+            'answers': answers, 'form_token': server.form_token(), 'website': ''})
+        assert r.status == 201, r
+
+
 class TestSurveyTexts(ServerTest):
     """Free-text answers: never public, a moderation queue for staff
     (pending, approved, hidden) whose changes the moderation log records
@@ -378,14 +390,7 @@ class TestSurveyTexts(ServerTest):
         super().setUpClass()
         cls.planner = token(cls.server, 'Stadtplanung Weber')
         cls.admin = token(cls.server, 'Amt 61 Admin', 'admin')
-        for home, text in cls.SENT:
-            answers = {'relation': ['live'] if home else ['work'], 'priority': 'housing',
-                       'wish': text}
-            if home:
-                answers['home'] = home
-            r = cls.server.request('POST', '/api/survey/responses', body={
-                'answers': answers, 'form_token': cls.server.form_token(), 'website': ''})
-            assert r.status == 201, r
+        send_texts(cls.server, cls.SENT)
         # one response without a text: nothing to moderate
         r = cls.server.request('POST', '/api/survey/responses', body={
             'answers': {'relation': ['visit'], 'priority': 'retail'},
@@ -569,14 +574,7 @@ class TestTextsOfDroppedDistricts(ServerTest):
     def setUpClass(cls):
         super().setUpClass()
         cls.planner = token(cls.server, 'Stadtplanung Weber')
-        for home, text in cls.SENT:
-            answers = {'relation': ['live'] if home else ['work'], 'priority': 'housing',
-                       'wish': text}
-            if home:
-                answers['home'] = home
-            r = cls.server.request('POST', '/api/survey/responses', body={
-                'answers': answers, 'form_token': cls.server.form_token(), 'website': ''})
-            assert r.status == 201, r
+        send_texts(cls.server, cls.SENT)
         # the same outlines again, but Ortsbezirk 1 under a new number
         with open(os.path.join(DATA, 'kaiserslautern-ortsbezirke.geojson'), encoding='utf-8') as f:
             layer = json.load(f)
