@@ -12,12 +12,22 @@ a browser may keep it for good (geopart and nginx send such names with
 ("js/api.js js/api.0123456789.js"): geopart puts the hashed names into the
 HTML pages it serves.  Copies of earlier contents are removed.  Cheap when
 nothing changed; tools/web-assets runs it.
+
+Also writes WEB_ROOT/.inline: the style sheets a page may take inline
+(`<!--inline:style.css-->`, src/http/static.c), each as a line
+"REL sha256-BASE64 LENGTH" followed by LENGTH bytes of the sheet's text
+and a newline.  Relative url()s in that text are made absolute (the page
+is not in the sheet's folder) and line ends are LF; BASE64 is the text's
+SHA-256, what the page's Content-Security-Policy names to admit it.
 """
+import base64
 import hashlib
 import os
 import re
 import sys
 
+INLINE = ('vendor/leaflet/leaflet.css', 'style.css')
+URL = re.compile(r'''url\((['"]?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^)'"]+)\1\)''')
 HASHED = re.compile(r'\.[0-9a-f]{10}(\.[a-z0-9]+)$')
 IMPORT = re.compile(r'''((?:\bfrom|\bimport)\s*\(?\s*)(['"])(\./[A-Za-z0-9_-]+\.js)\2''')
 
@@ -34,6 +44,23 @@ def assets(root):
         if os.path.isfile(os.path.join(root, rel)):
             out.append(rel)
     return out
+
+
+def inline_text(rel, body):
+    folder = os.path.dirname(rel)
+    # Line ends as the HTML parser leaves them (CRLF and CR become LF):
+    # the browser hashes the text it parsed.
+    text = body.decode('utf-8').replace('\r\n', '\n').replace('\r', '\n')
+    return URL.sub(lambda m: f'url({m.group(1)}/{os.path.normpath(os.path.join(folder, m.group(2)))}{m.group(1)})',
+                   text).encode('utf-8')
+
+
+def write_if_changed(path, data):
+    old = open(path, 'rb').read() if os.path.isfile(path) else None
+    if old != data:
+        with open(path + '.tmp', 'wb') as f:
+            f.write(data)
+        os.replace(path + '.tmp', path)
 
 
 def main():
@@ -88,12 +115,16 @@ def main():
     for rel in names:
         visit(rel, [])
     manifest = ''.join(f'{rel} {hashed[rel]}\n' for rel in names)
-    path = os.path.join(root, '.assets')
-    old = open(path).read() if os.path.isfile(path) else None
-    if old != manifest:
-        with open(path + '.tmp', 'w') as f:
-            f.write(manifest)
-        os.replace(path + '.tmp', path)
+    write_if_changed(os.path.join(root, '.assets'), manifest.encode('utf-8'))
+    sheets = b''
+    for rel in INLINE:
+        if rel in text:
+            body = inline_text(rel, text[rel])
+            if b'</style' in body.lower():
+                sys.exit(f'web-hash: {rel} cannot go inline: it contains "</style"')
+            digest = base64.b64encode(hashlib.sha256(body).digest()).decode('ascii')
+            sheets += f'{rel} sha256-{digest} {len(body)}\n'.encode('ascii') + body + b'\n'
+    write_if_changed(os.path.join(root, '.inline'), sheets)
 
 
 if __name__ == '__main__':

@@ -64,13 +64,13 @@ void gp_http_buf_give(gp_buf *b)
 	gp_buf_free(b);
 }
 
-void gp_http_put_common_headers(gp_buf *b, const gp_config *page)
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page, const char *style_src)
 {
 	gp_buf_puts(b, "X-Content-Type-Options: nosniff\r\n"
 	               "Referrer-Policy: no-referrer\r\n"
 	               "Cross-Origin-Resource-Policy: same-origin\r\n");
 	if (page)
-		gp_http_page_headers(page, b);
+		gp_http_page_headers(page, style_src, b);
 	else
 		gp_buf_puts(b, "X-Frame-Options: DENY\r\n");
 }
@@ -114,7 +114,7 @@ int gp_http_send_bare(struct mg_connection *conn, int status, const char *type,
 	gp_http_put_status_line(&b, ri, status);
 	if (type)
 		gp_buf_printf(&b, "Content-Type: %s\r\n", type);
-	gp_http_put_common_headers(&b, NULL);
+	gp_http_put_common_headers(&b, NULL, NULL);
 	gp_buf_puts(&b, lines ? lines : "");
 	if (status != 204)
 		gp_buf_printf(&b, "Content-Length: %zu\r\n", len);
@@ -585,7 +585,7 @@ static void head(gp_http_exchange *x, gp_buf *b, long long content_length)
 	gp_buf_printf(b, "Content-Type: %s\r\n", x->type ? x->type : GP_JSON_TYPE);
 	/* A problem answering a page's request is JSON, framed by nobody. */
 	gp_http_put_common_headers(b, x->page && x->type && strncmp(x->type, "text/html", 9) == 0
-	                                      ? x->srv->cfg : NULL);
+	                                      ? x->srv->cfg : NULL, x->style_src);
 	gp_buf_puts(b, x->always);
 	gp_buf_puts(b, x->headers);
 	if (content_length >= 0)

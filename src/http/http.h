@@ -134,6 +134,21 @@ void gp_http_set_private(gp_http_exchange *x);
 void gp_http_set_page(gp_http_exchange *x);
 
 /*
+ * Answers with the web root's page `file` (a name at the top of web_root,
+ * e.g. "index.html") as static files are served — hashed names, inline
+ * style sheets, "no-cache", ETag and 304 — with each <!--part:NAME--> of
+ * it replaced by the text given for NAME in parts (ended by a NULL name;
+ * a part not given becomes nothing).  GP_NOT_FOUND naming nothing when
+ * there is no web root or no such page.  Borrows parts.
+ */
+typedef struct gp_http_page_part {
+	const char *name;
+	const char *text;
+} gp_http_page_part;
+int gp_http_serve_web_page(gp_http_exchange *x, const char *file, const gp_http_page_part *parts,
+                           gp_err *err);
+
+/*
  * Streaming: the first call sends the status and headers with chunked
  * transfer encoding; every call sends what gp_http_out() holds as one chunk
  * and empties it.  After a stream started, a handler error can only cut

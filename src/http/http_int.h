@@ -65,6 +65,7 @@ struct gp_http_exchange {
 	int close_delimited; /* a stream to an HTTP/1.0 client: no chunks */
 	int is_head;
 	int page;                    /* an HTML page: gp_http_set_page() */
+	char style_src[256];         /* the page's inline style sheets ('sha256-…'), " "-led */
 	int encoded;                 /* the body is gzip already (a precompressed file) */
 	int64_t started_ms;
 	int64_t started_us;
@@ -244,7 +245,7 @@ void gp_http_buf_give(gp_buf *b);
  * (page: the configuration) its Content-Security-Policy and the framing
  * of frame_ancestors, for anything else X-Frame-Options: DENY.
  */
-void gp_http_put_common_headers(gp_buf *b, const gp_config *page);
+void gp_http_put_common_headers(gp_buf *b, const gp_config *page, const char *style_src);
 /* Is the request HTTP/1.0 (which knows no chunks and closes by default)? */
 int gp_http_is_10(const struct mg_request_info *ri);
 /* Writes "HTTP/1.1 NNN Reason" (1.0 for 1.0 clients) and its CRLF into b. */
@@ -288,8 +289,9 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err);
 int gp_http_serve_static(gp_http_exchange *x, gp_err *err);
 /*
  * Appends the header lines of an HTML page (Content-Security-Policy and
- * the framing rule of frame_ancestors) to out.
+ * the framing rule of frame_ancestors) to out; style_src (NULL or " "-led
+ * sources) adds the hashes of the page's inline style sheets.
  */
-void gp_http_page_headers(const gp_config *cfg, gp_buf *out);
+void gp_http_page_headers(const gp_config *cfg, const char *style_src, gp_buf *out);
 
 #endif

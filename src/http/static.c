@@ -24,6 +24,14 @@
  * links of .assets swapped for the hashed names, "no-cache" and an ETag,
  * so a repeat visit asks for the page (304 when unchanged) and for
  * nothing else.  Other files: "no-cache" and civetweb's ETag.
+ *
+ * Two comments in a page are directives.  <!--inline:REL--> puts the style
+ * sheet REL into the page as a <style> element (what the first paint
+ * needs then comes with the page, not a round trip later): its text and
+ * SHA-256 come from web_root/.inline, which tools/web-hash.py writes beside
+ * .assets, and the hash joins the page's style-src; without an entry there
+ * the page links the sheet instead.  <!--part:NAME--> is replaced by the
+ * text the route gave for NAME (gp_http_serve_web_page), or by nothing.
  */
 #include <assert.h>
 #include <limits.h>
@@ -85,7 +93,7 @@ static const char *type_for(const char *path)
  * goes out for 'none' and 'self' alone and is left out when other sites
  * may embed the page, where it would forbid what the CSP allows.
  */
-void gp_http_page_headers(const gp_config *cfg, gp_buf *out)
+void gp_http_page_headers(const gp_config *cfg, const char *style_src, gp_buf *out)
 {
 	char tiles[256] = "";
 	const char *u = cfg->tile_url;
@@ -106,10 +114,10 @@ void gp_http_page_headers(const gp_config *cfg, gp_buf *out)
 	}
 	gp_buf_printf(out,
 	              "Content-Security-Policy: default-src 'self'; img-src 'self' data:%s; "
-	              "style-src 'self'; script-src 'self'; connect-src 'self'; "
+	              "style-src 'self'%s; script-src 'self'; connect-src 'self'; "
 	              "object-src 'none'; base-uri 'none'; form-action 'self'; "
 	              "frame-ancestors %s\r\n",
-	              tiles, cfg->frame_ancestors);
+	              tiles, style_src ? style_src : "", cfg->frame_ancestors);
 	if (strcmp(cfg->frame_ancestors, "'none'") == 0)
 		gp_buf_puts(out, "X-Frame-Options: DENY\r\n");
 	else if (strcmp(cfg->frame_ancestors, "'self'") == 0)
@@ -198,19 +206,134 @@ static uint64_t fnv1a(const char *p, size_t n)
 }
 
 /*
- * An HTML page: each attribute value (src="…", href="…") that names a
- * file .assets lists is swapped for its hashed name; then "no-cache" and
- * an ETag, and 304 when the client has this page already.
+ * The record of style sheet rel in .inline ("REL sha256-BASE64 LENGTH\n",
+ * then LENGTH bytes of text and "\n"): 1 with *hash (NUL-terminated in
+ * hash_out) and the text's start and length; 0 when there is none.
  */
-static int serve_page(gp_http_exchange *x, const char *real)
+static int inline_sheet(const gp_buf *inl, const char *rel, size_t rel_len, char *hash_out,
+                        size_t hash_sz, const char **out_text, size_t *out_len)
+{
+	const char *p = inl->data, *end = inl->data + inl->len;
+
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *sp1, *sp2;
+		unsigned long long n;
+		char *stop;
+
+		if (!nl)
+			return 0;
+		sp1 = memchr(p, ' ', (size_t)(nl - p));
+		sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(nl - sp1 - 1)) : NULL;
+		if (!sp2)
+			return 0;
+		n = strtoull(sp2 + 1, &stop, 10);
+		if (stop != nl || n > (unsigned long long)(end - nl - 1))
+			return 0;
+		if ((size_t)(sp1 - p) == rel_len && memcmp(p, rel, rel_len) == 0) {
+			if ((size_t)(sp2 - sp1 - 1) >= hash_sz)
+				return 0;
+			memcpy(hash_out, sp1 + 1, (size_t)(sp2 - sp1 - 1));
+			hash_out[sp2 - sp1 - 1] = '\0';
+			*out_text = nl + 1;
+			*out_len = (size_t)n;
+			return 1;
+		}
+		p = nl + 1 + n + 1;
+	}
+	return 0;
+}
+
+/* The text of part `name` (n bytes) among parts; "" when not given. */
+static const char *part_text(const gp_http_page_part *parts, const char *name, size_t n)
+{
+	for (; parts && parts->name; parts++)
+		if (strlen(parts->name) == n && memcmp(parts->name, name, n) == 0)
+			return parts->text ? parts->text : "";
+	return "";
+}
+
+/*
+ * Copies the page in `in` to x->out with its directives carried out
+ * (the comment at the top); the inline sheets' hashes go to x->style_src.
+ */
+static int expand_directives(gp_http_exchange *x, const gp_buf *in, const gp_buf *assets,
+                             const gp_http_page_part *parts)
+{
+	static const char inl_tag[] = "<!--inline:", part_tag[] = "<!--part:";
+	char ipath[PATH_MAX], hash[128], hashed[PATH_MAX];
+	const char *p = in->data, *end = in->data + in->len;
+	gp_buf inl;
+	size_t used = strlen(x->style_src);
+	int rc;
+
+	gp_buf_init(&inl, 1u << 20);
+	if ((size_t)snprintf(ipath, sizeof(ipath), "%s/.inline", x->srv->web_root) < sizeof(ipath))
+		(void)read_file(ipath, &inl);
+	while (p < end) {
+		const char *c = memmem(p, (size_t)(end - p), "<!--", 4), *close, *name;
+		size_t n;
+
+		if (!c)
+			break;
+		gp_buf_append(&x->out, p, (size_t)(c - p));
+		close = memmem(c, (size_t)(end - c), "-->", 3);
+		if (!close) {
+			p = c;
+			break;
+		}
+		if ((size_t)(close - c) > sizeof(inl_tag) - 1 &&
+		    memcmp(c, inl_tag, sizeof(inl_tag) - 1) == 0) {
+			const char *text;
+			size_t len;
+			name = c + sizeof(inl_tag) - 1;
+			n = (size_t)(close - name);
+			if (inline_sheet(&inl, name, n, hash, sizeof(hash), &text, &len) &&
+			    used + strlen(hash) + 3 < sizeof(x->style_src)) {
+				used += (size_t)snprintf(x->style_src + used, sizeof(x->style_src) - used,
+				                         " '%s'", hash);
+				gp_buf_puts(&x->out, "<style>");
+				gp_buf_append(&x->out, text, len);
+				gp_buf_puts(&x->out, "</style>");
+			} else {
+				gp_buf_puts(&x->out, "<link rel=\"stylesheet\" href=\"/");
+				if (assets->len && hashed_name(assets->data, name, n, hashed, sizeof(hashed)))
+					gp_buf_puts(&x->out, hashed);
+				else
+					gp_buf_append(&x->out, name, n);
+				gp_buf_puts(&x->out, "\">");
+			}
+		} else if ((size_t)(close - c) > sizeof(part_tag) - 1 &&
+		           memcmp(c, part_tag, sizeof(part_tag) - 1) == 0) {
+			name = c + sizeof(part_tag) - 1;
+			gp_buf_puts(&x->out, part_text(parts, name, (size_t)(close - name)));
+		} else {
+			gp_buf_append(&x->out, c, (size_t)(close + 3 - c));
+		}
+		p = close + 3;
+	}
+	if (p < end)
+		gp_buf_append(&x->out, p, (size_t)(end - p));
+	rc = gp_buf_status(&x->out);
+	gp_buf_free(&inl);
+	return rc;
+}
+
+/*
+ * An HTML page: each attribute value (src="…", href="…") that names a
+ * file .assets lists is swapped for its hashed name, then the directives
+ * are carried out; then "no-cache" and an ETag, and 304 when the client
+ * has this page already.
+ */
+static int serve_page(gp_http_exchange *x, const char *real, const gp_http_page_part *parts)
 {
 	char apath[PATH_MAX], hashed[PATH_MAX], etag[32];
-	gp_buf page, assets;
+	gp_buf page, assets, linked;
 	const char *p, *inm;
 	int rc;
 
 	gp_buf_init(&page, 4u << 20);
 	gp_buf_init(&assets, 1u << 20);
+	gp_buf_init(&linked, 8u << 20);
 	if ((rc = read_file(real, &page)))
 		goto out;
 	if ((size_t)snprintf(apath, sizeof(apath), "%s/.assets", x->srv->web_root) < sizeof(apath) &&
@@ -246,6 +369,14 @@ static int serve_page(gp_http_exchange *x, const char *real)
 	}
 	if ((rc = gp_buf_status(&x->out)))
 		goto out;
+	if (memmem(x->out.data, x->out.len, "<!--", 4)) {
+		gp_buf_append(&linked, x->out.data, x->out.len);
+		if ((rc = gp_buf_status(&linked)))
+			goto out;
+		gp_buf_reset(&x->out);
+		if ((rc = expand_directives(x, &linked, &assets, parts)))
+			goto out;
+	}
 	snprintf(etag, sizeof(etag), "\"p%016llx\"",
 	         (unsigned long long)fnv1a(x->out.data, x->out.len));
 	gp_http_set_page(x);
@@ -259,6 +390,7 @@ static int serve_page(gp_http_exchange *x, const char *real)
 out:
 	gp_buf_free(&page);
 	gp_buf_free(&assets);
+	gp_buf_free(&linked);
 	return rc;
 }
 
@@ -282,6 +414,25 @@ static int serve_hashed(gp_http_exchange *x, const char *real, const struct stat
 		return rc;
 	gp_http_set_type(x, type);
 	gp_http_add_header(x, "Cache-Control", "public, max-age=31536000, immutable");
+	return 0;
+}
+
+int gp_http_serve_web_page(gp_http_exchange *x, const char *file, const gp_http_page_part *parts,
+                           gp_err *err)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	size_t root_len = strlen(x->srv->web_root);
+	struct stat st;
+	int rc;
+
+	assert(file && !strchr(file, '/') && file[0] != '.');
+	if (!x->srv->web_root[0] ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", x->srv->web_root, file) >= sizeof(path) ||
+	    !realpath(path, real) || stat(real, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    strncmp(real, x->srv->web_root, root_len) != 0 || real[root_len] != '/')
+		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
+	if ((rc = serve_page(x, real, parts)))
+		return rc == GP_NOT_FOUND ? gp_err_set(err, GP_NOT_FOUND, "", "no such resource") : rc;
 	return 0;
 }
 
@@ -329,7 +480,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 	if (!(type = type_for(real)))
 		return gp_err_set(err, GP_NOT_FOUND, "", "no such resource");
 	if (strncmp(type, "text/html", 9) == 0) {
-		if ((rc = serve_page(x, real)))
+		if ((rc = serve_page(x, real, NULL)))
 			return rc == GP_NOT_FOUND ? gp_err_set(err, GP_NOT_FOUND, "", "no such resource")
 			                          : rc;
 		return 0;
@@ -341,7 +492,7 @@ int gp_http_serve_static(gp_http_exchange *x, gp_err *err)
 		return 0;
 	}
 	gp_buf_reset(&x->out);
-	gp_http_put_common_headers(&x->out, NULL);
+	gp_http_put_common_headers(&x->out, NULL, NULL);
 	have_gz = gzip_sibling(real, &st, gz, sizeof(gz));
 	if (have_gz)
 		gp_buf_puts(&x->out, "Vary: Accept-Encoding\r\n");

@@ -108,6 +108,13 @@ void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
                                  const char *layer, int64_t favourite,
                                  int64_t improvement, const char *extra);
 /*
+ * Appends the text of supercluster's point_count_abbreviated for count
+ * (999, 1.2k, 12k), unquoted; the map shows it on a cluster.  Appends to
+ * b, which the caller owns.
+ */
+void gp_json_count_abbreviated(gp_buf *b, uint32_t count);
+
+/*
  * Writes one map cluster as a GeoJSON Feature in CRS84: id and cluster_id
  * `id`, point_count (and supercluster's point_count_abbreviated), the count
  * of each category (counts[GP_CATEGORY_COUNT]) and expansion_zoom.  Borrows

@@ -158,20 +158,31 @@ void gp_json_district_properties(gp_buf *b, const char *id, const char *name,
 	gp_buf_putc(b, '}');
 }
 
-/* supercluster's point_count_abbreviated: 999, "1.2k", "12k". */
-static void put_abbreviated(gp_buf *b, uint32_t count)
+void gp_json_count_abbreviated(gp_buf *b, uint32_t count)
 {
 	if (count >= 10000) {
-		gp_buf_printf(b, "\"%uk\"", (unsigned)((count + 500) / 1000));
+		gp_buf_printf(b, "%uk", (unsigned)((count + 500) / 1000));
 	} else if (count >= 1000) {
 		unsigned tenths = (count + 50) / 100;
 		if (tenths % 10)
-			gp_buf_printf(b, "\"%u.%uk\"", tenths / 10, tenths % 10);
+			gp_buf_printf(b, "%u.%uk", tenths / 10, tenths % 10);
 		else
-			gp_buf_printf(b, "\"%uk\"", tenths / 10);
+			gp_buf_printf(b, "%uk", tenths / 10);
 	} else {
 		gp_buf_put_i64(b, count);
 	}
+}
+
+/* supercluster's point_count_abbreviated: 999, "1.2k", "12k" (a number below 1000). */
+static void put_abbreviated(gp_buf *b, uint32_t count)
+{
+	if (count < 1000) {
+		gp_buf_put_i64(b, count);
+		return;
+	}
+	gp_buf_putc(b, '"');
+	gp_json_count_abbreviated(b, count);
+	gp_buf_putc(b, '"');
 }
 
 void gp_json_cluster_feature(gp_buf *b, int64_t id, double lon, double lat,

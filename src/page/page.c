@@ -5,6 +5,8 @@
 #include "page_int.h"
 
 const gp_http_route gp_page_routes[] = {
+	{ "GET", "/", page_map, "lang point event", GP_HTTP_NO_BODY, 0 },
+	{ "GET", "/index.html", page_map, "lang point event", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/p/{id}", page_point, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/impressum", page_imprint, "lang", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/datenschutz", page_privacy, "lang", GP_HTTP_NO_BODY, 0 },

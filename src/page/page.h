@@ -1,6 +1,7 @@
 /*
  * page.h — the HTML pages the server writes itself, in German or, with
- * ?lang=en, in English: a point's own page /p/{id} (what a shared link
+ * ?lang=en, in English: the citizen map "/" (web/index.html served with
+ * the city drawn into its map box by map.c), a point's own page /p/{id} (what a shared link
  * shows: the comment and the place, with Open Graph tags for link
  * previews, and a link to the map) and the legal pages /impressum and
  * /datenschutz, filled from the configuration (operator_*, dpo_contact,
@@ -20,8 +21,9 @@
  * visibility (no SQL, no store calls; the reports' counts of held-back
  * points are read/'s too), show a point that is not published, write
  * text from the database, the configuration or the request without HTML
- * escaping, or put script into a page, or inline style into any page but
- * a report.
+ * escaping, or put script into a page, or write inline style into any
+ * page but a report (the citizen page's inline style sheets are the web
+ * root's own, put in and admitted by hash by http/static.c).
  */
 #ifndef GP_PAGE_H
 #define GP_PAGE_H
@@ -30,7 +32,7 @@
 #include "http/http.h"
 
 /*
- * GET /p/{id}, /impressum, /datenschutz, /leichte-sprache, /report/,
+ * GET / and /index.html, /p/{id}, /impressum, /datenschutz, /leichte-sprache, /report/,
  * /report/{district}, /report/{district}.pdf and the live room's QR code
  * /werkstatt/qr.svg?event=ID; ends with a NULL method.
  */

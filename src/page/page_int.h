@@ -46,6 +46,7 @@ void page_finish(gp_buf *b, const gp_config *cfg, page_lang lang);
 const char *page_lang_query(page_lang lang);
 
 /* The handlers of gp_page_routes (page.c). */
+int page_map(gp_http_exchange *x, gp_err *err);     /* map.c */
 int page_point(gp_http_exchange *x, gp_err *err);   /* point.c */
 int page_imprint(gp_http_exchange *x, gp_err *err); /* legal.c */
 int page_privacy(gp_http_exchange *x, gp_err *err); /* legal.c */

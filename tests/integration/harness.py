@@ -249,6 +249,32 @@ class ServerTest(unittest.TestCase):
         return p
 
 
+def first_view(page):
+    """The city the server drew into the start page (src/page/map.c), from
+    the page's HTML bytes: None without one, else {'zoom', 'size' (the
+    viewBox's width and height), 'd' (the outlines' path data), 'clusters'
+    [(x, y, label, mix)], 'pins' [(x, y, category)]}, positions in pixels
+    at 'zoom' from the city extent's north-west corner."""
+    text = page.decode('utf-8')
+    m = re.search(r'<svg class="first-view" viewBox="0 0 (\d+) (\d+)"[^>]*data-zoom="(\d+)">'
+                  r'<path class="fv-district" d="([^"]*)"/>(.*?)</svg>', text, re.S)
+    if not m:
+        return None
+    marks = m.group(5)
+    clusters = [(float(x), float(y), label, mix) for mix, x, y, label in re.findall(
+        r'<g class="fv-c fv-([a-z-]+)"><circle cx="([-\d.]+)" cy="([-\d.]+)" r="\d+"/>'
+        r'<text x="[-\d.]+" y="[-\d.]+">([^<]+)</text></g>', marks)]
+    pins = [(float(x), float(y), 'favourite') for x, y in re.findall(
+        r'<circle class="fv-p fv-favourite" cx="([-\d.]+)" cy="([-\d.]+)" r="12"/>', marks)]
+    pins += [(float(x) + 12, float(y) + 12, 'improvement') for x, y in re.findall(
+        r'<rect class="fv-p fv-improvement" x="([-\d.]+)" y="([-\d.]+)" width="24" height="24" '
+        r'rx="3"/>', marks)]
+    drawn = len(re.findall(r'<g class="fv-c|class="fv-p', marks))
+    assert drawn == len(clusters) + len(pins), f'unparsed marks in the first view: {marks[:500]}'
+    return {'zoom': int(m.group(3)), 'size': (int(m.group(1)), int(m.group(2))),
+            'd': m.group(4), 'clusters': clusters, 'pins': pins}
+
+
 def staff_token(server, name, role):
     """Creates a staff token with the CLI; returns the Authorization header."""
     r = server.geopart('token', 'create', '--name', name, '--role', role)

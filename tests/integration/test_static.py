@@ -1,6 +1,7 @@
 """Static files come from the web root and nowhere else; civetweb's own
 directory listing, CGI and CORS answers are off; every response carries the
 security headers."""
+import base64
 import gzip
 import hashlib
 import os
@@ -106,8 +107,10 @@ class TestStatic(unittest.TestCase):
         self.assertEqual(page.status, 200)
         names = re.findall(r'(?:src|href)="((?:js/)?[a-z0-9-]+\.[0-9a-f]{10}\.(?:js|css|svg)|'
                            r'vendor/leaflet/leaflet\.[0-9a-f]{10}\.(?:js|css))"', page.body.decode())
-        # Every script, style sheet and the icon of the start page, by content.
-        self.assertEqual(len(names), 11, page.body.decode()[:1500])
+        # Every script and the icon of the start page, by content; its two
+        # style sheets come inline (test_first_view.py).
+        self.assertEqual(len(names), 9, page.body.decode()[:1500])
+        self.assertNotIn(b'rel="stylesheet"', page.body)
         self.assertNotIn(b'"js/citizen.js"', page.body)
         for name in names:
             with self.subTest(name=name):
@@ -135,19 +138,32 @@ class TestStatic(unittest.TestCase):
 
     def test_a_page_is_revalidated_and_names_new_content_anew(self):
         root = os.path.join(self.server.dir, 'web')
-        first = self.server.get('/index.html')
+        first = self.server.get('/planner.html')
         etag = first.header('ETag')
-        again = self.server.get('/index.html', headers={'If-None-Match': etag})
+        start = self.server.get('/index.html')
+        start_etag = start.header('ETag')
+        again = self.server.get('/planner.html', headers={'If-None-Match': etag})
+        self.assertEqual((again.status, again.body), (304, b''))
+        again = self.server.get('/index.html', headers={'If-None-Match': start_etag})
         self.assertEqual((again.status, again.body), (304, b''))
         old = re.search(rb'href="(style\.[0-9a-f]{10}\.css)"', first.body).group(1).decode()
         with open(os.path.join(root, 'style.css'), 'a') as f:
             f.write('\n/* changed */\n')
         subprocess.run([sys.executable, os.path.join(SOURCE, 'tools', 'web-hash.py'), root], check=True)
-        changed = self.server.get('/index.html', headers={'If-None-Match': etag})
+        changed = self.server.get('/planner.html', headers={'If-None-Match': etag})
         self.assertEqual(changed.status, 200)
         new = re.search(rb'href="(style\.[0-9a-f]{10}\.css)"', changed.body).group(1).decode()
         self.assertNotEqual(new, old)
         self.assertNotEqual(changed.header('ETag'), etag)
+        # The start page carries the sheet inline: new text, new ETag, and
+        # the new text's hash in its Content-Security-Policy.
+        changed = self.server.get('/index.html', headers={'If-None-Match': start_etag})
+        self.assertEqual(changed.status, 200)
+        self.assertNotEqual(changed.header('ETag'), start_etag)
+        sheet = re.findall(rb'<style>(.*?)</style>', changed.body, re.S)[-1]
+        self.assertTrue(sheet.endswith(b'/* changed */\n'))
+        digest = base64.b64encode(hashlib.sha256(sheet).digest()).decode()
+        self.assertIn(f"'sha256-{digest}'", changed.header('Content-Security-Policy'))
         r = self.server.get('/' + new)
         self.assertEqual(r.status, 200)
         self.assertTrue(r.body.endswith(b'/* changed */\n'))

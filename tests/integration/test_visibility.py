@@ -23,7 +23,7 @@ import time
 import unittest
 
 import geo_oracle
-from harness import SOURCE, Server, staff_token
+from harness import SOURCE, Server, first_view, staff_token
 from pdf_tools import pdf_text
 
 # Innenstadt-Südwest (st-2), well inside both layers; points lie within 25 m.
@@ -151,6 +151,15 @@ def check_nearby(t, w):
 
 def cluster_features(t, w, zoom, extra=''):
     return get_ok(t, w, f'/api/clusters?zoom={zoom}{extra}').json()['features']
+
+
+def check_map_page(t, w):
+    """The start page's first view (drawn by the server): the published
+    points, all within 25 m, as one cluster at its zoom."""
+    fv = first_view(get_ok(t, w, '/').body)
+    t.assertIsNotNone(fv, 'the start page has its first view')
+    t.assertEqual(fv['pins'], [])
+    t.assertEqual([c[2] for c in fv['clusters']], [str(w.counts()['total'])])
 
 
 def check_clusters(t, w):
@@ -352,6 +361,7 @@ ROUTES = [
     (('/api/points/{}',), check_point),
     (('/api/points/nearby',), check_nearby),
     (('/p/{}',), check_point_page),
+    (('/', '/index.html'), check_map_page),
     (('/api/clusters',), check_clusters),
     (('/api/clusters/{}/leaves',), check_leaves),
     (('/api/hotspots',), check_hotspots),
@@ -434,7 +444,7 @@ class VisibilityScenario:
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(config=cls.config)
+        cls.server = Server(config=dict(cls.config or {}, web_root=os.path.join(SOURCE, 'web')))
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         cls.planner = staff_token(cls.server, 'Planung', 'planner')

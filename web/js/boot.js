@@ -1,9 +1,14 @@
 // boot.js — the citizen page's first requests, sent before the map
 // library and the page's modules have arrived and run: on a slow phone
-// those take the longest, and the data need not wait for them.
+// those take the longest, and the data need not wait for them.  And the
+// start of those: the page preloads them (the <link>s marked data-run)
+// and boot.js runs them, in that order, after the first paint, so the
+// city the server drew into the page (src/page/map.c) shows first — on a
+// repeat visit they come from the cache at once and would otherwise run,
+// for a second on a slow phone, before anything is painted.
 //
-// A classic deferred script, run after the style sheets (so the map's box
-// has its size) and before leaflet.js: it takes /api/config (preloaded by
+// A classic deferred script, run once the page is parsed (its style
+// sheets are inline, so the map's box has its size): it takes /api/config (preloaded by
 // the HTML), frames the city's extent in the map's box the way Leaflet's
 // fitBounds will (Web Mercator, whole zooms between the map's minZoom and
 // maxZoom, the view's corners from the rounded pixel origin) and asks for
@@ -70,4 +75,22 @@
   view.catch(() => {});
   // view: set once the first requests are out (before citizen.js sees config).
   window.geopartBoot = { config, view: null };
+})();
+
+(() => {
+  let started = false;
+  const run = () => {
+    if (started) return;
+    started = true;
+    for (const link of document.querySelectorAll('link[data-run]')) {
+      const script = document.createElement('script');
+      if (link.rel === 'modulepreload') script.type = 'module';
+      script.async = false; // in document order: Leaflet before the page's module
+      script.src = link.href;
+      document.head.append(script);
+    }
+  };
+  // After the frame that paints the page; a hidden tab paints no frames.
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 1000);
 })();

@@ -55,6 +55,13 @@ function say(text) {
 
 // ---- the map view ------------------------------------------------------------
 
+// The city as the server drew it into the map's box (src/page/map.c)
+// goes when Leaflet draws its own outlines or points.
+function dropFirstView() {
+  const drawn = state.map && state.map.getContainer().querySelector('.first-view');
+  if (drawn) drawn.remove();
+}
+
 async function reloadView(early) {
   if (state.loading) state.loading.abort();
   const ctrl = new AbortController();
@@ -64,6 +71,7 @@ async function reloadView(early) {
     if (ctrl.signal.aborted) return;
     const mineId = state.mineFeature && state.mineFeature.id;
     state.markers.draw(features.filter((f) => f.properties.cluster || f.id !== mineId));
+    dropFirstView();
     if (state.labels) keepClear(state.map, state.labels, '.leaflet-marker-pane .leaflet-marker-icon');
     $('view-note').textContent = complete ? tn('shownCount', total)
       : t('shownSome', { shown: formatNumber(features.length), total: formatNumber(total) });
@@ -677,6 +685,7 @@ async function loadDistricts(zoom, early) {
   if (state.labels) state.labels.remove();
   state.districts = districts;
   state.outlines = L.geoJSON(districts, { interactive: false, className: 'district' }).addTo(map).bringToBack();
+  dropFirstView();
   state.labels = districtLabels(districts).addTo(map);
   if (map.getContainer().dataset.loaded) keepClear(map, state.labels, '.leaflet-marker-pane .leaflet-marker-icon');
   return districts;
