@@ -1,11 +1,13 @@
 /*
  * pdf.c — the report's document as a PDF through cairo and pango: A4,
  * real text (searchable and copyable: pango shapes it, cairo embeds
- * subsets of the font), the map as vector paths, page numbers in the
+ * subsets of the font), the map as vector paths, "Seite N von M" in the
  * footer, a table's rows never split across pages (a row that does not
  * fit starts the next page, under the table's header again), headings
- * kept with what follows, lines broken by pango for the report's language
- * (de or en; words too long for a line are broken with a hyphen).
+ * kept with what follows, the map (with its heading) at the top of the
+ * next page when it does not fit on the rest of this one, which what
+ * follows it fills, lines broken by pango for the report's language (de
+ * or en; words too long for a line are broken with a hyphen).
  *
  * The font is DejaVu Sans (Debian fonts-dejavu-core, installed by
  * tools/setup), found through fontconfig.
@@ -88,8 +90,11 @@ typedef struct pdf {
 	PangoLayout *reply[8];
 	PangoLayout *use[8];  /* what row_draw shows per column: cell[c] or a cached one */
 	cached cache[CACHE_SLOTS];
+	int counting;         /* the first pass: pages are laid out, nothing is drawn */
 	double y;
-	int page;
+	int page, pages;      /* this page; how many the first pass counted */
+	const rp_block *float_map; /* the map's heading, waiting for the top of the next page */
+	int map_rc;           /* the map's failure when drawn at a page's top */
 	char footer[512];
 	int (*write)(void *ctx, const void *data, size_t len);
 	void *ctx;
@@ -143,6 +148,8 @@ static double width_of(PangoLayout *l)
 
 static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 {
+	if (p->counting)
+		return;
 	cairo_set_source_rgb(p->cr, grey, grey, grey);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, l);
@@ -150,12 +157,23 @@ static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 
 /* ---- pages ------------------------------------------------------------------------------------- */
 
+/*
+ * Two passes: the first lays the document out and only counts its pages
+ * (nothing is drawn: a pass without drawing costs the text's shaping,
+ * while keeping every page until the count is known would hold the whole
+ * document in memory), the second draws it with "Seite N von M" in each
+ * footer.  Both lay out with the same context and fonts, so they break
+ * the pages alike.
+ */
+
 static void footer(pdf *p)
 {
 	char num[64];
 	PangoLayout *l;
 
-	snprintf(num, sizeof(num), "%s %d", rp_word_get(W_PAGE, p->rep->en), p->page);
+	if (p->counting)
+		return;
+	snprintf(num, sizeof(num), rp_word_get(W_PAGE, p->rep->en), p->page, p->pages);
 	cairo_set_line_width(p->cr, 0.4);
 	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
 	cairo_move_to(p->cr, LEFT, BOTTOM + 14);
@@ -170,20 +188,38 @@ static void footer(pdf *p)
 	g_object_unref(l);
 }
 
+static int map_section(pdf *p, const rp_block *heading);
+
+/* Ends the page; the next starts with the map when it waits for a page's top. */
 static void new_page(pdf *p)
 {
+	const rp_block *map_heading = p->float_map;
+	int rc;
+
 	footer(p);
-	cairo_show_page(p->cr);
+	if (!p->counting)
+		cairo_show_page(p->cr);
 	p->page++;
 	p->y = TOP;
+	if (map_heading) {
+		p->float_map = NULL;
+		if ((rc = map_section(p, map_heading)) && !p->map_rc)
+			p->map_rc = rc;
+	}
 }
 
-/* Starts a new page unless h more points fit on this one (and it is not empty). */
+/*
+ * Starts a new page unless h more points fit on this one (and it is not
+ * empty); when the map placed at the new page's top leaves less than h,
+ * another.
+ */
 static int need(pdf *p, double h)
 {
 	if (p->y + h <= BOTTOM || p->y <= TOP)
 		return 0;
 	new_page(p);
+	if (p->y + h > BOTTOM && p->y > TOP)
+		new_page(p);
 	return 1;
 }
 
@@ -290,6 +326,10 @@ static void row_draw(pdf *p, const rp_block *t, size_t r, int header, double h)
 {
 	double x = LEFT;
 
+	if (p->counting) {
+		p->y += h;
+		return;
+	}
 	for (size_t c = 0; c < t->ncols && c < 8; c++) {
 		double cx = x + CELL_PAD;
 		if (c == 0 && t->row_symbol && !header && t->row_symbol[r] >= 0) {
@@ -327,7 +367,7 @@ static void table(pdf *p, const rp_block *t)
 		h = row_layout(p, t, r, 0);
 		if (p->y + h > BOTTOM) {
 			/* The row goes whole onto the next page, under the header again. */
-			new_page(p);
+			need(p, hh + h);
 			hh = row_layout(p, t, 0, 1);
 			row_draw(p, t, 0, 1, hh);
 			h = row_layout(p, t, r, 0);
@@ -437,17 +477,51 @@ static const rp_map_ops cairo_ops = { map_polygon, map_symbol, map_text, map_cli
 static int map(pdf *p)
 {
 	double h = RP_MAP_H * PT_PER_MM;
-	int rc;
+	int rc = 0;
 
 	need(p, h);
-	cairo_save(p->cr);
-	cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
-	cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
-	rc = rp_map_draw(p->rep, &cairo_ops, p);
-	cairo_restore(p->cr);
-	pango_cairo_update_context(p->cr, p->pc);
+	if (!p->counting) {
+		cairo_save(p->cr);
+		cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
+		cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
+		rc = rp_map_draw(p->rep, &cairo_ops, p);
+		cairo_restore(p->cr);
+		pango_cairo_update_context(p->cr, p->pc);
+	}
 	p->y += h + 6;
 	return rc;
+}
+
+#define H2_BEFORE 16.0
+#define H2_AFTER 6.0
+#define MAP_KEEP (RP_MAP_H * PT_PER_MM + 6)
+
+/* The map under its heading, here. */
+static int map_section(pdf *p, const rp_block *heading)
+{
+	paragraph(p, F_H2, heading->text, H2_BEFORE, H2_AFTER, MAP_KEEP, 0.04);
+	return map(p);
+}
+
+/*
+ * The map under its heading, here when it fits on the rest of the page;
+ * else it floats to the top of the next page and what follows it in the
+ * document fills this page's rest (a map is too tall to leave a gap for).
+ */
+static int map_or_float(pdf *p, const rp_block *heading)
+{
+	PangoLayout *l;
+	double h;
+
+	if (p->y <= TOP)
+		return map_section(p, heading);
+	l = layout(p, F_H2, TEXT_W, heading->text);
+	h = H2_BEFORE + height(l) + MAP_KEEP;
+	g_object_unref(l);
+	if (p->y + h <= BOTTOM)
+		return map_section(p, heading);
+	p->float_map = heading;
+	return 0;
 }
 
 /* ---- the whole ------------------------------------------------------------------------------------ */
@@ -460,11 +534,48 @@ static double keep_with(const rp_doc *d, size_t i)
 	if (!next)
 		return 0;
 	switch (next->kind) {
-	case RB_MAP: return RP_MAP_H * PT_PER_MM + 6;
+	case RB_MAP: return MAP_KEEP;
 	case RB_TABLE: return 48;  /* the header and a row */
 	case RB_H3: return 70;     /* a subheading and what it keeps */
 	default: return 36;        /* two lines */
 	}
+}
+
+/* One pass over the document, from the first page to the last. */
+static int lay_out(pdf *p, const rp_doc *d)
+{
+	int rc = 0;
+
+	p->page = 1;
+	p->y = TOP;
+	p->float_map = NULL;
+	for (size_t i = 0; i < d->n && !rc && !p->map_rc; i++) {
+		const rp_block *b = &d->b[i];
+		double keep = keep_with(d, i);
+		switch (b->kind) {
+		case RB_TITLE: paragraph(p, F_TITLE, b->text, 0, 4, 0, 0.04); break;
+		case RB_SUBTITLE: paragraph(p, F_SUBTITLE, b->text, 0, 4, 0, 0.1); break;
+		case RB_H2:
+			if (i + 1 < d->n && d->b[i + 1].kind == RB_MAP) {
+				rc = map_or_float(p, b);
+				i++;
+			} else {
+				paragraph(p, F_H2, b->text, H2_BEFORE, H2_AFTER, keep, 0.04);
+			}
+			break;
+		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, keep, 0.1); break;
+		case RB_P: paragraph(p, F_BODY, b->text, 0, 6, 0, 0.1); break;
+		case RB_SMALL: paragraph(p, F_SMALL, b->text, 0, 4, 0, 0.27); break;
+		case RB_TABLE: table(p, b); break;
+		case RB_MAP: rc = map(p); break;
+		}
+	}
+	if (p->float_map && !rc && !p->map_rc)
+		new_page(p); /* nothing followed the map that could fill this page */
+	footer(p);
+	if (!p->counting)
+		cairo_show_page(p->cr);
+	return rc ? rc : p->map_rc;
 }
 
 static int render(pdf *p, const rp_doc *d)
@@ -510,25 +621,13 @@ static int render(pdf *p, const rp_doc *d)
 		p->reply[c] = pango_layout_new(p->pc);
 	}
 	snprintf(p->footer, sizeof(p->footer), "%s · %s", rp_word_get(W_TITLE, rep->en), rep->name);
-	p->page = 1;
-	p->y = TOP;
-
-	for (size_t i = 0; i < d->n && !rc; i++) {
-		const rp_block *b = &d->b[i];
-		double keep = keep_with(d, i);
-		switch (b->kind) {
-		case RB_TITLE: paragraph(p, F_TITLE, b->text, 0, 4, 0, 0.04); break;
-		case RB_SUBTITLE: paragraph(p, F_SUBTITLE, b->text, 0, 4, 0, 0.1); break;
-		case RB_H2: paragraph(p, F_H2, b->text, 16, 6, keep, 0.04); break;
-		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, keep, 0.1); break;
-		case RB_P: paragraph(p, F_BODY, b->text, 0, 6, 0, 0.1); break;
-		case RB_SMALL: paragraph(p, F_SMALL, b->text, 0, 4, 0, 0.27); break;
-		case RB_TABLE: table(p, b); break;
-		case RB_MAP: rc = map(p); break;
-		}
-	}
-	footer(p);
-	cairo_show_page(p->cr);
+	/* The first pass counts the pages the second one numbers. */
+	p->counting = 1;
+	rc = lay_out(p, d);
+	p->pages = p->page;
+	p->counting = 0;
+	if (!rc)
+		rc = lay_out(p, d);
 	for (int c = 0; c < 8; c++) {
 		g_object_unref(p->cell[c]);
 		g_object_unref(p->reply[c]);

@@ -1,5 +1,6 @@
 """What poppler's command line tools (Debian poppler-utils, installed by
 tools/setup --test) read from a PDF: its info fields and its text."""
+import html
 import os
 import re
 import subprocess
@@ -32,6 +33,21 @@ def pdf_pages(body):
         out = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'], capture_output=True,
                              check=True, timeout=60)
         return out.stdout.decode('utf-8').split('\f')
+    return _with_file(body, run)
+
+
+def pdf_words(body):
+    """Every page's words with where they stand: (yMin, yMax, text) in points
+    from the page's top (pdftotext -bbox)."""
+    def run(path):
+        out = subprocess.run(['pdftotext', '-bbox', '-enc', 'UTF-8', path, '-'],
+                             capture_output=True, check=True, timeout=60)
+        pages = []
+        for page in out.stdout.decode('utf-8').split('<page ')[1:]:
+            pages.append([(float(a), float(b), html.unescape(w)) for a, b, w in re.findall(
+                r'<word xMin="[^"]*" yMin="([^"]*)" xMax="[^"]*" yMax="([^"]*)">([^<]*)</word>',
+                page)])
+        return pages
     return _with_file(body, run)
 
 

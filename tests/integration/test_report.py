@@ -12,7 +12,7 @@ import subprocess
 import unittest
 
 from harness import BIN, ServerTest, staff_token
-from pdf_tools import flat, pdf_info, pdf_pages, pdf_text
+from pdf_tools import flat, pdf_info, pdf_pages, pdf_text, pdf_words
 
 DATA = os.path.join(os.environ.get('GEOPART_SOURCE', '.'), 'data')
 SURVEY = os.path.join(DATA, 'umfrage.json')
@@ -222,9 +222,13 @@ class TestReport(ReportWorld, ServerTest):
         self.assertIn('<html lang="en">', body)
         self.assertIn('Documentation of participation', body)
         self.assertIn('Favourite place', html.unescape(body))
-        text = pdf_text(self.get('/report/ob-0.pdf?lang=en').body)
+        body = self.get('/report/ob-0.pdf?lang=en').body
+        text = pdf_text(body)
         self.assertIn('Documentation of participation', text)
-        self.assertIn('Page 1', text)
+        pages = int(pdf_info(body)['Pages'])
+        self.assertGreaterEqual(pages, 2)
+        for n, page in enumerate(pdf_pages(body)[:pages], 1):
+            self.assertEqual(page.strip().splitlines()[-1], f'Page {n} of {pages}')
 
     def test_the_index_links_every_report(self):
         body = self.get('/report/').body.decode()
@@ -246,8 +250,9 @@ class TestReport(ReportWorld, ServerTest):
         self.assertGreaterEqual(pages, 2)
         self.assertEqual(info['Title'], 'Dokumentation der Beteiligung – Innenstadt')
         texts = pdf_pages(r.body)
+        # every page's footer, its last line, says which page of how many it is
         for n in range(1, pages + 1):
-            self.assertIn(f'Seite {n}', texts[n - 1])
+            self.assertEqual(texts[n - 1].strip().splitlines()[-1], f'Seite {n} von {pages}')
         text = flat(' '.join(texts))
         for c in self.published_ob0 + [REPLY]:
             self.assertIn(c, text)
@@ -255,6 +260,33 @@ class TestReport(ReportWorld, ServerTest):
         self.assertNotIn(ELSEWHERE, text)
         self.assertNotIn('GEHEIMER', text)
         self.assertNotIn(b'VERBORGEN', r.body)
+
+    def test_no_page_but_the_last_is_left_half_empty(self):
+        # The map is too tall for the rest of the page after the figures: the
+        # contributions that follow it fill that rest, the map heads the next
+        # page.  How full a page is: how far down its text reaches (the map's
+        # attribution line is text under the map), between the first page's
+        # first line and the footer.
+        for path in ('/report/ob-0.pdf', '/report/ob-0.pdf?lang=en', '/report/city.pdf',
+                     '/report/ob-6.pdf', '/report/st-2.pdf'):
+            with self.subTest(path=path):
+                pages = pdf_words(self.get(path).body)
+                self.assertGreaterEqual(len(pages), 2)
+                top = min(y0 for y0, _, _ in pages[0])
+                for n, words in enumerate(pages[:-1], 1):
+                    footer = max(y0 for y0, _, _ in words)
+                    body = [w for w in words if w[0] < footer - 2]
+                    fill = (max(y1 for _, y1, _ in body) - top) / (footer - top)
+                    self.assertGreater(fill, 0.5, f'page {n} of {len(pages)}: '
+                                       + ' '.join(w for _, _, w in body)[-200:])
+                # the map stays under its heading: both on one page
+                en = 'lang=en' in path
+                heading = 'Map of the contributions' if en else 'Karte der Beiträge'
+                attribution = 'District boundaries:' if en else 'Bezirksgrenzen:'
+                texts = [flat(' '.join(w for _, _, w in p)) for p in pages]
+                at = [n for n, t in enumerate(texts) if heading in t]
+                self.assertEqual(len(at), 1, texts)
+                self.assertIn(attribution, texts[at[0]])
 
     def test_pdf_and_html_say_the_same(self):
         h = flat(re.sub(r'<[^>]+>', ' ', html.unescape(self.get('/report/city').body.decode())))
