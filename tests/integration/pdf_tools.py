@@ -27,11 +27,12 @@ def pdf_info(body):
     return _with_file(body, run)
 
 
-def pdf_pages(body):
-    """The text of every page (pdftotext separates pages with form feeds)."""
+def pdf_pages(body, layout=False):
+    """The text of every page (pdftotext separates pages with form feeds);
+    with layout, each table row on one line, its cells in order."""
     def run(path):
-        out = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'], capture_output=True,
-                             check=True, timeout=60)
+        out = subprocess.run(['pdftotext', '-enc', 'UTF-8'] + (['-layout'] if layout else [])
+                             + [path, '-'], capture_output=True, check=True, timeout=60)
         return out.stdout.decode('utf-8').split('\f')
     return _with_file(body, run)
 

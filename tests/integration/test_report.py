@@ -6,6 +6,7 @@ withheld; no hidden text, nothing from another district), the PDF as
 poppler reads it (A4, pages, text), the same bytes for the same data, and
 the English edition."""
 import html
+import json
 import os
 import re
 import subprocess
@@ -342,6 +343,85 @@ class TestReport(ReportWorld, ServerTest):
                 self.assertEqual(r.returncode, 2, r)
                 self.assertIn(b'report_date must be a date YYYY-MM-DD', r.stderr)
                 self.assertFalse(os.path.exists(out))
+
+
+class TestSmallShares(ServerTest):
+    """250 points in the Innenstadt, one of them from a workshop (Werkstatt)
+    and the only favourite place: its shares are above zero but round to 0."""
+    config = {'report_date': '2026-06-30'}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer_of(s)
+        r = s.request('POST', '/api/admin/events', headers=cls.planner,
+                      body={'name': 'Akteurswerkstatt Innenstadt', 'channel': 'workshop',
+                            'date': '2026-11-03', 'district': 'ob-0'})
+        assert r.status == 201, r
+        event = r.json()['id']
+
+        def collection(points):
+            return json.dumps({'type': 'FeatureCollection', 'features': [
+                {'type': 'Feature', 'properties': props,
+                 'geometry': {'type': 'Point', 'coordinates': [
+                     round(INNENSTADT[0] + 0.0003 * (i % 16), 6),
+                     round(INNENSTADT[1] + 0.0003 * (i // 16), 6)]}}
+                for i, props in points]})
+        online = os.path.join(s.dir, 'online.geojson')
+        with open(online, 'w', encoding='utf-8') as f:
+            f.write(collection([(i, {'category': 'improvement', 'topic': 'mobility',
+                                     'comment': f'Querung Nummer {i} ist zu gefährlich.'})
+                                for i in range(249)]))
+        workshop = os.path.join(s.dir, 'workshop.geojson')
+        with open(workshop, 'w', encoding='utf-8') as f:
+            f.write(collection([(249, {'category': 'favourite', 'topic': 'green_space',
+                                       'comment': 'Der Stadtpark ist ein Ort zum Durchatmen.'})]))
+        s.geopart('import-points', online, '--channel', 'online')
+        s.geopart('import-points', workshop, '--event', str(event))
+
+    def texts(self, lang):
+        q = '?lang=en' if lang == 'en' else ''
+        page = self.server.get(f'/report/ob-0{q}', headers=self.planner)
+        pdf = self.server.get(f'/report/ob-0.pdf{q}', headers=self.planner)
+        self.assertEqual((page.status, pdf.status), (200, 200))
+        # tags first, then entities: "&lt; 1 %" is text, not the start of a tag
+        return {'html': flat(html.unescape(re.sub(r'<[^>]+>', ' ', page.body.decode()))),
+                'pdf': flat(' '.join(pdf_pages(pdf.body, layout=True)))}
+
+    def assertShare(self, phrase, text, kind):
+        # pdftotext guesses spaces from the glyphs' distances and sometimes
+        # joins "1 %" (the PDF draws the very string of the web page)
+        if kind == 'pdf':
+            def squeeze(t):
+                return re.sub(r'<\s*(\d)', r'<\1', re.sub(r'(\d)\s*%', r'\1%', t))
+            phrase, text = squeeze(phrase), squeeze(text)
+        self.assertIn(phrase, text)
+
+    def test_a_share_above_zero_is_never_0_percent_and_the_workshop_is_a_werkstatt(self):
+        for kind, text in self.texts('de').items():
+            with self.subTest(kind=kind):
+                self.assertIn('Veröffentlichte Beiträge 250', text)
+                self.assertShare('Werkstatt 1 < 1 %', text, kind)
+                self.assertShare('Lieblingsort 1 < 1 %', text, kind)
+                self.assertShare('Grün- und Freiraum 1 < 1 %', text, kind)
+                self.assertShare('Ortsbezirksbegehung 0 0 %', text, kind)   # none at all
+                self.assertShare('Wohnen 0 0 %', text, kind)
+                self.assertShare('Verbesserungswürdig 249 100 %', text, kind)
+                self.assertIn('Akteurswerkstatt Innenstadt Werkstatt 3. November 2026 1', text)
+                self.assertIn('Akteurswerkstatt Innenstadt · Werkstatt · 3. November 2026',
+                              text)
+                # the German report speaks of the Werkstatt, as the planner's pages do
+                self.assertNotIn('Workshop', text)
+
+    def test_in_english_too(self):
+        for kind, text in self.texts('en').items():
+            with self.subTest(kind=kind):
+                self.assertShare('Workshop 1 < 1%', text, kind)
+                self.assertShare('Favourite place 1 < 1%', text, kind)
+                self.assertShare('District walk 0 0%', text, kind)
+                self.assertIn('Akteurswerkstatt Innenstadt · Workshop · 3 November 2026', text)
+                self.assertNotIn('Werkstatt ', text.replace('Akteurswerkstatt', ''))
 
 
 class TestPublicReports(ReportWorld, ServerTest):
