@@ -2,9 +2,11 @@
 through the real server and CLI: who may read the reports, what they hold
 (every published comment of the district with its support and the city's
 reply, the walk it came from, questionnaire counts with small ones
-withheld; no hidden text, nothing from another district), the PDF as
-poppler reads it (A4, pages, text), the same bytes for the same data, and
-the English edition."""
+withheld; no hidden text, nothing from another district; shares that are
+not zero never read "0 %"), the PDF as poppler reads it (A4, "Seite N von
+M", no page but the last left half empty, German words hyphenated at their
+syllables, text), the same bytes for the same data, and the English
+edition."""
 import html
 import json
 import os
