@@ -169,12 +169,19 @@ static num count(int64_t v, int en)
 	return n;
 }
 
+/*
+ * A share in whole percent: "12 %" (German) or "12%"; a share above zero
+ * that would round to 0 is "< 1 %", so that "0 %" means none at all.
+ */
 static num share(int64_t part, int64_t whole, int en)
 {
 	num n;
 	long pct = whole > 0 ? (long)((200 * part + whole) / (2 * whole)) : 0;
 
-	snprintf(n.s, sizeof(n.s), en ? "%ld%%" : "%ld %%", pct);
+	if (pct == 0 && part > 0 && whole > 0)
+		snprintf(n.s, sizeof(n.s), en ? "< 1%%" : "< 1 %%");
+	else
+		snprintf(n.s, sizeof(n.s), en ? "%ld%%" : "%ld %%", pct);
 	return n;
 }
 

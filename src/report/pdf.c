@@ -1,11 +1,14 @@
 /*
  * pdf.c — the report's document as a PDF through cairo and pango: A4,
  * real text (searchable and copyable: pango shapes it, cairo embeds
- * subsets of the font), the map as vector paths, page numbers in the
+ * subsets of the font), the map as vector paths, "Seite N von M" in the
  * footer, a table's rows never split across pages (a row that does not
  * fit starts the next page, under the table's header again), headings
- * kept with what follows, lines broken by pango for the report's language
- * (de or en; words too long for a line are broken with a hyphen).
+ * kept with what follows, the map (with its heading) at the top of the
+ * next page when it does not fit on the rest of this one, which what
+ * follows it fills, lines broken by pango for the report's language (de
+ * or en), German words hyphenated by dictionary (see "Hyphenation"
+ * below; English words too long for a line are broken with a hyphen).
  *
  * The font is DejaVu Sans (Debian fonts-dejavu-core, installed by
  * tools/setup), found through fontconfig.
@@ -21,16 +24,18 @@
  * font subsets by their content, so the same model gives the same bytes.
  *
  * Must never: be included anywhere but here — only this file includes
- * cairo and pango headers.
+ * cairo, pango and libhyphen headers.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+#include <hyphen.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
@@ -49,6 +54,25 @@
 
 static pthread_mutex_t render_mu = PTHREAD_MUTEX_INITIALIZER;
 static PangoFontMap *font_map; /* made once, under render_mu, kept for the process */
+
+/*
+ * Hyphenation: pango (1.50) breaks a word only at a soft hyphen (U+00AD)
+ * or, with PANGO_WRAP_WORD_CHAR, between any two letters of a word too
+ * long for its line; it has no hyphenation dictionary, whatever the
+ * language and insert-hyphens say.  So in a German report the words of at
+ * least HYPH_MIN_WORD letters get soft hyphens at the points of
+ * libhyphen's German patterns (LibreOffice's, Debian hyphen-de, installed
+ * by tools/setup) before pango lays them out: pango breaks there and draws
+ * the hyphen, and a soft hyphen within a line is not drawn.  An English
+ * report is not hyphenated: its contributions are mostly German, which
+ * English patterns would split wrongly.  Without the pattern file the PDF
+ * breaks words as pango does.
+ */
+#define HYPH_FILE "/usr/share/hyphen/hyph_de_DE.dic"
+#define HYPH_MIN_WORD 8
+#define HYPH_MAX_WORD 64
+static HyphenDict *hyph_de; /* loaded once, under render_mu; NULL without the file */
+static int hyph_tried;
 
 typedef enum font_kind { F_BODY, F_BOLD, F_TITLE, F_SUBTITLE, F_H2, F_H3, F_SMALL, F_TABLE,
 	                 F_TABLE_BOLD, F_COUNT } font_kind;
@@ -88,9 +112,15 @@ typedef struct pdf {
 	PangoLayout *reply[8];
 	PangoLayout *use[8];  /* what row_draw shows per column: cell[c] or a cached one */
 	cached cache[CACHE_SLOTS];
+	int counting;         /* the first pass: pages are laid out, nothing is drawn */
 	double y;
-	int page;
+	int page, pages;      /* this page; how many the first pass counted */
+	const rp_block *float_map; /* the map's heading, waiting for the top of the next page */
+	int map_rc;           /* the map's failure when drawn at a page's top */
 	char footer[512];
+	HyphenDict *hyph;     /* the report language's patterns, or NULL */
+	char *hy;             /* the last text with its soft hyphens */
+	size_t hycap;
 	int (*write)(void *ctx, const void *data, size_t len);
 	void *ctx;
 	int write_rc;
@@ -109,6 +139,132 @@ static cairo_status_t on_write(void *closure, const unsigned char *data, unsigne
 
 /* ---- text ----------------------------------------------------------------------------------- */
 
+/* The letters a hyphenation pattern knows: ASCII and, for a Latin-1 file, Latin-1's. */
+static int letter(unsigned c, int latin1)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (latin1 && c >= 0xc0 && c <= 0xff && c != 0xd7 && c != 0xf7);
+}
+
+/* The next character of s (at most end) if it is a letter, else 0; *len its bytes. */
+static unsigned next_letter(const unsigned char *s, const unsigned char *end, int latin1,
+                            int *len)
+{
+	unsigned c = s[0];
+
+	*len = 1;
+	if (c >= 0x80) {
+		/* two-byte UTF-8 of U+0080..U+00FF: 0xc2 or 0xc3, then a continuation */
+		if (!latin1 || (c != 0xc2 && c != 0xc3) || s + 1 >= end || (s[1] & 0xc0) != 0x80)
+			return 0;
+		c = ((c & 0x1f) << 6) | (s[1] & 0x3f);
+		*len = 2;
+	}
+	return letter(c, latin1) ? c : 0;
+}
+
+/* Appends n bytes to p->hy at *o; 0 or -1 when out of memory. */
+static int hy_put(pdf *p, size_t *o, const void *data, size_t n)
+{
+	if (*o + n + 1 > p->hycap) {
+		size_t cap = (*o + n + 1) * 2;
+		char *b = realloc(p->hy, cap);
+		if (!b)
+			return -1;
+		p->hy = b;
+		p->hycap = cap;
+	}
+	memcpy(p->hy + *o, data, n);
+	*o += n;
+	return 0;
+}
+
+/* Appends the word w (nbytes, nletters letters) with soft hyphens at the pattern's points. */
+static int hy_word(pdf *p, size_t *o, const unsigned char *w, size_t nbytes, size_t nletters)
+{
+	char low[HYPH_MAX_WORD + 1], hyphens[HYPH_MAX_WORD + 5];
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL, len, rc = 0, latin1 = !p->hyph->utf8;
+	const unsigned char *at = w, *end = w + nbytes;
+
+	if (nletters < HYPH_MIN_WORD || nletters > HYPH_MAX_WORD)
+		return hy_put(p, o, w, nbytes);
+	/* the patterns are lower case, one byte per letter */
+	for (size_t i = 0; i < nletters; i++, at += len) {
+		unsigned c = next_letter(at, end, latin1, &len);
+		low[i] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c)
+		                         : (c >= 0xc0 && c <= 0xde ? c + 32 : c));
+	}
+	low[nletters] = '\0';
+	memset(hyphens, 0, sizeof(hyphens));
+	if (hnj_hyphen_hyphenate3(p->hyph, low, (int)nletters, hyphens, NULL, &rep, &pos, &cut, 2,
+	                          3, 2, 2))
+		memset(hyphens, 0, sizeof(hyphens));
+	at = w;
+	for (size_t i = 0; i < nletters && !rc; i++, at += len) {
+		next_letter(at, end, latin1, &len);
+		rc = hy_put(p, o, at, (size_t)len);
+		/*
+		 * Left out: a point where the spelling changes (rep), so the text
+		 * stays as written, and a point after an f, which DejaVu Sans may
+		 * join with the next letter into one ligature glyph (ff, fi, fl):
+		 * the soft hyphen would become part of that glyph's text and
+		 * show in copied or searched text.
+		 */
+		if (!rc && (hyphens[i] & 1) && i + 1 < nletters && !(rep && rep[i]) && low[i] != 'f')
+			rc = hy_put(p, o, "\xc2\xad", 2);
+	}
+	if (rep) {
+		for (size_t i = 0; i < nletters; i++)
+			free(rep[i]);
+		free(rep);
+		free(pos);
+		free(cut);
+	}
+	return rc;
+}
+
+/* s (len bytes, -1: all) with soft hyphens in its long words; s itself without patterns. */
+static const char *hyphenated(pdf *p, const char *s, int len)
+{
+	const unsigned char *u = (const unsigned char *)s, *end;
+	size_t o = 0;
+	int latin1, n;
+
+	if (!p->hyph)
+		return len < 0 ? s : NULL;
+	end = u + (len < 0 ? strlen(s) : (size_t)len);
+	latin1 = !p->hyph->utf8;
+	while (u < end) {
+		const unsigned char *w = u;
+		size_t letters = 0;
+		while (u < end && next_letter(u, end, latin1, &n)) {
+			u += n;
+			letters++;
+		}
+		if (letters ? hy_word(p, &o, w, (size_t)(u - w), letters)
+		            : hy_put(p, &o, u, 1))
+			return NULL;
+		if (!letters)
+			u++;
+	}
+	if (hy_put(p, &o, "", 0))
+		return NULL;
+	p->hy[o] = '\0';
+	return p->hy;
+}
+
+/* Sets l's text to s (len bytes, -1: all), hyphenated. */
+static void set_text(pdf *p, PangoLayout *l, const char *s, int len)
+{
+	const char *h = hyphenated(p, s, len);
+
+	if (h)
+		pango_layout_set_text(l, h, -1);
+	else
+		pango_layout_set_text(l, s, len); /* no patterns, or out of memory: as written */
+}
+
 static void setup_layout(pdf *p, PangoLayout *l, font_kind f, double width)
 {
 	pango_layout_set_font_description(l, p->font[f]);
@@ -121,7 +277,7 @@ static PangoLayout *layout(pdf *p, font_kind f, double width, const char *text)
 	PangoLayout *l = pango_layout_new(p->pc);
 
 	setup_layout(p, l, f, width);
-	pango_layout_set_text(l, text, -1);
+	set_text(p, l, text, -1);
 	return l;
 }
 
@@ -143,6 +299,8 @@ static double width_of(PangoLayout *l)
 
 static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 {
+	if (p->counting)
+		return;
 	cairo_set_source_rgb(p->cr, grey, grey, grey);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, l);
@@ -150,12 +308,23 @@ static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 
 /* ---- pages ------------------------------------------------------------------------------------- */
 
+/*
+ * Two passes: the first lays the document out and only counts its pages
+ * (nothing is drawn: a pass without drawing costs the text's shaping,
+ * while keeping every page until the count is known would hold the whole
+ * document in memory), the second draws it with "Seite N von M" in each
+ * footer.  Both lay out with the same context and fonts, so they break
+ * the pages alike.
+ */
+
 static void footer(pdf *p)
 {
 	char num[64];
 	PangoLayout *l;
 
-	snprintf(num, sizeof(num), "%s %d", rp_word_get(W_PAGE, p->rep->en), p->page);
+	if (p->counting)
+		return;
+	snprintf(num, sizeof(num), rp_word_get(W_PAGE, p->rep->en), p->page, p->pages);
 	cairo_set_line_width(p->cr, 0.4);
 	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
 	cairo_move_to(p->cr, LEFT, BOTTOM + 14);
@@ -170,20 +339,38 @@ static void footer(pdf *p)
 	g_object_unref(l);
 }
 
+static int map_section(pdf *p, const rp_block *heading);
+
+/* Ends the page; the next starts with the map when it waits for a page's top. */
 static void new_page(pdf *p)
 {
+	const rp_block *map_heading = p->float_map;
+	int rc;
+
 	footer(p);
-	cairo_show_page(p->cr);
+	if (!p->counting)
+		cairo_show_page(p->cr);
 	p->page++;
 	p->y = TOP;
+	if (map_heading) {
+		p->float_map = NULL;
+		if ((rc = map_section(p, map_heading)) && !p->map_rc)
+			p->map_rc = rc;
+	}
 }
 
-/* Starts a new page unless h more points fit on this one (and it is not empty). */
+/*
+ * Starts a new page unless h more points fit on this one (and it is not
+ * empty); when the map placed at the new page's top leaves less than h,
+ * another.
+ */
 static int need(pdf *p, double h)
 {
 	if (p->y + h <= BOTTOM || p->y <= TOP)
 		return 0;
 	new_page(p);
+	if (p->y + h > BOTTOM && p->y > TOP)
+		new_page(p);
 	return 1;
 }
 
@@ -264,7 +451,7 @@ static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 
 		if (c == 0 && t->row_symbol && !header)
 			w -= 10;
-		pango_layout_set_text(p->reply[c], tab ? tab + 2 : "", -1);
+		set_text(p, p->reply[c], tab ? tab + 2 : "", -1);
 		p->use[c] = c > 0 && !tab ? cached_layout(p, s, (int)c * 4 + header * 2 + t->numeric[c], f,
 		                                          w, t->numeric[c])
 		                          : NULL;
@@ -273,7 +460,7 @@ static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 			setup_layout(p, p->cell[c], f, w);
 			pango_layout_set_alignment(p->cell[c],
 			                           t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-			pango_layout_set_text(p->cell[c], s, tab ? (int)(tab - s) : -1);
+			set_text(p, p->cell[c], s, tab ? (int)(tab - s) : -1);
 		}
 		ch = height(p->use[c]);
 		if (tab) {
@@ -290,6 +477,10 @@ static void row_draw(pdf *p, const rp_block *t, size_t r, int header, double h)
 {
 	double x = LEFT;
 
+	if (p->counting) {
+		p->y += h;
+		return;
+	}
 	for (size_t c = 0; c < t->ncols && c < 8; c++) {
 		double cx = x + CELL_PAD;
 		if (c == 0 && t->row_symbol && !header && t->row_symbol[r] >= 0) {
@@ -327,7 +518,7 @@ static void table(pdf *p, const rp_block *t)
 		h = row_layout(p, t, r, 0);
 		if (p->y + h > BOTTOM) {
 			/* The row goes whole onto the next page, under the header again. */
-			new_page(p);
+			need(p, hh + h);
 			hh = row_layout(p, t, 0, 1);
 			row_draw(p, t, 0, 1, hh);
 			h = row_layout(p, t, r, 0);
@@ -437,17 +628,51 @@ static const rp_map_ops cairo_ops = { map_polygon, map_symbol, map_text, map_cli
 static int map(pdf *p)
 {
 	double h = RP_MAP_H * PT_PER_MM;
-	int rc;
+	int rc = 0;
 
 	need(p, h);
-	cairo_save(p->cr);
-	cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
-	cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
-	rc = rp_map_draw(p->rep, &cairo_ops, p);
-	cairo_restore(p->cr);
-	pango_cairo_update_context(p->cr, p->pc);
+	if (!p->counting) {
+		cairo_save(p->cr);
+		cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
+		cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
+		rc = rp_map_draw(p->rep, &cairo_ops, p);
+		cairo_restore(p->cr);
+		pango_cairo_update_context(p->cr, p->pc);
+	}
 	p->y += h + 6;
 	return rc;
+}
+
+#define H2_BEFORE 16.0
+#define H2_AFTER 6.0
+#define MAP_KEEP (RP_MAP_H * PT_PER_MM + 6)
+
+/* The map under its heading, here. */
+static int map_section(pdf *p, const rp_block *heading)
+{
+	paragraph(p, F_H2, heading->text, H2_BEFORE, H2_AFTER, MAP_KEEP, 0.04);
+	return map(p);
+}
+
+/*
+ * The map under its heading, here when it fits on the rest of the page;
+ * else it floats to the top of the next page and what follows it in the
+ * document fills this page's rest (a map is too tall to leave a gap for).
+ */
+static int map_or_float(pdf *p, const rp_block *heading)
+{
+	PangoLayout *l;
+	double h;
+
+	if (p->y <= TOP)
+		return map_section(p, heading);
+	l = layout(p, F_H2, TEXT_W, heading->text);
+	h = H2_BEFORE + height(l) + MAP_KEEP;
+	g_object_unref(l);
+	if (p->y + h <= BOTTOM)
+		return map_section(p, heading);
+	p->float_map = heading;
+	return 0;
 }
 
 /* ---- the whole ------------------------------------------------------------------------------------ */
@@ -460,11 +685,48 @@ static double keep_with(const rp_doc *d, size_t i)
 	if (!next)
 		return 0;
 	switch (next->kind) {
-	case RB_MAP: return RP_MAP_H * PT_PER_MM + 6;
+	case RB_MAP: return MAP_KEEP;
 	case RB_TABLE: return 48;  /* the header and a row */
 	case RB_H3: return 70;     /* a subheading and what it keeps */
 	default: return 36;        /* two lines */
 	}
+}
+
+/* One pass over the document, from the first page to the last. */
+static int lay_out(pdf *p, const rp_doc *d)
+{
+	int rc = 0;
+
+	p->page = 1;
+	p->y = TOP;
+	p->float_map = NULL;
+	for (size_t i = 0; i < d->n && !rc && !p->map_rc; i++) {
+		const rp_block *b = &d->b[i];
+		double keep = keep_with(d, i);
+		switch (b->kind) {
+		case RB_TITLE: paragraph(p, F_TITLE, b->text, 0, 4, 0, 0.04); break;
+		case RB_SUBTITLE: paragraph(p, F_SUBTITLE, b->text, 0, 4, 0, 0.1); break;
+		case RB_H2:
+			if (i + 1 < d->n && d->b[i + 1].kind == RB_MAP) {
+				rc = map_or_float(p, b);
+				i++;
+			} else {
+				paragraph(p, F_H2, b->text, H2_BEFORE, H2_AFTER, keep, 0.04);
+			}
+			break;
+		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, keep, 0.1); break;
+		case RB_P: paragraph(p, F_BODY, b->text, 0, 6, 0, 0.1); break;
+		case RB_SMALL: paragraph(p, F_SMALL, b->text, 0, 4, 0, 0.27); break;
+		case RB_TABLE: table(p, b); break;
+		case RB_MAP: rc = map(p); break;
+		}
+	}
+	if (p->float_map && !rc && !p->map_rc)
+		new_page(p); /* nothing followed the map that could fill this page */
+	footer(p);
+	if (!p->counting)
+		cairo_show_page(p->cr);
+	return rc ? rc : p->map_rc;
 }
 
 static int render(pdf *p, const rp_doc *d)
@@ -478,6 +740,11 @@ static int render(pdf *p, const rp_doc *d)
 		font_map = pango_cairo_font_map_new();
 	if (!font_map)
 		return GP_EFAULT;
+	if (!hyph_tried) {
+		hyph_de = hnj_hyphen_load(HYPH_FILE);
+		hyph_tried = 1;
+	}
+	p->hyph = rep->en ? NULL : hyph_de;
 	p->surface = cairo_pdf_surface_create_for_stream(on_write, p, PAGE_W, PAGE_H);
 	if (cairo_surface_status(p->surface))
 		return GP_ENOMEM;
@@ -510,25 +777,13 @@ static int render(pdf *p, const rp_doc *d)
 		p->reply[c] = pango_layout_new(p->pc);
 	}
 	snprintf(p->footer, sizeof(p->footer), "%s · %s", rp_word_get(W_TITLE, rep->en), rep->name);
-	p->page = 1;
-	p->y = TOP;
-
-	for (size_t i = 0; i < d->n && !rc; i++) {
-		const rp_block *b = &d->b[i];
-		double keep = keep_with(d, i);
-		switch (b->kind) {
-		case RB_TITLE: paragraph(p, F_TITLE, b->text, 0, 4, 0, 0.04); break;
-		case RB_SUBTITLE: paragraph(p, F_SUBTITLE, b->text, 0, 4, 0, 0.1); break;
-		case RB_H2: paragraph(p, F_H2, b->text, 16, 6, keep, 0.04); break;
-		case RB_H3: paragraph(p, F_H3, b->text, 8, 4, keep, 0.1); break;
-		case RB_P: paragraph(p, F_BODY, b->text, 0, 6, 0, 0.1); break;
-		case RB_SMALL: paragraph(p, F_SMALL, b->text, 0, 4, 0, 0.27); break;
-		case RB_TABLE: table(p, b); break;
-		case RB_MAP: rc = map(p); break;
-		}
-	}
-	footer(p);
-	cairo_show_page(p->cr);
+	/* The first pass counts the pages the second one numbers. */
+	p->counting = 1;
+	rc = lay_out(p, d);
+	p->pages = p->page;
+	p->counting = 0;
+	if (!rc)
+		rc = lay_out(p, d);
 	for (int c = 0; c < 8; c++) {
 		g_object_unref(p->cell[c]);
 		g_object_unref(p->reply[c]);
@@ -538,6 +793,7 @@ static int render(pdf *p, const rp_doc *d)
 			g_object_unref(p->cache[i].l);
 	for (int f = 0; f < F_COUNT; f++)
 		pango_font_description_free(p->font[f]);
+	free(p->hy);
 	g_object_unref(p->pc);
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->surface);
@@ -577,5 +833,9 @@ void gp_report_shutdown(void)
 		cairo_debug_reset_static_data();
 		FcFini();
 	}
+	if (hyph_de)
+		hnj_hyphen_free(hyph_de);
+	hyph_de = NULL;
+	hyph_tried = 0;
 	pthread_mutex_unlock(&render_mu);
 }

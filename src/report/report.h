@@ -2,8 +2,9 @@
  * report.h — the documentation of results: one report per Ortsbezirk
  * (ob-N), Stadtteil (st-N) or the whole city ("city"), as a print-ready
  * HTML page (A4 style sheet, the map as SVG) or a PDF (cairo and pango:
- * A4, real text, page numbers, table rows never split, the map as vector
- * graphics), in German or English.
+ * A4, real text, "Seite N von M", table rows never split, the map as
+ * vector graphics, moved to the next page's top with what follows it
+ * filling the gap when it does not fit), in German or English.
  *
  * One report model (gp_report), read through read/ with the public's
  * visibility — plus counts, never texts, of what moderation held back —
@@ -61,7 +62,8 @@ int gp_report_pdf(const gp_report *rep, int (*write)(void *ctx, const void *data
 
 /*
  * Releases what PDF rendering set up once for the process (the font map,
- * cairo's and fontconfig's caches), so nothing is left at exit.  Call
+ * cairo's and fontconfig's caches, the German hyphenation patterns), so
+ * nothing is left at exit.  Call
  * once, after the last gp_report_pdf() returned and none can start.
  */
 void gp_report_shutdown(void);

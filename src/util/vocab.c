@@ -101,7 +101,7 @@ static const char *const status_labels[GP_STATUS_COUNT][2] = {
 static const char *const channel_labels[GP_CHANNEL_COUNT][2] = {
 	{ "Online", "Online" },
 	{ "Ortsbezirksbegehung", "District walk" },
-	{ "Workshop", "Workshop" },
+	{ "Werkstatt", "Workshop" },
 };
 static const char *const outcome_labels[GP_OUTCOME_COUNT][2] = {
 	{ "Offen", "Open" },

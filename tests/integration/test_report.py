@@ -2,17 +2,20 @@
 through the real server and CLI: who may read the reports, what they hold
 (every published comment of the district with its support and the city's
 reply, the walk it came from, questionnaire counts with small ones
-withheld; no hidden text, nothing from another district), the PDF as
-poppler reads it (A4, pages, text), the same bytes for the same data, and
-the English edition."""
+withheld; no hidden text, nothing from another district; shares that are
+not zero never read "0 %"), the PDF as poppler reads it (A4, "Seite N von
+M", no page but the last left half empty, German words hyphenated at their
+syllables, text), the same bytes for the same data, and the English
+edition."""
 import html
+import json
 import os
 import re
 import subprocess
 import unittest
 
 from harness import BIN, ServerTest, staff_token
-from pdf_tools import flat, pdf_info, pdf_pages, pdf_text
+from pdf_tools import flat, pdf_info, pdf_pages, pdf_text, pdf_words
 
 DATA = os.path.join(os.environ.get('GEOPART_SOURCE', '.'), 'data')
 SURVEY = os.path.join(DATA, 'umfrage.json')
@@ -222,9 +225,13 @@ class TestReport(ReportWorld, ServerTest):
         self.assertIn('<html lang="en">', body)
         self.assertIn('Documentation of participation', body)
         self.assertIn('Favourite place', html.unescape(body))
-        text = pdf_text(self.get('/report/ob-0.pdf?lang=en').body)
+        body = self.get('/report/ob-0.pdf?lang=en').body
+        text = pdf_text(body)
         self.assertIn('Documentation of participation', text)
-        self.assertIn('Page 1', text)
+        pages = int(pdf_info(body)['Pages'])
+        self.assertGreaterEqual(pages, 2)
+        for n, page in enumerate(pdf_pages(body)[:pages], 1):
+            self.assertEqual(page.strip().splitlines()[-1], f'Page {n} of {pages}')
 
     def test_the_index_links_every_report(self):
         body = self.get('/report/').body.decode()
@@ -246,8 +253,9 @@ class TestReport(ReportWorld, ServerTest):
         self.assertGreaterEqual(pages, 2)
         self.assertEqual(info['Title'], 'Dokumentation der Beteiligung – Innenstadt')
         texts = pdf_pages(r.body)
+        # every page's footer, its last line, says which page of how many it is
         for n in range(1, pages + 1):
-            self.assertIn(f'Seite {n}', texts[n - 1])
+            self.assertEqual(texts[n - 1].strip().splitlines()[-1], f'Seite {n} von {pages}')
         text = flat(' '.join(texts))
         for c in self.published_ob0 + [REPLY]:
             self.assertIn(c, text)
@@ -255,6 +263,33 @@ class TestReport(ReportWorld, ServerTest):
         self.assertNotIn(ELSEWHERE, text)
         self.assertNotIn('GEHEIMER', text)
         self.assertNotIn(b'VERBORGEN', r.body)
+
+    def test_no_page_but_the_last_is_left_half_empty(self):
+        # The map is too tall for the rest of the page after the figures: the
+        # contributions that follow it fill that rest, the map heads the next
+        # page.  How full a page is: how far down its text reaches (the map's
+        # attribution line is text under the map), between the first page's
+        # first line and the footer.
+        for path in ('/report/ob-0.pdf', '/report/ob-0.pdf?lang=en', '/report/city.pdf',
+                     '/report/ob-6.pdf', '/report/st-2.pdf'):
+            with self.subTest(path=path):
+                pages = pdf_words(self.get(path).body)
+                self.assertGreaterEqual(len(pages), 2)
+                top = min(y0 for y0, _, _ in pages[0])
+                for n, words in enumerate(pages[:-1], 1):
+                    footer = max(y0 for y0, _, _ in words)
+                    body = [w for w in words if w[0] < footer - 2]
+                    fill = (max(y1 for _, y1, _ in body) - top) / (footer - top)
+                    self.assertGreater(fill, 0.5, f'page {n} of {len(pages)}: '
+                                       + ' '.join(w for _, _, w in body)[-200:])
+                # the map stays under its heading: both on one page
+                en = 'lang=en' in path
+                heading = 'Map of the contributions' if en else 'Karte der Beiträge'
+                attribution = 'District boundaries:' if en else 'Bezirksgrenzen:'
+                texts = [flat(' '.join(w for _, _, w in p)) for p in pages]
+                at = [n for n, t in enumerate(texts) if heading in t]
+                self.assertEqual(len(at), 1, texts)
+                self.assertIn(attribution, texts[at[0]])
 
     def test_pdf_and_html_say_the_same(self):
         h = flat(re.sub(r'<[^>]+>', ' ', html.unescape(self.get('/report/city').body.decode())))
@@ -310,6 +345,114 @@ class TestReport(ReportWorld, ServerTest):
                 self.assertEqual(r.returncode, 2, r)
                 self.assertIn(b'report_date must be a date YYYY-MM-DD', r.stderr)
                 self.assertFalse(os.path.exists(out))
+
+
+# German compounds and where German hyphenates them (Duden's syllables)
+SYLLABLES = {'Verkehrsberuhigungsmaßnahmen': 'Ver-kehrs-be-ru-hi-gungs-maß-nah-men',
+             'Straßenbahnhaltestellen': 'Stra-ßen-bahn-hal-te-stel-len',
+             'Bürgerbeteiligungsverfahren': 'Bür-ger-be-tei-li-gungs-ver-fah-ren'}
+LONG_WORDS = ('Verkehrsberuhigungsmaßnahmen an Straßenbahnhaltestellen gehören ins '
+              'Bürgerbeteiligungsverfahren, Verkehrsberuhigungsmaßnahmen und '
+              'Straßenbahnhaltestellen sowieso, Bürgerbeteiligungsverfahren für '
+              'Verkehrsberuhigungsmaßnahmen.')
+
+
+class TestSmallShares(ServerTest):
+    """250 points in the Innenstadt, one of them from a workshop (Werkstatt)
+    and the only favourite place: its shares are above zero but round to 0."""
+    config = {'report_date': '2026-06-30'}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.planner = bearer_of(s)
+        r = s.request('POST', '/api/admin/events', headers=cls.planner,
+                      body={'name': 'Akteurswerkstatt Innenstadt', 'channel': 'workshop',
+                            'date': '2026-11-03', 'district': 'ob-0'})
+        assert r.status == 201, r
+        event = r.json()['id']
+
+        def collection(points):
+            return json.dumps({'type': 'FeatureCollection', 'features': [
+                {'type': 'Feature', 'properties': props,
+                 'geometry': {'type': 'Point', 'coordinates': [
+                     round(INNENSTADT[0] + 0.0003 * (i % 16), 6),
+                     round(INNENSTADT[1] + 0.0003 * (i // 16), 6)]}}
+                for i, props in points]})
+        online = os.path.join(s.dir, 'online.geojson')
+        with open(online, 'w', encoding='utf-8') as f:
+            f.write(collection([(i, {'category': 'improvement', 'topic': 'mobility',
+                                     'comment': f'Querung Nummer {i} ist zu gefährlich.'})
+                                for i in range(249)]))
+        workshop = os.path.join(s.dir, 'workshop.geojson')
+        with open(workshop, 'w', encoding='utf-8') as f:
+            f.write(collection([(249, {'category': 'favourite', 'topic': 'green_space',
+                                       'comment': LONG_WORDS})]))
+        s.geopart('import-points', online, '--channel', 'online')
+        s.geopart('import-points', workshop, '--event', str(event))
+
+    def texts(self, lang):
+        q = '?lang=en' if lang == 'en' else ''
+        page = self.server.get(f'/report/ob-0{q}', headers=self.planner)
+        pdf = self.server.get(f'/report/ob-0.pdf{q}', headers=self.planner)
+        self.assertEqual((page.status, pdf.status), (200, 200))
+        # tags first, then entities: "&lt; 1 %" is text, not the start of a tag
+        return {'html': flat(html.unescape(re.sub(r'<[^>]+>', ' ', page.body.decode()))),
+                'pdf': flat(' '.join(pdf_pages(pdf.body, layout=True)))}
+
+    def assertShare(self, phrase, text, kind):
+        # pdftotext guesses spaces from the glyphs' distances and sometimes
+        # joins "1 %" (the PDF draws the very string of the web page)
+        if kind == 'pdf':
+            def squeeze(t):
+                return re.sub(r'<\s*(\d)', r'<\1', re.sub(r'(\d)\s*%', r'\1%', t))
+            phrase, text = squeeze(phrase), squeeze(text)
+        self.assertIn(phrase, text)
+
+    def test_a_share_above_zero_is_never_0_percent_and_the_workshop_is_a_werkstatt(self):
+        for kind, text in self.texts('de').items():
+            with self.subTest(kind=kind):
+                self.assertIn('Veröffentlichte Beiträge 250', text)
+                self.assertShare('Werkstatt 1 < 1 %', text, kind)
+                self.assertShare('Lieblingsort 1 < 1 %', text, kind)
+                self.assertShare('Grün- und Freiraum 1 < 1 %', text, kind)
+                self.assertShare('Ortsbezirksbegehung 0 0 %', text, kind)   # none at all
+                self.assertShare('Wohnen 0 0 %', text, kind)
+                self.assertShare('Verbesserungswürdig 249 100 %', text, kind)
+                self.assertIn('Akteurswerkstatt Innenstadt Werkstatt 3. November 2026 1', text)
+                self.assertIn('Akteurswerkstatt Innenstadt · Werkstatt · 3. November 2026',
+                              text)
+                # the German report speaks of the Werkstatt, as the planner's pages do
+                self.assertNotIn('Workshop', text)
+
+    def test_long_german_words_break_at_their_syllables_in_the_pdf(self):
+        pdf = self.server.get('/report/ob-0.pdf', headers=self.planner).body
+        lines = [line.strip() for page in pdf_pages(pdf) for line in page.splitlines()]
+        splits = []
+        for line, following in zip(lines, lines[1:]):
+            if line.endswith('\u00ad'):   # the hyphen drawn at the line's end
+                head = re.findall(r'\w+\u00ad$', line)[0][:-1]
+                tail = re.match(r'\w+', following).group(0)
+                splits.append((head, tail))
+        # the report's own words break too (unter-stützen); the comment's are checked here
+        splits = [(head, tail) for head, tail in splits if head + tail in SYLLABLES]
+        self.assertGreaterEqual(len(splits), 2, lines)   # the comment is in two tables
+        for head, tail in splits:
+            with self.subTest(split=f'{head}-{tail}'):
+                parts = SYLLABLES[head + tail].split('-')
+                self.assertIn(head, {''.join(parts[:k]) for k in range(1, len(parts))})
+        # the text reads whole: copied or searched, the words are as written
+        self.assertIn(LONG_WORDS, pdf_text(pdf))
+
+    def test_in_english_too(self):
+        for kind, text in self.texts('en').items():
+            with self.subTest(kind=kind):
+                self.assertShare('Workshop 1 < 1%', text, kind)
+                self.assertShare('Favourite place 1 < 1%', text, kind)
+                self.assertShare('District walk 0 0%', text, kind)
+                self.assertIn('Akteurswerkstatt Innenstadt · Workshop · 3 November 2026', text)
+                self.assertNotIn('Werkstatt ', text.replace('Akteurswerkstatt', ''))
 
 
 class TestPublicReports(ReportWorld, ServerTest):
