@@ -7,8 +7,7 @@
  * kept with what follows, the map (with its heading) at the top of the
  * next page when it does not fit on the rest of this one, which what
  * follows it fills, lines broken by pango for the report's language (de
- * or en), German words hyphenated by dictionary (see "Hyphenation"
- * below; English words too long for a line are broken with a hyphen).
+ * or en; words too long for a line are broken with a hyphen).
  *
  * The font is DejaVu Sans (Debian fonts-dejavu-core, installed by
  * tools/setup), found through fontconfig.
@@ -24,18 +23,16 @@
  * font subsets by their content, so the same model gives the same bytes.
  *
  * Must never: be included anywhere but here — only this file includes
- * cairo, pango and libhyphen headers.
+ * cairo and pango headers.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
-#include <hyphen.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
@@ -54,25 +51,6 @@
 
 static pthread_mutex_t render_mu = PTHREAD_MUTEX_INITIALIZER;
 static PangoFontMap *font_map; /* made once, under render_mu, kept for the process */
-
-/*
- * Hyphenation: pango (1.50) breaks a word only at a soft hyphen (U+00AD)
- * or, with PANGO_WRAP_WORD_CHAR, between any two letters of a word too
- * long for its line; it has no hyphenation dictionary, whatever the
- * language and insert-hyphens say.  So in a German report the words of at
- * least HYPH_MIN_WORD letters get soft hyphens at the points of
- * libhyphen's German patterns (LibreOffice's, Debian hyphen-de, installed
- * by tools/setup) before pango lays them out: pango breaks there and draws
- * the hyphen, and a soft hyphen within a line is not drawn.  An English
- * report is not hyphenated: its contributions are mostly German, which
- * English patterns would split wrongly.  Without the pattern file the PDF
- * breaks words as pango does.
- */
-#define HYPH_FILE "/usr/share/hyphen/hyph_de_DE.dic"
-#define HYPH_MIN_WORD 8
-#define HYPH_MAX_WORD 64
-static HyphenDict *hyph_de; /* loaded once, under render_mu; NULL without the file */
-static int hyph_tried;
 
 typedef enum font_kind { F_BODY, F_BOLD, F_TITLE, F_SUBTITLE, F_H2, F_H3, F_SMALL, F_TABLE,
 	                 F_TABLE_BOLD, F_COUNT } font_kind;
@@ -118,9 +96,6 @@ typedef struct pdf {
 	const rp_block *float_map; /* the map's heading, waiting for the top of the next page */
 	int map_rc;           /* the map's failure when drawn at a page's top */
 	char footer[512];
-	HyphenDict *hyph;     /* the report language's patterns, or NULL */
-	char *hy;             /* the last text with its soft hyphens */
-	size_t hycap;
 	int (*write)(void *ctx, const void *data, size_t len);
 	void *ctx;
 	int write_rc;
@@ -139,132 +114,6 @@ static cairo_status_t on_write(void *closure, const unsigned char *data, unsigne
 
 /* ---- text ----------------------------------------------------------------------------------- */
 
-/* The letters a hyphenation pattern knows: ASCII and, for a Latin-1 file, Latin-1's. */
-static int letter(unsigned c, int latin1)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (latin1 && c >= 0xc0 && c <= 0xff && c != 0xd7 && c != 0xf7);
-}
-
-/* The next character of s (at most end) if it is a letter, else 0; *len its bytes. */
-static unsigned next_letter(const unsigned char *s, const unsigned char *end, int latin1,
-                            int *len)
-{
-	unsigned c = s[0];
-
-	*len = 1;
-	if (c >= 0x80) {
-		/* two-byte UTF-8 of U+0080..U+00FF: 0xc2 or 0xc3, then a continuation */
-		if (!latin1 || (c != 0xc2 && c != 0xc3) || s + 1 >= end || (s[1] & 0xc0) != 0x80)
-			return 0;
-		c = ((c & 0x1f) << 6) | (s[1] & 0x3f);
-		*len = 2;
-	}
-	return letter(c, latin1) ? c : 0;
-}
-
-/* Appends n bytes to p->hy at *o; 0 or -1 when out of memory. */
-static int hy_put(pdf *p, size_t *o, const void *data, size_t n)
-{
-	if (*o + n + 1 > p->hycap) {
-		size_t cap = (*o + n + 1) * 2;
-		char *b = realloc(p->hy, cap);
-		if (!b)
-			return -1;
-		p->hy = b;
-		p->hycap = cap;
-	}
-	memcpy(p->hy + *o, data, n);
-	*o += n;
-	return 0;
-}
-
-/* Appends the word w (nbytes, nletters letters) with soft hyphens at the pattern's points. */
-static int hy_word(pdf *p, size_t *o, const unsigned char *w, size_t nbytes, size_t nletters)
-{
-	char low[HYPH_MAX_WORD + 1], hyphens[HYPH_MAX_WORD + 5];
-	char **rep = NULL;
-	int *pos = NULL, *cut = NULL, len, rc = 0, latin1 = !p->hyph->utf8;
-	const unsigned char *at = w, *end = w + nbytes;
-
-	if (nletters < HYPH_MIN_WORD || nletters > HYPH_MAX_WORD)
-		return hy_put(p, o, w, nbytes);
-	/* the patterns are lower case, one byte per letter */
-	for (size_t i = 0; i < nletters; i++, at += len) {
-		unsigned c = next_letter(at, end, latin1, &len);
-		low[i] = (char)(c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c)
-		                         : (c >= 0xc0 && c <= 0xde ? c + 32 : c));
-	}
-	low[nletters] = '\0';
-	memset(hyphens, 0, sizeof(hyphens));
-	if (hnj_hyphen_hyphenate3(p->hyph, low, (int)nletters, hyphens, NULL, &rep, &pos, &cut, 2,
-	                          3, 2, 2))
-		memset(hyphens, 0, sizeof(hyphens));
-	at = w;
-	for (size_t i = 0; i < nletters && !rc; i++, at += len) {
-		next_letter(at, end, latin1, &len);
-		rc = hy_put(p, o, at, (size_t)len);
-		/*
-		 * Left out: a point where the spelling changes (rep), so the text
-		 * stays as written, and a point after an f, which DejaVu Sans may
-		 * join with the next letter into one ligature glyph (ff, fi, fl):
-		 * the soft hyphen would become part of that glyph's text and
-		 * show in copied or searched text.
-		 */
-		if (!rc && (hyphens[i] & 1) && i + 1 < nletters && !(rep && rep[i]) && low[i] != 'f')
-			rc = hy_put(p, o, "\xc2\xad", 2);
-	}
-	if (rep) {
-		for (size_t i = 0; i < nletters; i++)
-			free(rep[i]);
-		free(rep);
-		free(pos);
-		free(cut);
-	}
-	return rc;
-}
-
-/* s (len bytes, -1: all) with soft hyphens in its long words; s itself without patterns. */
-static const char *hyphenated(pdf *p, const char *s, int len)
-{
-	const unsigned char *u = (const unsigned char *)s, *end;
-	size_t o = 0;
-	int latin1, n;
-
-	if (!p->hyph)
-		return len < 0 ? s : NULL;
-	end = u + (len < 0 ? strlen(s) : (size_t)len);
-	latin1 = !p->hyph->utf8;
-	while (u < end) {
-		const unsigned char *w = u;
-		size_t letters = 0;
-		while (u < end && next_letter(u, end, latin1, &n)) {
-			u += n;
-			letters++;
-		}
-		if (letters ? hy_word(p, &o, w, (size_t)(u - w), letters)
-		            : hy_put(p, &o, u, 1))
-			return NULL;
-		if (!letters)
-			u++;
-	}
-	if (hy_put(p, &o, "", 0))
-		return NULL;
-	p->hy[o] = '\0';
-	return p->hy;
-}
-
-/* Sets l's text to s (len bytes, -1: all), hyphenated. */
-static void set_text(pdf *p, PangoLayout *l, const char *s, int len)
-{
-	const char *h = hyphenated(p, s, len);
-
-	if (h)
-		pango_layout_set_text(l, h, -1);
-	else
-		pango_layout_set_text(l, s, len); /* no patterns, or out of memory: as written */
-}
-
 static void setup_layout(pdf *p, PangoLayout *l, font_kind f, double width)
 {
 	pango_layout_set_font_description(l, p->font[f]);
@@ -277,7 +126,7 @@ static PangoLayout *layout(pdf *p, font_kind f, double width, const char *text)
 	PangoLayout *l = pango_layout_new(p->pc);
 
 	setup_layout(p, l, f, width);
-	set_text(p, l, text, -1);
+	pango_layout_set_text(l, text, -1);
 	return l;
 }
 
@@ -451,7 +300,7 @@ static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 
 		if (c == 0 && t->row_symbol && !header)
 			w -= 10;
-		set_text(p, p->reply[c], tab ? tab + 2 : "", -1);
+		pango_layout_set_text(p->reply[c], tab ? tab + 2 : "", -1);
 		p->use[c] = c > 0 && !tab ? cached_layout(p, s, (int)c * 4 + header * 2 + t->numeric[c], f,
 		                                          w, t->numeric[c])
 		                          : NULL;
@@ -460,7 +309,7 @@ static double row_layout(pdf *p, const rp_block *t, size_t r, int header)
 			setup_layout(p, p->cell[c], f, w);
 			pango_layout_set_alignment(p->cell[c],
 			                           t->numeric[c] ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-			set_text(p, p->cell[c], s, tab ? (int)(tab - s) : -1);
+			pango_layout_set_text(p->cell[c], s, tab ? (int)(tab - s) : -1);
 		}
 		ch = height(p->use[c]);
 		if (tab) {
@@ -740,11 +589,6 @@ static int render(pdf *p, const rp_doc *d)
 		font_map = pango_cairo_font_map_new();
 	if (!font_map)
 		return GP_EFAULT;
-	if (!hyph_tried) {
-		hyph_de = hnj_hyphen_load(HYPH_FILE);
-		hyph_tried = 1;
-	}
-	p->hyph = rep->en ? NULL : hyph_de;
 	p->surface = cairo_pdf_surface_create_for_stream(on_write, p, PAGE_W, PAGE_H);
 	if (cairo_surface_status(p->surface))
 		return GP_ENOMEM;
@@ -793,7 +637,6 @@ static int render(pdf *p, const rp_doc *d)
 			g_object_unref(p->cache[i].l);
 	for (int f = 0; f < F_COUNT; f++)
 		pango_font_description_free(p->font[f]);
-	free(p->hy);
 	g_object_unref(p->pc);
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->surface);
@@ -833,9 +676,5 @@ void gp_report_shutdown(void)
 		cairo_debug_reset_static_data();
 		FcFini();
 	}
-	if (hyph_de)
-		hnj_hyphen_free(hyph_de);
-	hyph_de = NULL;
-	hyph_tried = 0;
 	pthread_mutex_unlock(&render_mu);
 }

@@ -62,8 +62,7 @@ int gp_report_pdf(const gp_report *rep, int (*write)(void *ctx, const void *data
 
 /*
  * Releases what PDF rendering set up once for the process (the font map,
- * cairo's and fontconfig's caches, the German hyphenation patterns), so
- * nothing is left at exit.  Call
+ * cairo's and fontconfig's caches), so nothing is left at exit.  Call
  * once, after the last gp_report_pdf() returned and none can start.
  */
 void gp_report_shutdown(void);

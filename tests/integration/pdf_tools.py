@@ -54,9 +54,8 @@ def pdf_words(body):
 
 def flat(text):
     """Text with every run of white space one space: a comment wrapped over
-    lines or table cells reads as one line again, a word hyphenated at a
-    line's end (pdftotext gives its hyphen as a soft hyphen) as one word."""
-    return re.sub(r'\s+', ' ', re.sub('\u00ad\\s*', '', text)).strip()
+    lines or table cells reads as one line again."""
+    return re.sub(r'\s+', ' ', text).strip()
 
 
 def pdf_text(body):
