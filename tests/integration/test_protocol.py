@@ -7,6 +7,8 @@ import json
 import re
 import socket
 import sqlite3
+import subprocess
+import tempfile
 import unittest
 
 from harness import ServerTest, run_parallel, staff_token
@@ -329,6 +331,25 @@ class TestExpectContinue(ProtocolTest):
         self.assertEqual(self.assertWellFormed(r[0]), 201)
         self.assertEqual(json.loads(r[0][2])['properties']['comment'][:20], 'Expect 100-continue ')
         self.assertEqual(self.server.db_count(), before + 1)
+
+    def test_curl_hears_the_100(self):
+        # curl asks for a 100 before large bodies (and when told to) and,
+        # hearing none, sends the body after a second anyway; its trace
+        # shows which it was
+        body = self.feature('curl ' + 'y' * 990)
+        with tempfile.NamedTemporaryFile(suffix='.json') as f:
+            f.write(body)
+            f.flush()
+            r = subprocess.run(['curl', '-sS', '-v', '-o', '/dev/null', '-w', '%{http_code}',
+                                '-H', 'Content-Type: application/json',
+                                '-H', 'Expect: 100-continue', '--data-binary',
+                                '@' + f.name, f'http://127.0.0.1:{self.server.port}/api/points'],
+                               capture_output=True, timeout=60)
+        trace = r.stderr.decode('utf-8', 'replace')
+        self.assertIn('> Expect: 100-continue', trace)
+        self.assertIn('< HTTP/1.1 100 Continue', trace)
+        self.assertNotIn('Done waiting for 100-continue', trace)
+        self.assertEqual(r.stdout, b'201')
 
     def test_a_chunked_body_and_a_staff_write_get_their_100_too(self):
         s = self.server
