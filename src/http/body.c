@@ -10,8 +10,8 @@
  * a client too slow gets 408 and the connection is closed.  A garbled chunk
  * size is a malformed request (400), not a slow one.
  *
- * Expect: 100-continue (RFC 9110 10.1.1; curl sends it for bodies over
- * 1 KiB) is answered here, because civetweb's mg_read never answers it
+ * Expect: 100-continue (RFC 9110 10.1.1; many HTTP clients send it before
+ * a larger body, curl when told to or above 1 MiB) is answered here, because civetweb's mg_read never answers it
  * (only its CGI and PUT-file paths do): the interim 100 goes out once every
  * refusal that needs no body has been made — framing, length, media type,
  * credentials of a staff body — and just before the first byte is read.  A
