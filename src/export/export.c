@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -491,8 +492,15 @@ static int send_file(run *r, const char *path)
 static int spill_open(char *tmp, size_t size, const char *path, gp_err *err)
 {
 	const char *dir = getenv("TMPDIR");
+	struct stat st;
 	int fd, n;
 
+	/* a GeoPackage replaces a file; never a device, a pipe or a folder */
+	if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		tmp[0] = '\0';
+		return gp_err_set(err, GP_INVALID, "output",
+		                  "a GeoPackage is written to a regular file, not to %.200s", path);
+	}
 	if (path)
 		n = snprintf(tmp, size, "%s.XXXXXX", path);
 	else
@@ -567,9 +575,9 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 			goto out;
 		if (opt->path) {
 			if (rename(tmp, opt->path) != 0) {
-				gp_log_error("cannot rename %s to %s: %s", tmp, opt->path,
-				             strerror(errno));
-				rc = spill_fault(err, strerror(errno));
+				int e = errno;
+				gp_log_error("cannot rename %s to %s: %s", tmp, opt->path, strerror(e));
+				rc = spill_fault(err, strerror(e));
 				goto out;
 			}
 			tmp[0] = '\0';

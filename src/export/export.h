@@ -68,8 +68,9 @@ gp_crs gp_export_default_crs(gp_export_format f);
  * beside opt->path and renamed onto it once whole.  When that file cannot
  * be made or written (missing or unwritable directory, full disk), it
  * returns GP_STORAGE with err saying so, before the sink got anything, and
- * leaves no file behind (opt->path keeps what it held).  err (may be NULL)
- * is the caller's.
+ * leaves no file behind (opt->path keeps what it held); an opt->path that
+ * exists but is no regular file (a device, a pipe, a folder) is GP_INVALID.
+ * err (may be NULL) is the caller's.
  */
 int gp_export_points(gp_read *r, gp_store *s, gp_geo *g, const gp_export_options *opt,
                      gp_export_sink sink, void *ctx, int64_t *out_count, gp_err *err);

@@ -21,8 +21,9 @@
  * writes its GeoPackage, while the database's own disk works on.
  *
  * Removing the file heals the disk.  The unit tests use this shim too
- * (tests/unit/store/storage.c), setting the variable for their own process.  Without the variable nothing here
- * runs: no VFS is registered and SQLite's own default stays in place.
+ * (tests/unit/store/storage.c), setting the variable for their own
+ * process.  Without the variable nothing here runs: no VFS is registered
+ * and SQLite's own default stays in place.
  *
  * Must never: be enabled by anything but that variable, or change what a
  * file holds — it only refuses operations, it never writes itself.

@@ -247,6 +247,11 @@ class TestExportSpill(unittest.TestCase):
         with open(path, 'rb') as f:
             self.assertEqual(f.read(), before)
         os.unlink(self.trigger)
+        # a GeoPackage replaces a regular file only, never a folder (or a device)
+        r = self.cli('--output', out_dir)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b'regular file', r.stderr)
+        self.assertEqual(os.listdir(out_dir), ['points.gpkg'])
         r = self.cli('--output', path, '--crs', 'CRS84')
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn('WGS 84', ogrinfo('-so', path, 'points'))
