@@ -36,6 +36,9 @@ enum {
 	                          full, I/O error, read-only file system; retry later */
 	GP_HTTP_VERSION,       /* the request's HTTP version is not spoken here */
 	GP_MISDIRECTED,        /* the request names another server (absolute form) */
+	GP_EXPECTATION,        /* an Expect the server cannot meet (not 100-continue) */
+	GP_HEAD_TOO_LARGE,     /* a header line or the whole request head over its limit */
+	GP_TARGET_TOO_LONG,    /* the request target (path and query) over its limit */
 	GP_RESULT_MAX
 };
 

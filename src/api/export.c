@@ -74,7 +74,7 @@ static int get_export(gp_http_exchange *x, gp_err *err)
 	gp_http_add_header(x, "Content-Disposition", disposition);
 	gp_http_add_header(x, "Cache-Control", "no-store");
 	rc = gp_export_points(gp_worker_read(w), gp_worker_store(w), gp_worker_geo(w), &opt,
-	                      stream_piece, x, &count);
+	                      stream_piece, x, &count, err);
 	if (rc)
 		return rc;
 	return gp_http_stream_flush(x);

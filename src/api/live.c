@@ -221,6 +221,6 @@ static int patch_event(gp_http_exchange *x, gp_err *err)
 
 const gp_http_route gp_api_live_routes[] = {
 	{ "GET", "/api/live", get_live, "event district", GP_HTTP_NO_BODY, 0 },
-	{ "PATCH", "/api/admin/events/{id}", patch_event, NULL, GP_HTTP_JSON_BODY, 1024 },
+	{ "PATCH", "/api/admin/events/{id}", patch_event, NULL, GP_HTTP_STAFF_JSON_BODY, 1024 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

@@ -740,6 +740,7 @@ const gp_http_route gp_api_survey_routes[] = {
 	{ "GET", "/api/admin/survey/responses", get_responses, "format", GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/admin/survey/texts", get_texts, "status question district limit offset",
 	  GP_HTTP_NO_BODY, 0 },
-	{ "PATCH", "/api/admin/survey/texts/{id}", patch_text, NULL, GP_HTTP_JSON_BODY, 1024 },
+	{ "PATCH", "/api/admin/survey/texts/{id}", patch_text, NULL, GP_HTTP_STAFF_JSON_BODY,
+	  1024 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

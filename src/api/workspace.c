@@ -201,6 +201,6 @@ const gp_http_route gp_api_workspace_routes[] = {
 	{ "DELETE", "/api/session", delete_session, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/events", get_events, NULL, GP_HTTP_NO_BODY, 0 },
 	{ "GET", "/api/events/{id}", get_event, NULL, GP_HTTP_NO_BODY, 0 },
-	{ "POST", "/api/admin/events", post_event, NULL, GP_HTTP_JSON_BODY, 4096 },
+	{ "POST", "/api/admin/events", post_event, NULL, GP_HTTP_STAFF_JSON_BODY, 4096 },
 	{ NULL, NULL, NULL, NULL, GP_HTTP_NO_BODY, 0 },
 };

@@ -699,6 +699,7 @@ int gp_cli_export(int argc, char **argv)
 	int crs_given = 0;
 	FILE *out = stdout;
 	int64_t count = 0;
+	gp_err err;
 	common c;
 	int ch, rc;
 
@@ -747,17 +748,23 @@ int gp_cli_export(int argc, char **argv)
 		goto done;
 	}
 	opt.progress = export_progress;
+	gp_err_clear(&err);
 	if (gp_export_points(gp_worker_read(c.w), gp_worker_store(c.w), gp_worker_geo(c.w), &opt,
-	                     write_file, out,
-	                     &count) ||
+	                     write_file, out, &count, &err) ||
 	    fflush(out) != 0) {
-		gp_cli_error("export failed after %lld points", (long long)count);
+		if (err.detail[0])
+			gp_cli_error("export failed: %s", err.detail);
+		else
+			gp_cli_error("export failed after %lld points", (long long)count);
 		rc = GP_EXIT_FAIL;
 	}
 	if (out != stdout && fclose(out) != 0 && !rc) {
 		gp_cli_error("cannot finish writing %s", output);
 		rc = GP_EXIT_FAIL;
 	}
+	/* a half-written file would look whole (a GeoPackage is never left half-written) */
+	if (rc && out != stdout)
+		unlink(output);
 	if (!rc)
 		fprintf(stderr, "geopart: exported %lld points\n", (long long)count);
 done:

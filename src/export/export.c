@@ -9,11 +9,13 @@
  * and the sink is only ever called from the caller's thread.
  */
 #include <assert.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "export.h"
@@ -452,6 +454,15 @@ static int export_pipelined(gp_read *rd, const gp_visibility *vis, const char *d
 	return rc;
 }
 
+/* The words of a GeoPackage that could not be written, for the client and the CLI. */
+static int spill_fault(gp_err *err, const char *why)
+{
+	return gp_err_set(err, GP_STORAGE, "",
+	                  "the GeoPackage cannot be written right now (%s); nothing was sent "
+	                  "and no partial file is left; please try again later (GeoJSON and "
+	                  "CSV need no file)", why);
+}
+
 /* Hands the file at path to the sink in pieces. */
 static int send_file(run *r, const char *path)
 {
@@ -470,38 +481,60 @@ static int send_file(run *r, const char *path)
 	return rc;
 }
 
+/*
+ * Opens the file a GeoPackage is written to before it is handed on: beside
+ * opt->path (renamed onto it once whole, so a failed export leaves the old
+ * file as it was and no half-written one), or in $TMPDIR (else /tmp) to be
+ * streamed to the sink.  A directory that is missing, not writable or full
+ * is a storage fault (503, retried later), told without the path, which
+ * goes to the log.
+ */
+static int spill_open(char *tmp, size_t size, const char *path, gp_err *err)
+{
+	const char *dir = getenv("TMPDIR");
+	struct stat st;
+	int fd, n;
+
+	/* a GeoPackage replaces a file; never a device, a pipe or a folder */
+	if (path && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		tmp[0] = '\0';
+		return gp_err_set(err, GP_INVALID, "output",
+		                  "a GeoPackage is written to a regular file, not to %.200s", path);
+	}
+	if (path)
+		n = snprintf(tmp, size, "%s.XXXXXX", path);
+	else
+		n = snprintf(tmp, size, "%s/geopart-export-XXXXXX.gpkg", dir && *dir ? dir : "/tmp");
+	if (n < 0 || (size_t)n >= size) {
+		tmp[0] = '\0';
+		return gp_err_set(err, GP_INVALID, "output", "the file name is too long");
+	}
+	fd = path ? mkstemp(tmp) : mkstemps(tmp, 5);
+	if (fd < 0) {
+		int e = errno;
+		gp_log_error("cannot create a temporary file %s: %s", tmp, strerror(e));
+		tmp[0] = '\0';
+		return spill_fault(err, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
 int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_options *opt,
-                     gp_export_sink sink, void *ctx, int64_t *out_count)
+                     gp_export_sink sink, void *ctx, int64_t *out_count, gp_err *err)
 {
 	run r = { .opt = opt, .geo = g, .sink = sink, .sink_ctx = ctx,
 	          .sep = opt->excel ? ';' : ',' };
 	char tmp[4096] = "";
-	const char *path = opt->path;
-	int walking = 0;
-	gp_err err;
+	int walking = 0, sending = 0;
 	int rc;
 
 	gp_buf_init(&r.b, FLUSH_AT * 4);
 	if (opt->format == GP_EXPORT_GPKG) {
 		/* CRS84 is EPSG:4326 in a GeoPackage, whose x is always east. */
 		int srid = gp_crs_epsg(opt->crs) ? gp_crs_epsg(opt->crs) : 4326;
-		if (!path) {
-			const char *dir = getenv("TMPDIR");
-			int fd;
-			snprintf(tmp, sizeof(tmp), "%s/geopart-export-XXXXXX.gpkg",
-			         dir && *dir ? dir : "/tmp");
-			if ((fd = mkstemps(tmp, 5)) < 0) {
-				gp_log_error("cannot create a temporary file in %s", tmp);
-				tmp[0] = '\0';
-				rc = GP_EIO;
-				goto out;
-			}
-			close(fd);
-			path = tmp;
-		} else if (unlink(path) != 0 && access(path, F_OK) == 0) {
-			rc = GP_EIO;
+		if ((rc = spill_open(tmp, sizeof(tmp), opt->path, err)))
 			goto out;
-		}
 		for (size_t i = 0; i < gp_read_point_field_count; i++) {
 			const gp_read_field *f = &gp_read_point_fields[i];
 			if (!gp_read_field_written(f, opt->crs, opt->vis.staff))
@@ -510,7 +543,7 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 			r.fields[r.ncols] = f;
 			r.cols[r.ncols++] = f->column;
 		}
-		if ((rc = gp_store_gpkg_new(&r.gpkg, s, path, srid, r.cols, r.ncols, &err)) ||
+		if ((rc = gp_store_gpkg_new(&r.gpkg, s, tmp, srid, r.cols, r.ncols, err)) ||
 		    (rc = gpkg_extras(rd, s, r.gpkg, opt)))
 			goto out;
 	}
@@ -540,8 +573,19 @@ int gp_export_points(gp_read *rd, gp_store *s, gp_geo *g, const gp_export_option
 	if (r.gpkg) {
 		if ((rc = gp_store_gpkg_finish(r.gpkg)))
 			goto out;
-		if (tmp[0] && (rc = send_file(&r, tmp)))
-			goto out;
+		if (opt->path) {
+			if (rename(tmp, opt->path) != 0) {
+				int e = errno;
+				gp_log_error("cannot rename %s to %s: %s", tmp, opt->path, strerror(e));
+				rc = spill_fault(err, strerror(e));
+				goto out;
+			}
+			tmp[0] = '\0';
+		} else {
+			sending = 1;
+			if ((rc = send_file(&r, tmp)))
+				goto out;
+		}
 	}
 	rc = flush(&r, 1);
 	if (out_count)
@@ -550,6 +594,9 @@ out:
 	if (walking)
 		gp_read_walk_end(rd);
 	gp_store_gpkg_free(r.gpkg);
+	/* the GeoPackage's file could not be written: the disk's fault, not the data's */
+	if (rc == GP_EIO && tmp[0] && !sending)
+		rc = spill_fault(err, "disk full or not writable");
 	if (tmp[0])
 		unlink(tmp);
 	gp_buf_free(&r.b);

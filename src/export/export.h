@@ -46,7 +46,7 @@ typedef struct gp_export_options {
 	gp_visibility vis; /* which points (read.h); with vis.staff, what only staff see */
 	const char *district; /* only the points of this district (either layer), or NULL */
 	int excel;   /* CSV for spreadsheet programs: BOM, ';', formula guard */
-	const char *path; /* GeoPackage: write this file (replaced) instead of the sink */
+	const char *path; /* GeoPackage: write this file (replaced once whole) instead of the sink */
 	const char *city;    /* GeoPackage metadata: the city the points are of */
 	const char *licence; /* GeoPackage metadata: the points' licence, NULL or "": unknown */
 	void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -63,10 +63,16 @@ gp_crs gp_export_default_crs(gp_export_format f);
  * the districts, the labels of the codes and metadata for each table.  s is r's connection,
  * which a GeoPackage copies its SRS definition from; g transforms.  Sets
  * *out_count to the number of points written.  Returns 0, a sink's
- * non-zero value, or a store/geo/file failure.  The temporary file of a
- * GeoPackage lies in $TMPDIR (else /tmp).
+ * non-zero value, or a store/geo/file failure.  A GeoPackage is written to
+ * a file first: in $TMPDIR (else /tmp) before it goes to the sink, or
+ * beside opt->path and renamed onto it once whole.  When that file cannot
+ * be made or written (missing or unwritable directory, full disk), it
+ * returns GP_STORAGE with err saying so, before the sink got anything, and
+ * leaves no file behind (opt->path keeps what it held); an opt->path that
+ * exists but is no regular file (a device, a pipe, a folder) is GP_INVALID.
+ * err (may be NULL) is the caller's.
  */
 int gp_export_points(gp_read *r, gp_store *s, gp_geo *g, const gp_export_options *opt,
-                     gp_export_sink sink, void *ctx, int64_t *out_count);
+                     gp_export_sink sink, void *ctx, int64_t *out_count, gp_err *err);
 
 #endif

@@ -9,6 +9,15 @@
  * within body_deadline_ms, a wall-clock deadline however the bytes trickle;
  * a client too slow gets 408 and the connection is closed.  A garbled chunk
  * size is a malformed request (400), not a slow one.
+ *
+ * Expect: 100-continue (RFC 9110 10.1.1; many HTTP clients send it before
+ * a larger body, curl when told to or above 1 MiB) is answered here, because civetweb's mg_read never answers it
+ * (only its CGI and PUT-file paths do): the interim 100 goes out once every
+ * refusal that needs no body has been made — framing, length, media type,
+ * credentials of a staff body — and just before the first byte is read.  A
+ * refused request gets its final answer without the 100, and its connection
+ * is closed (the body it announced was never read).  Any other expectation
+ * is 417.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -99,6 +108,51 @@ static int media_type_ok(const char *ct)
 		    (charsets++ || !fits || strcasecmp(value, "utf-8") != 0))
 			return 0;
 	}
+}
+
+/* The expectations of the request's Expect fields: 0 none, 1 100-continue, -1 others. */
+static int expectation(const struct mg_request_info *ri)
+{
+	int found = 0;
+
+	for (int i = 0; i < ri->num_headers; i++) {
+		const char *p = ri->http_headers[i].value;
+
+		if (strcasecmp(ri->http_headers[i].name, "Expect") != 0)
+			continue;
+		/* a list: 100-continue, possibly more than once, and nothing else */
+		for (;;) {
+			p = skip_ows(p);
+			if (!*p)
+				break;
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (strncasecmp(p, "100-continue", 12) != 0)
+				return -1;
+			p = skip_ows(p + 12);
+			if (*p && *p != ',')
+				return -1;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+int gp_http_check_expect(gp_http_exchange *x, gp_err *err)
+{
+	/* Expect is HTTP/1.1's; an HTTP/1.0 request's is ignored (RFC 9110 10.1.1). */
+	if (gp_http_is_10(x->ri) || expectation(x->ri) >= 0)
+		return 0;
+	return gp_err_set(err, GP_EXPECTATION, "Expect",
+	                  "the only expectation this server meets is Expect: 100-continue");
+}
+
+int gp_http_body_withheld(const gp_http_exchange *x)
+{
+	return !x->body && !gp_http_is_10(x->ri) && expectation(x->ri) > 0 &&
+	       (x->ri->content_length > 0 || mg_get_header(x->conn, "Transfer-Encoding"));
 }
 
 /* Refuses with civetweb's error path so the connection is closed after. */
@@ -199,8 +253,17 @@ int gp_http_read_body(gp_http_exchange *x, gp_err *err)
 		         x->route->body_max);
 		return refuse(x, GP_TOO_LARGE, msg);
 	}
+	if (x->route->body == GP_HTTP_STAFF_JSON_BODY && !mg_get_header(x->conn, "Authorization") &&
+	    !mg_get_header(x->conn, "Cookie"))
+		return gp_err_set(err, GP_UNAUTHORIZED, "Authorization",
+		                  "this needs a staff token (Authorization: Bearer <token>) or a "
+		                  "sign-in (POST /api/session)");
 	if (!(x->body = malloc(cap + 1)))
 		return GP_ENOMEM;
+	/* Everything that needs no body has been judged: now the client may send it. */
+	if (!gp_http_is_10(ri) && expectation(ri) > 0 &&
+	    mg_write(x->conn, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 25)
+		return refuse(x, GP_BAD_REQUEST, "the connection failed before the body was sent");
 	/*
 	 * mg_read waits until every byte asked for has come, however slowly
 	 * they trickle; the deadline's signal (threads.c) makes it return at

@@ -194,6 +194,36 @@ static int add_segment(gp_http_exchange *x, char *seg, gp_err *err)
 	return 0;
 }
 
+int gp_http_check_head(gp_http_exchange *x, gp_err *err)
+{
+	const struct mg_request_info *ri = x->ri;
+	size_t target = strlen(ri->request_uri ? ri->request_uri : "") +
+	                (ri->query_string ? 1 + strlen(ri->query_string) : 0);
+	/* the request line: method, target, "HTTP/1.1" and the separators */
+	size_t total = strlen(ri->request_method) + target + 12;
+
+	if (target > TARGET_MAX)
+		return gp_err_set(err, GP_TARGET_TOO_LONG, "",
+		                  "the request target (path and query) has %zu bytes; at most %d "
+		                  "are accepted", target, TARGET_MAX);
+	for (int i = 0; i < ri->num_headers; i++) {
+		size_t line = strlen(ri->http_headers[i].name) + 2 +
+		              strlen(ri->http_headers[i].value) + 2;
+
+		if (line > FIELD_MAX)
+			return gp_err_set(err, GP_HEAD_TOO_LARGE, ri->http_headers[i].name,
+			                  "the header field %.40s has %zu bytes; a header line may "
+			                  "have at most %d", ri->http_headers[i].name, line,
+			                  FIELD_MAX);
+		total += line;
+	}
+	if (total + 2 > HEAD_MAX)
+		return gp_err_set(err, GP_HEAD_TOO_LARGE, "",
+		                  "the request head has %zu bytes; at most %d are accepted",
+		                  total + 2, HEAD_MAX);
+	return 0;
+}
+
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err)
 {
 	const char *raw = x->ri->local_uri_raw ? x->ri->local_uri_raw : x->ri->local_uri;
@@ -564,6 +594,9 @@ static int keep_alive(gp_http_exchange *x, long long content_length)
 	 * cannot tell us about.
 	 */
 	if (mg_get_header(x->conn, "Trailer") && mg_get_header(x->conn, "Transfer-Encoding"))
+		return 0;
+	/* a body the client holds back until a 100 it never got (body.c) */
+	if (gp_http_body_withheld(x))
 		return 0;
 	if (conn)
 		return strcasestr(conn, "keep-alive") != NULL;

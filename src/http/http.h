@@ -33,7 +33,14 @@ typedef int (*gp_http_handler)(gp_http_exchange *x, gp_err *err);
 
 typedef enum gp_http_body_kind {
 	GP_HTTP_NO_BODY = 0,
-	GP_HTTP_JSON_BODY /* application/json or application/geo+json, UTF-8 */
+	GP_HTTP_JSON_BODY, /* application/json or application/geo+json, UTF-8 */
+	/*
+	 * The same, sent only by staff: a request carrying no credentials at
+	 * all (neither Authorization nor Cookie) is refused 401 before its
+	 * body is read, so a client that asked Expect: 100-continue never
+	 * sends it.  The handler still checks the credentials themselves.
+	 */
+	GP_HTTP_STAFF_JSON_BODY
 } gp_http_body_kind;
 
 typedef struct gp_http_route {

@@ -15,6 +15,19 @@
 #define MAX_ARGS 4
 #define MAX_SEGMENTS 16
 #define HEADER_SPACE 2048
+/*
+ * Request head limits (exchange.c, gp_http_check_head): the target (path
+ * and query) at most TARGET_MAX bytes (else 414), a header line at most
+ * FIELD_MAX and the whole head at most HEAD_MAX (else 431).  civetweb reads
+ * a head into a buffer of HEAD_BUFFER bytes (its max_request_size), twice
+ * HEAD_MAX so that heads over the limit still reach those checks; a head
+ * that overflows even that buffer is refused by civetweb itself with the
+ * same words as a head holding a control character (problem.c: 400).
+ */
+#define TARGET_MAX 8192
+#define FIELD_MAX 8192
+#define HEAD_MAX 16384
+#define HEAD_BUFFER (2 * HEAD_MAX)
 /* Returned by helpers that already sent the whole response themselves. */
 #define HTTP_ANSWERED (-1000)
 
@@ -229,6 +242,8 @@ int gp_http_civetweb_answered(void);
 void gp_http_head_begins(int first_on_connection);
 
 /* exchange.c */
+/* The head's limits (see TARGET_MAX): 414 or 431 naming the part over them. */
+int gp_http_check_head(gp_http_exchange *x, gp_err *err);
 int gp_http_parse_target(gp_http_exchange *x, gp_err *err);
 int gp_http_check_params(gp_http_exchange *x, const gp_http_route *r, gp_err *err);
 void gp_http_send(gp_http_exchange *x);
@@ -277,8 +292,19 @@ static inline int gp_http_socket_timeout_ms(const gp_config *cfg)
 	return cfg->request_timeout_ms;
 }
 
-/* body.c: reads the body under the route's rules. */
+/*
+ * body.c: reads the body under the route's rules, answering Expect:
+ * 100-continue just before it does.
+ */
 int gp_http_read_body(gp_http_exchange *x, gp_err *err);
+/* 417 for an Expect other than 100-continue (HTTP/1.1 only). */
+int gp_http_check_expect(gp_http_exchange *x, gp_err *err);
+/*
+ * Whether the client announced a body, asked Expect: 100-continue and is
+ * answered before it was read: it may never send it, so the connection
+ * must close (civetweb does; the answer says so).
+ */
+int gp_http_body_withheld(const gp_http_exchange *x);
 
 /*
  * static.c: serves GET/HEAD of files under the web root; HTML pages with

@@ -14,6 +14,7 @@
  * /api clients and OGC API clients, and no module has an error path of its
  * own.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "http_int.h"
@@ -77,6 +78,16 @@ static const struct {
 	[GP_MISDIRECTED] = { 421, "misdirected-request", "Misdirected request",
 		             "OperationNotSupported", NULL,
 		             "this server answers for its own address only; it is not a proxy" },
+	[GP_EXPECTATION] = { 417, "expectation-failed", "Expectation failed",
+		             "OperationNotSupported", NULL,
+		             "the only expectation this server meets is Expect: 100-continue" },
+	[GP_HEAD_TOO_LARGE] = { 431, "header-fields-too-large",
+		                "Request header fields too large", "RequestHeaderFieldsTooLarge",
+		                NULL, "the request head is larger than this server accepts" },
+	[GP_TARGET_TOO_LONG] = { 414, "target-too-long", "Request target too long",
+		                 "RequestTargetTooLong", NULL,
+		                 "the request target (path and query) is longer than this server "
+		                 "accepts" },
 };
 
 int gp_http_status_for(int code)
@@ -108,6 +119,7 @@ const char *gp_http_reason(int status)
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
+	case 417: return "Expectation Failed";
 	case 421: return "Misdirected Request";
 	case 422: return "Unprocessable Content";
 	case 429: return "Too Many Requests";
@@ -232,6 +244,7 @@ int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *m
 	int parsed = ri && ri->request_method;
 	const char *field = parsed && (status == 413 || status == 408 || status == 411)
 	                            ? "body" : NULL;
+	char words[160];
 	gp_buf b;
 	int rc;
 
@@ -241,7 +254,15 @@ int gp_http_civetweb_error(struct mg_connection *conn, int status, const char *m
 			status = 408;
 			msg = "the request head did not arrive in time";
 		} else {
-			msg = "the request head holds a control character or is larger than 16 KiB";
+			/*
+			 * civetweb says the same for both; geopart's own limits
+			 * (HEAD_MAX, 431) are checked on heads that fit its buffer.
+			 */
+			snprintf(words, sizeof(words),
+			         "the request head holds a control character, or is larger than "
+			         "%d KiB (a request head may have at most %d KiB)",
+			         HEAD_BUFFER / 1024, HEAD_MAX / 1024);
+			msg = words;
 		}
 	}
 	if (status == 500) {

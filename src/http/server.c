@@ -198,7 +198,8 @@ static void handle(dispatch_call *call)
 		goto answer;
 	}
 	allowed_origin = cors(&x);
-	if ((rc = gp_http_parse_target(&x, &err)))
+	if ((rc = gp_http_check_head(&x, &err)) || (rc = gp_http_parse_target(&x, &err)) ||
+	    (rc = gp_http_check_expect(&x, &err)))
 		goto answer;
 	for (size_t t = 0; srv->tables[t]; t++) {
 		for (const gp_http_route *r = srv->tables[t]; r->method; r++) {
@@ -407,7 +408,7 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	struct mg_callbacks cb;
 	struct mg_server_port ports[4];
 	gp_http_server *srv;
-	char threads[16], timeout[16], keepalive[16];
+	char threads[16], timeout[16], keepalive[16], head_buffer[16];
 	int timeout_ms, n, rc;
 
 	*out = NULL;
@@ -430,6 +431,7 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 	snprintf(threads, sizeof(threads), "%d", cfg->threads);
 	snprintf(timeout, sizeof(timeout), "%d", timeout_ms);
 	snprintf(keepalive, sizeof(keepalive), "%d", cfg->keep_alive_ms);
+	snprintf(head_buffer, sizeof(head_buffer), "%d", HEAD_BUFFER);
 	const char *options[] = {
 		"listening_ports", cfg->listen,
 		"num_threads", threads,
@@ -455,6 +457,8 @@ int gp_http_server_start(gp_http_server **out, const gp_config *cfg,
 		 */
 		"listen_backlog", "1024",
 		"connection_queue", "256",
+		/* room for heads over HEAD_MAX, so that they get 431 (exchange.c) */
+		"max_request_size", head_buffer,
 		NULL
 	};
 	memset(&cb, 0, sizeof(cb));

@@ -51,34 +51,36 @@ static void element(gp_buf *b, const char *tag, const char *text)
 }
 
 /*
- * What both pages start with: a redirect when the operator has a page of
- * its own (url; returns 1), else the frame, the heading and the first
- * line, which names the city (returns 0).
+ * A legal page: its title and first line (which ends with the city's
+ * name) in German and English (by page_lang), and what it says.
  */
-static int legal_begin(gp_http_exchange *x, const char *url, const char *title,
-                       const char *intro)
+typedef struct legal_page {
+	const char *title[2];
+	const char *intro[2];
+	void (*content)(gp_buf *b, const gp_config *cfg, page_lang lang);
+} legal_page;
+
+/*
+ * Writes page p: a redirect when the operator has a page of its own (url),
+ * else the frame, the heading, the first line, p's content and the footer.
+ */
+static int legal_answer(gp_http_exchange *x, const char *url, const legal_page *p)
 {
 	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
+	page_lang lang = page_lang_of(x);
 	gp_buf *b = gp_http_out(x);
 
 	if (url[0]) {
 		redirect(x, url);
-		return 1;
+		return 0;
 	}
-	page_begin(b, cfg, page_lang_of(x), title, NULL, gp_http_path(x));
-	element(b, "h1", title);
-	gp_buf_printf(b, "<p>%s", intro);
+	page_begin(b, cfg, lang, p->title[lang], NULL, gp_http_path(x));
+	element(b, "h1", p->title[lang]);
+	gp_buf_printf(b, "<p>%s", p->intro[lang]);
 	page_escape(b, cfg->city_name);
 	gp_buf_puts(b, ".</p>\n");
-	return 0;
-}
-
-/* The page's end: footer, headers. */
-static int legal_finish(gp_http_exchange *x, page_lang lang)
-{
-	gp_buf *b = gp_http_out(x);
-
-	page_finish(b, gp_worker_config(gp_http_worker(x)), lang);
+	p->content(b, cfg, lang);
+	page_finish(b, cfg, lang);
 	gp_http_set_page(x);
 	return gp_buf_status(b);
 }
@@ -95,19 +97,8 @@ static void operator_block(gp_buf *b, const gp_config *cfg, page_lang lang)
 	gp_buf_puts(b, "</p>\n");
 }
 
-int page_imprint(gp_http_exchange *x, gp_err *err)
+static void imprint(gp_buf *b, const gp_config *cfg, page_lang lang)
 {
-	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
-	page_lang lang = page_lang_of(x);
-	gp_buf *b = gp_http_out(x);
-
-	(void)err;
-	if (legal_begin(x, cfg->imprint_url, T(lang, "Impressum", "Imprint"),
-	                T(lang, "Angaben nach § 5 Digitale-Dienste-Gesetz (DDG) für die Mitmachkarte ",
-	                  "Information under § 5 of the German Digital Services Act (<span "
-	                  "lang=\"de\">Digitale-Dienste-Gesetz</span>, DDG) for the participation "
-	                  "map of ")))
-		return 0;
 	element(b, "h2", T(lang, "Anbieter", "Provider"));
 	operator_block(b, cfg, lang);
 	if (cfg->operator_representative[0]) {
@@ -124,7 +115,21 @@ int page_imprint(gp_http_exchange *x, gp_err *err)
 	                  "The entries are written by citizens; they are not the provider's "
 	                  "opinion. An entry that breaks the rules can be reported for review "
 	                  "with “Report” on the map."));
-	return legal_finish(x, lang);
+}
+
+static const legal_page imprint_page = {
+	.title = { [PAGE_DE] = "Impressum", [PAGE_EN] = "Imprint" },
+	.intro = { [PAGE_DE] = "Angaben nach § 5 Digitale-Dienste-Gesetz (DDG) für die Mitmachkarte ",
+	           [PAGE_EN] = "Information under § 5 of the German Digital Services Act (<span "
+	                       "lang=\"de\">Digitale-Dienste-Gesetz</span>, DDG) for the "
+	                       "participation map of " },
+	.content = imprint,
+};
+
+int page_imprint(gp_http_exchange *x, gp_err *err)
+{
+	(void)err;
+	return legal_answer(x, gp_worker_config(gp_http_worker(x))->imprint_url, &imprint_page);
 }
 
 /* The tile server's host as people read it: "tile.openstreetmap.org". */
@@ -146,20 +151,8 @@ static void tile_host(gp_buf *b, const char *url)
 	}
 }
 
-int page_privacy(gp_http_exchange *x, gp_err *err)
+static void privacy(gp_buf *b, const gp_config *cfg, page_lang lang)
 {
-	const gp_config *cfg = gp_worker_config(gp_http_worker(x));
-	page_lang lang = page_lang_of(x);
-	gp_buf *b = gp_http_out(x);
-
-	(void)err;
-	if (legal_begin(x, cfg->privacy_url, T(lang, "Datenschutz", "Privacy"),
-	                T(lang, "Informationen nach Art. 13 der Datenschutz-Grundverordnung (DSGVO) "
-	                        "zur Mitmachkarte ",
-	                  "Information under Art. 13 of the General Data Protection Regulation "
-	                  "(GDPR) about the participation map of ")))
-		return 0;
-
 	element(b, "h2", T(lang, "1. Verantwortlich", "1. Controller"));
 	operator_block(b, cfg, lang);
 
@@ -190,8 +183,7 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	                  ". Purpose: the public's participation in urban development and its "
 	                  "evaluation.</p>\n"));
 	element(b, "h3", T(lang, "Unterstützungen und Meldungen", "Support and reports"));
-	gp_buf_puts(b, "<p>");
-	gp_buf_puts(b, T(lang,
+	element(b, "p", T(lang,
 	                  "Von einem „+1“ speichern wir nur, dass die Zahl der Unterstützungen "
 	                  "gestiegen ist. Meldet jemand einen Beitrag, speichern wir den Grund und "
 	                  "den Zeitpunkt, damit die Moderation ihn prüfen kann.",
@@ -310,5 +302,19 @@ int page_privacy(gp_http_exchange *x, gp_err *err)
 	                 "GDPR), for example: "));
 	value(b, lang, cfg->supervisory_authority, "supervisory_authority", 1);
 	gp_buf_puts(b, ".</p>\n");
-	return legal_finish(x, lang);
+}
+
+static const legal_page privacy_page = {
+	.title = { [PAGE_DE] = "Datenschutz", [PAGE_EN] = "Privacy" },
+	.intro = { [PAGE_DE] = "Informationen nach Art. 13 der Datenschutz-Grundverordnung (DSGVO) "
+	                       "zur Mitmachkarte ",
+	           [PAGE_EN] = "Information under Art. 13 of the General Data Protection "
+	                       "Regulation (GDPR) about the participation map of " },
+	.content = privacy,
+};
+
+int page_privacy(gp_http_exchange *x, gp_err *err)
+{
+	(void)err;
+	return legal_answer(x, gp_worker_config(gp_http_worker(x))->privacy_url, &privacy_page);
 }

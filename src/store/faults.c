@@ -15,14 +15,22 @@
  *   write   every write to a WAL file fails with SQLITE_IOERR_WRITE
  *   full    every write to a WAL file fails with SQLITE_FULL (disk full)
  *
- * Removing the file heals the disk.  Without the variable nothing here
- * runs: no VFS is registered and SQLite's own default stays in place.
+ * A second word, an absolute path, narrows the fault to the files whose
+ * names begin with it and widens it to every write of theirs, WAL or not:
+ * "full /srv/spill/" is a full disk under /srv/spill, where an export
+ * writes its GeoPackage, while the database's own disk works on.
+ *
+ * Removing the file heals the disk.  The unit tests use this shim too
+ * (tests/unit/store/storage.c), setting the variable for their own
+ * process.  Without the variable nothing here runs: no VFS is registered
+ * and SQLite's own default stays in place.
  *
  * Must never: be enabled by anything but that variable, or change what a
  * file holds — it only refuses operations, it never writes itself.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +46,7 @@ typedef struct shim_file {
 	sqlite3_file base;
 	sqlite3_file *real; /* follows this struct in the same allocation */
 	int wal;
+	const char *name; /* SQLite keeps it until the file is closed; NULL for temporary files */
 } shim_file;
 
 static sqlite3_vfs shim_vfs;
@@ -45,26 +54,36 @@ static sqlite3_vfs *real_vfs;
 static const char *trigger_path;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 
-/* Reads the trigger file on every call: the test switches faults at will. */
-static fault current_fault(void)
+/*
+ * Reads the trigger file on every call: the test switches faults at will.
+ * Whether the fault applies to file f: those under its path, or without
+ * one the WAL files (wal_only) or every file.
+ */
+static fault current_fault(const shim_file *f, int wal_only)
 {
-	char word[16] = { 0 };
+	char text[16 + PATH_MAX] = { 0 }, *path;
+	fault x = FAULT_NONE;
 	ssize_t n;
 	int fd = open(trigger_path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return FAULT_NONE;
-	n = read(fd, word, sizeof(word) - 1);
+	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
 	if (n <= 0)
 		return FAULT_NONE;
-	if (strncmp(word, "fsync", 5) == 0)
-		return FAULT_FSYNC;
-	if (strncmp(word, "write", 5) == 0)
-		return FAULT_WRITE;
-	if (strncmp(word, "full", 4) == 0)
-		return FAULT_FULL;
-	return FAULT_NONE;
+	if (strncmp(text, "fsync", 5) == 0)
+		x = FAULT_FSYNC;
+	else if (strncmp(text, "write", 5) == 0)
+		x = FAULT_WRITE;
+	else if (strncmp(text, "full", 4) == 0)
+		x = FAULT_FULL;
+	path = strchr(text, '/');
+	if (path && path > text && (path[-1] == ' ' || path[-1] == '\t')) {
+		path[strcspn(path, " \t\r\n")] = '\0';
+		return f->name && strncmp(f->name, path, strlen(path)) == 0 ? x : FAULT_NONE;
+	}
+	return !wal_only || f->wal ? x : FAULT_NONE;
 }
 
 #define REAL(f) (((shim_file *)(f))->real)
@@ -81,13 +100,12 @@ static int shim_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 
 static int shim_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-	if (((shim_file *)f)->wal) {
-		fault x = current_fault();
-		if (x == FAULT_WRITE)
-			return SQLITE_IOERR_WRITE;
-		if (x == FAULT_FULL)
-			return SQLITE_FULL;
-	}
+	fault x = current_fault((shim_file *)f, 1);
+
+	if (x == FAULT_WRITE)
+		return SQLITE_IOERR_WRITE;
+	if (x == FAULT_FULL)
+		return SQLITE_FULL;
 	return REAL(f)->pMethods->xWrite(REAL(f), buf, n, off);
 }
 
@@ -98,7 +116,7 @@ static int shim_truncate(sqlite3_file *f, sqlite3_int64 size)
 
 static int shim_sync(sqlite3_file *f, int flags)
 {
-	if (current_fault() == FAULT_FSYNC)
+	if (current_fault((shim_file *)f, 0) == FAULT_FSYNC)
 		return SQLITE_IOERR_FSYNC;
 	return REAL(f)->pMethods->xSync(REAL(f), flags);
 }
@@ -199,6 +217,7 @@ static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int fl
 	(void)vfs;
 	sf->real = (sqlite3_file *)(sf + 1);
 	sf->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	sf->name = name;
 	rc = real_vfs->xOpen(real_vfs, name, sf->real, flags, out_flags);
 	/* Only a file the real VFS opened gets methods, so only it is closed. */
 	sf->base.pMethods = rc == SQLITE_OK && sf->real->pMethods ? &shim_methods : NULL;

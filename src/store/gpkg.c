@@ -37,6 +37,24 @@ struct gp_store_gpkg {
 	int64_t n;
 };
 
+/*
+ * The outcome of a failed statement on the GeoPackage: GP_EIO when its
+ * file could not be written (disk full, I/O error, not writable), which
+ * the exporter tells the client as a storage fault; GP_EFAULT otherwise.
+ */
+static int unwritable(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN ||
+	       rc == SQLITE_READONLY;
+}
+
+static int gpkg_fail(sqlite3 *db)
+{
+	gp_log_error("geopackage: %s", sqlite3_errmsg(db));
+	return unwritable(sqlite3_errcode(db)) ? GP_EIO : GP_EFAULT;
+}
+
 static int gpkg_exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
@@ -45,7 +63,7 @@ static int gpkg_exec(sqlite3 *db, const char *sql)
 	if (rc != SQLITE_OK) {
 		gp_log_error("geopackage: %s", msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
-		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
+		return unwritable(rc) ? GP_EIO : GP_EFAULT;
 	}
 	return 0;
 }
@@ -80,8 +98,7 @@ static int copy_srs(gp_store *src, sqlite3 *db, int srid)
 	sqlite3_finalize(put);
 	sqlite3_reset(get);
 	if (rc != SQLITE_DONE) {
-		gp_log_error("geopackage: %s", sqlite3_errmsg(db));
-		return GP_EFAULT;
+		return gpkg_fail(db);
 	}
 	return 0;
 }
@@ -169,8 +186,7 @@ static int points_table(gp_store_gpkg *g)
 	    (rc = gpkg_exec(g->db, gp_buf_cstr(&create))))
 		goto out;
 	if (sqlite3_prepare_v2(g->db, gp_buf_cstr(&insert), -1, &g->insert, NULL) != SQLITE_OK) {
-		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-		rc = GP_EFAULT;
+		rc = gpkg_fail(g->db);
 	}
 out:
 	gp_buf_free(&create);
@@ -268,8 +284,7 @@ int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int 
 	rc = sqlite3_prepare_v2(g->db, "INSERT INTO rtree_points_geom VALUES"
 	                               " (?1, ?2, ?2, ?3, ?3)", -1, &g->rtree, NULL);
 	if (rc != SQLITE_OK) {
-		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-		rc = GP_EFAULT;
+		rc = gpkg_fail(g->db);
 		goto fail;
 	}
 	*out = g;
@@ -363,8 +378,7 @@ int gp_store_gpkg_add(gp_store_gpkg *g, int64_t fid, const gp_field_value *value
 		sqlite3_reset(g->rtree);
 	}
 	if (rc != SQLITE_DONE) {
-		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-		return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR ? GP_EIO : GP_EFAULT;
+		return gpkg_fail(g->db);
 	}
 	widen(&g->extent, g->n++, &(gp_bbox){ x, y, x, y });
 	return 0;
@@ -442,8 +456,7 @@ int gp_store_gpkg_add_districts(gp_store_gpkg *g, gp_store *src)
 	                      " 'MULTIPOLYGON', 25832, 0, 0)");
 	goto out;
 sqlfail:
-	gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-	rc = GP_EFAULT;
+	rc = gpkg_fail(g->db);
 out:
 	sqlite3_reset(get);
 	sqlite3_finalize(put);
@@ -469,8 +482,7 @@ int gp_store_gpkg_add_label(gp_store_gpkg *g, const char *field, const char *cod
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-		return GP_EFAULT;
+		return gpkg_fail(g->db);
 	}
 	return 0;
 }
@@ -512,9 +524,7 @@ static int put_metadata(gp_store_gpkg *g, const char *table, const char *uri, co
 		sqlite3_bind_int64(ref, 2, sqlite3_last_insert_rowid(g->db));
 		rc = sqlite3_step(ref);
 	}
-	rc = rc == SQLITE_DONE ? 0 : GP_EFAULT;
-	if (rc)
-		gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
+	rc = rc == SQLITE_DONE ? 0 : gpkg_fail(g->db);
 	sqlite3_finalize(md);
 	sqlite3_finalize(ref);
 	return rc;
@@ -582,8 +592,7 @@ int gp_store_gpkg_finish(gp_store_gpkg *g)
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
-			gp_log_error("geopackage: %s", sqlite3_errmsg(g->db));
-			return GP_EFAULT;
+			return gpkg_fail(g->db);
 		}
 	}
 	if ((rc = rtree_triggers(g->db, "points")) ||

@@ -551,7 +551,9 @@ typedef struct gp_store_gpkg gp_store_gpkg;
  * spatial_ref_sys, with a column per cols[0..ncols) (borrowed until
  * gp_store_gpkg_free) after fid and geom.  Caller owns *out: finish with
  * gp_store_gpkg_finish(), then free with gp_store_gpkg_free() (which alone
- * abandons the file).
+ * abandons the file).  This and every gp_store_gpkg_* below return GP_EIO
+ * when the file cannot be written (disk full, I/O error, not writable),
+ * GP_EFAULT for other failures; removing an abandoned file is the caller's.
  */
 int gp_store_gpkg_new(gp_store_gpkg **out, gp_store *src, const char *path, int srid,
                       const gp_field_column *cols, size_t ncols, gp_err *err);

@@ -49,6 +49,9 @@ const char *gp_result_name(int code)
 		[GP_STORAGE] = "storage fault",
 		[GP_HTTP_VERSION] = "HTTP version not supported",
 		[GP_MISDIRECTED] = "misdirected",
+		[GP_EXPECTATION] = "expectation failed",
+		[GP_HEAD_TOO_LARGE] = "request head too large",
+		[GP_TARGET_TOO_LONG] = "request target too long",
 	};
 
 	if (code == GP_ENOMEM)

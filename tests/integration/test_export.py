@@ -11,7 +11,10 @@ import sqlite3
 import subprocess
 import unittest
 
-from harness import ServerTest
+import shutil
+import tempfile
+
+from harness import BIN, Server, ServerTest
 from test_crs import cs2cs
 from test_ogc_gdal import populate
 
@@ -149,6 +152,110 @@ class TestExport(ServerTest):
         self.assertTrue(all(',hidden,' in row for row in rows[1:]))
         self.assertProblem(s.get('/api/export?format=csv&status=lost', headers=staff), 400,
                            field='status')
+
+
+class TestExportSpill(unittest.TestCase):
+    """A GeoPackage is written to a file before it is sent: when that file
+    cannot be made (its directory missing or a file) or written (a full
+    disk, from the storage-fault shim, src/store/faults.c), the export is
+    503 storage-unavailable with Retry-After and words saying so, nothing
+    is left in the directory, and it works again once the directory does.
+    The CLI says the same and leaves neither a partial file nor a changed
+    --output."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.TemporaryDirectory(prefix='geopart-spill-')
+        cls.addClassCleanup(cls.work.cleanup)
+        cls.spill = os.path.join(cls.work.name, 'spill')
+        cls.trigger = os.path.join(cls.work.name, 'disk-fault')
+        cls.env = {'TMPDIR': cls.spill, 'GEOPART_TEST_FAULTS': cls.trigger}
+        cls.server = Server(env=cls.env)
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        cls.ids = [cls.server.post_point(7.768889 + i * 0.001, 49.444722, comment=f'spill {i}')
+                   .json()['id'] for i in range(3)]
+
+    def setUp(self):
+        # each test starts from a working directory and a healthy disk
+        if os.path.isfile(self.spill):
+            os.unlink(self.spill)
+        os.makedirs(self.spill, exist_ok=True)
+        if os.path.exists(self.trigger):
+            os.unlink(self.trigger)
+
+    def disk_full(self, where):
+        with open(self.trigger, 'w') as f:
+            f.write(f'full {where}/\n')
+
+    def assertStorageProblem(self, r):
+        self.assertEqual(r.status, 503, r)
+        self.assertTrue(r.header('Content-Type').startswith('application/problem+json'), r)
+        p = r.json()
+        self.assertEqual(p['type'], 'urn:geopart:problem:storage-unavailable')
+        self.assertIn('GeoPackage cannot be written', p['detail'])
+        self.assertNotIn(self.work.name, p['detail'])  # no server path to the client
+        self.assertGreaterEqual(int(r.header('Retry-After')), 1)
+
+    def cli(self, *args, env=None):
+        s = self.server
+        return subprocess.run([BIN, 'export', '--format', 'gpkg', '--db', s.db, '--config',
+                               s.config_path] + list(args), capture_output=True, timeout=300,
+                              env=dict(os.environ, **(env or self.env)))
+
+    def test_a_missing_directory_or_a_file_in_its_place(self):
+        shutil.rmtree(self.spill)
+        self.assertStorageProblem(self.server.get('/api/export?format=gpkg'))
+        with open(self.spill, 'w') as f:
+            f.write('not a directory')
+        self.assertStorageProblem(self.server.get('/api/export?format=gpkg'))
+        r = self.cli()
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b'GeoPackage cannot be written', r.stderr)
+        self.assertEqual(r.stdout, b'')
+        # GeoJSON and CSV need no file
+        self.assertEqual(self.server.get('/api/export?format=csv').status, 200)
+
+    def test_a_full_disk_leaves_nothing_behind(self):
+        self.disk_full(self.spill)
+        self.assertStorageProblem(self.server.get('/api/export?format=gpkg'))
+        self.assertEqual(os.listdir(self.spill), [])
+        self.assertIn('geopackage: database or disk is full', self.server.read_log())
+        # the disk heals: the same request works, and still leaves nothing
+        os.unlink(self.trigger)
+        r = self.server.get('/api/export?format=gpkg')
+        self.assertEqual(r.status, 200, r)
+        path = os.path.join(self.work.name, 'healed.gpkg')
+        with open(path, 'wb') as f:
+            f.write(r.body)
+        self.assertIn(f'Feature Count: {len(self.ids)}', ogrinfo('-so', path, 'points'))
+        self.assertEqual(os.listdir(self.spill), [])
+
+    def test_the_cli_keeps_the_old_file_and_leaves_no_partial_one(self):
+        out_dir = os.path.join(self.work.name, 'out')
+        os.makedirs(out_dir, exist_ok=True)
+        path = os.path.join(out_dir, 'points.gpkg')
+        r = self.cli('--output', path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(path, 'rb') as f:
+            before = f.read()
+        self.disk_full(out_dir)
+        r = self.cli('--output', path, '--crs', 'CRS84')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b'GeoPackage cannot be written', r.stderr)
+        self.assertEqual(os.listdir(out_dir), ['points.gpkg'])
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), before)
+        os.unlink(self.trigger)
+        # a GeoPackage replaces a regular file only, never a folder (or a device)
+        r = self.cli('--output', out_dir)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(b'regular file', r.stderr)
+        self.assertEqual(os.listdir(out_dir), ['points.gpkg'])
+        r = self.cli('--output', path, '--crs', 'CRS84')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('WGS 84', ogrinfo('-so', path, 'points'))
+        self.assertEqual(os.listdir(out_dir), ['points.gpkg'])
 
 
 if __name__ == '__main__':

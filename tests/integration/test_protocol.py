@@ -7,9 +7,11 @@ import json
 import re
 import socket
 import sqlite3
+import subprocess
+import tempfile
 import unittest
 
-from harness import ServerTest, run_parallel
+from harness import ServerTest, run_parallel, staff_token
 
 STATUS_LINE = re.compile(rb'^HTTP/1\.[01] [1-5][0-9][0-9] [A-Za-z][A-Za-z \-]*$')
 
@@ -282,6 +284,187 @@ class TestPipelining(ProtocolTest):
                          get(b'/healthz'), 5, heads=(2,))
         self.assertEqual([int(x[0].split(b' ')[1]) for x in r], [422, 415, 200, 401, 200])
         self.assertEqual(json.loads(r[4][2])['status'], 'ok')
+
+
+def head_answer(sock, timeout=5):
+    """The first answer head the server sends on sock (up to its blank
+    line), or b'' when none comes within timeout seconds."""
+    sock.settimeout(timeout)
+    buf = b''
+    try:
+        while b'\r\n\r\n' not in buf:
+            chunk = sock.recv(1)
+            if not chunk:
+                break
+            buf += chunk
+    except socket.timeout:
+        pass
+    return buf
+
+
+class TestExpectContinue(ProtocolTest):
+    """Expect: 100-continue (curl sends it for bodies over 1 KiB): the
+    interim 100 comes before the body is sent when the request is
+    acceptable; a request refused before its body gets the final answer
+    alone and its connection is closed; other expectations get 417."""
+
+    def feature(self, comment):
+        return json.dumps({'type': 'Feature',
+                           'geometry': {'type': 'Point', 'coordinates': [7.768889, 49.444722]},
+                           'properties': {'category': 'favourite', 'comment': comment,
+                                          'form_token': self.server.form_token()}}).encode()
+
+    def test_the_100_comes_before_the_body_and_then_the_answer(self):
+        before = self.server.db_count()
+        body = self.feature('Expect 100-continue ' + 'x' * 900)
+        s = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
+        try:
+            s.sendall(b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                      b'Expect: 100-continue\r\nContent-Length: %d\r\n\r\n' % len(body))
+            # nothing of the body has been sent: the 100 must come first
+            self.assertEqual(head_answer(s), b'HTTP/1.1 100 Continue\r\n\r\n')
+            s.sendall(body)
+            r = read_responses(s, 1)
+        finally:
+            s.close()
+        self.assertEqual(len(r), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 201)
+        self.assertEqual(json.loads(r[0][2])['properties']['comment'][:20], 'Expect 100-continue ')
+        self.assertEqual(self.server.db_count(), before + 1)
+
+    def test_curl_hears_the_100(self):
+        # curl asks for a 100 before large bodies (and when told to) and,
+        # hearing none, sends the body after a second anyway; its trace
+        # shows which it was
+        body = self.feature('curl ' + 'y' * 990)
+        with tempfile.NamedTemporaryFile(suffix='.json') as f:
+            f.write(body)
+            f.flush()
+            r = subprocess.run(['curl', '-sS', '-v', '-o', '/dev/null', '-w', '%{http_code}',
+                                '-H', 'Content-Type: application/json',
+                                '-H', 'Expect: 100-continue', '--data-binary',
+                                '@' + f.name, f'http://127.0.0.1:{self.server.port}/api/points'],
+                               capture_output=True, timeout=60)
+        trace = r.stderr.decode('utf-8', 'replace')
+        self.assertIn('> Expect: 100-continue', trace)
+        self.assertIn('< HTTP/1.1 100 Continue', trace)
+        self.assertNotIn('Done waiting for 100-continue', trace)
+        self.assertEqual(r.stdout, b'201')
+
+    def test_a_chunked_body_and_a_staff_write_get_their_100_too(self):
+        s = self.server
+        pid = s.post_point(7.768889, 49.444722, comment='expect staff').json()['id']
+        planner = staff_token(s, 'expect-planner', 'planner')['Authorization'].encode()
+        body = b'{"status":"hidden"}'
+        chunk = self.feature('chunked expect')
+        for head, payload, want in (
+                (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                 b'Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n',
+                 b'%x\r\n%s\r\n0\r\n\r\n' % (len(chunk), chunk), 201),
+                (b'PATCH /api/points/%d HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+                 b'Authorization: %s\r\nExpect: 100-Continue\r\nContent-Length: %d\r\n\r\n'
+                 % (pid, planner, len(body)), body, 200)):
+            with self.subTest(head=head[:40]):
+                c = socket.create_connection(('127.0.0.1', s.port), timeout=10)
+                try:
+                    c.sendall(head)
+                    self.assertEqual(head_answer(c), b'HTTP/1.1 100 Continue\r\n\r\n')
+                    c.sendall(payload)
+                    r = read_responses(c, 1)
+                finally:
+                    c.close()
+                self.assertEqual(self.assertWellFormed(r[0]), want, r)
+        self.assertEqual(s.request('GET', f'/api/points/{pid}').status, 404)
+
+    def test_refused_before_the_body_without_a_100(self):
+        before = self.server.db_count()
+        body = self.feature('never sent')
+        cases = (
+            (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+             b'Expect: 100-continue\r\nContent-Length: 99999\r\n\r\n', 413, None),
+            (b'POST /api/points HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n'
+             b'Expect: 100-continue\r\nContent-Length: %d\r\n\r\n' % len(body), 415,
+             'Content-Type'),
+            (b'POST /api/admin/events HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+             b'Expect: 100-continue\r\nContent-Length: 60\r\n\r\n', 401, 'Authorization'),
+            (b'PATCH /api/points/1 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+             b'Expect: 100-continue\r\nContent-Length: 19\r\n\r\n', 401, 'Authorization'),
+            (b'POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n'
+             b'Expect: 100-continue\r\nContent-Length: 19\r\n\r\n', 405, None),
+        )
+        for head, status, field in cases:
+            with self.subTest(status=status, head=head[:30]):
+                c = socket.create_connection(('127.0.0.1', self.server.port), timeout=10)
+                try:
+                    c.sendall(head)
+                    r = read_responses(c, 1)
+                    self.assertEqual(len(r), 1)
+                    self.assertEqual(self.assertWellFormed(r[0]), status, r)
+                    self.assertEqual(r[0][1].get('connection'), 'close', r)
+                    if field:
+                        self.assertEqual(json.loads(r[0][2])['field'], field)
+                    # and the server closes: nothing more comes
+                    c.settimeout(10)
+                    self.assertEqual(c.recv(100), b'')
+                finally:
+                    c.close()
+        self.assertEqual(self.server.db_count(), before)
+
+    def test_other_expectations_are_417(self):
+        for value in (b'200-ok', b'100-continue, something', b'100-continuex'):
+            with self.subTest(value=value):
+                r = exchange(self.server.port, get(b'/healthz', b'Expect: ' + value + b'\r\n'), 1)
+                self.assertEqual(self.assertWellFormed(r[0]), 417)
+                self.assertEqual(json.loads(r[0][2])['field'], 'Expect')
+        # 100-continue on a request without a body needs no 100: the answer alone
+        r = exchange(self.server.port, get(b'/healthz', b'Expect: 100-continue\r\n'), 1)
+        self.assertEqual(r[0][0], b'HTTP/1.1 200 OK')
+        # an HTTP/1.0 client's Expect is ignored (RFC 9110 10.1.1)
+        r = exchange(self.server.port, b'GET /healthz HTTP/1.0\r\nExpect: 200-ok\r\n\r\n', 1)
+        self.assertEqual(r[0][0], b'HTTP/1.0 200 OK')
+
+
+class TestHeadLimits(ProtocolTest):
+    """A header line over 8 KiB or a head over 16 KiB is 431, a target over
+    8 KiB 414, as problem+json; a head larger than civetweb's own buffer
+    (32 KiB) is refused by civetweb before geopart's code runs, still with a
+    problem naming both of its possible reasons, and the connection closed."""
+
+    def test_a_long_header_line_is_431(self):
+        r = exchange(self.server.port, get(b'/healthz', b'X-Long: ' + b'a' * 8200 + b'\r\n'), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 431)
+        self.assertEqual(r[0][0], b'HTTP/1.1 431 Request Header Fields Too Large')
+        p = json.loads(r[0][2])
+        self.assertEqual(p['field'], 'X-Long')
+        self.assertEqual(p['type'], 'urn:geopart:problem:header-fields-too-large')
+
+    def test_a_large_head_is_431(self):
+        fields = b''.join(b'X-Part-%d: %s\r\n' % (i, b'b' * 4000) for i in range(5))
+        r = exchange(self.server.port, get(b'/healthz', fields), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 431)
+        self.assertIn('16384', json.loads(r[0][2])['detail'])
+
+    def test_a_long_target_is_414(self):
+        r = exchange(self.server.port, get(b'/api/points?bbox=' + b'1' * 8300), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 414)
+        self.assertEqual(r[0][0], b'HTTP/1.1 414 URI Too Long')
+
+    def test_heads_within_the_limits_are_served(self):
+        fields = b''.join(b'X-Part-%d: %s\r\n' % (i, b'c' * 3000) for i in range(4))
+        r = exchange(self.server.port, get(b'/healthz', b'X-Long: ' + b'a' * 8000 + b'\r\n'), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 200)
+        r = exchange(self.server.port, get(b'/healthz', fields), 1)
+        self.assertEqual(self.assertWellFormed(r[0]), 200)
+
+    def test_a_head_over_civetwebs_buffer_still_gets_a_problem(self):
+        fields = b''.join(b'X-Part-%d: %s\r\n' % (i, b'd' * 6000) for i in range(8))
+        r = exchange(self.server.port, get(b'/healthz', fields), 1)
+        self.assertEqual(len(r), 1, 'no answer before the connection ended')
+        self.assertEqual(self.assertWellFormed(r[0]), 400)
+        self.assertEqual(r[0][1].get('connection'), 'close')
+        self.assertIn('larger than 32 KiB', json.loads(r[0][2])['detail'])
+        # and the server still serves
+        self.assertEqual(self.server.get('/healthz').status, 200)
 
 
 class TestChunkSizes(ProtocolTest):

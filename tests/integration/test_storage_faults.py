@@ -75,8 +75,11 @@ class TestDiskFull(unittest.TestCase):
             raise RuntimeError('cannot mount a tmpfs: ' + r.stderr.decode())
         cls.addClassCleanup(subprocess.run, ['umount', '-l', cls.disk])
         cls.db = os.path.join(cls.disk, 'geopart.db')
+        # the GeoPackage export's temporary files go to the same disk
+        cls.spill = os.path.join(cls.disk, 'spill')
+        os.mkdir(cls.spill)
         cls.server = Server(db=cls.db, workdir=os.path.join(cls.work.name),
-                            config={'retention_days': '0'})
+                            config={'retention_days': '0'}, env={'TMPDIR': cls.spill})
         cls.addClassCleanup(cls.server.stop)
         cls.server.start()
 
@@ -149,12 +152,24 @@ class TestDiskFull(unittest.TestCase):
         self.assertEqual(s.get('/').status, 200)
         # Nothing of the refused points was stored, not even in part.
         self.assertEqual(self.stored_comments(), [f'vor dem vollen Datenträger {i}' for i in range(3)])
+        # A GeoPackage needs a file on the full disk: 503 as well, and no file left.
+        r = s.get('/api/export?format=gpkg')
+        self.assertEqual(r.status, 503, r)
+        self.assertEqual(r.json()['type'], 'urn:geopart:problem:storage-unavailable')
+        self.assertIn('GeoPackage cannot be written', r.json()['detail'])
+        self.assertGreaterEqual(int(r.header('Retry-After')), 1)
+        self.assertEqual(os.listdir(self.spill), [])
+        self.assertEqual(s.get('/api/export?format=geojson').status, 200)
 
         # Space returns: health recovers with nobody writing, then writes do.
         os.unlink(filler)
         status, body = self.health()
         self.assertEqual((status, body['status']), (200, 'ok'), body)
         self.assertEqual(self.degraded_gauge(), 0)
+        r = s.get('/api/export?format=gpkg')
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.body.startswith(b'SQLite format 3\x00'))
+        self.assertEqual(os.listdir(self.spill), [])
         r = s.post_point(7.7705, 49.4451, comment='nach dem Aufräumen')
         self.assertEqual(r.status, 201, r)
         self.assertEqual(s.get(f"/api/points/{r.json()['id']}").status, 200)

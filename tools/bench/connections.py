@@ -10,15 +10,11 @@ Run by tools/bench/connections.sh, which starts the servers.
 """
 import os
 import sys
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '..', '..', 'tests', 'integration'))
-import attack  # noqa: E402
+import probe
+from probe import attack
 
-REAL = '/api/points?limit=1'
-ISSUE_LOADS = (('no attack', None, 0), ('300 slow-header', 'slow-header', 300),
-               ('500 idle keep-alive', 'idle', 500), ('64 trickled bodies', 'trickle-body', 64))
+ISSUE_LOADS = (probe.NO_ATTACK,) + probe.LOADS
 
 
 def loads():
@@ -54,27 +50,13 @@ def run(port, pid, label):
           f'{"held":>7}{"private":>10}{"RSS":>8}{"threads":>9}')
     met = True
     for name, kind, count in todo:
-        a = attack.Attack(port, kind, count, per_address=10).start() if kind else None
-        if a:
-            a.hold_from_now()
-        times, failed = [], 0
-        t0 = time.monotonic()
-        while len(times) < REQUESTS and time.monotonic() - t0 < BUDGET_S:
-            t, status = attack.timed_get(port, REAL, timeout=TIMEOUT_S)
-            times.append(t)
-            failed += status != 200
-            time.sleep(0.1)
-        held = a.held() if a else 0
-        private, rss, threads = proc_status(pid)
-        if a:
-            a.stop()
-        median, p99, worst = attack.summary(times)
-        ok = median < 0.5 and worst < 2.0 and not failed
-        met &= ok
-        print(f'  {name:<22}{median * 1000:>8.1f}ms{p99 * 1000:>8.1f}ms{worst * 1000:>8.1f}ms'
-              f'{failed:>5}/{len(times):<3}{held:>7.0f}{private:>7.1f}MiB{rss:>5.0f}MiB'
-              f'{threads:>9}{"" if ok else "  (goal missed)"}')
-        time.sleep(2)  # let the server close what the attack left behind
+        p = probe.real_client(port, kind, count, REQUESTS, BUDGET_S, TIMEOUT_S,
+                              during=lambda: proc_status(pid))
+        private, rss, threads = p.during
+        met &= p.met
+        print(f'  {name:<22}{p.median * 1000:>8.1f}ms{p.p99 * 1000:>8.1f}ms{p.worst * 1000:>8.1f}ms'
+              f'{p.failed:>5}/{len(p.times):<3}{p.held:>7.0f}{private:>7.1f}MiB{rss:>5.0f}MiB'
+              f'{threads:>9}{"" if p.met else "  (goal missed)"}')
     print(f'  goal (median < 0.5 s, max < 2 s, no failures under every load): '
           f'{"met" if met else "missed"}')
 

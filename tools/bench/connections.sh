@@ -14,12 +14,7 @@
 # BENCH_LOADS="slow-header:1500 idle:1500 trickle-body:3000" measures other
 # loads instead (see connections.py).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-tools/build
-build=${GEOPART_BUILD:-build}
-work=$(mktemp -d)
-pid=
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
 # the attack holds hundreds of sockets; so does the server
 ulimit -n "$(ulimit -Hn)"
 
@@ -29,12 +24,7 @@ serve() {
   local bin=$1 label=$2 dir="$work/$2"
   mkdir -p "$dir"
   printf 'access_log = off\nlog_level = warn\nform_min_seconds = 0\n' > "$dir/geopart.conf"
-  "$bin" serve --config "$dir/geopart.conf" --db "$dir/bench.db" --listen 127.0.0.1:0 \
-    > "$dir/out" 2> "$dir/err" &
-  pid=$!
-  for _ in $(seq 300); do grep -q 'serving' "$dir/out" && break; sleep 0.1; done
-  local port
-  port=$(grep -o '127.0.0.1:[0-9]*' "$dir/out" | cut -d: -f2)
+  bench_start "$dir" "$dir/bench.db" "$bin"
   local token
   token=$(curl -s "http://127.0.0.1:$port/api/form" | sed 's/.*"form_token":"\([^"]*\)".*/\1/')
   curl -s -o /dev/null -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/points" \

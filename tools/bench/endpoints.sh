@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 source "$(dirname "$0")/common.sh"
+bench_1m_db
 
 # The peer: MapServer 8 from Debian, serving the same SpatiaLite file.
 if ! command -v mapserv > /dev/null; then

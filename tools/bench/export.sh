@@ -7,6 +7,7 @@
 # gives its growth.  Best of three alternating runs counts.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+bench_1m_db
 now() { date +%s.%N; }
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 

@@ -15,7 +15,6 @@ Goals: median < 200 ms and worst < 1 s; 300 open streams < 50 MB private
 memory; the real client's median < 0.5 s and max < 2 s."""
 import http.client
 import json
-import os
 import selectors
 import socket
 import statistics
@@ -23,13 +22,8 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                '..', '..', 'tests', 'integration'))
-import attack  # noqa: E402
-
-# tools/bench/connections.sh's hostile loads, now beside the open streams
-LOADS = (('300 slow-header', 'slow-header', 300), ('500 idle keep-alive', 'idle', 500),
-         ('64 trickled bodies', 'trickle-body', 64))
+import probe
+from probe import attack
 
 
 def private_kib(pid):
@@ -165,26 +159,12 @@ def main():
     attack.raise_fd_limit(nstreams + 1000)
     print(f'real client GET /api/points?limit=1 (new connection each, 60, 0.1 s apart) with '
           f'{nstreams} streams open:')
-    for name, kind, count in (('no attack', None, 0),) + LOADS:
-        a = attack.Attack(port, kind, count, per_address=10).start() if kind else None
-        if a:
-            a.hold_from_now()
-        times, failed = [], 0
-        for _ in range(60):
-            t, status = attack.timed_get(port, '/api/points?limit=1', timeout=5)
-            times.append(t)
-            failed += status != 200
-            time.sleep(0.1)  # pacing of the real client, as connections.py
-        held = a.held() if a else 0
-        if a:
-            a.stop()
-        median, p99, worst = attack.summary(times)
-        good = median < 0.5 and worst < 2.0 and not failed
-        ok &= good
-        print(f'  {name:<22} median {median * 1000:7.1f} ms  max {worst * 1000:7.1f} ms  '
-              f'failed {failed}/60  attack held {held:.0f}'
-              f'{"" if good else "  (goal missed)"}')
-        time.sleep(2)  # let the server close what the attack left behind
+    for name, kind, count in (probe.NO_ATTACK,) + probe.LOADS:
+        p = probe.real_client(port, kind, count)
+        ok &= p.met
+        print(f'  {name:<22} median {p.median * 1000:7.1f} ms  max {p.worst * 1000:7.1f} ms  '
+              f'failed {p.failed}/60  attack held {p.held:.0f}'
+              f'{"" if p.met else "  (goal missed)"}')
     # every stream lived through the attacks: one more point reaches all
     post(port, 'Bench last point ')
     got, end = set(), time.monotonic() + 10

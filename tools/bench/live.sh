@@ -9,21 +9,12 @@
 # 300 streams; the real client as tools/bench/connections.sh asks (median
 # < 0.5 s, max < 2 s).  See tools/bench/live.py.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-tools/build
-build=${GEOPART_BUILD:-build}
-work=$(mktemp -d)
-pid=
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
 ulimit -n "$(ulimit -Hn)"
 
 # Default settings but a quiet log and no form delay (the bench posts at once)
 # and a write allowance for one client posting all the points.
 printf 'access_log = off\nlog_level = warn\nform_min_seconds = 0\nwrite_burst = 1000\nwrite_per_minute = 100000\ncomment_window_s = 0\n' \
   > "$work/geopart.conf"
-"$build/src/geopart" serve --config "$work/geopart.conf" --db "$work/bench.db" \
-  --listen 127.0.0.1:0 > "$work/out" 2> "$work/err" &
-pid=$!
-for _ in $(seq 300); do grep -q 'serving' "$work/out" && break; sleep 0.1; done
-port=$(grep -o '127.0.0.1:[0-9]*' "$work/out" | cut -d: -f2)
+bench_start "$work" "$work/bench.db"
 python3 tools/bench/live.py "$port" "$pid" "${1:-300}" "${2:-30}"

@@ -10,6 +10,7 @@
 set -euo pipefail
 seconds=${1:-10}
 source "$(dirname "$0")/common.sh"
+bench_1m_db
 bench_serve 32
 
 # numberMatched is exact: the same box counted by SQLite without any index help

@@ -175,14 +175,17 @@ static void check_route(json_t *doc, const gp_http_route *r)
 	           gp_buf_cstr(&caps), "the route's pattern");
 	same_words("path parameter", where, gp_buf_cstr(&caps), "the route's pattern",
 	           gp_buf_cstr(&doc_path), "openapi.json");
-	if ((r->body == GP_HTTP_JSON_BODY) != (json_object_get(op, "requestBody") != NULL))
+	if ((r->body != GP_HTTP_NO_BODY) != (json_object_get(op, "requestBody") != NULL))
 		fail("%s: the route %s a body, openapi.json %s", where,
-		     r->body == GP_HTTP_JSON_BODY ? "reads" : "reads no",
+		     r->body != GP_HTTP_NO_BODY ? "reads" : "reads no",
 		     json_object_get(op, "requestBody") ? "describes one" : "does not");
 	/* What every route may answer, and what every route with a body may. */
 	if (!json_object_get(json_object_get(op, "responses"), "400"))
 		fail("%s: no 400 response (unknown query parameters are refused)", where);
-	if (r->body == GP_HTTP_JSON_BODY) {
+	if (r->body == GP_HTTP_STAFF_JSON_BODY &&
+	    !json_object_get(json_object_get(op, "responses"), "401"))
+		fail("%s: no 401 response (a staff body without credentials is refused)", where);
+	if (r->body != GP_HTTP_NO_BODY) {
 		static const char *const body_statuses[] = { "408", "411", "413", "415", "422" };
 		json_t *content = json_object_get(json_object_get(op, "requestBody"), "content");
 		const char *type;
