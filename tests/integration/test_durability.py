@@ -46,10 +46,12 @@ class TestConcurrentPosts(ServerTest):
         listing = self.server.get('/api/points?limit=1000').json()
         self.assertEqual(sorted(f['id'] for f in listing['features']), sorted(ids))
         stats = self.server.get('/api/stats').json()
+        topics = [t['id'] for t in self.server.get('/api/config').json()['topics']]
         self.assertEqual(stats['total'], {'favourite': 100, 'improvement': 100, 'total': 200,
                                           'channels': {'online': 200, 'walk': 0, 'workshop': 0},
                                           'outcomes': {'open': 200, 'in_review': 0,
-                                                       'adopted': 0, 'not_adopted': 0}})
+                                                       'adopted': 0, 'not_adopted': 0},
+                                          'by_topic': {t: 0 for t in topics}})
 
 
 class TestCrash(unittest.TestCase):
