@@ -98,6 +98,10 @@ test('sign in, moderate a pending and a flagged point and answer one by keyboard
   const session = cookies.find((c) => c.name === 'gp_session');
   assert.ok(session && session.httpOnly && session.sameSite === 'Strict', JSON.stringify(cookies));
   assert.notEqual(session.value, secret);
+  // The focus moves to the queue once everything the workspace shows has
+  // loaded (the queue is the first of those, the log and events follow).
+  await page.waitForFunction(() => document.activeElement.id === 'ws-queue-pending', null,
+    { timeout: 15000 }).catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement.id), 'ws-queue-pending');
   const pendingItem = page.locator(`#ws-queue .ws-item[data-id="${ids.pending}"]`);
   await pendingItem.waitFor();
