@@ -1,7 +1,7 @@
 /*
  * pdf.c — the report's document as a PDF through cairo and pango: A4,
  * real text (searchable and copyable: pango shapes it, cairo embeds
- * subsets of the font), the map as vector paths, "Seite N von M" in the
+ * subsets of the font), the map as vector paths, "Seite N" in the
  * footer, a table's rows never split across pages (a row that does not
  * fit starts the next page, under the table's header again), headings
  * kept with what follows, the map (with its heading) at the top of the
@@ -90,9 +90,8 @@ typedef struct pdf {
 	PangoLayout *reply[8];
 	PangoLayout *use[8];  /* what row_draw shows per column: cell[c] or a cached one */
 	cached cache[CACHE_SLOTS];
-	int counting;         /* the first pass: pages are laid out, nothing is drawn */
 	double y;
-	int page, pages;      /* this page; how many the first pass counted */
+	int page;             /* this page */
 	const rp_block *float_map; /* the map's heading, waiting for the top of the next page */
 	int map_rc;           /* the map's failure when drawn at a page's top */
 	char footer[512];
@@ -148,8 +147,6 @@ static double width_of(PangoLayout *l)
 
 static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 {
-	if (p->counting)
-		return;
 	cairo_set_source_rgb(p->cr, grey, grey, grey);
 	cairo_move_to(p->cr, x, y);
 	pango_cairo_show_layout(p->cr, l);
@@ -158,12 +155,11 @@ static void show(pdf *p, PangoLayout *l, double x, double y, double grey)
 /* ---- pages ------------------------------------------------------------------------------------- */
 
 /*
- * Two passes: the first lays the document out and only counts its pages
- * (nothing is drawn: a pass without drawing costs the text's shaping,
- * while keeping every page until the count is known would hold the whole
- * document in memory), the second draws it with "Seite N von M" in each
- * footer.  Both lay out with the same context and fonts, so they break
- * the pages alike.
+ * One pass, and "Seite N" without "von M": the count is known only at the
+ * end, and a counting pass before the drawing one costs the text's
+ * shaping twice (a third more time: the Ortsbezirk's report went over its
+ * half second), while keeping every page until the count is known would
+ * hold the whole document in memory.
  */
 
 static void footer(pdf *p)
@@ -171,9 +167,7 @@ static void footer(pdf *p)
 	char num[64];
 	PangoLayout *l;
 
-	if (p->counting)
-		return;
-	snprintf(num, sizeof(num), rp_word_get(W_PAGE, p->rep->en), p->page, p->pages);
+	snprintf(num, sizeof(num), rp_word_get(W_PAGE, p->rep->en), p->page);
 	cairo_set_line_width(p->cr, 0.4);
 	cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
 	cairo_move_to(p->cr, LEFT, BOTTOM + 14);
@@ -197,8 +191,7 @@ static void new_page(pdf *p)
 	int rc;
 
 	footer(p);
-	if (!p->counting)
-		cairo_show_page(p->cr);
+	cairo_show_page(p->cr);
 	p->page++;
 	p->y = TOP;
 	if (map_heading) {
@@ -326,10 +319,6 @@ static void row_draw(pdf *p, const rp_block *t, size_t r, int header, double h)
 {
 	double x = LEFT;
 
-	if (p->counting) {
-		p->y += h;
-		return;
-	}
 	for (size_t c = 0; c < t->ncols && c < 8; c++) {
 		double cx = x + CELL_PAD;
 		if (c == 0 && t->row_symbol && !header && t->row_symbol[r] >= 0) {
@@ -480,14 +469,12 @@ static int map(pdf *p)
 	int rc = 0;
 
 	need(p, h);
-	if (!p->counting) {
-		cairo_save(p->cr);
-		cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
-		cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
-		rc = rp_map_draw(p->rep, &cairo_ops, p);
-		cairo_restore(p->cr);
-		pango_cairo_update_context(p->cr, p->pc);
-	}
+	cairo_save(p->cr);
+	cairo_translate(p->cr, LEFT + (TEXT_W - RP_MAP_W * PT_PER_MM) / 2, p->y);
+	cairo_scale(p->cr, PT_PER_MM, PT_PER_MM);
+	rc = rp_map_draw(p->rep, &cairo_ops, p);
+	cairo_restore(p->cr);
+	pango_cairo_update_context(p->cr, p->pc);
 	p->y += h + 6;
 	return rc;
 }
@@ -573,8 +560,7 @@ static int lay_out(pdf *p, const rp_doc *d)
 	if (p->float_map && !rc && !p->map_rc)
 		new_page(p); /* nothing followed the map that could fill this page */
 	footer(p);
-	if (!p->counting)
-		cairo_show_page(p->cr);
+	cairo_show_page(p->cr);
 	return rc ? rc : p->map_rc;
 }
 
@@ -621,13 +607,7 @@ static int render(pdf *p, const rp_doc *d)
 		p->reply[c] = pango_layout_new(p->pc);
 	}
 	snprintf(p->footer, sizeof(p->footer), "%s · %s", rp_word_get(W_TITLE, rep->en), rep->name);
-	/* The first pass counts the pages the second one numbers. */
-	p->counting = 1;
 	rc = lay_out(p, d);
-	p->pages = p->page;
-	p->counting = 0;
-	if (!rc)
-		rc = lay_out(p, d);
 	for (int c = 0; c < 8; c++) {
 		g_object_unref(p->cell[c]);
 		g_object_unref(p->reply[c]);

@@ -2,7 +2,7 @@
  * report.h — the documentation of results: one report per Ortsbezirk
  * (ob-N), Stadtteil (st-N) or the whole city ("city"), as a print-ready
  * HTML page (A4 style sheet, the map as SVG) or a PDF (cairo and pango:
- * A4, real text, "Seite N von M", table rows never split, the map as
+ * A4, real text, "Seite N", table rows never split, the map as
  * vector graphics, moved to the next page's top with what follows it
  * filling the gap when it does not fit), in German or English.
  *

@@ -81,7 +81,7 @@ static const char *const words[][2] = {
 	                 "%lld further contributions are left out for space; the data export "
 	                 "holds all of them." },
 	[W_CONTENTS] = { "Inhalt", "Contents" },
-	[W_PAGE] = { "Seite %zu von %zu", "Page %zu of %zu" },
+	[W_PAGE] = { "Seite %zu", "Page %zu" },
 	[W_REPLIES] = { "Beiträge mit Antwort der Stadt", "Contributions with a reply" },
 	[W_SOURCES] = { "Quellen", "Sources" },
 	[W_INDEX_TITLE] = { "Ergebnisse der Beteiligung", "Results of the participation" },
