@@ -113,6 +113,8 @@ test('staff open and close the live entry in the workspace', async (t) => {
   const token = server.token('Moderation Schalter', 'planner');
   const event = await workshop(server, token, false);
   const page = await openPage(browser, `${server.url}/planner.html`, { viewport: { width: 1280, height: 900 } });
+  // (the sign-in form works once the workspace's script has wired it)
+  await page.waitForFunction(() => document.body.dataset.workspace === 'ready');
   await page.locator('#ws-token').fill(token);
   await page.locator('#ws-token').press('Enter');
   await page.locator('#ws-who').getByText('Angemeldet als Moderation Schalter').waitFor();

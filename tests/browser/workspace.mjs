@@ -486,3 +486,17 @@ test('by keyboard alone: the order picker, bulk publishing, the log names who; o
   await assertClean(page, assert);
   await page.context().close();
 });
+
+// Before the workspace's script has wired the sign-in form (or without
+// script), Enter in the key field submits the form as the browser does:
+// the secret must not end up in the address, the history or a log.
+test('the access key never goes into the address, even before the script runs', async () => {
+  const secret = server.token('Früh Drücker', 'planner');
+  const page = await openPage(browser, `${server.url}/planner.html`,
+    { viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+  await page.locator('#ws-token').fill(secret);
+  await Promise.all([page.waitForNavigation(), page.locator('#ws-token').press('Enter')]);
+  assert.ok(!page.url().includes(secret) && !page.url().includes('token'), page.url());
+  await page.context().close();
+});
+
