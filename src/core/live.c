@@ -29,27 +29,6 @@
 
 #include "core_int.h"
 
-static void cond_init_mono(pthread_cond_t *c)
-{
-	pthread_condattr_t attr;
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &attr);
-	pthread_condattr_destroy(&attr);
-}
-
-static void mono_after(struct timespec *out, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, out);
-	out->tv_sec += (time_t)(ms / 1000);
-	out->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (out->tv_nsec >= 1000000000L) {
-		out->tv_sec++;
-		out->tv_nsec -= 1000000000L;
-	}
-}
-
 typedef struct live_entry {
 	uint64_t seq;      /* 0: never filled */
 	int64_t id;
@@ -218,7 +197,7 @@ int gp_core_live_start(gp_core *c, gp_live_render_fn render, gp_err *err)
 	l->render = render;
 	l->nring = (size_t)c->cfg->live_ring;
 	pthread_mutex_init(&l->mu, NULL);
-	cond_init_mono(&l->changed);
+	gp_cond_init_mono(&l->changed);
 	pthread_cond_init(&l->queued, NULL);
 	/* the start in microseconds: a cursor from before a restart is never taken for one of now */
 	{
@@ -340,7 +319,7 @@ int gp_core_live_wait(gp_core *c, uint64_t *cursor, int timeout_ms, const gp_liv
 	*out_too_old = 0;
 	if (!l)
 		return GP_UNAVAILABLE;
-	mono_after(&until, timeout_ms);
+	until = gp_time_mono_in(timeout_ms);
 	pthread_mutex_lock(&l->mu);
 	while (!l->closed && l->seq == *cursor &&
 	       pthread_cond_timedwait(&l->changed, &l->mu, &until) == 0)

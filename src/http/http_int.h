@@ -100,29 +100,6 @@ void gp_http_stack_free(gp_http_stack *s);
 /* Runs fn(arg) on s and returns when it has; without s, runs it directly. */
 int gp_http_stack_run(gp_http_stack *s, void (*fn)(void *), void *arg);
 
-/* A condition variable whose timed waits count on the monotonic clock. */
-static inline void gp_http_cond_init_mono(pthread_cond_t *c)
-{
-	pthread_condattr_t attr;
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &attr);
-	pthread_condattr_destroy(&attr);
-}
-
-/* The monotonic time `ms` from now, for pthread_cond_timedwait. */
-static inline void gp_http_mono_after(struct timespec *out, int64_t ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, out);
-	out->tv_sec += (time_t)(ms / 1000);
-	out->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (out->tv_nsec >= 1000000000L) {
-		out->tv_sec++;
-		out->tv_nsec -= 1000000000L;
-	}
-}
-
 /* pool.c: database workers, each on its own stack, lent per request. */
 typedef struct http_slot {
 	gp_http_stack *stack;

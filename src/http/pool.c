@@ -49,7 +49,7 @@ int gp_http_pool_new(http_pool **out, gp_http_server *srv)
 		return GP_ENOMEM;
 	}
 	pthread_mutex_init(&p->mu, NULL);
-	gp_http_cond_init_mono(&p->freed);
+	gp_cond_init_mono(&p->freed);
 	gp_gauge_set(GP_GAUGE_DB_WORKERS, (int64_t)p->n);
 	gp_gauge_set(GP_GAUGE_DB_WORKERS_BUSY, 0);
 	*out = p;
@@ -118,7 +118,7 @@ int gp_http_pool_take(http_pool *p, http_slot **out)
 	pthread_mutex_lock(&p->mu);
 	while (!p->free && p->made == p->n) {
 		if (!waited) {
-			gp_http_mono_after(&until, p->srv->cfg->db_wait_ms);
+			until = gp_time_mono_in(p->srv->cfg->db_wait_ms);
 			waited = 1;
 			gp_metric_add(GP_METRIC_DB_WAITS, 1);
 		}

@@ -215,7 +215,7 @@ static void *reap(void *arg)
 		struct timespec until;
 		int free_threads;
 
-		gp_http_mono_after(&until, REAP_EVERY_MS);
+		until = gp_time_mono_in(REAP_EVERY_MS);
 		pthread_cond_timedwait(&ts->wake, &ts->mu, &until);
 		free_threads = threads - ts->held;
 		if (!ts->stop && free_threads < low)
@@ -243,7 +243,7 @@ int gp_http_threads_start(gp_http_server *srv)
 		return GP_ENOMEM;
 	}
 	pthread_mutex_init(&ts->mu, NULL);
-	gp_http_cond_init_mono(&ts->wake);
+	gp_cond_init_mono(&ts->wake);
 	srv->threads = ts;
 	/* No SA_RESTART: the point is that a blocking poll() returns. */
 	memset(&sa, 0, sizeof(sa));

@@ -52,18 +52,38 @@ int64_t gp_time_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-struct timespec gp_time_realtime_in(int64_t ms)
+static struct timespec clock_in(clockid_t clock, int64_t ms)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
+	clock_gettime(clock, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
 	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
 	return ts;
+}
+
+struct timespec gp_time_realtime_in(int64_t ms)
+{
+	return clock_in(CLOCK_REALTIME, ms);
+}
+
+struct timespec gp_time_mono_in(int64_t ms)
+{
+	return clock_in(CLOCK_MONOTONIC, ms);
+}
+
+void gp_cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &attr);
+	pthread_condattr_destroy(&attr);
 }
 
 /* The instants RFC 3339's four-digit years span, in seconds since 1970. */

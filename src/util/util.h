@@ -9,6 +9,7 @@
 #ifndef GP_UTIL_H
 #define GP_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -131,6 +132,10 @@ int64_t gp_time_mono_ms(void);
 int64_t gp_time_mono_us(void);
 /* The CLOCK_REALTIME instant ms milliseconds from now, as pthread_cond_timedwait takes it. */
 struct timespec gp_time_realtime_in(int64_t ms);
+/* The CLOCK_MONOTONIC instant ms milliseconds from now, for a condition made by gp_cond_init_mono. */
+struct timespec gp_time_mono_in(int64_t ms);
+/* Initialises c so that its timed waits count on the monotonic clock (no jump with the wall clock). */
+void gp_cond_init_mono(pthread_cond_t *c);
 /*
  * Parses an RFC 3339 date-time ("2026-11-26T12:00:00Z", offsets and
  * fractions allowed; any year 0000–9999) or a full date ("2026-11-26",
