@@ -16,12 +16,8 @@
 # met.  The server's peak resident memory after the city's reports is
 # printed too.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-tools/build
-bin=${GEOPART_BIN:-build/src/geopart}
-work=$(mktemp -d)
-pid=
-trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+source "$(dirname "$0")/common.sh"
+bin=${GEOPART_BIN:-$build/src/geopart}
 db=$work/report.db
 
 "$bin" init --db "$db" > /dev/null
@@ -33,14 +29,7 @@ token=$("$bin" token create --name bench --role planner --db "$db")
 
 printf 'threads = 8\naccess_log = off\nlog_level = warn\nreport_date = 2026-06-30\n' \
   > "$work/geopart.conf"
-"$bin" serve --config "$work/geopart.conf" --db "$db" --listen 127.0.0.1:0 \
-  > "$work/out" 2> "$work/err" &
-pid=$!
-until grep -q 'serving' "$work/out"; do
-  kill -0 "$pid" 2>/dev/null || { cat "$work/err" >&2; exit 1; }
-  sleep 0.1
-done
-url="http://127.0.0.1:$(grep -o '127.0.0.1:[0-9]*' "$work/out" | cut -d: -f2)"
+bench_start "$work" "$db" "$bin"
 
 # best of five GET requests: seconds and bytes
 best() {
